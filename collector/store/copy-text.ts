@@ -1,0 +1,46 @@
+// PostgreSQL's text COPY format (https://www.postgresql.org/docs/current/sql-copy.html, "Text
+// Format"): tab-separated columns, \N for NULL, backslash escapes for \, newline, CR and tab.
+
+export const COPY_NULL = '\\N';
+
+const NEEDS_ESCAPE = /[\\\n\r\t]/;
+const ESCAPES = /[\\\n\r\t]/g;
+const ESCAPE_OF: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+export function copyText(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPES, (ch) => ESCAPE_OF[ch]!) : value;
+}
+
+export function copyNullableText(value: string): string {
+  return value === '' ? COPY_NULL : copyText(value);
+}
+
+/** A bytea column from lowercase hex; the leading backslash of `\x` is itself escaped. */
+export function copyByteaFromHex(hex: string): string {
+  return `\\\\x${hex}`;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, and jsonb refuses unpaired UTF-16 surrogates
+ * (which JSON.stringify writes as \udXXX escapes). One bad attribute must not fail a whole COPY
+ * batch, so such values are replaced with U+FFFD before they are written.
+ */
+export function needsSanitizing(line: string): boolean {
+  return line.includes('\u0000') || line.includes('\\u0000') || /\\ud[89a-f][0-9a-f]{2}/i.test(line);
+}
+
+export function sanitizeString(value: string): string {
+  return value.replace(/\u0000/g, '\uFFFD').toWellFormed();
+}
+
+/** Deep copy of a JSON value with every string (keys included) sanitized. */
+export function sanitizeJson<T>(value: T): T {
+  if (typeof value === 'string') return sanitizeString(value) as T;
+  if (Array.isArray(value)) return value.map(sanitizeJson) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) out[sanitizeString(key)] = sanitizeJson(inner);
+    return out as T;
+  }
+  return value;
+}

@@ -1,0 +1,195 @@
+// `npm run bench`: Meshlight's ingest and query benchmark on the real PostgreSQL.
+//  1. sends BENCH_SPANS realistic spans (20 attributes, 512 per request, BENCH_SENDERS concurrent
+//     senders) as OTLP/HTTP protobuf to a collector child process and measures sent → committed;
+//  2. writes the same rows with a direct COPY into the same tables: the ceiling, and the ratio;
+//  3. prints bytes stored per span (table + indexes);
+//  4. times GET /api/traces/{id} of a 10k-span trace through the UI server (p50, p95).
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import pg from 'pg';
+import { decodeTraceRequestProto } from '../collector/receivers/otlp/decode-trace-proto';
+import { createPgExecutor } from '../collector/store/pg-executor';
+import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
+import { makeBigTrace, makeSpans, toRequests } from './bench-data';
+import { buildUi, generatePrismaClient, ROOT } from './prepare';
+
+const TOTAL = Number(process.env.BENCH_SPANS ?? 200_000);
+const PER_REQUEST = 512;
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
+const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = 'meshlight_bench';
+const DB_URL = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${DB_NAME}$1`);
+
+function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+async function resetDatabase(): Promise<void> {
+  const admin = new pg.Client(ADMIN_URL);
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  await admin.end();
+}
+
+function startChild(args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (readyLine.test(line)) resolve({ child, line });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(port: number, body: Uint8Array): Promise<{ status: number; retryAfter: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function send(port: number, requests: Uint8Array[]): Promise<{ retries: number }> {
+  let next = 0;
+  let retries = 0;
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < requests.length) {
+        const body = requests[next++]!;
+        for (;;) {
+          const { status, retryAfter } = await post(port, body);
+          if (status === 200) break;
+          if (status !== 503 && status !== 429) throw new Error(`collector answered ${status}`);
+          retries++;
+          await new Promise((r) => setTimeout(r, Math.min(retryAfter, 1) * 200));
+        }
+      }
+    }),
+  );
+  return { retries };
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  return res.json();
+}
+
+async function waitWritten(port: number, expected: number): Promise<void> {
+  for (;;) {
+    const health = (await getJson(`http://127.0.0.1:${port}/health`)) as { spansWritten: number };
+    if (health.spansWritten >= expected) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function storedBytesPerSpan(db: pg.Client): Promise<{ spans: number; bytes: number }> {
+  const { rows } = await db.query<{ spans: string; bytes: string }>(
+    `SELECT (SELECT count(*) FROM spans) AS spans,
+            (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+              JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'spans') AS bytes`,
+  );
+  return { spans: Number(rows[0]!.spans), bytes: Number(rows[0]!.bytes) };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  console.log(`meshlight bench: ${fmt(TOTAL)} spans, ${PER_REQUEST}/request, ${SENDERS} senders, PostgreSQL ${DB_URL.replace(/\/\/[^@]*@/, '//')}`);
+  generatePrismaClient();
+  await resetDatabase();
+  const spans = makeSpans(TOTAL);
+  const requests = toRequests(spans, PER_REQUEST);
+  const bigTrace = makeBigTrace(10_000);
+  const bigTraceId = bigTrace[0]!.spanContext().traceId;
+  const bigRequests = toRequests(bigTrace, PER_REQUEST);
+  const payloadBytes = requests.reduce((n, r) => n + r.byteLength, 0);
+  console.log(`  payload: ${requests.length} requests, ${fmt(payloadBytes / TOTAL)} bytes/span on the wire`);
+
+  // 1. end to end
+  const { child: collector, line } = await startChild(
+    ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
+    { DATABASE_URL: DB_URL, MESHLIGHT_OTLP_HTTP_PORT: '0', MESHLIGHT_OTLP_GRPC_PORT: '0', MESHLIGHT_SELF_TRACE_RATIO: '0' },
+    /meshlight-collector-ready/,
+  );
+  const { otlpHttpPort } = JSON.parse(line) as { otlpHttpPort: number };
+  await send(otlpHttpPort, requests.slice(0, 20)); // warm-up: JIT, partitions, dictionaries
+  const warm = 20 * PER_REQUEST;
+  await waitWritten(otlpHttpPort, Math.min(warm, TOTAL));
+  const t0 = performance.now();
+  const { retries } = await send(otlpHttpPort, requests.slice(20));
+  const tAcked = performance.now();
+  await waitWritten(otlpHttpPort, TOTAL);
+  const tCommitted = performance.now();
+  const measured = TOTAL - warm;
+  const e2eRate = measured / ((tCommitted - t0) / 1000);
+  await send(otlpHttpPort, bigRequests);
+  await waitWritten(otlpHttpPort, TOTAL + bigTrace.length);
+
+  const db = new pg.Client(DB_URL);
+  await db.connect();
+  const stored = await storedBytesPerSpan(db);
+
+  // 4. trace query through the UI server (before the COPY step truncates the table)
+  buildUi();
+  const uiPort = 3999;
+  const { child: ui } = await startChild(
+    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(uiPort), '-H', '127.0.0.1'],
+    { DATABASE_URL: DB_URL, NEXT_TELEMETRY_DISABLED: '1' },
+    /Ready|started server|Local:/i,
+  );
+  const traceUrl = `http://127.0.0.1:${uiPort}/api/traces/${bigTraceId}`;
+  const first = (await getJson(traceUrl)) as { data: Array<{ spans: unknown[] }> };
+  const spanCount = first.data[0]?.spans.length ?? 0;
+  for (let i = 0; i < 5; i++) await getJson(traceUrl);
+  const times: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const start = performance.now();
+    await getJson(traceUrl);
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  ui.kill('SIGTERM');
+  collector.kill('SIGTERM');
+
+  // 2. COPY ceiling: the same rows, the same tables and indexes, as many streams as writers
+  const rows = requests.slice(20).map((r) => encodeSpanRows(decodeTraceRequestProto(r)).copyText);
+  await db.query('TRUNCATE spans');
+  const copier = createPgExecutor(DB_URL, 2);
+  const halves = [rows.filter((_, i) => i % 2 === 0).join(''), rows.filter((_, i) => i % 2 === 1).join('')];
+  const c0 = performance.now();
+  await Promise.all(halves.map((text) => copier.copyFrom(SPAN_COPY_TARGET, text)));
+  const copyRate = measured / ((performance.now() - c0) / 1000);
+  await copier.close();
+  await db.end();
+
+  console.log('');
+  console.log('  ingest (OTLP/HTTP protobuf → committed in PostgreSQL)');
+  console.log(`    end to end           ${fmt(e2eRate)} spans/s   (acked at ${fmt(measured / ((tAcked - t0) / 1000))}/s, ${retries} 503 retries)`);
+  console.log(`    direct COPY ceiling  ${fmt(copyRate)} spans/s   (2 streams, same tables and indexes)`);
+  console.log(`    ratio                ${fmt(e2eRate / copyRate, 2)}   (target ≥ 0.30; target ≥ 20,000 spans/s)`);
+  console.log(`    stored               ${fmt(stored.bytes / stored.spans)} bytes/span (table + indexes, ${fmt(stored.spans)} spans)`);
+  console.log('  query');
+  console.log(`    GET /api/traces/{id} ${fmt(spanCount)} spans: p50 ${fmt(percentile(times, 50), 1)} ms, p95 ${fmt(percentile(times, 95), 1)} ms (target p50 ≤ 150 ms)`);
+  agent.destroy();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

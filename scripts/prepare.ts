@@ -1,0 +1,71 @@
+// Build steps shared by `npm start`, `npm test` and `npm run build`, each skipped when its output
+// is newer than its inputs: the Prisma client (generated offline: PRISMA_SCHEMA_ENGINE_BINARY
+// points at a stub so `prisma generate` does not try to download a native engine it does not
+// need) and the Next.js production build.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+function newestMtime(entries: string[]): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    if (!existsSync(p)) return;
+    const stat = statSync(p);
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(p)) if (name !== 'node_modules' && name !== 'generated') visit(path.join(p, name));
+    } else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const entry of entries) visit(path.join(ROOT, entry));
+  return newest;
+}
+
+function mtimeOf(file: string): number {
+  const full = path.join(ROOT, file);
+  return existsSync(full) ? statSync(full).mtimeMs : 0;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
+  }
+}
+
+function stubEngine(): string {
+  const dir = path.join(os.tmpdir(), 'meshlight-prisma');
+  mkdirSync(dir, { recursive: true });
+  const stub = path.join(dir, 'schema-engine-stub');
+  if (!existsSync(stub)) {
+    writeFileSync(stub, '#!/bin/sh\necho "meshlight: Prisma schema engine not available offline" >&2\nexit 1\n');
+    chmodSync(stub, 0o755);
+  }
+  return stub;
+}
+
+export function generatePrismaClient(force = false): void {
+  const output = 'lib/db/generated/client.ts';
+  if (!force && mtimeOf(output) > mtimeOf('prisma/schema.prisma')) return;
+  console.log('meshlight: generating the Prisma client');
+  run(process.execPath, [path.join(ROOT, 'node_modules/prisma/build/index.js'), 'generate'], {
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? stubEngine(),
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
+  });
+}
+
+const UI_SOURCES = ['app', 'components', 'lib', 'public', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
+
+export function buildUi(force = false): void {
+  if (!force && mtimeOf('.next/BUILD_ID') > newestMtime(UI_SOURCES)) return;
+  console.log('meshlight: building the UI (next build); this takes a minute the first time');
+  run(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { NEXT_TELEMETRY_DISABLED: '1' });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const force = process.argv.includes('--force');
+  generatePrismaClient(force);
+  if (!process.argv.includes('--prisma-only')) buildUi(force);
+}

@@ -1,0 +1,111 @@
+// `npm start`: builds what is stale, starts the collector (OTLP on 4318/4317, and the embedded
+// database when DATABASE_URL is unset), waits for it, then starts the UI server on 3000 pointed
+// at the same database. Ctrl-C stops the UI, then lets the collector flush what it accepted.
+// `--dev` runs `next dev` instead of a production build.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { buildUi, generatePrismaClient, ROOT } from './prepare';
+
+const dev = process.argv.includes('--dev');
+const uiPort = process.env.MESHLIGHT_UI_PORT ?? process.env.PORT ?? '3000';
+const bindHost = process.env.MESHLIGHT_BIND_HOST ?? '127.0.0.1';
+
+interface CollectorReady {
+  event: 'meshlight-collector-ready';
+  databaseUrl: string;
+  otlpHttpPort: number;
+  otlpGrpcPort: number;
+}
+
+function startCollector(): Promise<{ child: ChildProcess; ready: CollectorReady }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // Own process group: a terminal's Ctrl-C reaches only us, and we stop the children in order.
+    detached: true,
+    env: process.env,
+  });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const message = JSON.parse(line) as Partial<CollectorReady>;
+        if (message.event === 'meshlight-collector-ready') resolve({ child, ready: message as CollectorReady });
+        return;
+      } catch {
+        // not ours: pass it through
+      }
+      process.stdout.write(`${line}\n`);
+    });
+    child.once('exit', (code) => reject(new Error(`the collector exited with code ${code} before it was ready`)));
+  });
+}
+
+function startUi(databaseUrl: string, ready: CollectorReady): ChildProcess {
+  const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
+  const args = dev ? ['dev', '-p', uiPort, '-H', bindHost] : ['start', '-p', uiPort, '-H', bindHost];
+  return spawn(process.execPath, [next, ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    detached: true,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+      MESHLIGHT_COLLECTOR_OTLP_HTTP: `http://127.0.0.1:${ready.otlpHttpPort}`,
+    },
+  });
+}
+
+function waitForExit(child: ChildProcess): Promise<number> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+async function main(): Promise<void> {
+  generatePrismaClient();
+  if (!dev) buildUi();
+  const { child: collector, ready } = await startCollector();
+  const ui = startUi(ready.databaseUrl, ready);
+  const embedded = !process.env.DATABASE_URL;
+  console.log(
+    [
+      '',
+      `  Meshlight is running`,
+      `    dashboard        http://localhost:${uiPort}`,
+      `    OTLP/HTTP        http://localhost:${ready.otlpHttpPort}   (OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:${ready.otlpHttpPort})`,
+      `    OTLP/gRPC        localhost:${ready.otlpGrpcPort}`,
+      `    Jaeger query API http://localhost:${uiPort}/api/traces`,
+      `    database         ${embedded ? `embedded (PGlite under ${process.env.MESHLIGHT_DATA_DIR ?? './data'})` : 'DATABASE_URL'}`,
+      '',
+    ].join('\n'),
+  );
+
+  let shuttingDown = false;
+  const shutdown = async (exitCode: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    ui.kill('SIGTERM');
+    await waitForExit(ui);
+    collector.kill('SIGTERM');
+    const collectorCode = await waitForExit(collector);
+    process.exit(exitCode || collectorCode);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  ui.once('exit', (code) => {
+    if (!shuttingDown) console.error(`meshlight: the UI server exited (${code}); stopping`);
+    void shutdown(code ?? 1);
+  });
+  collector.once('exit', (code) => {
+    if (shuttingDown) return;
+    console.error(`meshlight: the collector exited (${code}); stopping`);
+    void shutdown(code || 1);
+  });
+}
+
+main().catch((error) => {
+  console.error(`meshlight: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
