@@ -4,7 +4,7 @@
 // bisection and dropped one by one (logged and counted), so one bad span cannot block the rest.
 import type { CollectorStats } from './collector-stats';
 import type { SpanQueue } from './span-queue';
-import { isDatabaseUnavailable } from '../store/sql-executor';
+import { isDataRejected } from '../store/sql-executor';
 import { mergeSpanRows, splitSpanRows, type SpanRows } from '../store/span-rows';
 
 export interface SpanSink {
@@ -87,14 +87,14 @@ export class BatchWriter {
 
   /**
    * Writes rows and returns how many the database refused as invalid (dropped, logged, counted).
-   * Throws only when the database is unavailable.
+   * Throws when the database is unavailable (or failed for any reason other than the data).
    */
   private async writeIsolatingBadRows(rows: SpanRows): Promise<number> {
     try {
       await this.sink.write(rows);
       return 0;
     } catch (error) {
-      if (isDatabaseUnavailable(error)) throw error;
+      if (!isDataRejected(error)) throw error;
       if (rows.spanCount <= 1) {
         this.stats.spansDroppedInvalid += rows.spanCount;
         this.log.warn('database refused a span; dropped it', { error: String(error), row: rows.copyText.slice(0, 500) });

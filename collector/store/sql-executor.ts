@@ -11,31 +11,19 @@ export interface SqlExecutor extends MigrationExecutor {
   close(): Promise<void>;
 }
 
-/** SQLSTATE classes that mean "the database is not reachable right now", so retrying helps. */
-const UNAVAILABLE_SQLSTATE_PREFIXES = ['08', '53', '57P', '58'];
-const UNAVAILABLE_NODE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'EAI_AGAIN',
-]);
+/**
+ * SQLSTATE classes that mean "these rows are invalid": data exceptions (22), integrity violations
+ * (23) and program limits such as an oversized value (54). Retrying the same rows cannot succeed.
+ */
+const DATA_REJECTED_SQLSTATE_CLASSES = new Set(['22', '23', '54']);
 
 /**
- * True when an error says the database is down or overloaded (retry later), false when it says
- * the data was refused (retrying the same rows would fail again).
+ * True only when the database refused the data itself. Anything else (connection refused or
+ * lost, database not accepting connections, a lock timeout, a server restart) is treated as the
+ * database being unavailable: accepted rows are kept and retried, never dropped.
  */
-export function isDatabaseUnavailable(error: unknown): boolean {
+export function isDataRejected(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (UNAVAILABLE_NODE_CODES.has(code)) return true;
-    if (/^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE_PREFIXES.some((p) => code.startsWith(p));
-  }
-  const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Connection refused/i.test(
-    message,
-  );
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && DATA_REJECTED_SQLSTATE_CLASSES.has(code.slice(0, 2));
 }

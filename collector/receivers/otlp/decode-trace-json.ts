@@ -1,0 +1,532 @@
+// Decodes an OTLP/JSON ExportTraceServiceRequest (the body of OTLP/HTTP `application/json`) into
+// the same TraceBatch the protobuf decoder produces for the same request.
+// Spec: https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding
+//
+// JSON.parse does the tokenizing; this file walks the parsed value by hand (a schema library is
+// several times slower on this hot path) and is strict about types: a field of the wrong JSON type
+// throws MalformedPayloadError naming its path, e.g.
+// `resourceSpans[0].scopeSpans[1].spans[3].startTimeUnixNano: expected an unsigned 64-bit ...`.
+// Field names are accepted in lowerCamelCase and in the original snake_case (the proto3 JSON
+// mapping asks parsers to accept both); unknown fields are ignored and `null` means "not set",
+// both as the proto3 JSON mapping prescribes. Spans with invalid ids are rejected, not fatal.
+import {
+  countSpans,
+  serviceNameOf,
+  type AttributeValue,
+  type Attributes,
+  type InstrumentationScope,
+  type Resource,
+  type ResourceSpans,
+  type ScopeSpans,
+  type Span,
+  type SpanEvent,
+  type SpanLink,
+  type TraceBatch,
+} from '../../../lib/domain/model';
+import { MAX_VALUE_DEPTH, doubleAttribute, setAttribute } from './attribute-values';
+import {
+  expectArray,
+  expectObject,
+  jsonBase64,
+  jsonBool,
+  jsonDouble,
+  jsonEnum,
+  jsonHexId,
+  jsonInt64Attribute,
+  jsonString,
+  jsonUint32,
+  jsonUint64,
+  type JsonObject,
+} from './json-values';
+import { MalformedPayloadError, asMalformed, rethrowWithin } from './malformed';
+import { SpanRejections, admitSpan, emptySpan, isUsableLink, spanKindOf, statusCodeOf } from './span-rules';
+
+const SPAN_KIND_NAMES = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+] as const;
+const STATUS_CODE_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'] as const;
+
+export function decodeTraceRequestJson(body: string): TraceBatch {
+  let root: unknown;
+  try {
+    root = JSON.parse(body);
+  } catch (error) {
+    throw new MalformedPayloadError(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return decodeTraceRequestJsonValue(root);
+}
+
+/** The same, for a body already parsed with JSON.parse (or for measuring the walk alone). */
+export function decodeTraceRequestJsonValue(root: unknown): TraceBatch {
+  const rejections = new SpanRejections();
+  const resourceSpans: ResourceSpans[] = [];
+  try {
+    const request = expectObject(root, 'an ExportTraceServiceRequest');
+    for (const key in request) {
+      const value = request[key];
+      if (value === null || (key !== 'resourceSpans' && key !== 'resource_spans')) continue;
+      try {
+        const list = expectArray(value);
+        for (let i = 0; i < list.length; i++) {
+          try {
+            resourceSpans.push(decodeResourceSpans(list[i], resourceSpans.length, rejections));
+          } catch (error) {
+            rethrowWithin(error, `[${i}]`);
+          }
+        }
+      } catch (error) {
+        rethrowWithin(error, key);
+      }
+    }
+  } catch (error) {
+    throw asMalformed(error);
+  }
+  return {
+    resourceSpans,
+    spanCount: countSpans(resourceSpans),
+    rejectedSpans: rejections.count,
+    rejectionMessage: rejections.firstMessage,
+  };
+}
+
+function decodeResourceSpans(input: unknown, index: number, rejections: SpanRejections): ResourceSpans {
+  const o = expectObject(input, 'a ResourceSpans');
+  const resource: Resource = { attributes: {}, droppedAttributesCount: 0 };
+  const scopeSpans: ScopeSpans[] = [];
+  let schemaUrl = '';
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    try {
+      switch (key) {
+        case 'resource':
+          decodeResourceInto(value, resource);
+          break;
+        case 'scopeSpans':
+        case 'scope_spans': {
+          const list = expectArray(value);
+          for (let i = 0; i < list.length; i++) {
+            try {
+              scopeSpans.push(decodeScopeSpans(list[i], index, scopeSpans.length, rejections));
+            } catch (error) {
+              rethrowWithin(error, `[${i}]`);
+            }
+          }
+          break;
+        }
+        case 'schemaUrl':
+        case 'schema_url':
+          schemaUrl = jsonString(value);
+          break;
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+  }
+  return { resource, serviceName: serviceNameOf(resource.attributes), schemaUrl, scopeSpans };
+}
+
+function decodeResourceInto(input: unknown, resource: Resource): void {
+  const o = expectObject(input, 'a Resource');
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    try {
+      switch (key) {
+        case 'attributes':
+          decodeAttributesInto(value, resource.attributes);
+          break;
+        case 'droppedAttributesCount':
+        case 'dropped_attributes_count':
+          resource.droppedAttributesCount = jsonUint32(value);
+          break;
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+  }
+}
+
+function decodeScopeSpans(input: unknown, resourceIndex: number, scopeIndex: number, rejections: SpanRejections): ScopeSpans {
+  const o = expectObject(input, 'a ScopeSpans');
+  const scope: InstrumentationScope = { name: '', version: '', attributes: {} };
+  const spans: Span[] = [];
+  let schemaUrl = '';
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    try {
+      switch (key) {
+        case 'scope':
+          decodeScopeInto(value, scope);
+          break;
+        case 'spans': {
+          const list = expectArray(value);
+          for (let i = 0; i < list.length; i++) {
+            let decoded: DecodedSpan;
+            try {
+              decoded = decodeSpan(list[i]);
+            } catch (error) {
+              rethrowWithin(error, `[${i}]`);
+            }
+            const { span, idProblem } = decoded;
+            if (admitSpan(span, rejections, resourceIndex, scopeIndex, i, idProblem)) spans.push(span);
+          }
+          break;
+        }
+        case 'schemaUrl':
+        case 'schema_url':
+          schemaUrl = jsonString(value);
+          break;
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+  }
+  return { scope, schemaUrl, spans };
+}
+
+function decodeScopeInto(input: unknown, scope: InstrumentationScope): void {
+  const o = expectObject(input, 'an InstrumentationScope');
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    try {
+      switch (key) {
+        case 'name':
+          scope.name = jsonString(value);
+          break;
+        case 'version':
+          scope.version = jsonString(value);
+          break;
+        case 'attributes':
+          decodeAttributesInto(value, scope.attributes);
+          break;
+        case 'droppedAttributesCount':
+        case 'dropped_attributes_count':
+          jsonUint32(value); // validated; the model has no place for it
+          break;
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+  }
+}
+
+interface DecodedSpan {
+  span: Span;
+  /** Set when an id is not hex at all, which the protobuf encoding cannot even express. */
+  idProblem: string | undefined;
+}
+
+function decodeSpan(input: unknown): DecodedSpan {
+  const o = expectObject(input, 'a Span');
+  const span = emptySpan();
+  let idProblem: string | undefined;
+  let unusableLinks = 0;
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    try {
+      switch (key) {
+        case 'traceId':
+        case 'trace_id': {
+          const id = jsonHexId(value);
+          if (id === undefined) idProblem ??= notHex('trace id', value);
+          else span.traceId = id;
+          break;
+        }
+        case 'spanId':
+        case 'span_id': {
+          const id = jsonHexId(value);
+          if (id === undefined) idProblem ??= notHex('span id', value);
+          else span.spanId = id;
+          break;
+        }
+        case 'parentSpanId':
+        case 'parent_span_id': {
+          const id = jsonHexId(value);
+          if (id === undefined) idProblem ??= notHex('parent span id', value);
+          else span.parentSpanId = id;
+          break;
+        }
+        case 'traceState':
+        case 'trace_state':
+          span.traceState = jsonString(value);
+          break;
+        case 'flags':
+          span.flags = jsonUint32(value);
+          break;
+        case 'name':
+          span.name = jsonString(value);
+          break;
+        case 'kind':
+          span.kind = spanKindOf(jsonEnum(value, SPAN_KIND_NAMES));
+          break;
+        case 'startTimeUnixNano':
+        case 'start_time_unix_nano':
+          span.startNs = jsonUint64(value);
+          break;
+        case 'endTimeUnixNano':
+        case 'end_time_unix_nano':
+          span.endNs = jsonUint64(value);
+          break;
+        case 'attributes':
+          decodeAttributesInto(value, span.attributes);
+          break;
+        case 'droppedAttributesCount':
+        case 'dropped_attributes_count':
+          span.droppedAttributesCount = jsonUint32(value);
+          break;
+        case 'events': {
+          const list = expectArray(value);
+          for (let i = 0; i < list.length; i++) {
+            try {
+              span.events.push(decodeEvent(list[i]));
+            } catch (error) {
+              rethrowWithin(error, `[${i}]`);
+            }
+          }
+          break;
+        }
+        case 'droppedEventsCount':
+        case 'dropped_events_count':
+          span.droppedEventsCount = jsonUint32(value);
+          break;
+        case 'links': {
+          const list = expectArray(value);
+          for (let i = 0; i < list.length; i++) {
+            let link: SpanLink;
+            try {
+              link = decodeLink(list[i]);
+            } catch (error) {
+              rethrowWithin(error, `[${i}]`);
+            }
+            // Same rule as the protobuf decoder: see isUsableLink().
+            if (isUsableLink(link)) span.links.push(link);
+            else unusableLinks++;
+          }
+          break;
+        }
+        case 'droppedLinksCount':
+        case 'dropped_links_count':
+          span.droppedLinksCount = jsonUint32(value);
+          break;
+        case 'status':
+          decodeStatusInto(value, span);
+          break;
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+  }
+  span.droppedLinksCount += unusableLinks;
+  return { span, idProblem };
+}
+
+function notHex(what: string, value: unknown): string {
+  const text = String(value);
+  return `invalid ${what} ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)} (not hex)`;
+}
+
+function decodeEvent(input: unknown): SpanEvent {
+  const o = expectObject(input, 'a Span.Event');
+  const event: SpanEvent = { timeNs: 0n, name: '', attributes: {}, droppedAttributesCount: 0 };
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    try {
+      switch (key) {
+        case 'timeUnixNano':
+        case 'time_unix_nano':
+          event.timeNs = jsonUint64(value);
+          break;
+        case 'name':
+          event.name = jsonString(value);
+          break;
+        case 'attributes':
+          decodeAttributesInto(value, event.attributes);
+          break;
+        case 'droppedAttributesCount':
+        case 'dropped_attributes_count':
+          event.droppedAttributesCount = jsonUint32(value);
+          break;
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+  }
+  return event;
+}
+
+function decodeLink(input: unknown): SpanLink {
+  const o = expectObject(input, 'a Span.Link');
+  const link: SpanLink = { traceId: '', spanId: '', traceState: '', attributes: {}, droppedAttributesCount: 0, flags: 0 };
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    try {
+      switch (key) {
+        case 'traceId':
+        case 'trace_id':
+          link.traceId = jsonHexId(value) ?? ''; // not hex → unusable → dropped by the caller
+          break;
+        case 'spanId':
+        case 'span_id':
+          link.spanId = jsonHexId(value) ?? '';
+          break;
+        case 'traceState':
+        case 'trace_state':
+          link.traceState = jsonString(value);
+          break;
+        case 'attributes':
+          decodeAttributesInto(value, link.attributes);
+          break;
+        case 'droppedAttributesCount':
+        case 'dropped_attributes_count':
+          link.droppedAttributesCount = jsonUint32(value);
+          break;
+        case 'flags':
+          link.flags = jsonUint32(value);
+          break;
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+  }
+  return link;
+}
+
+function decodeStatusInto(input: unknown, span: Span): void {
+  const o = expectObject(input, 'a Status');
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    try {
+      switch (key) {
+        case 'message':
+          span.statusMessage = jsonString(value);
+          break;
+        case 'code':
+          span.statusCode = statusCodeOf(jsonEnum(value, STATUS_CODE_NAMES));
+          break;
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+  }
+}
+
+/** `repeated KeyValue`: an array of {key, value} objects, added to `target`. */
+function decodeAttributesInto(input: unknown, target: Attributes, depth = 0): void {
+  const list = expectArray(input);
+  for (let i = 0; i < list.length; i++) {
+    try {
+      const kv = expectObject(list[i], 'a KeyValue');
+      let key = '';
+      let value: AttributeValue = null;
+      try {
+        if (kv.key != null) key = jsonString(kv.key);
+      } catch (error) {
+        rethrowWithin(error, 'key');
+      }
+      try {
+        if (kv.value != null) value = decodeAnyValue(kv.value, depth);
+      } catch (error) {
+        rethrowWithin(error, 'value');
+      }
+      setAttribute(target, key, value);
+    } catch (error) {
+      rethrowWithin(error, `[${i}]`);
+    }
+  }
+}
+
+/** AnyValue: a oneof, so at most one member may be set; none set (or `{}`) is null. */
+function decodeAnyValue(input: unknown, depth: number): AttributeValue {
+  if (depth >= MAX_VALUE_DEPTH) throw new MalformedPayloadError(`attribute values nested more than ${MAX_VALUE_DEPTH} levels deep`);
+  const o = expectObject(input, 'an AnyValue');
+  let result: AttributeValue = null;
+  let member: string | undefined;
+  for (const key in o) {
+    const value = o[key];
+    if (value === null) continue;
+    let decoded: AttributeValue;
+    try {
+      switch (key) {
+        case 'stringValue':
+        case 'string_value':
+          decoded = jsonString(value);
+          break;
+        case 'boolValue':
+        case 'bool_value':
+          decoded = jsonBool(value);
+          break;
+        case 'intValue':
+        case 'int_value':
+          decoded = jsonInt64Attribute(value);
+          break;
+        case 'doubleValue':
+        case 'double_value':
+          decoded = doubleAttribute(jsonDouble(value));
+          break;
+        case 'arrayValue':
+        case 'array_value':
+          decoded = decodeArrayValue(value, depth + 1);
+          break;
+        case 'kvlistValue':
+        case 'kvlist_value':
+          decoded = decodeKeyValueList(value, depth + 1);
+          break;
+        case 'bytesValue':
+        case 'bytes_value':
+          decoded = jsonBase64(value);
+          break;
+        default:
+          continue; // unknown field
+      }
+    } catch (error) {
+      rethrowWithin(error, key);
+    }
+    if (member !== undefined) throw new MalformedPayloadError(`AnyValue sets both ${member} and ${key}; it is a oneof`);
+    member = key;
+    result = decoded;
+  }
+  return result;
+}
+
+function decodeArrayValue(input: unknown, depth: number): AttributeValue[] {
+  const values = arrayMember(expectObject(input, 'an ArrayValue'));
+  const result: AttributeValue[] = new Array<AttributeValue>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const item = values[i];
+    try {
+      result[i] = item == null ? null : decodeAnyValue(item, depth);
+    } catch (error) {
+      rethrowWithin(error, `values[${i}]`);
+    }
+  }
+  return result;
+}
+
+function decodeKeyValueList(input: unknown, depth: number): Attributes {
+  const values = arrayMember(expectObject(input, 'a KeyValueList'));
+  const result: Attributes = {};
+  try {
+    decodeAttributesInto(values, result, depth);
+  } catch (error) {
+    rethrowWithin(error, 'values');
+  }
+  return result;
+}
+
+/** The `values` member of ArrayValue / KeyValueList; absent or null means empty. */
+function arrayMember(o: JsonObject): unknown[] {
+  const values = o.values;
+  return values == null ? [] : expectArray(values);
+}

@@ -1,0 +1,440 @@
+// Decodes a binary protobuf opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest (the
+// body of OTLP/gRPC Export and of OTLP/HTTP `application/x-protobuf`) into a TraceBatch.
+// Spec: https://opentelemetry.io/docs/specs/otlp/#binary-protobuf-encoding
+// Schema (field numbers below): opentelemetry-proto trace/v1/trace.proto, common/v1/common.proto,
+// resource/v1/resource.proto, collector/trace/v1/trace_service.proto.
+//
+// Unknown fields are skipped (proto3 forward compatibility); a malformed buffer throws
+// MalformedPayloadError naming the path and byte offset; a span with invalid ids is not fatal: it
+// is counted in `rejectedSpans` for the partial-success response (see span-rules.ts).
+import {
+  countSpans,
+  serviceNameOf,
+  type AttributeValue,
+  type Attributes,
+  type InstrumentationScope,
+  type Resource,
+  type ResourceSpans,
+  type ScopeSpans,
+  type Span,
+  type SpanEvent,
+  type SpanLink,
+  type TraceBatch,
+} from '../../../lib/domain/model';
+import { MAX_VALUE_DEPTH, doubleAttribute, int64Attribute, setAttribute } from './attribute-values';
+import { MalformedPayloadError, asMalformed, rethrowWithin } from './malformed';
+import { ProtobufReader } from './protobuf-reader';
+import { SpanRejections, admitSpan, emptySpan, isUsableLink, spanKindOf, statusCodeOf } from './span-rules';
+
+export function decodeTraceRequestProto(bytes: Uint8Array): TraceBatch {
+  const r = new ProtobufReader(bytes);
+  const rejections = new SpanRejections();
+  const resourceSpans: ResourceSpans[] = [];
+  try {
+    // ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
+    while (r.hasMore()) {
+      const tag = r.readTag();
+      if (tag >>> 3 === 1) {
+        const index = resourceSpans.length;
+        try {
+          resourceSpans.push(decodeResourceSpans(r, tag, index, rejections));
+        } catch (error) {
+          rethrowWithin(error, `resourceSpans[${index}]`);
+        }
+      } else {
+        r.skip(tag);
+      }
+    }
+  } catch (error) {
+    throw asMalformed(error);
+  }
+  return {
+    resourceSpans,
+    spanCount: countSpans(resourceSpans),
+    rejectedSpans: rejections.count,
+    rejectionMessage: rejections.firstMessage,
+  };
+}
+
+// ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; string schema_url = 3; }
+function decodeResourceSpans(r: ProtobufReader, tag: number, index: number, rejections: SpanRejections): ResourceSpans {
+  const outer = r.enter(tag);
+  const resource: Resource = { attributes: {}, droppedAttributesCount: 0 };
+  const scopeSpans: ScopeSpans[] = [];
+  let schemaUrl = '';
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        try {
+          decodeResourceInto(r, t, resource);
+        } catch (error) {
+          rethrowWithin(error, 'resource');
+        }
+        break;
+      case 2: {
+        const scopeIndex = scopeSpans.length;
+        try {
+          scopeSpans.push(decodeScopeSpans(r, t, index, scopeIndex, rejections));
+        } catch (error) {
+          rethrowWithin(error, `scopeSpans[${scopeIndex}]`);
+        }
+        break;
+      }
+      case 3:
+        schemaUrl = r.string(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  return { resource, serviceName: serviceNameOf(resource.attributes), schemaUrl, scopeSpans };
+}
+
+// Resource { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
+// A message field that occurs twice is merged (protobuf semantics), hence "Into".
+function decodeResourceInto(r: ProtobufReader, tag: number, resource: Resource): void {
+  const outer = r.enter(tag);
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        decodeKeyValueInto(r, t, resource.attributes, 0);
+        break;
+      case 2:
+        resource.droppedAttributesCount = r.uint32(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+}
+
+// ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; string schema_url = 3; }
+function decodeScopeSpans(
+  r: ProtobufReader,
+  tag: number,
+  resourceIndex: number,
+  scopeIndex: number,
+  rejections: SpanRejections,
+): ScopeSpans {
+  const outer = r.enter(tag);
+  const scope: InstrumentationScope = { name: '', version: '', attributes: {} };
+  const spans: Span[] = [];
+  let schemaUrl = '';
+  let spanIndex = 0;
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        try {
+          decodeScopeInto(r, t, scope);
+        } catch (error) {
+          rethrowWithin(error, 'scope');
+        }
+        break;
+      case 2: {
+        let span: Span;
+        try {
+          span = decodeSpan(r, t);
+        } catch (error) {
+          rethrowWithin(error, `spans[${spanIndex}]`);
+        }
+        if (admitSpan(span, rejections, resourceIndex, scopeIndex, spanIndex)) spans.push(span);
+        spanIndex++;
+        break;
+      }
+      case 3:
+        schemaUrl = r.string(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  return { scope, schemaUrl, spans };
+}
+
+// InstrumentationScope { string name = 1; string version = 2; repeated KeyValue attributes = 3;
+//                        uint32 dropped_attributes_count = 4; } — the model has no place for 4.
+function decodeScopeInto(r: ProtobufReader, tag: number, scope: InstrumentationScope): void {
+  const outer = r.enter(tag);
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        scope.name = r.repeatedString(t);
+        break;
+      case 2:
+        scope.version = r.repeatedString(t);
+        break;
+      case 3:
+        decodeKeyValueInto(r, t, scope.attributes, 0);
+        break;
+      case 4:
+        r.uint32(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+}
+
+// Span: see trace.proto; the field number is in each case label.
+function decodeSpan(r: ProtobufReader, tag: number): Span {
+  const outer = r.enter(tag);
+  const span = emptySpan();
+  let unusableLinks = 0;
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1: // bytes trace_id
+        span.traceId = r.hex(t);
+        break;
+      case 2: // bytes span_id
+        span.spanId = r.hex(t);
+        break;
+      case 3: // string trace_state
+        span.traceState = r.string(t);
+        break;
+      case 4: // bytes parent_span_id
+        span.parentSpanId = r.hex(t);
+        break;
+      case 5: // string name
+        span.name = r.repeatedString(t);
+        break;
+      case 6: // SpanKind kind
+        span.kind = spanKindOf(r.int32(t));
+        break;
+      case 7: // fixed64 start_time_unix_nano
+        span.startNs = r.fixed64(t);
+        break;
+      case 8: // fixed64 end_time_unix_nano
+        span.endNs = r.fixed64(t);
+        break;
+      case 9: // repeated KeyValue attributes
+        try {
+          decodeKeyValueInto(r, t, span.attributes, 0);
+        } catch (error) {
+          rethrowWithin(error, 'attributes');
+        }
+        break;
+      case 10: // uint32 dropped_attributes_count
+        span.droppedAttributesCount = r.uint32(t);
+        break;
+      case 11: // repeated Event events
+        try {
+          span.events.push(decodeEvent(r, t));
+        } catch (error) {
+          rethrowWithin(error, `events[${span.events.length}]`);
+        }
+        break;
+      case 12: // uint32 dropped_events_count
+        span.droppedEventsCount = r.uint32(t);
+        break;
+      case 13: {
+        // repeated Link links
+        let link: SpanLink;
+        try {
+          link = decodeLink(r, t);
+        } catch (error) {
+          rethrowWithin(error, `links[${span.links.length}]`);
+        }
+        if (isUsableLink(link)) span.links.push(link);
+        else unusableLinks++;
+        break;
+      }
+      case 14: // uint32 dropped_links_count
+        span.droppedLinksCount = r.uint32(t);
+        break;
+      case 15: // Status status
+        try {
+          decodeStatusInto(r, t, span);
+        } catch (error) {
+          rethrowWithin(error, 'status');
+        }
+        break;
+      case 16: // fixed32 flags
+        span.flags = r.fixed32(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  span.droppedLinksCount += unusableLinks;
+  return span;
+}
+
+// Span.Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3;
+//              uint32 dropped_attributes_count = 4; }
+function decodeEvent(r: ProtobufReader, tag: number): SpanEvent {
+  const outer = r.enter(tag);
+  const event: SpanEvent = { timeNs: 0n, name: '', attributes: {}, droppedAttributesCount: 0 };
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        event.timeNs = r.fixed64(t);
+        break;
+      case 2:
+        event.name = r.repeatedString(t);
+        break;
+      case 3:
+        decodeKeyValueInto(r, t, event.attributes, 0);
+        break;
+      case 4:
+        event.droppedAttributesCount = r.uint32(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  return event;
+}
+
+// Span.Link { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3;
+//             repeated KeyValue attributes = 4; uint32 dropped_attributes_count = 5; fixed32 flags = 6; }
+function decodeLink(r: ProtobufReader, tag: number): SpanLink {
+  const outer = r.enter(tag);
+  const link: SpanLink = { traceId: '', spanId: '', traceState: '', attributes: {}, droppedAttributesCount: 0, flags: 0 };
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        link.traceId = r.hex(t);
+        break;
+      case 2:
+        link.spanId = r.hex(t);
+        break;
+      case 3:
+        link.traceState = r.string(t);
+        break;
+      case 4:
+        decodeKeyValueInto(r, t, link.attributes, 0);
+        break;
+      case 5:
+        link.droppedAttributesCount = r.uint32(t);
+        break;
+      case 6:
+        link.flags = r.fixed32(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  return link;
+}
+
+// Status { reserved 1; string message = 2; StatusCode code = 3; }
+function decodeStatusInto(r: ProtobufReader, tag: number, span: Span): void {
+  const outer = r.enter(tag);
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 2:
+        span.statusMessage = r.string(t);
+        break;
+      case 3:
+        span.statusCode = statusCodeOf(r.int32(t));
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+}
+
+// KeyValue { string key = 1; AnyValue value = 2; } — added to `target`; a missing value is null.
+function decodeKeyValueInto(r: ProtobufReader, tag: number, target: Attributes, depth: number): void {
+  const outer = r.enter(tag);
+  let key = '';
+  let value: AttributeValue = null;
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        key = r.repeatedString(t);
+        break;
+      case 2:
+        value = decodeAnyValue(r, t, depth);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  setAttribute(target, key, value);
+}
+
+// AnyValue { oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3;
+//   double double_value = 4; ArrayValue array_value = 5; KeyValueList kvlist_value = 6;
+//   bytes bytes_value = 7; } } — for a oneof the last field on the wire wins.
+function decodeAnyValue(r: ProtobufReader, tag: number, depth: number): AttributeValue {
+  if (depth >= MAX_VALUE_DEPTH) {
+    throw new MalformedPayloadError(`attribute values nested more than ${MAX_VALUE_DEPTH} levels deep at byte ${r.pos}`);
+  }
+  const outer = r.enter(tag);
+  let value: AttributeValue = null;
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        value = r.string(t);
+        break;
+      case 2:
+        value = r.bool(t);
+        break;
+      case 3:
+        value = int64Attribute(r.int64(t));
+        break;
+      case 4:
+        value = doubleAttribute(r.double(t));
+        break;
+      case 5:
+        value = decodeArrayValue(r, t, depth + 1);
+        break;
+      case 6:
+        value = decodeKeyValueList(r, t, depth + 1);
+        break;
+      case 7:
+        value = r.base64(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  return value;
+}
+
+// ArrayValue { repeated AnyValue values = 1; }
+function decodeArrayValue(r: ProtobufReader, tag: number, depth: number): AttributeValue[] {
+  const outer = r.enter(tag);
+  const values: AttributeValue[] = [];
+  while (r.hasMore()) {
+    const t = r.readTag();
+    if (t >>> 3 === 1) values.push(decodeAnyValue(r, t, depth));
+    else r.skip(t);
+  }
+  r.leave(outer);
+  return values;
+}
+
+// KeyValueList { repeated KeyValue values = 1; }
+function decodeKeyValueList(r: ProtobufReader, tag: number, depth: number): Attributes {
+  const outer = r.enter(tag);
+  const values: Attributes = {};
+  while (r.hasMore()) {
+    const t = r.readTag();
+    if (t >>> 3 === 1) decodeKeyValueInto(r, t, values, depth);
+    else r.skip(t);
+  }
+  r.leave(outer);
+  return values;
+}

@@ -1,0 +1,78 @@
+// The one error mapper of the UI server's API routes: an ApiError keeps its status and message,
+// a database that cannot be reached (or is not configured) is 503 so clients retry, anything else
+// is a 500 whose details stay in the server log. Bodies use Jaeger's error envelope.
+import { ApiError } from '../contracts/api-error';
+import { EnvError } from '../contracts/env';
+import { jaegerErrorEnvelope } from '../jaeger/response';
+import { textChunksToStream } from '../jaeger/serialize';
+
+// Connection-level failures: Node socket errors, Prisma's "can't reach / timed out / closed",
+// and SQLSTATE class 08 (connection exception) or 57P0x (server shutting down, cannot connect now).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'P1001', 'P1002', 'P1008', 'P1017']);
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+
+/** True when the error (or one it wraps) says the database is unreachable rather than the query wrong. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
+    const { code, kind, originalCode, message } = current as Record<string, unknown>;
+    for (const value of [code, originalCode]) {
+      if (typeof value !== 'string') continue;
+      if (UNAVAILABLE_CODES.has(value) || /^08[0-9A-Z]{3}$/.test(value) || /^57P0[1-3]$/.test(value)) return true;
+    }
+    if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
+    if (typeof message === 'string' && /Can't reach database server|connect ECONNREFUSED|Connection terminated/.test(message)) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export interface ErrorResponseSpec {
+  status: number;
+  body: ReturnType<typeof jaegerErrorEnvelope>;
+}
+
+export function describeError(error: unknown): ErrorResponseSpec {
+  if (error instanceof ApiError) {
+    return { status: error.status, body: jaegerErrorEnvelope(error.status, error.message, error.traceId) };
+  }
+  if (error instanceof EnvError) {
+    return { status: 503, body: jaegerErrorEnvelope(503, `database not configured: ${error.message}`) };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { status: 503, body: jaegerErrorEnvelope(503, 'database unavailable, try again shortly') };
+  }
+  return { status: 500, body: jaegerErrorEnvelope(500, 'internal error while querying traces') };
+}
+
+export function errorResponse(error: unknown): Response {
+  const { status, body } = describeError(error);
+  if (status >= 500) console.error('meshlight api:', error);
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  if (status === 503) headers['retry-after'] = '5';
+  return Response.json(body, { status, headers });
+}
+
+/** Wraps a route handler so every failure goes through errorResponse(). */
+export function apiRoute<Ctx>(handler: (request: Request, context: Ctx) => Promise<Response>) {
+  return async (request: Request, context: Ctx): Promise<Response> => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+export function jsonResponse(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
+}
+
+/** A JSON body produced piece by piece (see lib/jaeger/serialize.ts). */
+export function jsonStreamResponse(pieces: Iterator<string>, status = 200): Response {
+  return new Response(textChunksToStream(pieces), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  });
+}
