@@ -105,6 +105,31 @@ async function storedBytesPerSpan(db: pg.Client): Promise<{ spans: number; bytes
   return { spans: Number(rows[0]!.spans), bytes: Number(rows[0]!.bytes) };
 }
 
+async function timeTraceApi(databaseUrl: string, traceId: string): Promise<number[]> {
+  buildUi();
+  const uiPort = 3999;
+  const { child: ui } = await startChild(
+    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(uiPort), '-H', '127.0.0.1'],
+    { DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    /Ready|started server|Local:/i,
+  );
+  try {
+    const traceUrl = `http://127.0.0.1:${uiPort}/api/traces/${traceId}`;
+    const first = (await getJson(traceUrl)) as { data: Array<{ spans: unknown[] }> };
+    if (first.data[0]?.spans.length !== 10_000) throw new Error(`expected 10,000 spans, got ${first.data[0]?.spans.length}`);
+    for (let i = 0; i < 5; i++) await getJson(traceUrl);
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const start = performance.now();
+      await getJson(traceUrl);
+      times.push(performance.now() - start);
+    }
+    return times.sort((a, b) => a - b);
+  } finally {
+    ui.kill('SIGTERM');
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -146,26 +171,9 @@ async function main(): Promise<void> {
   const stored = await storedBytesPerSpan(db);
 
   // 4. trace query through the UI server (before the COPY step truncates the table)
-  buildUi();
-  const uiPort = 3999;
-  const { child: ui } = await startChild(
-    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(uiPort), '-H', '127.0.0.1'],
-    { DATABASE_URL: DB_URL, NEXT_TELEMETRY_DISABLED: '1' },
-    /Ready|started server|Local:/i,
-  );
-  const traceUrl = `http://127.0.0.1:${uiPort}/api/traces/${bigTraceId}`;
-  const first = (await getJson(traceUrl)) as { data: Array<{ spans: unknown[] }> };
-  const spanCount = first.data[0]?.spans.length ?? 0;
-  for (let i = 0; i < 5; i++) await getJson(traceUrl);
-  const times: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    const start = performance.now();
-    await getJson(traceUrl);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  ui.kill('SIGTERM');
+  const times = process.env.BENCH_SKIP_UI ? [] : await timeTraceApi(DB_URL, bigTraceId);
   collector.kill('SIGTERM');
+
 
   // 2. COPY ceiling: the same rows, the same tables and indexes, as many streams as writers
   const rows = requests.slice(20).map((r) => encodeSpanRows(decodeTraceRequestProto(r)).copyText);
@@ -185,7 +193,9 @@ async function main(): Promise<void> {
   console.log(`    ratio                ${fmt(e2eRate / copyRate, 2)}   (target ≥ 0.30; target ≥ 20,000 spans/s)`);
   console.log(`    stored               ${fmt(stored.bytes / stored.spans)} bytes/span (table + indexes, ${fmt(stored.spans)} spans)`);
   console.log('  query');
-  console.log(`    GET /api/traces/{id} ${fmt(spanCount)} spans: p50 ${fmt(percentile(times, 50), 1)} ms, p95 ${fmt(percentile(times, 95), 1)} ms (target p50 ≤ 150 ms)`);
+  if (times.length) {
+    console.log(`    GET /api/traces/{id} 10,000 spans: p50 ${fmt(percentile(times, 50), 1)} ms, p95 ${fmt(percentile(times, 95), 1)} ms (target p50 ≤ 150 ms)`);
+  }
   agent.destroy();
 }
 

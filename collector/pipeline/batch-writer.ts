@@ -49,16 +49,24 @@ export class BatchWriter {
     for (let i = 0; i < this.options.writers; i++) this.loops.push(this.loop());
   }
 
-  /** Stops after the queue is empty, or at the deadline; what could not be written stays queued. */
+  /**
+   * Stops after the queue is empty, or at the deadline; what could not be written stays queued.
+   * Resolves only once no writer holds rows any more, so the caller can spool what is left.
+   */
   async stop(deadlineMs: number): Promise<void> {
     this.queue.close();
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, deadlineMs - Date.now())).unref());
-    await Promise.race([Promise.all(this.loops), deadline]);
+    const all = Promise.all(this.loops);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()))));
+    await Promise.race([all, deadline]);
+    clearTimeout(timer);
+    // Past the deadline: each writer finishes (or puts back) the batch it holds, then returns.
     this.stopping = true;
+    await all;
   }
 
   private async loop(): Promise<void> {
-    for (;;) {
+    while (!this.stopping) {
       const parts = await this.queue.take(this.options.batchSpans, this.options.lingerMs);
       if (parts.length === 0) return;
       const rows = mergeSpanRows(parts);

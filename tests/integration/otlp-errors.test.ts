@@ -181,3 +181,39 @@ test('queue full → 503 + Retry-After, never a silent drop', async () => {
   assert.equal(small.stats.spansWritten, small.stats.spansAccepted);
   await small.stop();
 });
+
+test('a span with an invalid id is rejected alone and reported in partial_success', async () => {
+  const request = JSON.parse(jsonBody) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ spanId: string }> }> }> };
+  request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.spanId = '00000000000000000000'; // wrong length
+  const res = await post(JSON.stringify(request), { 'content-type': 'application/json' });
+  assert.equal(res.status, 200);
+  const body = JSON.parse(res.text) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
+  assert.equal(body.partialSuccess.rejectedSpans, '1');
+  assert.match(body.partialSuccess.errorMessage, /span/i);
+});
+
+test('shutdown with the database down spools accepted spans to disk; the next start writes them', async () => {
+  const first = await startTestCollector(database.url, { shutdownTimeoutMs: 500 });
+  await collector.flushed(); // the shared collector's earlier tests must not land in our count
+  const before = await countSpans();
+  await adminQuery(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
+  await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database.name}'`);
+  try {
+    const res = await fetch(`http://127.0.0.1:${first.httpPort}/v1/traces`, {
+      method: 'POST',
+      body: protoBody,
+      headers: { 'content-type': 'application/x-protobuf' },
+    });
+    assert.equal(res.status, 200);
+    await first.stop();
+  } finally {
+    await adminQuery(`ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
+  }
+  const second = await startTestCollector(database.url, { dataDir: first.config.dataDir });
+  try {
+    assert.ok(await second.flushed(20_000));
+    assert.equal(await countSpans(), before + sample.spans.length);
+  } finally {
+    await second.stop();
+  }
+});

@@ -251,7 +251,7 @@ test('wrong field types are malformed, with the path to the field', () => {
     `${at}.startTimeUnixNano: expected an unsigned 64-bit integer (a decimal string or number), got the string "abc"`,
   );
   for (const bad of ['0x10', ' 12', '1.5', '-1', '', 1.5, -1, true, [], {}, '18446744073709551616']) {
-    assertMalformed(fourthSpan({ endTimeUnixNano: bad }), new RegExp(`^${escape(at)}\\.endTimeUnixNano: expected an unsigned 64-bit integer`));
+    assertMalformed(fourthSpan({ endTimeUnixNano: bad }), new RegExp(`^${escapeRegExp(at)}\\.endTimeUnixNano: expected an unsigned 64-bit integer`));
   }
   assertMalformed(fourthSpan({ traceId: 123 }), `${at}.traceId: expected a string, got 123`);
   assertMalformed(fourthSpan({ name: ['x'] }), `${at}.name: expected a string, got an array`);
@@ -279,14 +279,14 @@ test('wrong field types are malformed, with the path to the field', () => {
     `${at}.attributes[0].value.arrayValue.values[1].intValue: expected a signed 64-bit integer (a decimal string or number), got the string "x"`,
   );
   assertMalformed(fourthSpan({ attributes: [{ key: 'k', value: { kvlistValue: { values: {} } } }] }), /kvlistValue: expected an array, got an object$/);
-  assertMalformed(fourthSpan({ events: [{ timeUnixNano: 'soon' }] }), new RegExp(`^${escape(at)}\\.events\\[0\\]\\.timeUnixNano: expected an unsigned 64-bit`));
+  assertMalformed(fourthSpan({ events: [{ timeUnixNano: 'soon' }] }), new RegExp(`^${escapeRegExp(at)}\\.events\\[0\\]\\.timeUnixNano: expected an unsigned 64-bit`));
   assertMalformed(fourthSpan({ links: [{ flags: 'x' }] }), `${at}.links[0].flags: expected an unsigned 32-bit integer, got the string "x"`);
   assertMalformed({ resourceSpans: [{ resource: { attributes: 5 } }] }, 'resourceSpans[0].resource.attributes: expected an array, got 5');
   assertMalformed({ resourceSpans: [{ scopeSpans: [{ scope: { version: 2 } }] }] }, 'resourceSpans[0].scopeSpans[0].scope.version: expected a string, got 2');
   assertMalformed({ resource_spans: [{ scope_spans: [{ schema_url: 1 }] }] }, 'resource_spans[0].scope_spans[0].schema_url: expected a string, got 1');
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -3,11 +3,9 @@ import { test } from 'node:test';
 import { PermanentError } from '../../pipeline/errors';
 import {
   EGROUP,
-  I32,
   I64,
   LEN,
   SGROUP,
-  VARINT,
   bytesField,
   doubleField,
   fixed32Field,
@@ -108,10 +106,9 @@ test('enter/leave confine reads to the embedded message', () => {
 test('a field that runs past the end of its enclosing message is malformed', () => {
   // The embedded message claims 2 bytes, but its string field claims 5.
   const r = reader([...tag(1, LEN), 2, ...tag(1, LEN), 5], stringField(2, 'abcdef'));
-  const outer = r.enter(r.readTag());
+  r.enter(r.readTag());
   const t = r.readTag();
   assertMalformed(() => r.string(t), /length 5 exceeds the 0 bytes left in the enclosing message at byte 3/);
-  void outer;
 });
 
 test('skips unknown fields of every non-group wire type', () => {
@@ -121,7 +118,6 @@ test('skips unknown fields of every non-group wire type', () => {
 });
 
 test('groups, invalid wire types and field number 0 are malformed', () => {
-  assertMalformed(() => reader(tag(9, SGROUP), tag(9, EGROUP)).skip(reader(tag(9, SGROUP)).readTag()), /group/);
   const group = reader(tag(9, SGROUP));
   assertMalformed(() => group.skip(group.readTag()), /field 9 uses a group \(wire type 3\).* at byte 0/);
   const endGroup = reader(tag(9, EGROUP));
@@ -142,7 +138,6 @@ test('a typed read of a field with another wire type is malformed', () => {
   const i = reader(fixed32Field(3, 1));
   const it = i.readTag();
   assertMalformed(() => i.uint32(it), /expected VARINT/);
-  void [VARINT, I32, I64];
 });
 
 test('varints: more than 10 bytes, or truncated, are malformed', () => {

@@ -31,7 +31,7 @@ const WIRE_TYPE_NAMES = ['VARINT', 'I64', 'LEN', 'SGROUP', 'EGROUP', 'I32', '6',
 const TWO_POW_32 = 4294967296;
 
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
-/** Shared by all readers: keys and short values repeat across requests too. */
+/** Shared by all readers: attribute keys and names repeat across requests, not just within one. */
 const shortStrings = new ShortStringCache();
 
 export class ProtobufReader {
