@@ -17,7 +17,10 @@ import { TraceConsumer } from './pipeline/trace-consumer';
 import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
+import { LiveHub } from './live/live-hub';
+import { ServiceGraph } from './service-graph/service-graph';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './store/embedded-database';
+import { retentionCutoffNs } from './store/partition-plan';
 import { PartitionManager } from './store/partitions';
 import { createPgExecutor } from './store/pg-executor';
 import { SpanStore } from './store/span-store';
@@ -29,6 +32,8 @@ export interface RunningCollector {
   /** The URL the UI server should use: the configured server, or the embedded database's endpoint. */
   databaseUrl: string;
   stats: CollectorStats;
+  /** Undefined when MESHLIGHT_SERVICE_GRAPH=off. */
+  serviceGraph: ServiceGraph | undefined;
   /** Resolves once every span accepted so far has been written (or the timeout passes). */
   flushed(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -61,11 +66,16 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const partitions = new PartitionManager(db, policy);
   await partitions.load();
   await partitions.ensureUpcoming();
+  const graphConfig = config.serviceGraph;
+  const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
+  const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const runRetention = async () => {
     try {
       const report = await partitions.applyRetention();
       await partitions.ensureUpcoming();
-      if (report.dropped.length || report.deletedFromDefault) log.info('retention applied', { ...report });
+      // The graph's rollups live exactly as long as the spans they summarize.
+      const rollupRows = await serviceGraph?.applyRetention(Number(retentionCutoffNs(Date.now(), policy) / 1_000_000n));
+      if (report.dropped.length || report.deletedFromDefault || rollupRows) log.info('retention applied', { ...report, rollupRows });
     } catch (error) {
       log.warn('retention failed; will retry', { error: String(error) });
     }
@@ -85,7 +95,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   }
   writer.start();
 
-  const consumer = new TraceConsumer(queue, writer, stats);
+  serviceGraph?.start();
+  const consumer = new TraceConsumer(queue, writer, stats, serviceGraph);
   const selfTracing: SelfTracing = startSelfTracing(config.selfTraceRatio, 'collector', (batch) => consumer.export(batch));
   const exportTraces = (batch: TraceBatch) =>
     selfTracing.tracer.startActiveSpan('otlp.export traces', (span) => {
@@ -107,7 +118,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     exportTraces,
-    metricsText: () => stats.toPrometheus(gauges()),
+    metricsText: () => stats.toPrometheus(gauges()) + (serviceGraph?.metricsText() ?? ''),
     health: () => ({ status: writer.storageAvailable ? 'ok' : 'degraded', ...gauges(), spansWritten: stats.spansWritten }),
   });
   await new Promise<void>((resolve, reject) => {
@@ -115,6 +126,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     http.listen(config.httpPort, config.bindHost, () => resolve());
   });
   const httpPort = (http.address() as { port: number }).port;
+  liveHub?.attach(http);
   const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, exportTraces });
   const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
   log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}` });
@@ -123,12 +135,14 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(retentionTimer);
+      await liveHub?.close();
       // Stop taking new requests, let in-flight ones finish, then flush everything accepted.
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await selfTracing.shutdown().catch(() => {});
       await writer.stop(Date.now() + config.shutdownTimeoutMs);
+      await serviceGraph?.stop();
       const left = queue.drainAll();
       if (left.length) {
         const file = await spoolRows(spoolDir, left);
@@ -151,5 +165,5 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     return false;
   };
 
-  return { httpPort, grpcPort, databaseUrl, stats, flushed, stop };
+  return { httpPort, grpcPort, databaseUrl, stats, serviceGraph, flushed, stop };
 }

@@ -17,11 +17,17 @@ export interface StorageHealth {
   readonly storageAvailable: boolean;
 }
 
+/** Sees every batch once its spans are queued (the service graph); must not throw. */
+export interface BatchObserver {
+  observe(batch: TraceBatch): void;
+}
+
 export class TraceConsumer {
   constructor(
     private readonly queue: SpanQueue,
     private readonly storage: StorageHealth,
     private readonly stats: CollectorStats,
+    private readonly observer?: BatchObserver,
   ) {}
 
   export(batch: TraceBatch): ExportResult {
@@ -34,6 +40,7 @@ export class TraceConsumer {
       if (error instanceof RetryableError) this.stats.refused(error.reason);
       throw error;
     }
+    if (batch.spanCount > 0) this.observer?.observe(batch);
     this.stats.spansAccepted += batch.spanCount;
     this.stats.spansRejected += batch.rejectedSpans;
     return { rejectedSpans: batch.rejectedSpans, errorMessage: batch.rejectionMessage };

@@ -4,6 +4,9 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((value) => value === 'on' || value === 'true' || value === '1');
 
 export const collectorEnvSchema = z.object({
   DATABASE_URL: z
@@ -29,9 +32,31 @@ export const collectorEnvSchema = z.object({
   /** Fraction of Meshlight's own ingest and query work it traces (service `meshlight`). */
   MESHLIGHT_SELF_TRACE_RATIO: z.coerce.number().min(0).max(1).default(0.01),
   MESHLIGHT_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Derive the service graph at ingest (edges, RED rollups); `off` to skip it entirely. */
+  MESHLIGHT_SERVICE_GRAPH: onOff.default(true),
+  /** How long half an edge (a CLIENT or PRODUCER span, or its partner) waits for the other half. */
+  MESHLIGHT_SERVICE_GRAPH_WAIT_MS: positiveInt.default(10_000),
+  /** Most edge halves waiting at once; past it the oldest are evicted (counted on /metrics). */
+  MESHLIGHT_SERVICE_GRAPH_MAX_PENDING: z.coerce.number().int().min(0).default(100_000),
+  /** How often the per-minute rollups are upserted into PostgreSQL. */
+  MESHLIGHT_SERVICE_GRAPH_FLUSH_MS: positiveInt.default(2_000),
+  /** Serve live updates over WebSocket at ws://<OTLP/HTTP host:port>/live. */
+  MESHLIGHT_LIVE: onOff.default(true),
 });
 
 export type CollectorEnv = z.infer<typeof collectorEnvSchema>;
+
+export interface ServiceGraphConfig {
+  enabled: boolean;
+  waitMs: number;
+  maxPending: number;
+  flushIntervalMs: number;
+  /** Most distinct rows each rollup holds between flushes. */
+  maxRollupRows: number;
+  /** Live deltas go out at most this often. */
+  liveIntervalMs: number;
+  liveEnabled: boolean;
+}
 
 export interface CollectorConfig {
   databaseUrl: string | undefined;
@@ -47,6 +72,7 @@ export interface CollectorConfig {
   corsOrigins: '*' | string[];
   selfTraceRatio: number;
   shutdownTimeoutMs: number;
+  serviceGraph: ServiceGraphConfig;
 }
 
 export function readCollectorConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfig {
@@ -71,5 +97,14 @@ export function readCollectorConfig(env: NodeJS.ProcessEnv = process.env): Colle
     corsOrigins: origins.includes('*') ? '*' : origins,
     selfTraceRatio: e.MESHLIGHT_SELF_TRACE_RATIO,
     shutdownTimeoutMs: e.MESHLIGHT_SHUTDOWN_TIMEOUT_MS,
+    serviceGraph: {
+      enabled: e.MESHLIGHT_SERVICE_GRAPH,
+      waitMs: e.MESHLIGHT_SERVICE_GRAPH_WAIT_MS,
+      maxPending: e.MESHLIGHT_SERVICE_GRAPH_MAX_PENDING,
+      flushIntervalMs: e.MESHLIGHT_SERVICE_GRAPH_FLUSH_MS,
+      maxRollupRows: 200_000,
+      liveIntervalMs: 1_000,
+      liveEnabled: e.MESHLIGHT_LIVE,
+    },
   };
 }

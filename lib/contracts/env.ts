@@ -7,6 +7,8 @@ export const uiEnvSchema = z.object({
   DATABASE_URL: z
     .string({ error: 'DATABASE_URL is not set; point it at the PostgreSQL database the collector writes to' })
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL'),
+  /** Set by `npm start`: where the collector takes OTLP/HTTP, shown in the UI's "no spans yet" hint. */
+  MESHLIGHT_COLLECTOR_OTLP_HTTP: z.url().optional(),
 });
 
 export type UiEnv = z.infer<typeof uiEnvSchema>;
@@ -21,4 +23,15 @@ export function parseUiEnv(env: Record<string, string | undefined> = process.env
     throw new EnvError(result.error.issues.map((issue) => issue.message).join('; '));
   }
   return result.data;
+}
+
+const otlpEndpointSchema = uiEnvSchema.shape.MESHLIGHT_COLLECTOR_OTLP_HTTP;
+
+/** The OTLP/HTTP endpoint to tell users about, as they would type it (localhost, the real port). */
+export function collectorOtlpHttpEndpoint(env: Record<string, string | undefined> = process.env): string {
+  const parsed = otlpEndpointSchema.safeParse(env.MESHLIGHT_COLLECTOR_OTLP_HTTP || undefined);
+  if (!parsed.success || !parsed.data) return 'http://localhost:4318';
+  const url = new URL(parsed.data);
+  if (url.hostname === '127.0.0.1' || url.hostname === '0.0.0.0' || url.hostname === '::1') url.hostname = 'localhost';
+  return url.origin;
 }

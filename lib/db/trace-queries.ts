@@ -3,13 +3,16 @@
 // Raw SQL through the one Prisma client, always with bound parameters; ids travel as hex text
 // (encode() in SQL) and nanoseconds as decimal text, so nothing is lost to doubles. The bulk span
 // read of loadTraces() uses the pool under Prisma in array mode (see lib/db/prisma.ts for why).
+import pg from 'pg';
 import type { AttributeValue, Attributes, Nanos, SpanKind, StatusCode } from '../domain/model';
 import { fromStoredEvents, fromStoredLinks, type StoredEvent, type StoredLink } from '../domain/stored-span-json';
 import { dedupeSpans, sortServices, type Trace, type TraceResource, type TraceScope, type TraceSpan, type TraceSummary } from '../domain/trace';
+import type { OperationInfo, ServiceOverview } from '../domain/services';
 import type { TraceQuery } from '../domain/trace-query';
 import { getDb, type Db } from './prisma';
-import { attributeTags, findTraceIdsSql, matchingResourcesSql } from './span-filters';
 
+export type { OperationInfo, ServiceOverview };
+import { attributeTags, findTraceIdsSql, matchingResourcesSql } from './span-filters';
 
 // ---------------------------------------------------------------------------------------------
 // Services and operations
@@ -19,11 +22,6 @@ export async function listServices(db: Db = getDb()): Promise<string[]> {
     'SELECT DISTINCT service_name FROM operations ORDER BY service_name',
   );
   return rows.map((row) => row.service_name);
-}
-
-export interface OperationInfo {
-  name: string;
-  spanKind: SpanKind;
 }
 
 /** Operations of a service, by name then kind; one per (name, kind) pair. */
@@ -44,13 +42,6 @@ export async function listOperations(
           spanKind,
         );
   return rows.map((row) => ({ name: row.span_name, spanKind: row.span_kind as SpanKind }));
-}
-
-export interface ServiceOverview {
-  name: string;
-  operationCount: number;
-  /** Start of the newest span seen for the service. */
-  lastSeenNs: Nanos;
 }
 
 export async function listServiceOverviews(db: Db = getDb()): Promise<ServiceOverview[]> {
@@ -129,8 +120,18 @@ function traceIdFilter(traceIds: readonly string[], window: TraceWindow, values:
 }
 
 /**
+ * Span rows are read by this many concurrent queries, each taking the spans whose id ends in its
+ * share of byte values. PostgreSQL spends most of a big trace's read turning jsonb into text, one
+ * backend per query; splitting the read in two halves that wait for a 10,000-span trace
+ * (measured with scripts/bench-trace-api.ts).
+ */
+const SPAN_READ_PARALLELISM = 2;
+
+/**
  * Whole traces, spans ordered by start time, de-duplicated by span id, each with its resource and
- * scope. Traces with no stored span are absent from the result; the order follows `traceIds`.
+ * scope. `traceIds` are 32 lowercase hex characters (normalizeTraceId). Traces with no stored span
+ * are absent from the result; the order follows `traceIds`. The spans and the resources and scopes
+ * they reference are read concurrently.
  */
 export async function loadTraces(
   traceIds: readonly string[],
@@ -140,36 +141,28 @@ export async function loadTraces(
   if (traceIds.length === 0) return [];
   const values: unknown[] = [];
   const where = traceIdFilter(traceIds, window, values);
-  const result = await db.pool.query<SpanRow>({
-    text: `SELECT ${SPAN_COLUMNS} FROM spans s WHERE ${where} ORDER BY s.start_ns, s.span_id`,
-    values,
-    rowMode: 'array',
-  });
-  const rows = result.rows;
-  if (rows.length === 0) return [];
-
-  const resourceIds = new Set<string>();
-  const scopeIds = new Set<string>();
-  const heads: string[][] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const head = rows[i]![0].split(' ');
-    heads[i] = head;
-    resourceIds.add(head[7]!);
-    scopeIds.add(head[8]!);
-  }
-  const [resources, scopes] = await Promise.all([
-    loadResources([...resourceIds], db),
-    loadScopes([...scopeIds], db),
-  ]);
-
+  const shares = Array.from({ length: SPAN_READ_PARALLELISM }, (_, share) =>
+    // Array mode skips building an object per row (@types/pg only types it for client.query()).
+    db.pool.query<SpanRow>({
+      text: `SELECT ${SPAN_COLUMNS} FROM spans s
+             WHERE ${where} AND get_byte(s.span_id, length(s.span_id) - 1) % ${SPAN_READ_PARALLELISM} = ${share}
+             ORDER BY s.start_ns, s.span_id`,
+      values,
+      rowMode: 'array',
+    } satisfies pg.QueryArrayConfig),
+  );
+  const [{ resources, scopes }, ...results] = await Promise.all([loadDictionaries(where, values, db), ...shares]);
+  const decoded = results.map((result) =>
+    result.rows.map((row) => {
+      const head = row[0].split(' ');
+      return toTraceSpan(row, head, resourceFor(head[7]!, row[4], resources), scopeFor(head[8]!, scopes));
+    }),
+  );
   const byTrace = new Map<string, TraceSpan[]>();
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    const head = heads[i]!;
-    const traceId = head[0]!;
-    let spans = byTrace.get(traceId);
-    if (!spans) byTrace.set(traceId, (spans = []));
-    spans.push(toTraceSpan(row, head, resourceFor(head[7]!, row[4], resources), scopeFor(head[8]!, scopes)));
+  for (const span of mergeByStart(decoded)) {
+    let spans = byTrace.get(span.traceId);
+    if (!spans) byTrace.set(span.traceId, (spans = []));
+    spans.push(span);
   }
   const traces: Trace[] = [];
   for (const traceId of traceIds) {
@@ -177,6 +170,31 @@ export async function loadTraces(
     if (spans) traces.push({ traceId, spans: dedupeSpans(spans) });
   }
   return traces;
+}
+
+/** Merges lists each sorted by (startNs, spanId) into one list sorted the same way. */
+export function mergeByStart<S extends { startNs: Nanos; spanId: string }>(lists: readonly S[][]): S[] {
+  if (lists.length === 1) return lists[0]!;
+  const merged: S[] = [];
+  const positions = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) {
+      const candidate = lists[i]![positions[i]!];
+      if (!candidate) continue;
+      if (best < 0) {
+        best = i;
+        continue;
+      }
+      const current = lists[best]![positions[best]!]!;
+      if (candidate.startNs < current.startNs || (candidate.startNs === current.startNs && candidate.spanId < current.spanId)) {
+        best = i;
+      }
+    }
+    if (best < 0) return merged;
+    merged.push(lists[best]![positions[best]!]!);
+    positions[best]!++;
+  }
 }
 
 /** One trace, or undefined when no span of it is stored (in the window). */
@@ -212,34 +230,40 @@ function toTraceSpan(row: SpanRow, head: string[], resource: TraceResource, scop
   };
 }
 
-async function loadResources(ids: string[], db: Db): Promise<Map<string, TraceResource>> {
-  const rows = await db.prisma.$queryRawUnsafe<
-    { id: string; service_name: string; attributes: Attributes; dropped_attributes_count: number; schema_url: string }[]
-  >(
-    `SELECT id::text AS id, service_name, attributes, dropped_attributes_count, schema_url
-     FROM resources WHERE id = ANY($1::bigint[])`,
-    ids,
-  );
-  return new Map(
-    rows.map((row) => [
-      row.id,
-      {
-        id: row.id,
-        serviceName: row.service_name,
-        attributes: row.attributes,
-        droppedAttributesCount: row.dropped_attributes_count,
-        schemaUrl: row.schema_url,
-      },
-    ]),
-  );
+interface Dictionaries {
+  resources: Map<string, TraceResource>;
+  scopes: Map<string, TraceScope>;
 }
 
-async function loadScopes(ids: string[], db: Db): Promise<Map<string, TraceScope>> {
-  const rows = await db.prisma.$queryRawUnsafe<{ id: string; name: string; version: string; attributes: Attributes }[]>(
-    'SELECT id::text AS id, name, version, attributes FROM scopes WHERE id = ANY($1::bigint[])',
-    ids,
+/** The resources and scopes the selected spans reference, in one round trip. */
+async function loadDictionaries(spanWhere: string, values: unknown[], db: Db): Promise<Dictionaries> {
+  const rows = await db.prisma.$queryRawUnsafe<
+    { kind: 'r' | 's'; id: string; name: string; version: string; attributes: Attributes; dropped: number }[]
+  >(
+    `WITH ids AS (SELECT DISTINCT s.resource_id, s.scope_id FROM spans s WHERE ${spanWhere})
+     SELECT 'r' AS kind, r.id::text AS id, r.service_name AS name, r.schema_url AS version, r.attributes,
+            r.dropped_attributes_count AS dropped
+       FROM resources r WHERE r.id IN (SELECT resource_id FROM ids)
+     UNION ALL
+     SELECT 's', c.id::text, c.name, c.version, c.attributes, 0
+       FROM scopes c WHERE c.id IN (SELECT scope_id FROM ids)`,
+    ...values,
   );
-  return new Map(rows.map((row) => [row.id, { id: row.id, name: row.name, version: row.version, attributes: row.attributes }]));
+  const dictionaries: Dictionaries = { resources: new Map(), scopes: new Map() };
+  for (const row of rows) {
+    if (row.kind === 'r') {
+      dictionaries.resources.set(row.id, {
+        id: row.id,
+        serviceName: row.name,
+        attributes: row.attributes,
+        droppedAttributesCount: row.dropped,
+        schemaUrl: row.version,
+      });
+    } else {
+      dictionaries.scopes.set(row.id, { id: row.id, name: row.name, version: row.version, attributes: row.attributes });
+    }
+  }
+  return dictionaries;
 }
 
 /**

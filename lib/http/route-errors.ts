@@ -7,25 +7,42 @@ import { jaegerErrorEnvelope } from '../jaeger/response';
 import { textChunksToStream } from '../jaeger/serialize';
 
 // Connection-level failures: Node socket errors, Prisma's "can't reach / timed out / closed",
-// and SQLSTATE class 08 (connection exception) or 57P0x (server shutting down, cannot connect now).
+// SQLSTATE class 08 (connection exception), 57P0x (server shutting down, cannot connect now) and
+// 3D000 (the configured database does not exist).
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'P1001', 'P1002', 'P1008', 'P1017']);
 const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'DatabaseDoesNotExist', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 
-/** True when the error (or one it wraps) says the database is unreachable rather than the query wrong. */
+/**
+ * True when the error, or one it wraps, says the database is unreachable rather than the query
+ * wrong. Prisma wraps driver errors as `meta.driverAdapterError` whose `cause` has a `kind`.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 6; depth++) {
-    const { code, kind, originalCode, message } = current as Record<string, unknown>;
+  const pending: unknown[] = [error];
+  for (let visited = 0; pending.length > 0 && visited < 12; visited++) {
+    const current = pending.shift();
+    if (!current || typeof current !== 'object') continue;
+    const { code, kind, originalCode, message, cause, meta } = current as Record<string, unknown>;
     for (const value of [code, originalCode]) {
       if (typeof value !== 'string') continue;
-      if (UNAVAILABLE_CODES.has(value) || /^08[0-9A-Z]{3}$/.test(value) || /^57P0[1-3]$/.test(value)) return true;
+      if (UNAVAILABLE_CODES.has(value) || /^08[0-9A-Z]{3}$/.test(value) || /^57P0[1-3]$/.test(value) || value === '3D000') {
+        return true;
+      }
     }
     if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
     if (typeof message === 'string' && /Can't reach database server|connect ECONNREFUSED|Connection terminated/.test(message)) {
       return true;
     }
-    current = (current as { cause?: unknown }).cause;
+    pending.push(cause, (meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError);
   }
   return false;
+}
+
+/** One line for a person: why a page could not read the database. */
+export function databaseProblem(error: unknown): string {
+  if (error instanceof EnvError) return error.message;
+  if (isDatabaseUnavailable(error)) return 'PostgreSQL is not reachable, or the database in DATABASE_URL does not exist.';
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
 }
 
 export interface ErrorResponseSpec {
@@ -48,7 +65,8 @@ export function describeError(error: unknown): ErrorResponseSpec {
 
 export function errorResponse(error: unknown): Response {
   const { status, body } = describeError(error);
-  if (status >= 500) console.error('meshlight api:', error);
+  if (status === 503) console.warn(`meshlight api: ${body.errors?.[0]?.msg}`);
+  else if (status >= 500) console.error('meshlight api:', error);
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   if (status === 503) headers['retry-after'] = '5';
   return Response.json(body, { status, headers });

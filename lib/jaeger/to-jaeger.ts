@@ -55,13 +55,10 @@ export function toJaegerKeyValue(key: string, value: AttributeValue): JaegerKeyV
   }
 }
 
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Attributes as tags sorted by key, as Jaeger's SortCollections adjuster leaves them. */
 export function toJaegerTags(attributes: Attributes, skip?: string): JaegerKeyValue[] {
-  const keys = Object.keys(attributes).sort(compareKeys);
+  // The default sort compares UTF-16 code units, like Go's string order for the keys we meet.
+  const keys = Object.keys(attributes).sort();
   const tags: JaegerKeyValue[] = [];
   for (const key of keys) {
     if (key === skip) continue;
@@ -125,9 +122,11 @@ function spanLogs(span: TraceSpan): JaegerLog[] {
 
 export function toJaegerSpan(span: TraceSpan, processID: string): JaegerSpan {
   const traceID = jaegerTraceId(span.traceId);
-  const jaegerSpan: JaegerSpan = {
+  const traceFlags = span.flags & 0xff;
+  return {
     traceID,
     spanID: span.spanId,
+    ...(traceFlags ? { flags: traceFlags } : {}),
     operationName: span.name,
     references: spanReferences(span, traceID),
     startTime: nanosToMicros(span.startNs),
@@ -137,9 +136,6 @@ export function toJaegerSpan(span: TraceSpan, processID: string): JaegerSpan {
     processID,
     warnings: null,
   };
-  const traceFlags = span.flags & 0xff;
-  if (traceFlags) jaegerSpan.flags = traceFlags;
-  return jaegerSpan;
 }
 
 /** One Jaeger trace; processes are numbered p1, p2, … per distinct resource in span order. */

@@ -3,9 +3,9 @@
 // returns those traces instead, reporting unknown ones in `errors` as Jaeger does.
 import { parseTraceSearch } from '@/lib/contracts/jaeger-query';
 import { findTraceIds, loadTraces } from '@/lib/db/trace-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
-import { jaegerEnvelope } from '@/lib/jaeger/response';
-import { jaegerTraceId, toJaegerTrace } from '@/lib/jaeger/to-jaeger';
+import { apiRoute, jsonStreamResponse } from '@/lib/http/route-errors';
+import { jaegerTracesJson } from '@/lib/jaeger/serialize';
+import { jaegerTraceId } from '@/lib/jaeger/to-jaeger';
 import type { JaegerError } from '@/lib/jaeger/types';
 
 export const dynamic = 'force-dynamic';
@@ -18,8 +18,8 @@ export const GET = apiRoute(async (request: Request) => {
     const errors: JaegerError[] = search.traceIds
       .filter((id) => !found.has(id))
       .map((id) => ({ msg: 'trace not found', traceID: jaegerTraceId(id) }));
-    return jsonResponse(jaegerEnvelope(traces.map(toJaegerTrace), 0, errors.length ? errors : null));
+    return jsonStreamResponse(jaegerTracesJson(traces, errors.length > 0 ? errors : null));
   }
   const traces = await loadTraces(await findTraceIds(search.query));
-  return jsonResponse(jaegerEnvelope(traces.map(toJaegerTrace)));
+  return jsonStreamResponse(jaegerTracesJson(traces));
 });

@@ -1,0 +1,31 @@
+// The app shell: top navigation and the dark theme (app/globals.css). No web fonts: Meshlight
+// runs offline, so it uses the system UI and monospace fonts.
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Meshlight', template: '%s · Meshlight' },
+  description: 'Traces from your services, over OpenTelemetry',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <header className="topnav">
+          <Link href="/" className="logo">
+            <span className="logo-mark" aria-hidden="true" />
+            Meshlight
+          </Link>
+          <nav>
+            <Link href="/">Services</Link>
+            <Link href="/traces">Traces</Link>
+          </nav>
+        </header>
+        <main className="page">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,145 @@
+// The collector's service graph, after the OpenTelemetry Collector's servicegraph connector: fed
+// every accepted batch by TraceConsumer.export() (after the spans are queued), it derives edges at
+// ingest (lib/domain/service-graph), rolls them up per minute, upserts the rollups every
+// `flushIntervalMs`, and pushes a delta to live clients every `liveIntervalMs`. It never fails or
+// slows an export: work per span is a kind check for most spans and a few map updates for the rest,
+// and a failed flush keeps its rows for the next one (bounded).
+import type { ServiceGraphConfig } from '../../lib/contracts/collector-config';
+import type { TraceBatch } from '../../lib/domain/model';
+import { EdgeDeriver } from '../../lib/domain/service-graph/edge-deriver';
+import { ServiceGraphRollups } from '../../lib/domain/service-graph/rollup';
+import type { LiveHub } from '../live/live-hub';
+import type { Logger } from '../pipeline/batch-writer';
+import type { BatchObserver } from '../pipeline/trace-consumer';
+import type { SqlExecutor } from '../store/sql-executor';
+import { LiveDeltaAccumulator } from './live-delta';
+import { RollupStore } from './rollup-store';
+
+export class ServiceGraph implements BatchObserver {
+  private readonly deriver: EdgeDeriver;
+  private readonly rollups: ServiceGraphRollups;
+  private readonly store: RollupStore;
+  private readonly live = new LiveDeltaAccumulator();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private flushing: Promise<void> | undefined;
+  private stopped = false;
+  /** Counters for /metrics. */
+  readonly counters = { batches: 0, observeFailures: 0, flushes: 0, flushFailures: 0, rowsWritten: 0 };
+
+  constructor(
+    db: SqlExecutor,
+    private readonly config: ServiceGraphConfig,
+    private readonly log: Logger,
+    private readonly hub: LiveHub | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.store = new RollupStore(db);
+    this.rollups = new ServiceGraphRollups(config.maxRollupRows);
+    const listening = () => this.hub !== undefined && this.hub.clients > 0;
+    this.deriver = new EdgeDeriver(
+      { ttlMs: config.waitMs, maxPending: config.maxPending, now },
+      {
+        edge: (o) => {
+          this.rollups.addEdge(o);
+          if (listening()) this.live.addEdge(o);
+        },
+        operation: (o) => {
+          this.rollups.addOperation(o);
+          if (listening()) this.live.addOperation(o);
+        },
+      },
+    );
+  }
+
+  start(): void {
+    this.timers.push(setInterval(() => void this.flush().catch(() => {}), this.config.flushIntervalMs).unref());
+    this.timers.push(setInterval(() => this.tick(), this.config.liveIntervalMs).unref());
+  }
+
+  observe(batch: TraceBatch): void {
+    if (this.stopped) return;
+    try {
+      this.deriver.observeBatch(batch);
+      this.counters.batches++;
+    } catch (error) {
+      // A bug here must never cost an accepted span; count it and carry on.
+      this.counters.observeFailures++;
+      if (this.counters.observeFailures === 1) this.log.error('service graph could not observe a batch', { error: String(error) });
+    }
+  }
+
+  /** Expires halves past their wait and pushes the interval's delta to live clients. */
+  tick(): void {
+    this.deriver.expire();
+    if (!this.hub || this.hub.clients === 0) {
+      this.live.clear();
+      return;
+    }
+    if (!this.live.empty) this.hub.broadcast(this.live.drain(this.now()));
+  }
+
+  /**
+   * Upserts what was rolled up since the last flush. `expirePending` first settles every half
+   * still waiting for its partner (shutdown, tests), so nothing observed is left out.
+   */
+  flush(options: { expirePending?: boolean } = {}): Promise<void> {
+    const run = async () => {
+      if (options.expirePending) this.deriver.expireAll();
+      const drained = {
+        edges: this.rollups.edges.drain(),
+        services: this.rollups.services.drain(),
+        operations: this.rollups.operations.drain(),
+      };
+      const rows = drained.edges.length + drained.services.length + drained.operations.length;
+      if (rows === 0) return;
+      try {
+        await this.store.write(drained);
+        this.counters.flushes++;
+        this.counters.rowsWritten += rows;
+      } catch (error) {
+        this.counters.flushFailures++;
+        this.rollups.edges.restore(drained.edges);
+        this.rollups.services.restore(drained.services);
+        this.rollups.operations.restore(drained.operations);
+        this.log.warn('service graph flush failed; will retry', { rows, error: String(error) });
+        throw error;
+      }
+    };
+    // One flush at a time; a caller arriving during one waits for it and then runs its own.
+    const next = (this.flushing ?? Promise.resolve()).catch(() => {}).then(run);
+    this.flushing = next;
+    return next;
+  }
+
+  async applyRetention(cutoffMs: number): Promise<number> {
+    return this.store.applyRetention(cutoffMs);
+  }
+
+  /** Stops the timers and writes everything observed, the halves still waiting included. */
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.stopped = true;
+    try {
+      await this.flush({ expirePending: true });
+    } catch {
+      this.log.warn('service graph rollups could not be written at shutdown; the last seconds are missing from the graph');
+    }
+  }
+
+  metricsText(): string {
+    const stats = this.deriver.stats;
+    const lines: Array<[string, string, string, number]> = [
+      ['meshlight_service_graph_pairs_total', 'counter', 'Edge halves paired (client+server, producer+consumer).', stats.paired],
+      ['meshlight_service_graph_expired_total', 'counter', 'Edge halves that waited out their TTL unpaired.', stats.expired],
+      ['meshlight_service_graph_dropped_total', 'counter', 'Edge halves evicted because the pairing store was full.', stats.dropped],
+      ['meshlight_service_graph_pending', 'gauge', 'Keys waiting in the pairing store.', this.deriver.pending],
+      ['meshlight_service_graph_rollup_rows_dropped_total', 'counter', 'Observations lost because the rollups were full.', this.rollups.dropped],
+      ['meshlight_service_graph_flush_failures_total', 'counter', 'Rollup flushes that failed (retried).', this.counters.flushFailures],
+      ['meshlight_service_graph_rows_written_total', 'counter', 'Rollup rows upserted.', this.counters.rowsWritten],
+      ['meshlight_service_graph_observe_failures_total', 'counter', 'Batches the service graph failed to observe.', this.counters.observeFailures],
+      ['meshlight_live_clients', 'gauge', 'Browsers connected to /live.', this.hub?.clients ?? 0],
+      ['meshlight_live_messages_skipped_total', 'counter', 'Live messages not sent to a client that was behind.', this.hub?.skipped ?? 0],
+    ];
+    return lines.map(([name, type, help, value]) => `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`).join('');
+  }
+}
