@@ -34,7 +34,7 @@ async function resetDatabase(): Promise<void> {
   await admin.end();
 }
 
-function startChild(args: string[], env: NodeJS.ProcessEnv, readyLine: RegExp): Promise<{ child: ChildProcess; line: string }> {
+function startChild(args: string[], env: Record<string, string>, readyLine: RegExp): Promise<{ child: ChildProcess; line: string }> {
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stderr = '';

@@ -27,7 +27,7 @@ function mtimeOf(file: string): number {
   return existsSync(full) ? statSync(full).mtimeMs : 0;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+function run(command: string, args: string[], env: Record<string, string> = {}): void {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);

@@ -75,7 +75,7 @@ export interface CollectorConfig {
   serviceGraph: ServiceGraphConfig;
 }
 
-export function readCollectorConfig(env: NodeJS.ProcessEnv = process.env): CollectorConfig {
+export function readCollectorConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
   const parsed = collectorEnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

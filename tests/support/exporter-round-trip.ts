@@ -74,7 +74,7 @@ export function exporterRoundTripSuite(setup: () => Promise<{ databaseUrl: strin
   }
 
   test('services, operations and search by tag find what the exporters sent', async () => {
-    const services = await json<JaegerResponse<string[]>>(await getServices());
+    const services = await json<JaegerResponse<string[]>>(await getServices(new Request('http://ui/api/services'), {}));
     for (const { kind, gzip } of CASES) assert.ok(services.data.includes(`svc-${kind}${gzip ? '-gzip' : ''}`));
 
     const operations = await json<JaegerResponse<string[]>>(
@@ -84,13 +84,13 @@ export function exporterRoundTripSuite(setup: () => Promise<{ databaseUrl: strin
 
     const tags = encodeURIComponent(JSON.stringify({ 'http.response.status_code': '503' }));
     const found = await json<JaegerResponse<JaegerTrace[]>>(
-      await searchTraces(new Request(`http://ui/api/traces?service=svc-json&tags=${tags}&lookback=1h&limit=20`)),
+      await searchTraces(new Request(`http://ui/api/traces?service=svc-json&tags=${tags}&lookback=1h&limit=20`), {}),
     );
     assert.equal(found.data.length, 1);
     assert.equal(found.data[0]!.processes[found.data[0]!.spans[0]!.processID]!.serviceName, 'svc-json');
 
     const errors = await json<JaegerResponse<JaegerTrace[]>>(
-      await searchTraces(new Request(`http://ui/api/traces?service=svc-grpc&tags=${encodeURIComponent('{"error":"true"}')}&lookback=1h`)),
+      await searchTraces(new Request(`http://ui/api/traces?service=svc-grpc&tags=${encodeURIComponent('{"error":"true"}')}&lookback=1h`), {}),
     );
     assert.equal(errors.data.length, 1);
   });
