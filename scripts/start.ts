@@ -58,6 +58,14 @@ function startUi(databaseUrl: string, ready: CollectorReady): ChildProcess {
   });
 }
 
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
 function waitForExit(child: ChildProcess): Promise<number> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
@@ -86,9 +94,11 @@ async function main(): Promise<void> {
   const shutdown = async (exitCode: number) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    ui.kill('SIGTERM');
+    // Each child leads its own process group (detached); signal the group so grandchildren
+    // (next start's next-server) stop too.
+    signalGroup(ui, 'SIGTERM');
     await waitForExit(ui);
-    collector.kill('SIGTERM');
+    signalGroup(collector, 'SIGTERM');
     const collectorCode = await waitForExit(collector);
     process.exit(exitCode || collectorCode);
   };

@@ -19,8 +19,9 @@ class BoundedSet<T> {
   }
 }
 
-// Operations' last_seen only needs minute resolution for "recently active" lists.
-const OPERATION_TOUCH_INTERVAL_NS = 60_000_000_000n;
+// Operations' last_seen feeds "last span" on the services page: 10 s resolution is plenty and
+// costs one small upsert per active operation every 10 s.
+const OPERATION_TOUCH_INTERVAL_NS = 10_000_000_000n;
 
 export class SpanStore {
   private readonly writtenResources = new BoundedSet<bigint>(100_000);
