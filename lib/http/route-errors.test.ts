@@ -43,3 +43,9 @@ test('databaseProblem: one readable line for the UI', () => {
   assert.match(databaseProblem({ code: 'ECONNREFUSED' }), /not reachable/);
   assert.equal(databaseProblem(new Error('\nInvalid `prisma.$queryRawUnsafe()` invocation:\nmore')), 'Invalid `prisma.$queryRawUnsafe()` invocation:');
 });
+
+test('self-trace span names collapse ids so they stay low-cardinality', async () => {
+  const { routeSpanName } = await import('./route-errors');
+  assert.equal(routeSpanName(new Request('http://ui/api/traces/5b8efff798038103d269b633813fc60c?x=1')), 'GET /api/traces/{id}');
+  assert.equal(routeSpanName(new Request('http://ui/api/services/orders/operations')), 'GET /api/services/orders/operations');
+});

@@ -1,6 +1,8 @@
 // The one error mapper of the UI server's API routes: an ApiError keeps its status and message,
 // a database that cannot be reached (or is not configured) is 503 so clients retry, anything else
 // is a 500 whose details stay in the server log. Bodies use Jaeger's error envelope.
+import { SpanStatusCode } from '@opentelemetry/api';
+import { withSpan } from '../telemetry/ui-tracing';
 import { ApiError } from '../contracts/api-error';
 import { EnvError } from '../contracts/env';
 import { jaegerErrorEnvelope } from '../jaeger/response';
@@ -72,15 +74,30 @@ export function errorResponse(error: unknown): Response {
   return Response.json(body, { status, headers });
 }
 
-/** Wraps a route handler so every failure goes through errorResponse(). */
+/** A low-cardinality span name for a request: ids in the path become `{id}`. */
+export function routeSpanName(request: Request): string {
+  const path = new URL(request.url).pathname.replace(/\/[0-9a-fA-F]{16,32}(?=\/|$)/g, '/{id}');
+  return `${request.method} ${path}`;
+}
+
+/**
+ * Wraps a route handler so every failure goes through errorResponse(), and a sample of requests
+ * is traced as Meshlight's own `meshlight` service (lib/telemetry/ui-tracing.ts).
+ */
 export function apiRoute<Ctx>(handler: (request: Request, context: Ctx) => Promise<Response>) {
-  return async (request: Request, context: Ctx): Promise<Response> => {
-    try {
-      return await handler(request, context);
-    } catch (error) {
-      return errorResponse(error);
-    }
-  };
+  return (request: Request, context: Ctx): Promise<Response> =>
+    withSpan(routeSpanName(request), { 'http.request.method': request.method }, async (span) => {
+      try {
+        const response = await handler(request, context);
+        span.setAttribute('http.response.status_code', response.status);
+        return response;
+      } catch (error) {
+        const response = errorResponse(error);
+        span.setAttribute('http.response.status_code', response.status);
+        if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+        return response;
+      }
+    });
 }
 
 export function jsonResponse(body: unknown, status = 200): Response {
