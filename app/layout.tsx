@@ -3,6 +3,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { Providers } from '@/components/providers';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -21,10 +22,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav>
             <Link href="/">Services</Link>
+            <Link href="/service-map">Service map</Link>
             <Link href="/traces">Traces</Link>
           </nav>
         </header>
-        <main className="page">{children}</main>
+        <main className="page">
+          <Providers>{children}</Providers>
+        </main>
       </body>
     </html>
   );

@@ -1,7 +1,9 @@
 // `/`: the services overview. Server-rendered on every request (it reads the database).
+import { ServiceMapPreview } from '@/components/service-map/service-map-preview';
 import { ServiceList } from '@/components/services/service-list';
 import { DatabaseProblem, NoSpansYet } from '@/components/ui/notice';
 import { collectorOtlpHttpEndpoint } from '@/lib/contracts/env';
+import { liveEndpointFromEnv } from '@/lib/contracts/live-endpoint';
 import { listServiceOverviews } from '@/lib/db/trace-queries';
 import type { ServiceOverview } from '@/lib/domain/services';
 import { databaseProblem } from '@/lib/http/route-errors';
@@ -28,7 +30,10 @@ export default async function ServicesPage() {
       {services.length === 0 ? (
         <NoSpansYet otlpEndpoint={collectorOtlpHttpEndpoint()} />
       ) : (
-        <ServiceList services={services} nowMs={Date.now()} />
+        <>
+          <ServiceMapPreview liveEndpoint={liveEndpointFromEnv()} />
+          <ServiceList services={services} nowMs={Date.now()} />
+        </>
       )}
     </>
   );

@@ -3,8 +3,9 @@
 //     senders) as OTLP/HTTP protobuf to a collector child process and measures sent → committed;
 //  2. writes the same rows with a direct COPY into the same tables: the ceiling, and the ratio;
 //  3. prints bytes stored per span (table + indexes);
-//  4. times GET /api/traces/{id} of a 10k-span trace through the UI server (p50, p95).
-import { spawn, type ChildProcess } from 'node:child_process';
+//  4. times GET /api/traces/{id} of a 10k-span trace through the UI server (p50, p95);
+//  5. with BENCH_EXPLORER=1, the trace explorer's browser benchmark (scripts/bench-trace-explorer.ts).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { decodeTraceRequestProto } from '../collector/receivers/otlp/decode-trac
 import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
 import { makeBigTrace, makeSpans, toRequests } from './bench-data';
+import { runServiceGraphBench } from './bench-service-graph';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 
 const TOTAL = Number(process.env.BENCH_SPANS ?? 200_000);
@@ -149,7 +151,13 @@ async function main(): Promise<void> {
   // 1. end to end
   const { child: collector, line } = await startChild(
     ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
-    { DATABASE_URL: DB_URL, MESHLIGHT_OTLP_HTTP_PORT: '0', MESHLIGHT_OTLP_GRPC_PORT: '0', MESHLIGHT_SELF_TRACE_RATIO: '0' },
+    {
+      DATABASE_URL: DB_URL,
+      MESHLIGHT_OTLP_HTTP_PORT: '0',
+      MESHLIGHT_OTLP_GRPC_PORT: '0',
+      MESHLIGHT_SELF_TRACE_RATIO: '0',
+      MESHLIGHT_SERVICE_GRAPH: process.env.BENCH_GRAPH === 'off' ? 'off' : 'on',
+    },
     /meshlight-collector-ready/,
   );
   const { otlpHttpPort } = JSON.parse(line) as { otlpHttpPort: number };
@@ -197,6 +205,11 @@ async function main(): Promise<void> {
     console.log(`    GET /api/traces/{id} 10,000 spans: p50 ${fmt(percentile(times, 50), 1)} ms, p95 ${fmt(percentile(times, 95), 1)} ms (target p50 ≤ 150 ms)`);
   }
   agent.destroy();
+  if (process.env.BENCH_EXPLORER === '1') {
+    console.log('');
+    const explorer = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-trace-explorer.ts')], { cwd: ROOT, stdio: 'inherit' });
+    if (explorer.status !== 0) throw new Error('the trace explorer benchmark failed');
+  }
 }
 
 main().catch((error) => {

@@ -3,7 +3,7 @@
 // points at a stub so `prisma generate` does not try to download a native engine it does not
 // need) and the Next.js production build.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -58,10 +58,34 @@ export function generatePrismaClient(force = false): void {
 
 const UI_SOURCES = ['app', 'components', 'lib', 'public', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
 
+const BUILD_LOCK = path.join(ROOT, '.next-build.lock');
+
+/** Synchronous sleep (buildUi is synchronous and may wait for another process's build). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 export function buildUi(force = false): void {
   if (!force && mtimeOf('.next/BUILD_ID') > newestMtime(UI_SOURCES)) return;
-  console.log('meshlight: building the UI (next build); this takes a minute the first time');
-  run(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { NEXT_TELEMETRY_DISABLED: '1' });
+  // Test files run in parallel and several start the UI: one builds, the others wait for it
+  // (two `next build`s in one .next directory break each other). A lock older than 10 minutes is
+  // left over from a killed build.
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      if (existsSync(BUILD_LOCK) && Date.now() - statSync(BUILD_LOCK).mtimeMs > 600_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      sleepSync(500);
+    }
+  }
+  try {
+    if (!force && mtimeOf('.next/BUILD_ID') > newestMtime(UI_SOURCES)) return;
+    console.log('meshlight: building the UI (next build); this takes a minute the first time');
+    run(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { NEXT_TELEMETRY_DISABLED: '1' });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

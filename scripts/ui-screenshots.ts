@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 
 const [baseUrl, outDir, ...pages] = process.argv.slice(2);
 if (!baseUrl || !outDir || pages.length === 0) {
-  console.error('usage: ui-screenshots.ts <baseUrl> <outDir> name=/path [name=/path ...]  (name=/path#open opens the first span)');
+  console.error('usage: ui-screenshots.ts <baseUrl> <outDir> name=/path [name=/path ...]  (name=/path#open=N selects the Nth waterfall row)');
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
@@ -22,11 +22,10 @@ try {
     const [pagePath, action] = rawPath.split('#');
     const response = await page.goto(new URL(pagePath!, baseUrl).toString(), { waitUntil: 'networkidle' });
     if (action?.startsWith('open')) {
-      // open=N: expand the Nth span row (1-based) to show its attributes.
+      // open=N: select the Nth waterfall row (1-based), which opens its details.
       const index = Number(action.split('=')[1] ?? 1) - 1;
-      await page.locator('details.span-row').nth(index).evaluate((element) => {
-        (element as HTMLDetailsElement).open = true;
-      });
+      await page.locator('.wf-row').nth(index).click();
+      await page.locator('[data-testid="span-detail"] .attr-table').first().waitFor();
     }
     const file = path.join(outDir, `${name}.png`);
     await page.screenshot({ path: file, fullPage: false });

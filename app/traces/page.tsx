@@ -1,22 +1,24 @@
-// `/traces`: the search form and its results. The URL is the state: every field is a query
-// parameter (Jaeger's names and formats, with `tags` also accepted as `k=v` text), so a search can
-// be bookmarked and shared.
+// `/traces`: the search form and its results (a duration-over-time scatter plot and a list). The
+// URL is the state: every field is a query parameter (Jaeger's names and formats; see
+// components/trace/search/search-params.ts), so a search can be bookmarked and shared.
 import type { Metadata } from 'next';
-import { SearchForm, type SearchFormValues } from '@/components/trace/search-form';
+import Link from 'next/link';
+import { SearchForm } from '@/components/trace/search-form';
+import { DurationScatter } from '@/components/trace/search/duration-scatter';
+import { toResultRow, type ResultRow } from '@/components/trace/search/result-row';
+import { DEFAULT_LIMIT, DEFAULT_LOOKBACK, readSearchValues } from '@/components/trace/search/search-params';
 import { TraceList } from '@/components/trace/trace-list';
 import { DatabaseProblem, Notice, NoSpansYet } from '@/components/ui/notice';
 import { ApiError } from '@/lib/contracts/api-error';
 import { collectorOtlpHttpEndpoint } from '@/lib/contracts/env';
-import { formatLogfmtTags, parseLogfmtTags, parseTraceSearch, type TraceSearch } from '@/lib/contracts/jaeger-query';
+import { parseLogfmtTags, parseTraceSearch, type TraceSearch } from '@/lib/contracts/jaeger-query';
 import { findTraceIds, listOperations, listServices, summarizeTraces } from '@/lib/db/trace-queries';
 import { databaseProblem } from '@/lib/http/route-errors';
-import type { TraceSummary } from '@/lib/domain/trace';
+import '@/components/trace/trace-explorer.css';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Traces' };
 
-const UI_DEFAULT_LIMIT = 20;
-const UI_DEFAULT_LOOKBACK = '1h';
 const HOUR_NS = 3_600_000_000_000n;
 
 type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -29,50 +31,36 @@ function toSearchParams(record: Record<string, string | string[] | undefined>): 
   return params;
 }
 
-/** The form's `tags` field is `k=v` text; the API's is JSON. Accept both, hand the parser JSON. */
-function normalizeTagsParam(params: URLSearchParams): { params: URLSearchParams; tagsText: string } {
-  const raw = params.get('tags')?.trim() ?? '';
-  if (raw === '') return { params, tagsText: '' };
+/**
+ * What the Jaeger parser reads: `errors=1` becomes the tag error=true; `tags` may still be `k=v`
+ * text (older links) and becomes repeated `tag=k:v`.
+ */
+function toJaegerParams(params: URLSearchParams): URLSearchParams {
   const normalized = new URLSearchParams(params);
-  if (raw.startsWith('{')) {
+  normalized.delete('errors');
+  if (params.get('errors') === '1') normalized.append('tag', 'error:true');
+  const text = params.get('tags')?.trim() ?? '';
+  if (text !== '' && !text.startsWith('{')) {
+    normalized.delete('tags');
     try {
-      return { params, tagsText: formatLogfmtTags(JSON.parse(raw) as Record<string, string>) };
-    } catch {
-      return { params, tagsText: raw };
+      for (const [key, value] of Object.entries(parseLogfmtTags(text))) normalized.append('tag', `${key}:${value}`);
+    } catch (error) {
+      throw new ApiError(400, `unable to parse param 'tags': ${(error as Error).message}`);
     }
   }
-  try {
-    normalized.set('tags', JSON.stringify(parseLogfmtTags(raw)));
-  } catch (error) {
-    throw new ApiError(400, `unable to parse param 'tags': ${(error as Error).message}`);
-  }
-  return { params: normalized, tagsText: raw };
+  if (!normalized.get('lookback')) normalized.set('lookback', DEFAULT_LOOKBACK);
+  if (normalized.get('lookback') === 'custom') normalized.delete('lookback');
+  if (!normalized.get('limit')) normalized.set('limit', DEFAULT_LIMIT);
+  return normalized;
 }
 
 export default async function TracesPage({ searchParams }: PageProps) {
   const params = toSearchParams(await searchParams);
-  const hasSearch = [...params.keys()].length > 0;
-  const values: SearchFormValues = {
-    service: params.get('service') ?? '',
-    operation: params.get('operation') ?? '',
-    tags: params.get('tags') ?? '',
-    minDuration: params.get('minDuration') ?? '',
-    maxDuration: params.get('maxDuration') ?? '',
-    lookback: params.get('lookback') || UI_DEFAULT_LOOKBACK,
-    limit: params.get('limit') || String(UI_DEFAULT_LIMIT),
-  };
-
+  const values = readSearchValues(params);
   let search: TraceSearch | undefined;
   let formError: string | undefined;
   try {
-    const { params: normalized, tagsText } = normalizeTagsParam(params);
-    values.tags = tagsText;
-    search = parseTraceSearch(normalized, {
-      nowUs: Date.now() * 1000,
-      requireService: false,
-      defaultLimit: UI_DEFAULT_LIMIT,
-      defaultLookbackNs: HOUR_NS,
-    });
+    search = parseTraceSearch(toJaegerParams(params), { nowUs: Date.now() * 1000, requireService: false, defaultLookbackNs: HOUR_NS });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     formError = error.message;
@@ -80,15 +68,13 @@ export default async function TracesPage({ searchParams }: PageProps) {
 
   let services: string[];
   let operations: string[] = [];
-  let traces: TraceSummary[] = [];
+  let traces: ResultRow[] = [];
   try {
     services = await listServices();
-    if (values.service) {
-      operations = [...new Set((await listOperations(values.service)).map((operation) => operation.name))];
-    }
+    if (values.service) operations = [...new Set((await listOperations(values.service)).map((operation) => operation.name))];
     if (search && services.length > 0) {
       const ids = search.traceIds.length > 0 ? search.traceIds : await findTraceIds(search.query);
-      traces = (await summarizeTraces(ids)).sort((a, b) => (a.startNs > b.startNs ? -1 : a.startNs < b.startNs ? 1 : 0));
+      traces = (await summarizeTraces(ids)).sort((a, b) => (a.startNs > b.startNs ? -1 : a.startNs < b.startNs ? 1 : 0)).map(toResultRow);
     }
   } catch (error) {
     return <DatabaseProblem reason={databaseProblem(error)} />;
@@ -96,23 +82,32 @@ export default async function TracesPage({ searchParams }: PageProps) {
 
   return (
     <>
-      <div className="page-header">
+      <div className="page-header header-row">
         <h1>Traces</h1>
+        <div className="header-actions">
+          <Link className="button-small" href="/traces/compare">
+            Compare two traces
+          </Link>
+          <Link className="button-small" href="/traces/upload">
+            Open a trace file…
+          </Link>
+        </div>
       </div>
-      <SearchForm services={services} operations={operations} values={values} error={formError} />
+      <SearchForm key={params.toString()} services={services} operations={operations} values={values} error={formError} />
       {services.length === 0 ? (
         <NoSpansYet otlpEndpoint={collectorOtlpHttpEndpoint()} />
       ) : formError ? null : traces.length === 0 ? (
         <Notice title="No traces match">
           <p>
-            Nothing {values.service ? <>from <strong>{values.service}</strong> </> : null}matches in the selected window.
-            Widen the lookback, remove a tag or duration filter{hasSearch ? '' : ', or pick a service'}.
+            Nothing {values.service ? <>from <strong>{values.service}</strong> </> : null}matches in the selected window. Widen the time
+            range, or remove an attribute, duration or errors-only filter.
           </p>
         </Notice>
       ) : (
         <>
+          <DurationScatter rows={traces} />
           <p className="results-count muted">
-            {traces.length} trace{traces.length === 1 ? '' : 's'}, newest first
+            {traces.length} trace{traces.length === 1 ? '' : 's'}, newest first · tick two to compare
           </p>
           <TraceList traces={traces} nowMs={Date.now()} />
         </>

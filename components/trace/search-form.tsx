@@ -1,19 +1,12 @@
 'use client';
-// The trace search form. It works as a plain GET form (the URL holds the whole search, so a search
-// can be shared); with JavaScript it also refreshes the operation list when the service changes
-// and leaves empty fields out of the URL.
+// The trace search form: service, operation, attribute filters (autocompleted from recent spans),
+// duration range, a time range preset or a custom one, errors only, limit. Submitting writes the
+// search into the URL (search-params.ts), which the server page reads.
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-
-export interface SearchFormValues {
-  service: string;
-  operation: string;
-  tags: string;
-  minDuration: string;
-  maxDuration: string;
-  lookback: string;
-  limit: string;
-}
+import { AttributeFilters } from './search/attribute-filters';
+import { localInputToMicros, microsToLocalInput, writeSearchValues, type SearchValues } from './search/search-params';
+import { useOperations } from './search/use-search-suggestions';
 
 export const LOOKBACK_OPTIONS = [
   ['5m', 'Last 5 minutes'],
@@ -26,45 +19,35 @@ export const LOOKBACK_OPTIONS = [
   ['24h', 'Last 24 hours'],
   ['2d', 'Last 2 days'],
   ['7d', 'Last 7 days'],
+  ['custom', 'Custom range…'],
 ] as const;
 
 interface Props {
   services: string[];
   operations: string[];
-  values: SearchFormValues;
+  values: SearchValues;
   error?: string;
 }
 
-export function SearchForm({ services, operations: initialOperations, values, error }: Props) {
+export function SearchForm({ services, operations: initialOperations, values: initial, error }: Props) {
   const router = useRouter();
-  const [service, setService] = useState(values.service);
-  const [operations, setOperations] = useState(initialOperations);
-
-  async function changeService(next: string) {
-    setService(next);
-    setOperations([]);
-    if (!next) return;
-    const response = await fetch(`/api/services/${encodeURIComponent(next)}/operations`);
-    if (response.ok) {
-      const body = (await response.json()) as { data: string[] | null };
-      setOperations(body.data ?? []);
-    }
-  }
+  const [values, setValues] = useState(initial);
+  const [from, setFrom] = useState(microsToLocalInput(initial.start));
+  const [to, setTo] = useState(microsToLocalInput(initial.end));
+  const operations = useOperations(values.service, initial.service === values.service ? initialOperations : []);
+  const set = (change: Partial<SearchValues>) => setValues((current) => ({ ...current, ...change }));
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const params = new URLSearchParams();
-    for (const [key, value] of new FormData(event.currentTarget)) {
-      if (typeof value === 'string' && value.trim() !== '') params.set(key, value.trim());
-    }
+    const params = writeSearchValues({ ...values, start: localInputToMicros(from), end: localInputToMicros(to) });
     router.push(`/traces?${params.toString()}`);
   }
 
   return (
-    <form className="search-form" method="get" action="/traces" onSubmit={submit}>
+    <form className="search-form" method="get" action="/traces" onSubmit={submit} data-testid="search-form">
       <label>
         <span>Service</span>
-        <select name="service" value={service} onChange={(event) => void changeService(event.target.value)}>
+        <select name="service" value={values.service} onChange={(event) => set({ service: event.target.value, operation: '' })}>
           <option value="">All services</option>
           {services.map((name) => (
             <option key={name} value={name}>
@@ -75,28 +58,18 @@ export function SearchForm({ services, operations: initialOperations, values, er
       </label>
       <label>
         <span>Operation</span>
-        <select name="operation" defaultValue={values.operation} key={service} disabled={!service}>
+        <select name="operation" value={values.operation} onChange={(event) => set({ operation: event.target.value })} disabled={!values.service}>
           <option value="">All operations</option>
-          {operations.map((name) => (
+          {(operations.data ?? []).map((name) => (
             <option key={name} value={name}>
               {name}
             </option>
           ))}
         </select>
       </label>
-      <label className="wide">
-        <span>Tags</span>
-        <input
-          name="tags"
-          defaultValue={values.tags}
-          placeholder="error=true http.route=/cart"
-          spellCheck={false}
-          autoComplete="off"
-        />
-      </label>
       <label>
-        <span>Lookback</span>
-        <select name="lookback" defaultValue={values.lookback}>
+        <span>Time range</span>
+        <select name="lookback" value={values.lookback} onChange={(event) => set({ lookback: event.target.value })}>
           {LOOKBACK_OPTIONS.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -104,19 +77,36 @@ export function SearchForm({ services, operations: initialOperations, values, er
           ))}
         </select>
       </label>
+      {values.lookback === 'custom' ? (
+        <>
+          <label>
+            <span>From</span>
+            <input type="datetime-local" value={from} onChange={(event) => setFrom(event.target.value)} required />
+          </label>
+          <label>
+            <span>To</span>
+            <input type="datetime-local" value={to} onChange={(event) => setTo(event.target.value)} />
+          </label>
+        </>
+      ) : null}
       <label className="narrow">
         <span>Min duration</span>
-        <input name="minDuration" defaultValue={values.minDuration} placeholder="e.g. 100ms" spellCheck={false} />
+        <input name="minDuration" value={values.minDuration} onChange={(event) => set({ minDuration: event.target.value })} placeholder="e.g. 100ms" spellCheck={false} />
       </label>
       <label className="narrow">
         <span>Max duration</span>
-        <input name="maxDuration" defaultValue={values.maxDuration} placeholder="e.g. 1.5s" spellCheck={false} />
+        <input name="maxDuration" value={values.maxDuration} onChange={(event) => set({ maxDuration: event.target.value })} placeholder="e.g. 1.5s" spellCheck={false} />
       </label>
       <label className="tiny">
         <span>Limit</span>
-        <input name="limit" type="number" min={1} max={1500} defaultValue={values.limit} />
+        <input name="limit" type="number" min={1} max={1500} value={values.limit} onChange={(event) => set({ limit: event.target.value })} />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={values.errorsOnly} onChange={(event) => set({ errorsOnly: event.target.checked })} data-testid="errors-only" />
+        <span>Errors only</span>
       </label>
       <button type="submit">Find traces</button>
+      <AttributeFilters service={values.service} filters={values.filters} onChange={(filters) => set({ filters })} />
       {error ? (
         <p className="form-error" role="alert">
           {error}

@@ -61,3 +61,8 @@ export function serviceColor(name: string): string {
   for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
   return SERVICE_COLORS[(hash >>> 0) % SERVICE_COLORS.length]!;
 }
+
+/** formatDurationNs for a float offset in ns (the trace explorer's columns). */
+export function formatNanos(ns: number): string {
+  return formatDurationNs(BigInt(Math.max(0, Math.round(ns))));
+}

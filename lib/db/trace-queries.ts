@@ -81,6 +81,8 @@ export interface TraceWindow {
   /** Only spans starting at or after this (lets PostgreSQL skip partitions). */
   startNs?: Nanos;
   endNs?: Nanos;
+  /** Only these spans (16 hex each): one span's details for the trace explorer. */
+  spanIds?: readonly string[];
 }
 
 /**
@@ -105,7 +107,7 @@ const SPAN_COLUMNS = `concat_ws(' ', encode(s.trace_id, 'hex'), encode(s.span_id
     s.dropped_links_count),
   s.name, s.status_message, s.trace_state, s.service_name, s.attributes::text, s.events::text, s.links::text`;
 
-function traceIdFilter(traceIds: readonly string[], window: TraceWindow, values: unknown[]): string {
+export function traceIdFilter(traceIds: readonly string[], window: TraceWindow, values: unknown[]): string {
   values.push(traceIds);
   let where = `s.trace_id IN (SELECT decode(t, 'hex') FROM unnest($1::text[]) AS t)`;
   if (window.startNs !== undefined) {
@@ -115,6 +117,10 @@ function traceIdFilter(traceIds: readonly string[], window: TraceWindow, values:
   if (window.endNs !== undefined) {
     values.push(window.endNs.toString());
     where += ` AND s.start_ns <= $${values.length}::bigint`;
+  }
+  if (window.spanIds !== undefined) {
+    values.push(window.spanIds);
+    where += ` AND s.span_id IN (SELECT decode(x, 'hex') FROM unnest($${values.length}::text[]) AS x)`;
   }
   return where;
 }

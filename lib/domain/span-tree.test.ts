@@ -1,75 +1,100 @@
-// Span tree cases, each drawn first (time runs left to right).
+// Span tree cases, each drawn first (time runs left to right, one column a nanosecond).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SpanKind, StatusCode, type Span } from './model';
-import { buildSpanTree } from './span-tree';
+import { ancestors, buildSpanTree, collapseBelowDepth, visibleRows, type SpanTree } from './span-tree';
+import { modelFromDrawing, modelFromSpans, type TraceModel } from './trace-model';
 
-function span(spanId: string, parentSpanId: string, start: number, end = start + 10): Span {
-  return {
-    traceId: '1'.repeat(32),
-    spanId,
-    parentSpanId,
-    traceState: '',
-    flags: 1,
-    name: spanId,
-    kind: SpanKind.INTERNAL,
-    startNs: BigInt(start),
-    endNs: BigInt(end),
-    attributes: {},
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    statusCode: StatusCode.UNSET,
-    statusMessage: '',
-  };
+function outline(model: TraceModel, tree: SpanTree, rows: ArrayLike<number> = tree.order): string[] {
+  return Array.from(rows, (node) => {
+    const label = node < tree.spanCount ? model.spanIds[node]! : `[missing ${tree.placeholderIds[node - tree.spanCount]}]`;
+    const flags = node < tree.spanCount && tree.skew[node] ? ' (skew)' : '';
+    return `${'  '.repeat(tree.depth[node]!)}${label}${flags}`;
+  });
 }
 
-const rows = (spans: Span[]) => buildSpanTree(spans).rows.map((row) => `${'  '.repeat(row.depth)}${row.span.spanId}`);
-
-test('children follow their parent, by start time, in pre-order', () => {
-  // root  |=============================|
-  // b       |=========|
-  // b1        |===|
-  // a                      |=======|
-  // a1                        |==|
-  const spans = [span('a1', 'a', 25), span('root', '', 0, 50), span('a', 'root', 20), span('b1', 'b', 6), span('b', 'root', 5)];
-  assert.deepEqual(rows(spans), ['root', '  b', '    b1', '  a', '    a1']);
-  const tree = buildSpanTree(spans);
-  assert.equal(tree.rows[0]!.childCount, 2);
+test('children follow their parent by start time, in pre-order', () => {
+  const model = modelFromDrawing(`
+    root      |=============================|
+    root>a                   |=======|
+    a>a1                       |==|
+    root>b      |=========|
+    b>b1          |===|
+  `);
+  const tree = buildSpanTree(model);
+  assert.deepEqual(outline(model, tree), ['root', '  b', '    b1', '  a', '    a1']);
+  assert.equal(tree.maxDepth, 2);
   assert.equal(tree.orphanCount, 0);
+  assert.equal(tree.skewCount, 0);
 });
 
-test('a span whose parent never arrived becomes an extra root, flagged as an orphan', () => {
-  // root  |==========|
-  // x          (parent "gone" missing) |====|
-  const tree = buildSpanTree([span('x', 'gone', 30), span('root', '', 0, 20)]);
-  assert.deepEqual(
-    tree.rows.map((row) => [row.span.spanId, row.depth, row.orphan]),
-    [
-      ['root', 0, false],
-      ['x', 0, true],
-    ],
-  );
-  assert.equal(tree.orphanCount, 1);
+test('spans whose parent never arrived hang under one placeholder per missing parent', () => {
+  const model = modelFromDrawing(`
+    root         |==========|
+    gone>x                       |====|
+    gone>y                         |==|
+    lost>z                     |=|
+    x>x1                          |=|
+  `);
+  const tree = buildSpanTree(model);
+  assert.deepEqual(outline(model, tree), ['root', '[missing lost]', '  z', '[missing gone]', '  x', '    x1', '  y']);
+  assert.equal(tree.orphanCount, 3);
+  assert.deepEqual([...tree.orphan], [0, 1, 1, 1, 0]);
+  const gone = tree.spanCount + tree.placeholderIds.indexOf('gone');
+  assert.deepEqual([tree.start[gone], tree.end[gone]], [model.start[1], model.end[2]]);
+});
+
+test('a child outside its parent (clock skew) is flagged and kept in place', () => {
+  const model = modelFromDrawing(`
+    root          |==========|
+    root>early  |====|
+    root>late                |===|
+    root>inside     |==|
+  `);
+  const tree = buildSpanTree(model);
+  assert.deepEqual(outline(model, tree), ['root', '  early (skew)', '  inside', '  late (skew)']);
+  assert.equal(tree.skewCount, 2);
+});
+
+test('collapsing a node hides its subtree; the rows skip it whole', () => {
+  const model = modelFromDrawing(`
+    root      |=====================|
+    root>a     |========|
+    a>a1        |==|
+    a>a2             |==|
+    root>b                |=====|
+    b>b1                   |=|
+  `);
+  const tree = buildSpanTree(model);
+  const a = model.spanIds.indexOf('a');
+  assert.deepEqual(outline(model, tree, visibleRows(tree, new Set([a]))), ['root', '  a', '  b', '    b1']);
+  assert.deepEqual(outline(model, tree, visibleRows(tree, collapseBelowDepth(tree, 1))), ['root', '  a', '  b']);
+  assert.deepEqual(ancestors(tree, model.spanIds.indexOf('b1')).map((n) => model.spanIds[n]), ['b', 'root']);
+});
+
+test('a parent cycle neither hangs nor hides its spans; a self-parent is a root', () => {
+  const model = modelFromSpans('t', [
+    { id: 'p', parent: 'q', start: 0, end: 5 },
+    { id: 'q', parent: 'p', start: 1, end: 4 },
+    { id: 'self', parent: 'self', start: 2, end: 3 },
+  ]);
+  const tree = buildSpanTree(model);
+  assert.deepEqual([...tree.order].map((n) => model.spanIds[n]).sort(), ['p', 'q', 'self']);
+  assert.equal(tree.nodeCount, 3);
 });
 
 test('a repeated span id (exporter retry) is kept once', () => {
-  const tree = buildSpanTree([span('root', '', 0), span('c', 'root', 1), span('c', 'root', 1)]);
-  assert.deepEqual(rows([span('root', '', 0), span('c', 'root', 1), span('c', 'root', 1)]), ['root', '  c']);
-  assert.equal(tree.duplicateCount, 1);
-});
-
-test('a parent cycle neither hangs nor hides its spans', () => {
-  // p -> q -> p (corrupt data), plus a self-parent
-  const tree = buildSpanTree([span('p', 'q', 0), span('q', 'p', 1), span('self', 'self', 2)]);
-  assert.deepEqual(tree.rows.map((row) => row.span.spanId).sort(), ['p', 'q', 'self']);
+  const model = modelFromSpans('t', [
+    { id: 'root', start: 0, end: 9 },
+    { id: 'c', parent: 'root', start: 1, end: 2 },
+    { id: 'c', parent: 'root', start: 1, end: 2 },
+  ]);
+  assert.equal(model.duplicateCount, 1);
+  assert.deepEqual(outline(model, buildSpanTree(model)), ['root', '  c']);
 });
 
 test('a 10,000-deep chain does not overflow the stack', () => {
-  const chain = Array.from({ length: 10_000 }, (_, i) => span(`s${i}`, i === 0 ? '' : `s${i - 1}`, i));
-  const tree = buildSpanTree(chain);
-  assert.equal(tree.rows.length, 10_000);
-  assert.equal(tree.rows.at(-1)!.depth, 9_999);
+  const chain = Array.from({ length: 10_000 }, (_, i) => ({ id: `s${i}`, parent: i === 0 ? '' : `s${i - 1}`, start: i, end: 20_000 - i }));
+  const tree = buildSpanTree(modelFromSpans('t', chain));
+  assert.equal(tree.order.length, 10_000);
+  assert.equal(tree.maxDepth, 9_999);
 });

@@ -1,69 +1,240 @@
-// A trace's spans as the flat, pre-order list a trace view renders: children under their parent
-// ordered by start time, each with its depth. Spans whose parent is missing (not arrived, dropped,
-// or in another trace) become extra roots and are counted as orphans; ids repeated by exporter
-// retries are kept once; a parent cycle cannot hang the walk. Iterative, so a 10,000-deep chain
-// is fine. Pure, like Jaeger UI's transform-trace-data.
-import type { Span } from './model';
+// A trace's spans as the tree a trace view walks, over span indexes rather than objects (see
+// trace-model.ts), like Jaeger UI's transform-trace-data: parents linked by id, children ordered by
+// start time, a flat pre-order sequence with depths and subtree extents for collapsing.
+//
+// - Spans whose parent is missing (not arrived, dropped, sampled away) hang under one placeholder
+//   node per missing parent id, after the real roots: visible, and marked.
+// - A child that starts before its parent or ends after it (clock skew between hosts) is flagged,
+//   never moved or hidden.
+// - A parent cycle in corrupt data cannot hang the walk: its spans become extra roots.
+// Iterative throughout, so a 10,000-deep chain is fine. Pure.
 
-export interface SpanTreeRow<S extends Span = Span> {
-  span: S;
-  depth: number;
-  childCount: number;
-  /** The span names a parent that is not in the trace. */
-  orphan: boolean;
+export interface TreeInput {
+  readonly spanCount: number;
+  readonly spanIds: readonly string[];
+  /** '' for a root span. */
+  readonly parentIds: readonly string[];
+  readonly start: ArrayLike<number>;
+  readonly end: ArrayLike<number>;
 }
 
-export interface SpanTree<S extends Span = Span> {
-  rows: SpanTreeRow<S>[];
+export interface SpanTree {
+  /** Nodes 0 … spanCount−1 are the spans; spanCount … nodeCount−1 are missing-parent placeholders. */
+  spanCount: number;
+  nodeCount: number;
+  /** The missing span id each placeholder stands for (node spanCount + i). */
+  placeholderIds: string[];
+  /** Node → parent node, −1 for a root. */
+  parent: Int32Array;
+  depth: Int32Array;
+  maxDepth: number;
+  /** Node start/end (a placeholder spans its children). */
+  start: Float64Array;
+  end: Float64Array;
+  /** Children of node n are children[childStart[n] … childStart[n+1]), by start time. */
+  childStart: Int32Array;
+  children: Int32Array;
+  /** Pre-order sequence of all nodes. */
+  order: Int32Array;
+  /** Node → its index in `order`. */
+  position: Int32Array;
+  /** Node → index in `order` one past its last descendant. */
+  subtreeEnd: Int32Array;
+  /** Roots in display order: true roots by start, then placeholders by start. */
+  roots: number[];
+  /** The span's parent did not arrive (it hangs under a placeholder). */
+  orphan: Uint8Array;
+  /** The span starts before its parent or ends after it. */
+  skew: Uint8Array;
   orphanCount: number;
-  /** Spans dropped because their id repeated an earlier span's. */
-  duplicateCount: number;
+  skewCount: number;
 }
 
-function byStart(a: Span, b: Span): number {
-  return a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
+export function isPlaceholder(tree: SpanTree, node: number): boolean {
+  return node >= tree.spanCount;
 }
 
-export function buildSpanTree<S extends Span>(spans: readonly S[]): SpanTree<S> {
-  const byId = new Map<string, S>();
-  let duplicateCount = 0;
-  for (const span of spans) {
-    if (byId.has(span.spanId)) duplicateCount++;
-    else byId.set(span.spanId, span);
-  }
-  const children = new Map<string, S[]>();
-  const roots: S[] = [];
-  for (const span of byId.values()) {
-    if (span.parentSpanId && span.parentSpanId !== span.spanId && byId.has(span.parentSpanId)) {
-      let list = children.get(span.parentSpanId);
-      if (!list) children.set(span.parentSpanId, (list = []));
-      list.push(span);
-    } else {
-      roots.push(span);
-    }
-  }
-  for (const list of children.values()) list.sort(byStart);
-  roots.sort(byStart);
+export function childCount(tree: SpanTree, node: number): number {
+  return tree.childStart[node + 1]! - tree.childStart[node]!;
+}
 
-  const rows: SpanTreeRow<S>[] = [];
-  const visited = new Set<string>();
-  const walk = (root: S) => {
-    const stack: { span: S; depth: number }[] = [{ span: root, depth: 0 }];
-    while (stack.length > 0) {
-      const { span, depth } = stack.pop()!;
-      if (visited.has(span.spanId)) continue;
-      visited.add(span.spanId);
-      const kids = children.get(span.spanId) ?? [];
-      rows.push({ span, depth, childCount: kids.length, orphan: span.parentSpanId !== '' && !byId.has(span.parentSpanId) });
-      for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i]!, depth: depth + 1 });
+export function buildSpanTree(input: TreeInput): SpanTree {
+  const n = input.spanCount;
+  const byId = new Map<string, number>();
+  for (let i = 0; i < n; i++) if (!byId.has(input.spanIds[i]!)) byId.set(input.spanIds[i]!, i);
+
+  // Link parents; a missing parent id gets one placeholder node.
+  const placeholderIds: string[] = [];
+  const placeholderOf = new Map<string, number>();
+  const parentOf: number[] = new Array(n);
+  const orphanList: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const parentId = input.parentIds[i]!;
+    if (parentId === '' || parentId === input.spanIds[i]) {
+      parentOf[i] = -1;
+      continue;
     }
+    const p = byId.get(parentId);
+    if (p !== undefined) {
+      parentOf[i] = p;
+      continue;
+    }
+    let holder = placeholderOf.get(parentId);
+    if (holder === undefined) {
+      holder = n + placeholderIds.length;
+      placeholderOf.set(parentId, holder);
+      placeholderIds.push(parentId);
+    }
+    parentOf[i] = holder;
+    orphanList.push(i);
+  }
+  const nodeCount = n + placeholderIds.length;
+  const parent = new Int32Array(nodeCount).fill(-1);
+  const start = new Float64Array(nodeCount).fill(Infinity);
+  const end = new Float64Array(nodeCount).fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    parent[i] = parentOf[i]!;
+    start[i] = input.start[i]!;
+    end[i] = input.end[i]!;
+  }
+  for (const i of orphanList) {
+    const holder = parent[i]!;
+    if (start[i]! < start[holder]!) start[holder] = start[i]!;
+    if (end[i]! > end[holder]!) end[holder] = end[i]!;
+  }
+
+  const byStart = (a: number, b: number) => {
+    const d = start[a]! - start[b]!;
+    if (d !== 0) return d;
+    const ia = a < n ? input.spanIds[a]! : placeholderIds[a - n]!;
+    const ib = b < n ? input.spanIds[b]! : placeholderIds[b - n]!;
+    return ia < ib ? -1 : ia > ib ? 1 : 0;
   };
-  for (const root of roots) walk(root);
-  // Spans on a parent cycle are reachable from no root: show them anyway, as extra roots.
-  if (visited.size < byId.size) {
-    const unreached = [...byId.values()].filter((span) => !visited.has(span.spanId)).sort(byStart);
-    for (const span of unreached) walk(span);
+
+  // Break parent cycles: walk up from every span; a span reached again on its own walk is cut loose.
+  const state = new Uint8Array(nodeCount); // 0 unknown, 1 on the current walk, 2 known to reach a root
+  for (let i = 0; i < n; i++) {
+    const path: number[] = [];
+    let node = i;
+    while (node >= 0 && state[node] === 0) {
+      state[node] = 1;
+      path.push(node);
+      node = parent[node]!;
+    }
+    if (node >= 0 && state[node] === 1) parent[node] = -1; // the walk closed a loop at `node`
+    for (const visited of path) state[visited] = 2;
   }
-  const orphanCount = rows.reduce((count, row) => count + (row.orphan ? 1 : 0), 0);
-  return { rows, orphanCount, duplicateCount };
+
+  // Children lists (CSR), sorted by start.
+  const childStart = new Int32Array(nodeCount + 1);
+  for (let i = 0; i < nodeCount; i++) if (parent[i]! >= 0) childStart[parent[i]! + 1]!++;
+  for (let i = 0; i < nodeCount; i++) childStart[i + 1]! += childStart[i]!;
+  const children = new Int32Array(childStart[nodeCount]!);
+  const fill = childStart.slice(0, nodeCount);
+  for (let i = 0; i < nodeCount; i++) if (parent[i]! >= 0) children[fill[parent[i]!]!++] = i;
+  for (let p = 0; p < nodeCount; p++) {
+    const from = childStart[p]!;
+    const to = childStart[p + 1]!;
+    if (to - from > 1) children.subarray(from, to).sort(byStart);
+  }
+
+  const realRoots: number[] = [];
+  const holderRoots: number[] = [];
+  for (let i = 0; i < nodeCount; i++) if (parent[i] === -1) (i < n ? realRoots : holderRoots).push(i);
+  realRoots.sort(byStart);
+  holderRoots.sort(byStart);
+  const roots = [...realRoots, ...holderRoots];
+
+  // Pre-order walk with an explicit stack.
+  const order = new Int32Array(nodeCount);
+  const position = new Int32Array(nodeCount);
+  const subtreeEnd = new Int32Array(nodeCount);
+  const depth = new Int32Array(nodeCount);
+  let maxDepth = 0;
+  let next = 0;
+  const stack: number[] = [];
+  for (let r = roots.length - 1; r >= 0; r--) stack.push(roots[r]!);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node < 0) {
+      subtreeEnd[~node] = next;
+      continue;
+    }
+    const d = parent[node]! >= 0 ? depth[parent[node]!]! + 1 : 0;
+    depth[node] = d;
+    if (d > maxDepth) maxDepth = d;
+    position[node] = next;
+    order[next++] = node;
+    stack.push(~node);
+    for (let c = childStart[node + 1]! - 1; c >= childStart[node]!; c--) stack.push(children[c]!);
+  }
+
+  const orphan = new Uint8Array(n);
+  const skew = new Uint8Array(n);
+  let skewCount = 0;
+  for (const i of orphanList) if (parent[i]! >= n) orphan[i] = 1;
+  for (let i = 0; i < n; i++) {
+    const p = parent[i]!;
+    if (p >= 0 && p < n && (start[i]! < start[p]! || end[i]! > end[p]!)) {
+      skew[i] = 1;
+      skewCount++;
+    }
+  }
+  return {
+    spanCount: n,
+    nodeCount,
+    placeholderIds,
+    parent,
+    depth,
+    maxDepth,
+    start,
+    end,
+    childStart,
+    children,
+    order,
+    position,
+    subtreeEnd,
+    roots,
+    orphan,
+    skew,
+    orphanCount: orphanList.length,
+    skewCount,
+  };
+}
+
+/**
+ * The rows a waterfall shows: the pre-order sequence without the descendants of collapsed nodes.
+ * Skips whole subtrees, so it costs the number of visible rows, not of spans.
+ */
+export function visibleRows(tree: SpanTree, collapsed: ReadonlySet<number>): Int32Array {
+  if (collapsed.size === 0) return tree.order;
+  const rows = new Int32Array(tree.nodeCount);
+  let count = 0;
+  for (let pos = 0; pos < tree.nodeCount; ) {
+    const node = tree.order[pos]!;
+    rows[count++] = node;
+    pos = collapsed.has(node) ? tree.subtreeEnd[node]! : pos + 1;
+  }
+  return rows.subarray(0, count);
+}
+
+/** The node's ancestors, nearest first. */
+export function ancestors(tree: SpanTree, node: number): number[] {
+  const list: number[] = [];
+  for (let p = tree.parent[node]!; p >= 0; p = tree.parent[p]!) list.push(p);
+  return list;
+}
+
+/** Every node with children: "collapse all". */
+export function parentsOf(tree: SpanTree): Set<number> {
+  const set = new Set<number>();
+  for (let i = 0; i < tree.nodeCount; i++) if (childCount(tree, i) > 0) set.add(i);
+  return set;
+}
+
+/** Nodes deeper than `depth` that have children collapsed: a big trace opens readable. */
+export function collapseBelowDepth(tree: SpanTree, depth: number): Set<number> {
+  const set = new Set<number>();
+  for (let i = 0; i < tree.nodeCount; i++) if (tree.depth[i]! >= depth && childCount(tree, i) > 0) set.add(i);
+  return set;
 }

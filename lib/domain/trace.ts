@@ -8,6 +8,7 @@ import {
   type Nanos,
   type Resource,
   type Span,
+  type TraceBatch,
 } from './model';
 
 export interface TraceResource extends Resource {
@@ -118,4 +119,26 @@ export function summarizeTrace(trace: Trace): TraceSummary | undefined {
 
 export function sortServices(services: ServiceSpanCount[]): ServiceSpanCount[] {
   return services.sort((a, b) => b.spanCount - a.spanCount || a.name.localeCompare(b.name));
+}
+
+/**
+ * Decoded OTLP (a TraceBatch) grouped into traces, biggest first, with stand-in resource and scope
+ * ids (their position in the batch): for viewing a trace file that was never stored.
+ */
+export function tracesFromBatch(batch: TraceBatch): Trace[] {
+  const byTrace = new Map<string, TraceSpan[]>();
+  batch.resourceSpans.forEach((rs, r) => {
+    const resource: TraceResource = { id: `r${r}`, serviceName: rs.serviceName, schemaUrl: rs.schemaUrl, ...rs.resource };
+    rs.scopeSpans.forEach((ss, s) => {
+      const scope: TraceScope = { id: `r${r}s${s}`, ...ss.scope };
+      for (const span of ss.spans) {
+        let spans = byTrace.get(span.traceId);
+        if (!spans) byTrace.set(span.traceId, (spans = []));
+        spans.push({ ...span, resource, scope });
+      }
+    });
+  });
+  return [...byTrace.entries()]
+    .map(([traceId, spans]) => ({ traceId, spans: dedupeSpans(spans.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0))) }))
+    .sort((a, b) => b.spans.length - a.spans.length);
 }

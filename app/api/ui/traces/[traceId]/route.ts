@@ -1,0 +1,17 @@
+// GET /api/ui/traces/{traceId}?part=&parts= — one part of a trace as compact columns, for the
+// trace explorer (lib/contracts/trace-explorer-api.ts). 404 when no span of the trace is stored.
+import { notFound } from '@/lib/contracts/api-error';
+import { parseTraceIdParam } from '@/lib/contracts/jaeger-query';
+import { parseTracePartRequest } from '@/lib/contracts/trace-explorer-api';
+import { loadCompactTracePart } from '@/lib/db/trace-explorer-queries';
+import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = apiRoute(async (request: Request, context: { params: Promise<{ traceId: string }> }) => {
+  const traceId = parseTraceIdParam((await context.params).traceId);
+  const { part, parts } = parseTracePartRequest(new URL(request.url).searchParams);
+  const compact = await loadCompactTracePart(traceId, part, parts);
+  if (!compact) throw notFound('trace not found', traceId);
+  return jsonResponse(compact);
+});

@@ -1,0 +1,57 @@
+'use client';
+// Keeps the map's node positions. A new view (focus, filters, environment) or the Re-layout button
+// gets a fresh ELK layout and a refit; new data for the same view (live updates, the time slider)
+// only places what is new, around what is already on screen (stabilizePositions), so nothing
+// jumps. Dragged nodes stay where they were dropped.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ServiceGraph } from '@/lib/domain/service-graph/graph';
+import { elkLayout, stabilizePositions, type Positions } from './layout';
+
+/** How long a node that appeared live is drawn as new. */
+const FRESH_MS = 4_000;
+
+export function useMapLayout(graph: ServiceGraph | undefined, viewKey: string, relayoutCount: number) {
+  const [positions, setPositions] = useState<Positions>(new Map());
+  const [fitKey, setFitKey] = useState(0);
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const current = useRef(positions);
+  current.current = positions;
+  const laidOutFor = useRef<{ viewKey: string; relayoutCount: number } | null>(null);
+  const run = useRef(0);
+
+  const shapeKey = graph
+    ? `${graph.nodes.map((n) => n.id).join('|')}#${graph.edges.map((e) => `${e.source}>${e.target}`).join('|')}`
+    : '';
+
+  useEffect(() => {
+    if (!graph) return;
+    const ticket = ++run.current;
+    const full =
+      laidOutFor.current === null ||
+      laidOutFor.current.viewKey !== viewKey ||
+      laidOutFor.current.relayoutCount !== relayoutCount ||
+      current.current.size === 0;
+    const ids = graph.nodes.map((n) => n.id);
+    void elkLayout(ids, graph.edges).then((layout) => {
+      if (ticket !== run.current) return; // a newer layout is on its way
+      const previous = current.current;
+      const next = full ? layout : stabilizePositions(previous, layout, graph.edges);
+      const added = full ? [] : ids.filter((id) => !previous.has(id));
+      laidOutFor.current = { viewKey, relayoutCount };
+      setPositions(next);
+      if (full) setFitKey((k) => k + 1);
+      if (added.length > 0) {
+        setFresh(new Set(added));
+        setTimeout(() => setFresh(new Set()), FRESH_MS);
+      }
+    });
+    // The graph's shape, not its numbers, decides the layout.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [shapeKey, viewKey, relayoutCount]);
+
+  const moveNode = useCallback((id: string, point: { x: number; y: number }) => {
+    setPositions((old) => new Map(old).set(id, point));
+  }, []);
+
+  return { positions, fitKey, fresh, moveNode };
+}

@@ -1,0 +1,80 @@
+'use client';
+// Data hooks of the trace explorer: fetch (here) + pure transform (prepared-trace.ts) + a thin
+// useQuery. A trace is fetched as TRACE_PARTS concurrent parts (lib/contracts/trace-explorer-api.ts)
+// and never refetched: stored spans of a trace do not change once it is complete.
+import { useQuery } from '@tanstack/react-query';
+import { TRACE_PARTS, type SpanDetailResponse, type TraceSearchResponse, type UploadedTrace } from '@/lib/contracts/trace-explorer-api';
+import type { CompactTracePart } from '@/lib/domain/trace-model';
+import { prepareTrace, type PreparedTrace } from './prepared-trace';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = (await response.json()) as { errors?: { msg: string }[] };
+      message = body.errors?.[0]?.msg ?? message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new HttpError(response.status, message);
+  }
+  return (await response.json()) as T;
+}
+
+export async function fetchTraceParts(traceId: string, parts = TRACE_PARTS): Promise<CompactTracePart[]> {
+  return Promise.all(Array.from({ length: parts }, (_, part) => getJson<CompactTracePart>(`/api/ui/traces/${traceId}?part=${part}&parts=${parts}`)));
+}
+
+export const traceQueryKey = (traceId: string) => ['trace', traceId] as const;
+
+export function useTrace(traceId: string | undefined) {
+  return useQuery<PreparedTrace, HttpError>({
+    queryKey: traceQueryKey(traceId ?? ''),
+    queryFn: async () => prepareTrace(await fetchTraceParts(traceId!)),
+    enabled: !!traceId,
+    staleTime: Infinity,
+    gcTime: 5 * 60_000,
+    retry: (count, error) => error.status !== 404 && error.status !== 400 && count < 1,
+  });
+}
+
+/** Where span details come from: the API, or the file that was uploaded. */
+export type DetailSource = { kind: 'stored' } | { kind: 'uploaded'; upload: UploadedTrace };
+
+export function useSpanDetail(traceId: string, spanId: string | undefined, source: DetailSource) {
+  return useQuery<SpanDetailResponse, HttpError>({
+    queryKey: ['span', source.kind, traceId, spanId ?? ''],
+    queryFn: async () => {
+      if (source.kind === 'uploaded') {
+        const span = source.upload.details[spanId!];
+        if (!span) throw new HttpError(404, 'span not in the file');
+        return { span, linkedFrom: [] };
+      }
+      return getJson<SpanDetailResponse>(`/api/ui/traces/${traceId}/spans/${spanId}`);
+    },
+    enabled: !!spanId,
+    staleTime: Infinity,
+  });
+}
+
+/** Span ids whose attributes/events match, searched on the server (stored traces only). */
+export function useAttributeSearch(traceId: string, text: string, enabled: boolean) {
+  const q = text.trim();
+  return useQuery<string[], HttpError>({
+    queryKey: ['trace-search', traceId, q],
+    queryFn: async () => (await getJson<TraceSearchResponse>(`/api/ui/traces/${traceId}/search?q=${encodeURIComponent(q)}`)).spanIds,
+    enabled: enabled && q.length >= 2,
+    staleTime: 60_000,
+    placeholderData: (previous) => previous,
+  });
+}

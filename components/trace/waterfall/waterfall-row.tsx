@@ -1,0 +1,107 @@
+// One waterfall row: the tree label (indent, toggle, service, operation, badges) and the span's
+// bar on the time axis with its events as markers, its critical-path sections and its duration.
+import { memo, type CSSProperties } from 'react';
+import { formatNanos, serviceColor } from '@/components/ui/format';
+import { StatusCode } from '@/lib/domain/model';
+import { childCount, isPlaceholder } from '@/lib/domain/span-tree';
+import type { PreparedTrace } from '../explorer/prepared-trace';
+import { toPercent, type TimeWindow } from './time-window';
+
+export const ROW_HEIGHT = 26;
+const INDENT = 14;
+const MAX_INDENT_LEVELS = 30;
+
+export interface RowProps {
+  trace: PreparedTrace;
+  node: number;
+  index: number;
+  window: TimeWindow;
+  collapsed: boolean;
+  selected: boolean;
+  match: boolean;
+  critical: [number, number][] | undefined;
+  onToggle(node: number): void;
+  onSelect(node: number): void;
+}
+
+function WaterfallRowView({ trace, node, index, window, collapsed, selected, match, critical, onToggle, onSelect }: RowProps) {
+  const { model, tree } = trace;
+  const placeholder = isPlaceholder(tree, node);
+  const kids = childCount(tree, node);
+  const depth = tree.depth[node]!;
+  const start = tree.start[node]!;
+  const end = tree.end[node]!;
+  const service = placeholder ? '' : model.services[model.service[node]!]!;
+  const name = placeholder ? `missing span ${tree.placeholderIds[node - tree.spanCount]}` : model.names[model.name[node]!]!;
+  const error = !placeholder && model.status[node] === StatusCode.ERROR;
+  const color = placeholder ? '#5c6372' : serviceColor(service);
+  const left = toPercent(window, start);
+  const width = Math.max(toPercent(window, end) - left, 0.08);
+  const labelAfter = left + width < 80;
+  const style: CSSProperties = { transform: `translateY(${index * ROW_HEIGHT}px)` };
+  const className = `wf-row${selected ? ' is-selected' : ''}${error ? ' is-error' : ''}${match ? ' is-match' : ''}${placeholder ? ' is-placeholder' : ''}`;
+  const events: number[] = [];
+  if (!placeholder) for (let e = model.eventStart[node]!; e < model.eventStart[node + 1]!; e++) events.push(model.eventTime[e]!);
+  return (
+    <div className={className} style={style} role="row" aria-selected={selected} data-row={index} data-span={placeholder ? undefined : model.spanIds[node]} onClick={() => onSelect(node)}>
+      <div className="wf-label" style={{ paddingLeft: Math.min(depth, MAX_INDENT_LEVELS) * INDENT + 4 }} role="gridcell">
+        {kids > 0 ? (
+          <button
+            type="button"
+            className="wf-toggle"
+            aria-label={collapsed ? 'Expand' : 'Collapse'}
+            aria-expanded={!collapsed}
+            onClick={(event) => {
+              event.stopPropagation();
+              onToggle(node);
+            }}
+          >
+            {collapsed ? '▸' : '▾'}
+          </button>
+        ) : (
+          <span className="wf-toggle-space" />
+        )}
+        <span className="dot" style={{ background: color }} aria-hidden="true" />
+        {placeholder ? null : <span className="wf-service">{service}</span>}
+        <span className="wf-name" title={name}>
+          {name}
+        </span>
+        {collapsed && kids > 0 ? <span className="wf-count">+{tree.subtreeEnd[node]! - tree.position[node]! - 1}</span> : null}
+        {placeholder ? <span className="badge badge-warn" title="This span's parent was never received">orphans</span> : null}
+        {!placeholder && tree.skew[node] ? (
+          <span className="badge badge-warn" title="Starts before its parent or ends after it: the hosts' clocks disagree">
+            skew
+          </span>
+        ) : null}
+        {error ? <span className="badge badge-error">error</span> : null}
+        {!placeholder && model.hasLinks[node] ? (
+          <span className="wf-link" title="Has links to other spans">
+            ⇄
+          </span>
+        ) : null}
+      </div>
+      <div className="wf-timeline" role="gridcell">
+        <div className="wf-bar" style={{ left: `${left}%`, width: `${width}%`, background: color }}>
+          {critical?.map(([s, e]) => (
+            <span
+              key={s}
+              className="wf-critical"
+              style={{ left: `${((s - start) / Math.max(end - start, 1)) * 100}%`, width: `${((e - s) / Math.max(end - start, 1)) * 100}%` }}
+            />
+          ))}
+          {events.map((t, i) => (
+            <span key={i} className="wf-event" style={{ left: `${((t - start) / Math.max(end - start, 1)) * 100}%` }} />
+          ))}
+        </div>
+        <span
+          className={`wf-duration ${labelAfter ? 'after' : 'before'}`}
+          style={labelAfter ? { left: `${left + width}%` } : { right: `${100 - Math.max(left, 0)}%` }}
+        >
+          {formatNanos(end - start)}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+export const WaterfallRow = memo(WaterfallRowView);
