@@ -90,6 +90,13 @@ async function getJson(url: string): Promise<unknown> {
   return res.json();
 }
 
+/** Request → last byte received; parsing the JSON is the client's cost, not the API's. */
+async function getBody(url: string): Promise<number> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  return (await res.arrayBuffer()).byteLength;
+}
+
 async function waitWritten(port: number, expected: number): Promise<void> {
   for (;;) {
     const health = (await getJson(`http://127.0.0.1:${port}/health`)) as { spansWritten: number };
@@ -119,11 +126,11 @@ async function timeTraceApi(databaseUrl: string, traceId: string): Promise<numbe
     const traceUrl = `http://127.0.0.1:${uiPort}/api/traces/${traceId}`;
     const first = (await getJson(traceUrl)) as { data: Array<{ spans: unknown[] }> };
     if (first.data[0]?.spans.length !== 10_000) throw new Error(`expected 10,000 spans, got ${first.data[0]?.spans.length}`);
-    for (let i = 0; i < 5; i++) await getJson(traceUrl);
+    for (let i = 0; i < 5; i++) await getBody(traceUrl);
     const times: number[] = [];
     for (let i = 0; i < 30; i++) {
       const start = performance.now();
-      await getJson(traceUrl);
+      await getBody(traceUrl);
       times.push(performance.now() - start);
     }
     return times.sort((a, b) => a - b);

@@ -46,7 +46,7 @@ export function DurationScatter({ rows }: { rows: ResultRow[] }) {
           <CartesianGrid stroke="#2a303c" />
           <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tickFormatter={clock} name="start (UTC)" {...AXIS} minTickGap={40} />
           <YAxis dataKey="y" type="number" name="duration" unit=" ms" {...AXIS} width={70} />
-          <ZAxis dataKey="z" type="number" range={[30, 160]} />
+          <ZAxis dataKey="z" type="number" range={[18, 90]} />
           <Tooltip
             cursor={{ strokeDasharray: '3 3' }}
             contentStyle={{ background: '#161920', border: '1px solid #2a303c', borderRadius: 6, fontSize: 12 }}

@@ -37,7 +37,8 @@ function WaterfallRowView({ trace, node, index, window, collapsed, selected, mat
   const color = placeholder ? '#5c6372' : serviceColor(service);
   const left = toPercent(window, start);
   const width = Math.max(toPercent(window, end) - left, 0.08);
-  const labelAfter = left + width < 80;
+  // The duration goes after the bar, else before it, else (a bar across the whole view) inside it.
+  const label = left + width < 80 ? 'after' : left > 15 ? 'before' : 'inside';
   const style: CSSProperties = { transform: `translateY(${index * ROW_HEIGHT}px)` };
   const className = `wf-row${selected ? ' is-selected' : ''}${error ? ' is-error' : ''}${match ? ' is-match' : ''}${placeholder ? ' is-placeholder' : ''}`;
   const events: number[] = [];
@@ -93,10 +94,7 @@ function WaterfallRowView({ trace, node, index, window, collapsed, selected, mat
             <span key={i} className="wf-event" style={{ left: `${((t - start) / Math.max(end - start, 1)) * 100}%` }} />
           ))}
         </div>
-        <span
-          className={`wf-duration ${labelAfter ? 'after' : 'before'}`}
-          style={labelAfter ? { left: `${left + width}%` } : { right: `${100 - Math.max(left, 0)}%` }}
-        >
+        <span className={`wf-duration ${label}`} style={label === 'after' ? { left: `${left + width}%` } : label === 'before' ? { right: `${100 - left}%` } : { left: `${Math.max(left, 0)}%` }}>
           {formatNanos(end - start)}
         </span>
       </div>
