@@ -7,6 +7,7 @@
 //  5. with BENCH_EXPLORER=1, the trace explorer's browser benchmark (scripts/bench-trace-explorer.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import os from 'node:os';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import pg from 'pg';
@@ -90,13 +91,6 @@ async function getJson(url: string): Promise<unknown> {
   return res.json();
 }
 
-/** Request → last byte received; parsing the JSON is the client's cost, not the API's. */
-async function getBody(url: string): Promise<number> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-  return (await res.arrayBuffer()).byteLength;
-}
-
 async function waitWritten(port: number, expected: number): Promise<void> {
   for (;;) {
     const health = (await getJson(`http://127.0.0.1:${port}/health`)) as { spansWritten: number };
@@ -114,7 +108,7 @@ async function storedBytesPerSpan(db: pg.Client): Promise<{ spans: number; bytes
   return { spans: Number(rows[0]!.spans), bytes: Number(rows[0]!.bytes) };
 }
 
-async function timeTraceApi(databaseUrl: string, traceId: string): Promise<number[]> {
+async function timeTraceApi(databaseUrl: string, traceId: string): Promise<{ p50: number; p95: number; bytes: number }> {
   buildUi();
   const uiPort = 3999;
   const { child: ui } = await startChild(
@@ -126,24 +120,19 @@ async function timeTraceApi(databaseUrl: string, traceId: string): Promise<numbe
     const traceUrl = `http://127.0.0.1:${uiPort}/api/traces/${traceId}`;
     const first = (await getJson(traceUrl)) as { data: Array<{ spans: unknown[] }> };
     if (first.data[0]?.spans.length !== 10_000) throw new Error(`expected 10,000 spans, got ${first.data[0]?.spans.length}`);
-    for (let i = 0; i < 5; i++) await getBody(traceUrl);
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const start = performance.now();
-      await getBody(traceUrl);
-      times.push(performance.now() - start);
-    }
-    return times.sort((a, b) => a - b);
+    const timing = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-http-get.ts'), traceUrl, '5', '30'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (timing.status !== 0) throw new Error(`timing the trace API failed: ${timing.stderr}`);
+    return JSON.parse(timing.stdout.trim().split('\n').pop()!) as { p50: number; p95: number; bytes: number };
   } finally {
     ui.kill('SIGTERM');
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]!;
   console.log(`meshlight bench: ${fmt(TOTAL)} spans, ${PER_REQUEST}/request, ${SENDERS} senders, PostgreSQL ${DB_URL.replace(/\/\/[^@]*@/, '//')}`);
   generatePrismaClient();
   await resetDatabase();
@@ -186,7 +175,7 @@ async function main(): Promise<void> {
   const stored = await storedBytesPerSpan(db);
 
   // 4. trace query through the UI server (before the COPY step truncates the table)
-  const times = process.env.BENCH_SKIP_UI ? [] : await timeTraceApi(DB_URL, bigTraceId);
+  const traceApi = process.env.BENCH_SKIP_UI ? undefined : await timeTraceApi(DB_URL, bigTraceId);
   collector.kill('SIGTERM');
 
 
@@ -208,9 +197,12 @@ async function main(): Promise<void> {
   console.log(`    ratio                ${fmt(e2eRate / copyRate, 2)}   (target ≥ 0.30; target ≥ 20,000 spans/s)`);
   console.log(`    stored               ${fmt(stored.bytes / stored.spans)} bytes/span (table + indexes, ${fmt(stored.spans)} spans)`);
   console.log('  query');
-  if (times.length) {
-    console.log(`    GET /api/traces/{id} 10,000 spans: p50 ${fmt(percentile(times, 50), 1)} ms, p95 ${fmt(percentile(times, 95), 1)} ms (target p50 ≤ 150 ms)`);
+  if (traceApi) {
+    console.log(
+      `    GET /api/traces/{id} 10,000 spans (${fmt(traceApi.bytes / 1e6, 1)} MB): p50 ${fmt(traceApi.p50, 1)} ms, p95 ${fmt(traceApi.p95, 1)} ms (target p50 ≤ 150 ms; ratio ${fmt(traceApi.p50 / 150, 2)})`,
+    );
   }
+  console.log(`  machine load average (1 min) at start ${fmt(loadAtStart, 2)}, at end ${fmt(os.loadavg()[0]!, 2)} on ${os.cpus().length} cores`);
   agent.destroy();
   if (process.env.BENCH_EXPLORER === '1') {
     console.log('');
