@@ -6,14 +6,17 @@
 //     spans/s sent → committed and the collector's CPU time per span;
 //  3. GET /api/service-graph over a 1-hour window after 10 million spans: the rollups those spans
 //     make (24 h × 3 environments × ~260 edges, calls summing to 10M) are generated directly in
-//     SQL — rollup rows depend on edges × minutes, not on span volume, so this is the same table
-//     ingest would leave — then the endpoint is timed through `next start` (p50, p95);
+//     SQL, with their 10-minute and hourly blocks — rollup rows depend on edges × minutes, not on
+//     span volume, so these are the same tables ingest would leave — then the endpoint is timed
+//     through `next start` (p50, p95);
 //  4. live latency: a span from a new service posted to the collector → the WebSocket delta naming
 //     it (p50, p95), and → the node drawn on an open map in Chromium (p50, p95).
-// BENCH_SKIP_UI=1 times the graph query in-process and skips the browser.
+// BENCH_SKIP_UI=1 times the graph query in-process and skips the browser; BENCH_GRAPH_PARTS picks
+// parts (cost,ingest,query); BENCH_GRAPH_RUNS sets the ingest runs (3).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { context, trace, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
@@ -31,6 +34,7 @@ import { createDb } from '../lib/db/prisma';
 import { loadGraphTotals, rollupWindow } from '../lib/db/service-graph-queries';
 import { EdgeDeriver } from '../lib/domain/service-graph/edge-deriver';
 import { assembleGraph } from '../lib/domain/service-graph/graph';
+import { ServiceGraphRollups } from '../lib/domain/service-graph/rollup';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
@@ -38,6 +42,9 @@ const PER_REQUEST = 512;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SKIP_UI = Boolean(process.env.BENCH_SKIP_UI);
+const INGEST_RUNS = Number(process.env.BENCH_GRAPH_RUNS ?? 3);
+/** Which parts to run: cost, ingest, query (the graph query and the live latencies). */
+const PARTS = new Set((process.env.BENCH_GRAPH_PARTS ?? 'cost,ingest,query').split(','));
 const urlOf = (name: string) => ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -145,7 +152,7 @@ export function makeGraphSpans(count: number): ReadableSpan[] {
   return exporter.getFinishedSpans().slice(0, count);
 }
 
-function toRequests(spans: ReadableSpan[]): Uint8Array[] {
+export function toRequests(spans: ReadableSpan[]): Uint8Array[] {
   const requests: Uint8Array[] = [];
   for (let i = 0; i < spans.length; i += PER_REQUEST) requests.push(ProtobufTraceSerializer.serializeRequest(spans.slice(i, i + PER_REQUEST))!);
   return requests;
@@ -154,7 +161,7 @@ function toRequests(spans: ReadableSpan[]): Uint8Array[] {
 // ---------------------------------------------------------------------------------------------
 // 1. Pairing cost in-process
 
-function pairingCost(requests: Uint8Array[]): { rowsUsPerSpan: number; graphUsPerSpan: number } {
+export function pairingCost(requests: Uint8Array[]): { acceptUsPerSpan: number; graphUsPerSpan: number } {
   const batches = requests.map((r) => decodeTraceRequestProto(r));
   const spans = batches.reduce((n, b) => n + b.spanCount, 0);
   const time = (work: () => void) => {
@@ -167,19 +174,22 @@ function pairingCost(requests: Uint8Array[]): { rowsUsPerSpan: number; graphUsPe
     }
     return Math.min(...runs);
   };
-  const rowsMs = time(() => {
-    for (const batch of batches) encodeSpanRows(batch);
+  // What export() always does per request: decode the body, turn the batch into COPY rows.
+  const acceptMs = time(() => {
+    for (const request of requests) encodeSpanRows(decodeTraceRequestProto(request));
   });
+  // What the service graph adds: derive edges and roll them up, as the collector's consumer does.
   const graphMs = time(() => {
     let now = 0;
-    const deriver = new EdgeDeriver({ ttlMs: 10_000, maxPending: 100_000, now: () => now }, { edge() {}, operation() {} });
+    const rollups = new ServiceGraphRollups(200_000);
+    const deriver = new EdgeDeriver({ ttlMs: 10_000, maxPending: 100_000, now: () => now }, { edge: (o) => rollups.addEdge(o), operation: (o) => rollups.addOperation(o) });
     for (const batch of batches) {
       deriver.observeBatch(batch);
       now += 20;
       deriver.expire();
     }
   });
-  return { rowsUsPerSpan: (rowsMs * 1000) / spans, graphUsPerSpan: (graphMs * 1000) / spans };
+  return { acceptUsPerSpan: (acceptMs * 1000) / spans, graphUsPerSpan: (graphMs * 1000) / spans };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -204,6 +214,17 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function post(port: number, body: Uint8Array): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -242,7 +263,7 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-async function ingestRun(graph: boolean, requests: Uint8Array[], spans: number): Promise<{ rate: number; cpuUsPerSpan: number }> {
+export async function ingestRun(graph: boolean, requests: Uint8Array[], spans: number): Promise<{ rate: number; cpuUsPerSpan: number }> {
   const url = await resetDatabase('meshlight_bench_graph_ingest');
   const { child, line } = await startChild(
     ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
@@ -359,7 +380,20 @@ async function generateRollups(url: string): Promise<{ edgeRows: number; service
      CROSS JOIN LATERAL (SELECT greatest(1, round(5 * env.share))::bigint AS c, (i % 4) * 0.01 AS err, 20 + ((i + o) % 25)::int AS peak, s || o AS key) AS x`,
     [services],
   );
-  await db.query('VACUUM ANALYZE service_graph_edge_minutes, service_red_minutes, operation_red_minutes');
+  // The 10-minute and hourly blocks the collector writes beside the minutes (rollup-tiers.ts).
+  for (const [table, blocks, keys] of [
+    ['service_graph_edge_minutes', 'service_graph_edge_blocks', 'environment, source_kind, source_name, target_kind, target_name, connection_type'],
+    ['service_red_minutes', 'service_red_blocks', 'environment, service_name'],
+  ] as const) {
+    await db.query(
+      `INSERT INTO ${blocks}
+       SELECT b.size, date_bin(make_interval(mins => b.size), minute, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS block, ${keys},
+              sum(calls), sum(errors), sum(latency_count), sum(latency_sum_us), max(latency_max_us), meshlight_histogram_sum(histogram),
+              (array_agg(slow_trace_id))[1], (array_agg(error_trace_id))[1]
+       FROM ${table} CROSS JOIN (VALUES (10), (60)) AS b(size) GROUP BY b.size, block, ${keys}`,
+    );
+  }
+  await db.query('VACUUM ANALYZE service_graph_edge_minutes, service_red_minutes, operation_red_minutes, service_graph_edge_blocks, service_red_blocks');
   const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
   const result = {
     edgeRows: await count('SELECT count(*) AS n FROM service_graph_edge_minutes'),
@@ -484,21 +518,31 @@ export async function runServiceGraphBench(): Promise<void> {
   generatePrismaClient();
   const requests = toRequests(makeGraphSpans(SPANS));
 
-  const cost = pairingCost(requests);
-  console.log('  pairing cost on the accept path (in-process, per span)');
-  console.log(`    decoded batch → COPY rows   ${fmt(cost.rowsUsPerSpan, 2)} µs`);
-  console.log(`    + service graph derivation  ${fmt(cost.graphUsPerSpan, 2)} µs   (+${fmt((cost.graphUsPerSpan / cost.rowsUsPerSpan) * 100, 1)}%)`);
+  if (PARTS.has('cost')) {
+    const cost = pairingCost(requests);
+    console.log('  pairing cost on the accept path (in-process, per span)');
+    console.log(`    decode + COPY rows           ${fmt(cost.acceptUsPerSpan, 2)} µs`);
+    console.log(`    + service graph and rollups  ${fmt(cost.graphUsPerSpan, 2)} µs   (+${fmt((cost.graphUsPerSpan / cost.acceptUsPerSpan) * 100, 1)}%)`);
+  }
+  if (PARTS.has('ingest')) await ingestComparison(requests);
+  if (PARTS.has('query')) await queryAndLive();
+  agent.destroy();
+}
 
+async function ingestComparison(requests: Uint8Array[]): Promise<void> {
+  // Alternating runs, medians: a shared machine's noise is larger than the difference measured.
   const runs: Record<'off' | 'on', Array<{ rate: number; cpuUsPerSpan: number }>> = { off: [], on: [] };
-  for (const graph of [false, true, false, true]) runs[graph ? 'on' : 'off'].push(await ingestRun(graph, requests, SPANS));
-  const mean = (list: Array<{ rate: number; cpuUsPerSpan: number }>, key: 'rate' | 'cpuUsPerSpan') => list.reduce((n, r) => n + r[key], 0) / list.length;
-  const [offRate, onRate] = [mean(runs.off, 'rate'), mean(runs.on, 'rate')];
-  const [offCpu, onCpu] = [mean(runs.off, 'cpuUsPerSpan'), mean(runs.on, 'cpuUsPerSpan')];
-  console.log('  ingest end to end (OTLP/HTTP → committed), mean of 2 runs each');
+  for (let i = 0; i < INGEST_RUNS; i++) for (const graph of [false, true]) runs[graph ? 'on' : 'off'].push(await ingestRun(graph, requests, SPANS));
+  const median = (list: Array<{ rate: number; cpuUsPerSpan: number }>, key: 'rate' | 'cpuUsPerSpan') => percentile(list.map((r) => r[key]), 50);
+  const [offRate, onRate] = [median(runs.off, 'rate'), median(runs.on, 'rate')];
+  const [offCpu, onCpu] = [median(runs.off, 'cpuUsPerSpan'), median(runs.on, 'cpuUsPerSpan')];
+  console.log(`  ingest end to end (OTLP/HTTP → committed), median of ${INGEST_RUNS} alternating runs each`);
   console.log(`    graph off   ${fmt(offRate)} spans/s   collector CPU ${fmt(offCpu, 1)} µs/span`);
   console.log(`    graph on    ${fmt(onRate)} spans/s   collector CPU ${fmt(onCpu, 1)} µs/span`);
   console.log(`    cost        throughput ${fmt((1 - onRate / offRate) * 100, 1)}%, CPU +${fmt((onCpu / offCpu - 1) * 100, 1)}%   (target ≤ 10%)`);
+}
 
+async function queryAndLive(): Promise<void> {
   const url = await resetDatabase('meshlight_bench_graph');
   const migrator = createPgExecutor(url, 1);
   await applyMigrations(migrator);
@@ -523,7 +567,7 @@ export async function runServiceGraphBench(): Promise<void> {
       console.log(`  GET /api/service-graph, 1 h window (in-process: query + assembly): p50 ${fmt(percentile(times, 50), 1)} ms, p95 ${fmt(percentile(times, 95), 1)} ms (target ≤ 100 ms)`);
     } else {
       buildUi();
-      const uiPort = 3998;
+      const uiPort = await freePort();
       ({ child: ui } = await startChild(
         [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(uiPort), '-H', '127.0.0.1'],
         { DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: '1', MESHLIGHT_COLLECTOR_OTLP_HTTP: `http://127.0.0.1:${otlpHttpPort}`, MESHLIGHT_SELF_TRACE_RATIO: '0' },
@@ -543,7 +587,6 @@ export async function runServiceGraphBench(): Promise<void> {
   } finally {
     if (ui) await stopChild(ui);
     await stopChild(collector);
-    agent.destroy();
   }
 }
 

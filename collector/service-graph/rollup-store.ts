@@ -1,10 +1,21 @@
 // Writes drained per-minute rollups to PostgreSQL and deletes them for retention. One round trip
-// per flush: a single statement whose three data-modifying CTEs each upsert one table from unnest()
-// arrays, adding to rows already stored (a minute is flushed several times while it is current).
-// Rows are sorted by primary key so that two collectors upserting overlapping rows lock them in the
-// same order instead of deadlocking.
+// per flush: a single statement whose data-modifying CTEs each upsert one table from unnest()
+// arrays — the three minute tables, and the 10-minute and hourly blocks of edges and services
+// (lib/domain/service-graph/rollup-tiers.ts) — adding to rows already stored (a minute is flushed
+// several times while it is current). Rows are sorted by primary key so that two collectors
+// upserting overlapping rows lock them in the same order instead of deadlocking.
 import { histogramToSql } from '../../lib/domain/service-graph/latency-histogram';
-import type { EdgeDims, OperationDims, RollupRow, ServiceDims } from '../../lib/domain/service-graph/rollup';
+import { BLOCK_MINUTES, blockStart } from '../../lib/domain/service-graph/rollup-tiers';
+import {
+  edgeKey,
+  emptyCounters,
+  mergeCounters,
+  serviceKey,
+  type EdgeDims,
+  type OperationDims,
+  type RollupRow,
+  type ServiceDims,
+} from '../../lib/domain/service-graph/rollup';
 import type { SqlExecutor } from '../store/sql-executor';
 
 export interface DrainedRollups {
@@ -13,126 +24,139 @@ export interface DrainedRollups {
   operations: RollupRow<OperationDims>[];
 }
 
-const COUNTER_COLUMNS = 'calls, errors, latency_count, latency_sum_us, latency_max_us, histogram, slow_trace_id, error_trace_id';
+/** A key column: its name, the array type it travels as, and its value per row. */
+interface KeyColumn<R> {
+  name: string;
+  type: string;
+  value(row: R): unknown;
+}
+
+const COUNTER_COLUMNS = ['calls', 'errors', 'latency_count', 'latency_sum_us', 'latency_max_us', 'histogram', 'slow_trace_id', 'error_trace_id'];
 
 /** What every rollup table does with a row that is already there: add. */
-const ADD_COUNTERS = (table: string) => `
-  calls = ${table}.calls + EXCLUDED.calls,
-  errors = ${table}.errors + EXCLUDED.errors,
-  latency_count = ${table}.latency_count + EXCLUDED.latency_count,
-  latency_sum_us = ${table}.latency_sum_us + EXCLUDED.latency_sum_us,
-  latency_max_us = greatest(${table}.latency_max_us, EXCLUDED.latency_max_us),
-  histogram = meshlight_histogram_add(${table}.histogram, EXCLUDED.histogram),
-  slow_trace_id = CASE WHEN ${table}.slow_trace_id IS NULL OR EXCLUDED.latency_max_us > ${table}.latency_max_us
-                       THEN coalesce(EXCLUDED.slow_trace_id, ${table}.slow_trace_id) ELSE ${table}.slow_trace_id END,
-  error_trace_id = coalesce(EXCLUDED.error_trace_id, ${table}.error_trace_id)`;
+const ADD_COUNTERS = `
+  calls = t.calls + EXCLUDED.calls,
+  errors = t.errors + EXCLUDED.errors,
+  latency_count = t.latency_count + EXCLUDED.latency_count,
+  latency_sum_us = t.latency_sum_us + EXCLUDED.latency_sum_us,
+  latency_max_us = greatest(t.latency_max_us, EXCLUDED.latency_max_us),
+  histogram = meshlight_histogram_add(t.histogram, EXCLUDED.histogram),
+  slow_trace_id = CASE WHEN t.slow_trace_id IS NULL OR EXCLUDED.latency_max_us > t.latency_max_us
+                       THEN coalesce(EXCLUDED.slow_trace_id, t.slow_trace_id) ELSE t.slow_trace_id END,
+  error_trace_id = coalesce(EXCLUDED.error_trace_id, t.error_trace_id)`;
 
-/** $n placeholders for the counter arrays, starting at `first`, and how to read them in SELECT. */
-function counterParams(first: number): { unnest: string; select: string } {
-  const p = (i: number) => `$${first + i}`;
-  return {
-    unnest: `${p(0)}::bigint[], ${p(1)}::bigint[], ${p(2)}::bigint[], ${p(3)}::bigint[], ${p(4)}::bigint[], ${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[]`,
-    select: `c_calls, c_errors, c_count, c_sum, c_max, c_hist::int[], decode(nullif(c_slow, ''), 'hex'), decode(nullif(c_error, ''), 'hex')`,
-  };
+/** Builds one statement of upsert CTEs, collecting the parameters. */
+class UpsertStatement {
+  readonly values: unknown[] = [];
+  private readonly ctes: string[] = [];
+
+  add<R extends RollupRow<unknown>>(table: string, keys: KeyColumn<R>[], rows: readonly R[]): void {
+    if (rows.length === 0) return;
+    const param = (values: unknown[], type: string) => {
+      this.values.push(values);
+      return `$${this.values.length}::${type}[]`;
+    };
+    const keyParams = keys.map((k) => param(rows.map(k.value), k.type));
+    const counterParams = [
+      param(rows.map((r) => r.calls), 'bigint'),
+      param(rows.map((r) => r.errors), 'bigint'),
+      param(rows.map((r) => r.latencyCount), 'bigint'),
+      param(rows.map((r) => Math.round(r.latencySumUs)), 'bigint'),
+      param(rows.map((r) => Math.round(r.latencyMaxUs)), 'bigint'),
+      param(rows.map((r) => histogramToSql(r.histogram)), 'text'),
+      param(rows.map((r) => r.slowTraceId), 'text'),
+      param(rows.map((r) => r.errorTraceId), 'text'),
+    ];
+    const aliases = [...keys.map((_, i) => `k${i}`), 'c_calls', 'c_errors', 'c_count', 'c_sum', 'c_max', 'c_hist', 'c_slow', 'c_error'];
+    const select = [
+      ...keys.map((k, i) => (k.name === 'minute' ? `to_timestamp(k${i} / 1000)` : `k${i}`)),
+      `c_calls, c_errors, c_count, c_sum, c_max, c_hist::int[], decode(nullif(c_slow, ''), 'hex'), decode(nullif(c_error, ''), 'hex')`,
+    ];
+    const keyNames = keys.map((k) => k.name);
+    this.ctes.push(`w${this.ctes.length} AS (
+      INSERT INTO ${table} AS t (${[...keyNames, ...COUNTER_COLUMNS].join(', ')})
+      SELECT ${select.join(', ')}
+      FROM unnest(${[...keyParams, ...counterParams].join(', ')}) AS u(${aliases.join(', ')})
+      ON CONFLICT (${keyNames.join(', ')}) DO UPDATE SET ${ADD_COUNTERS}
+      RETURNING 1)`);
+  }
+
+  get sql(): string | undefined {
+    if (this.ctes.length === 0) return undefined;
+    return `WITH ${this.ctes.join(',\n')}\nSELECT ${this.ctes.map((_, i) => `(SELECT count(*) FROM w${i})`).join(' + ')} AS n`;
+  }
 }
-const COUNTER_ALIASES = 'c_calls, c_errors, c_count, c_sum, c_max, c_hist, c_slow, c_error';
 
-function counterValues(rows: readonly RollupRow<unknown>[]): unknown[] {
-  return [
-    rows.map((r) => r.calls),
-    rows.map((r) => r.errors),
-    rows.map((r) => r.latencyCount),
-    rows.map((r) => Math.round(r.latencySumUs)),
-    rows.map((r) => Math.round(r.latencyMaxUs)),
-    rows.map((r) => histogramToSql(r.histogram)),
-    rows.map((r) => r.slowTraceId),
-    rows.map((r) => r.errorTraceId),
-  ];
+const minuteColumn = { name: 'minute', type: 'bigint', value: (r: RollupRow<unknown>) => r.minuteMs };
+const envColumn = <D extends { environment: string }>(): KeyColumn<RollupRow<D>> => ({ name: 'environment', type: 'text', value: (r) => r.dims.environment });
+const EDGE_KEYS: KeyColumn<RollupRow<EdgeDims>>[] = [
+  minuteColumn,
+  envColumn<EdgeDims>(),
+  { name: 'source_kind', type: 'text', value: (r) => r.dims.source.kind },
+  { name: 'source_name', type: 'text', value: (r) => r.dims.source.name },
+  { name: 'target_kind', type: 'text', value: (r) => r.dims.target.kind },
+  { name: 'target_name', type: 'text', value: (r) => r.dims.target.name },
+  { name: 'connection_type', type: 'text', value: (r) => r.dims.connectionType },
+];
+const SERVICE_KEYS: KeyColumn<RollupRow<ServiceDims>>[] = [minuteColumn, envColumn<ServiceDims>(), { name: 'service_name', type: 'text', value: (r) => r.dims.service }];
+const OPERATION_KEYS: KeyColumn<RollupRow<OperationDims>>[] = [
+  { name: 'service_name', type: 'text', value: (r) => r.dims.service },
+  minuteColumn,
+  envColumn<OperationDims>(),
+  { name: 'span_name', type: 'text', value: (r) => r.dims.operation },
+  { name: 'span_kind', type: 'smallint', value: (r) => r.dims.spanKind },
+];
+const blockKeys = <D>(keys: KeyColumn<RollupRow<D>>[], size: number): KeyColumn<RollupRow<D>>[] => [
+  { name: 'block_minutes', type: 'smallint', value: () => size },
+  ...keys,
+];
+
+/** The rows of each block size the minute rows fall in, added up. */
+export function toBlocks<D>(rows: readonly RollupRow<D>[], keyOf: (dims: D) => string, size: (typeof BLOCK_MINUTES)[number]): RollupRow<D>[] {
+  const blocks = new Map<string, RollupRow<D>>();
+  for (const row of rows) {
+    const minuteMs = blockStart(row.minuteMs, size);
+    const key = `${minuteMs}\u0000${keyOf(row.dims)}`;
+    let block = blocks.get(key);
+    if (!block) blocks.set(key, (block = { dims: row.dims, minuteMs, ...emptyCounters() }));
+    mergeCounters(block, row);
+  }
+  return [...blocks.values()];
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const byKey = <T>(key: (row: T) => string) => (a: T, b: T) => compare(key(a), key(b));
+const sortedBy = <R>(rows: readonly R[], key: (row: R) => string) => rows.map((r) => [key(r), r] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, r]) => r);
+const minuteText = (ms: number) => String(ms).padStart(15, '0');
 
 export class RollupStore {
   constructor(private readonly db: SqlExecutor) {}
 
-  async write(rollups: DrainedRollups): Promise<void> {
-    const edges = [...rollups.edges].sort(
-      byKey((r) => `${String(r.minuteMs).padStart(15, '0')}\u0000${r.dims.environment}\u0000${r.dims.source.kind}\u0000${r.dims.source.name}\u0000${r.dims.target.kind}\u0000${r.dims.target.name}\u0000${r.dims.connectionType}`),
+  async write(rollups: DrainedRollups): Promise<number> {
+    const statement = new UpsertStatement();
+    const edgeOrder = (r: RollupRow<EdgeDims>) => `${minuteText(r.minuteMs)}\u0000${edgeKey(r.dims)}`;
+    const serviceOrder = (r: RollupRow<ServiceDims>) => `${minuteText(r.minuteMs)}\u0000${serviceKey(r.dims)}`;
+    statement.add('service_graph_edge_minutes', EDGE_KEYS, sortedBy(rollups.edges, edgeOrder));
+    statement.add('service_red_minutes', SERVICE_KEYS, sortedBy(rollups.services, serviceOrder));
+    statement.add(
+      'operation_red_minutes',
+      OPERATION_KEYS,
+      sortedBy(rollups.operations, (r) => `${r.dims.service}\u0000${minuteText(r.minuteMs)}\u0000${r.dims.environment}\u0000${r.dims.operation}\u0000${r.dims.spanKind}`),
     );
-    const services = [...rollups.services].sort(byKey((r) => `${String(r.minuteMs).padStart(15, '0')}\u0000${r.dims.environment}\u0000${r.dims.service}`));
-    const operations = [...rollups.operations].sort(
-      byKey((r) => `${r.dims.service}\u0000${String(r.minuteMs).padStart(15, '0')}\u0000${r.dims.environment}\u0000${r.dims.operation}\u0000${r.dims.spanKind}`),
-    );
-    if (edges.length + services.length + operations.length === 0) return;
-
-    const values: unknown[] = [];
-    const push = (...more: unknown[]) => {
-      const first = values.length + 1;
-      values.push(...more);
-      return first;
-    };
-    const edgeFirst = push(
-      edges.map((r) => r.minuteMs),
-      edges.map((r) => r.dims.environment),
-      edges.map((r) => r.dims.source.kind),
-      edges.map((r) => r.dims.source.name),
-      edges.map((r) => r.dims.target.kind),
-      edges.map((r) => r.dims.target.name),
-      edges.map((r) => r.dims.connectionType),
-    );
-    const edgeCounters = counterParams(push(...counterValues(edges)));
-    const serviceFirst = push(services.map((r) => r.minuteMs), services.map((r) => r.dims.environment), services.map((r) => r.dims.service));
-    const serviceCounters = counterParams(push(...counterValues(services)));
-    const operationFirst = push(
-      operations.map((r) => r.minuteMs),
-      operations.map((r) => r.dims.environment),
-      operations.map((r) => r.dims.service),
-      operations.map((r) => r.dims.operation),
-      operations.map((r) => r.dims.spanKind),
-    );
-    const operationCounters = counterParams(push(...counterValues(operations)));
-    const p = (i: number) => `$${i}`;
-
-    await this.db.query(
-      `WITH edge_rows AS (
-         INSERT INTO service_graph_edge_minutes AS t
-           (minute, environment, source_kind, source_name, target_kind, target_name, connection_type, ${COUNTER_COLUMNS})
-         SELECT to_timestamp(m / 1000), env, sk, sn, tk, tn, ct, ${edgeCounters.select}
-         FROM unnest(${p(edgeFirst)}::bigint[], ${p(edgeFirst + 1)}::text[], ${p(edgeFirst + 2)}::text[], ${p(edgeFirst + 3)}::text[],
-                     ${p(edgeFirst + 4)}::text[], ${p(edgeFirst + 5)}::text[], ${p(edgeFirst + 6)}::text[], ${edgeCounters.unnest})
-           AS u(m, env, sk, sn, tk, tn, ct, ${COUNTER_ALIASES})
-         ON CONFLICT (minute, environment, source_kind, source_name, target_kind, target_name, connection_type)
-         DO UPDATE SET ${ADD_COUNTERS('t')}
-         RETURNING 1
-       ), service_rows AS (
-         INSERT INTO service_red_minutes AS t (minute, environment, service_name, ${COUNTER_COLUMNS})
-         SELECT to_timestamp(m / 1000), env, svc, ${serviceCounters.select}
-         FROM unnest(${p(serviceFirst)}::bigint[], ${p(serviceFirst + 1)}::text[], ${p(serviceFirst + 2)}::text[], ${serviceCounters.unnest})
-           AS u(m, env, svc, ${COUNTER_ALIASES})
-         ON CONFLICT (minute, environment, service_name) DO UPDATE SET ${ADD_COUNTERS('t')}
-         RETURNING 1
-       ), operation_rows AS (
-         INSERT INTO operation_red_minutes AS t (minute, environment, service_name, span_name, span_kind, ${COUNTER_COLUMNS})
-         SELECT to_timestamp(m / 1000), env, svc, op, kind, ${operationCounters.select}
-         FROM unnest(${p(operationFirst)}::bigint[], ${p(operationFirst + 1)}::text[], ${p(operationFirst + 2)}::text[],
-                     ${p(operationFirst + 3)}::text[], ${p(operationFirst + 4)}::smallint[], ${operationCounters.unnest})
-           AS u(m, env, svc, op, kind, ${COUNTER_ALIASES})
-         ON CONFLICT (service_name, minute, environment, span_name, span_kind) DO UPDATE SET ${ADD_COUNTERS('t')}
-         RETURNING 1
-       )
-       SELECT (SELECT count(*) FROM edge_rows) + (SELECT count(*) FROM service_rows) + (SELECT count(*) FROM operation_rows) AS n`,
-      values,
-    );
+    for (const size of BLOCK_MINUTES) {
+      statement.add('service_graph_edge_blocks', blockKeys(EDGE_KEYS, size), sortedBy(toBlocks(rollups.edges, edgeKey, size), edgeOrder));
+      statement.add('service_red_blocks', blockKeys(SERVICE_KEYS, size), sortedBy(toBlocks(rollups.services, serviceKey, size), serviceOrder));
+    }
+    const sql = statement.sql;
+    if (!sql) return 0;
+    const rows = await this.db.query<{ n: number | bigint }>(sql, statement.values);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Deletes rollups of minutes before `cutoffMs` (the spans' retention cut-off). */
   async applyRetention(cutoffMs: number): Promise<number> {
+    const tables = ['service_graph_edge_minutes', 'service_red_minutes', 'operation_red_minutes', 'service_graph_edge_blocks', 'service_red_blocks'];
     const rows = await this.db.query<{ n: number | bigint }>(
-      `WITH a AS (DELETE FROM service_graph_edge_minutes WHERE minute < to_timestamp($1::bigint / 1000) RETURNING 1),
-            b AS (DELETE FROM service_red_minutes WHERE minute < to_timestamp($1::bigint / 1000) RETURNING 1),
-            c AS (DELETE FROM operation_red_minutes WHERE minute < to_timestamp($1::bigint / 1000) RETURNING 1)
-       SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) + (SELECT count(*) FROM c) AS n`,
+      `WITH ${tables.map((t, i) => `d${i} AS (DELETE FROM ${t} WHERE minute < to_timestamp($1::bigint / 1000) RETURNING 1)`).join(',\n')}
+       SELECT ${tables.map((_, i) => `(SELECT count(*) FROM d${i})`).join(' + ')} AS n`,
       [cutoffMs],
     );
     return Number(rows[0]?.n ?? 0);

@@ -23,6 +23,7 @@ export class ServiceGraph implements BatchObserver {
   private readonly timers: NodeJS.Timeout[] = [];
   private flushing: Promise<void> | undefined;
   private stopped = false;
+  private failing = false;
   /** Counters for /metrics. */
   readonly counters = { batches: 0, observeFailures: 0, flushes: 0, flushFailures: 0, rowsWritten: 0 };
 
@@ -85,23 +86,21 @@ export class ServiceGraph implements BatchObserver {
   flush(options: { expirePending?: boolean } = {}): Promise<void> {
     const run = async () => {
       if (options.expirePending) this.deriver.expireAll();
-      const drained = {
-        edges: this.rollups.edges.drain(),
-        services: this.rollups.services.drain(),
-        operations: this.rollups.operations.drain(),
-      };
+      const drained = this.rollups.drain();
       const rows = drained.edges.length + drained.services.length + drained.operations.length;
       if (rows === 0) return;
       try {
         await this.store.write(drained);
+        if (this.failing) this.log.info('service graph flushes again');
+        this.failing = false;
         this.counters.flushes++;
         this.counters.rowsWritten += rows;
       } catch (error) {
         this.counters.flushFailures++;
-        this.rollups.edges.restore(drained.edges);
-        this.rollups.services.restore(drained.services);
-        this.rollups.operations.restore(drained.operations);
-        this.log.warn('service graph flush failed; will retry', { rows, error: String(error) });
+        this.rollups.restore(drained);
+        // Once per outage, not every few seconds while the database is down.
+        if (!this.failing) this.log.warn('service graph flush failed; will retry', { rows, error: String(error) });
+        this.failing = true;
         throw error;
       }
     };

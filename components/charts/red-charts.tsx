@@ -59,9 +59,9 @@ export function RedCharts({ series, height = 110, compact = false }: { series: R
             {xAxis}
             <YAxis {...AXIS} tickFormatter={(v: number) => formatMs(v)} width={56} />
             <Tooltip {...tooltipStyle} labelFormatter={(v) => clock(Number(v))} formatter={(v, name) => [formatMs(v === null ? null : Number(v)), String(name)]} />
-            <Line dataKey="p50Ms" name="p50" stroke="#4cc38a" dot={dot} isAnimationActive={false} connectNulls />
-            <Line dataKey="p95Ms" name="p95" stroke="#ffc35c" dot={dot} isAnimationActive={false} connectNulls />
-            <Line dataKey="p99Ms" name="p99" stroke="#ff8787" dot={dot} isAnimationActive={false} connectNulls />
+            <Line dataKey="p50Ms" name="p50" stroke="#4cc38a" dot={dot} isAnimationActive={false} />
+            <Line dataKey="p95Ms" name="p95" stroke="#ffc35c" dot={dot} isAnimationActive={false} />
+            <Line dataKey="p99Ms" name="p99" stroke="#ff8787" dot={dot} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </figure>

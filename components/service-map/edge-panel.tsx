@@ -53,14 +53,14 @@ function ExemplarList({ title, items, onHighlight, tone }: { title: string; item
 export function EdgePanel(props: {
   edge: GraphEdge;
   graph: ServiceGraph;
-  window: GraphWindow;
+  range: GraphWindow;
   environment: string | null;
   onHighlightTrace(id: string): void;
   onSelectNode(id: string): void;
   onClose(): void;
 }) {
-  const { edge, graph, window } = props;
-  const detail = useEdgeDetail(edge, window, props.environment);
+  const { edge, graph, range } = props;
+  const detail = useEdgeDetail(edge, range, props.environment);
   const node = (id: string) => graph.nodes.find((n) => n.id === id);
   const source = node(edge.source);
   const target = node(edge.target);
@@ -87,8 +87,8 @@ export function EdgePanel(props: {
       </header>
       {caller && (
         <div className="sm-panel-actions">
-          <Link href={tracesLink({ service: caller, window })}>Traces of {caller}</Link>
-          {edge.errors > 0 && <Link href={tracesLink({ service: caller, errorsOnly: true, window })}>Failing traces</Link>}
+          <Link href={tracesLink({ service: caller, window: range })}>Traces of {caller}</Link>
+          {edge.errors > 0 && <Link href={tracesLink({ service: caller, errorsOnly: true, window: range })}>Failing traces</Link>}
         </div>
       )}
       <RedFacts item={edge} />

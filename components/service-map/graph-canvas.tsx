@@ -1,7 +1,7 @@
 'use client';
 // The React Flow canvas: draws the nodes and edges map-model.ts computed, reports clicks and drags
 // (a dragged node keeps its place through live updates), and fits the view after a fresh layout.
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import ReactFlow, { Background, Controls, MarkerType, MiniMap, useReactFlow, type Edge, type Node, type NodeChange } from 'reactflow';
 import 'reactflow/dist/style.css';
 import { MapEdge, SelectEdgeContext } from './map-edge';
@@ -26,14 +26,38 @@ export interface GraphCanvasProps {
 
 export function GraphCanvas(props: GraphCanvasProps) {
   const flow = useReactFlow();
+  // Whether the user panned or zoomed since the last fit: then the view is theirs and stays.
+  const userMoved = useRef(false);
   useEffect(() => {
     if (props.nodes.length === 0) return;
+    userMoved.current = false;
     // After React Flow has measured the new nodes.
     const timer = setTimeout(() => flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.2 }), 30);
     return () => clearTimeout(timer);
     // Only a fresh layout refits; live additions must not move the viewport.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.fitKey]);
+
+  // A side panel opening (or the window resizing) changes the canvas' size: fit the graph to the
+  // new size, unless the user has placed the view themselves.
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let width = element.clientWidth;
+    const observer = new ResizeObserver(() => {
+      if (Math.abs(element.clientWidth - width) < 24) return;
+      width = element.clientWidth;
+      clearTimeout(timer);
+      if (!userMoved.current) timer = setTimeout(() => flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.2 }), 60);
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      clearTimeout(timer);
+    };
+  }, [flow]);
 
   const edges = useMemo(
     () =>
@@ -58,7 +82,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
   };
 
   return (
-    <div className="sm-flow">
+    <div ref={container} className="sm-flow">
       <SelectEdgeContext.Provider value={props.onSelectEdge}>
       <ReactFlow
         nodes={props.nodes}
@@ -69,6 +93,10 @@ export function GraphCanvas(props: GraphCanvasProps) {
         onNodeClick={(_, node) => props.onSelectNode(node.id)}
         onEdgeClick={(_, edge) => props.onSelectEdge(edge.id)}
         onPaneClick={props.onClear}
+        onMoveStart={(event) => {
+          // Programmatic moves (fitView) come without an event.
+          if (event) userMoved.current = true;
+        }}
         nodesConnectable={false}
         nodesDraggable={props.interactive !== false}
         elementsSelectable={props.interactive !== false}

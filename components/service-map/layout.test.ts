@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NODE_HEIGHT, NODE_WIDTH, elkLayout, stabilizePositions, type Positions } from './layout';
+import { NODE_HEIGHT, NODE_WIDTH, elkLayout, placeNewNodes, type Positions } from './layout';
 
 const EDGES = [
   { source: 'user', target: 'frontend' },
@@ -31,39 +31,31 @@ test('ELK lays callers out left of callees, without overlaps', async () => {
   assert.deepEqual(again, positions, 'the same graph gets the same layout');
 });
 
-test('adding a node keeps every node already on screen where it was', async () => {
+test('adding nodes keeps every node already on screen where it was', async () => {
   const before = await elkLayout(['user', 'frontend', 'checkout', 'db'], EDGES);
   // The user moved a node; that must stick too.
   before.set('db', { x: 900, y: 400 });
-  const edges = [...EDGES, { source: 'checkout', target: 'payments' }];
-  const fresh = await elkLayout(['user', 'frontend', 'checkout', 'db', 'search', 'payments'], edges);
-  const after = stabilizePositions(before, fresh, edges);
+  const edges = [...EDGES, { source: 'checkout', target: 'payments' }, { source: 'cron', target: 'checkout' }, { source: 'lonely', target: 'island' }];
+  const after = placeNewNodes(before, ['user', 'frontend', 'checkout', 'db', 'search', 'payments', 'cron', 'lonely', 'island'], edges);
   for (const [id, point] of before) assert.deepEqual(after.get(id), point, `${id} stayed`);
-  assert.ok(after.has('search') && after.has('payments'));
   assert.ok(after.get('payments')!.x > after.get('checkout')!.x, 'a new callee lands right of its caller');
+  assert.ok(after.get('search')!.x > after.get('frontend')!.x);
+  assert.ok(after.get('cron')!.x < after.get('checkout')!.x, 'a new caller lands left of its callee');
+  assert.ok(after.get('island')!.x > after.get('lonely')!.x, 'a new group starts its own column and grows from there');
   assertNoOverlap(after);
 });
 
-test('new nodes are nudged off occupied spots; removed nodes go away', () => {
+test('removed nodes go; a new node takes the nearest free row', () => {
   const previous: Positions = new Map([
     ['a', { x: 0, y: 0 }],
-    ['b', { x: 300, y: 0 }],
+    ['b', { x: 340, y: 0 }],
+    ['gone', { x: 0, y: 300 }],
   ]);
-  // The fresh layout puts the new node `c` exactly where `b` already sits (relative to `a`).
-  const fresh: Positions = new Map([
-    ['a', { x: 0, y: 0 }],
-    ['c', { x: 300, y: 0 }],
-  ]);
-  const result = stabilizePositions(previous, fresh, [{ source: 'a', target: 'c' }]);
-  assert.equal(result.has('b'), false);
-  assert.deepEqual(result.get('a'), { x: 0, y: 0 });
-  assert.deepEqual(result.get('c'), { x: 300, y: 0 }, 'b is gone, so its spot is free');
-  const crowded = stabilizePositions(new Map([...previous]), new Map([...fresh, ['b', { x: 600, y: 0 }]]), [{ source: 'a', target: 'c' }]);
-  assert.notDeepEqual(crowded.get('c'), { x: 300, y: 0 }, 'b is still there: c moves');
-  assertNoOverlap(crowded);
-});
-
-test('with nothing kept, the fresh layout is used as is', () => {
-  const fresh: Positions = new Map([['x', { x: 10, y: 20 }]]);
-  assert.deepEqual(stabilizePositions(new Map(), fresh, []), fresh);
+  const result = placeNewNodes(previous, ['a', 'b', 'c'], [{ source: 'a', target: 'c' }]);
+  assert.equal(result.has('gone'), false);
+  assert.deepEqual(result.get('b'), { x: 340, y: 0 });
+  assert.equal(result.get('c')!.x, 340, 'one layer right of its caller');
+  assert.notEqual(result.get('c')!.y, 0, 'b sits there: c moves a row');
+  assertNoOverlap(result);
+  assert.deepEqual(placeNewNodes(new Map(), ['x'], []), new Map([['x', { x: 0, y: 0 }]]));
 });

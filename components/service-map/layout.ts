@@ -1,7 +1,8 @@
 // Where the map's nodes go. A layered left-to-right layout from ELK (callers upstream, databases
-// and brokers downstream), and a stabilizer so the map does not jump when live updates add nodes:
-// nodes already on screen keep their place, and a new node is put where the fresh layout puts it
-// relative to a neighbour that is already placed, moved down until it overlaps nothing.
+// and brokers downstream) for a new view, and, so that the map does not jump when live updates add
+// nodes, placement of just the new ones: nodes on screen keep their place, and a new node goes one
+// layer right of a caller already placed (or left of a callee), moved down until it overlaps
+// nothing. The placement is immediate — no ELK run — so a new service shows up at once.
 export interface Point {
   x: number;
   y: number;
@@ -12,6 +13,8 @@ export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 70;
 const GAP_X = 40;
 const GAP_Y = 24;
+/** Horizontal distance between layers, as ELK is told below. */
+const LAYER_GAP = 150;
 
 interface LayoutEdge {
   source: string;
@@ -21,7 +24,7 @@ interface LayoutEdge {
 const ELK_OPTIONS = {
   'elk.algorithm': 'layered',
   'elk.direction': 'RIGHT',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '150',
+  'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_GAP),
   'elk.spacing.nodeNode': '40',
   // Unconnected parts (a lone job, Meshlight's own spans) are packed below the main graph.
   'elk.aspectRatio': '1.2',
@@ -63,48 +66,43 @@ function overlaps(a: Point, b: Point): boolean {
   return Math.abs(a.x - b.x) < NODE_WIDTH + GAP_X && Math.abs(a.y - b.y) < NODE_HEIGHT + GAP_Y;
 }
 
-function median(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 /**
- * Keeps every node of `previous` that is still in `fresh` where it was; places the others from the
- * fresh layout, anchored on an already placed neighbour (or shifted into the previous layout's
- * frame), then nudged off any node they would cover. Nodes gone from `fresh` are dropped.
+ * Keeps the nodes of `previous` that are still among `nodeIds` where they were and places the
+ * others: next to a placed neighbour (one layer right of a caller, one layer left of a callee),
+ * neighbours of neighbours in turn, and nodes connected to nothing placed in a new column right of
+ * the graph; each then moved off any node it would cover.
  */
-export function stabilizePositions(previous: Positions, fresh: Positions, edges: readonly LayoutEdge[]): Positions {
+export function placeNewNodes(previous: Positions, nodeIds: readonly string[], edges: readonly LayoutEdge[]): Positions {
   const result: Positions = new Map();
-  const dx: number[] = [];
-  const dy: number[] = [];
-  for (const [id, point] of fresh) {
+  for (const id of nodeIds) {
     const kept = previous.get(id);
-    if (!kept) continue;
-    result.set(id, kept);
-    dx.push(kept.x - point.x);
-    dy.push(kept.y - point.y);
+    if (kept) result.set(id, kept);
   }
-  const shift = { x: median(dx), y: median(dy) };
-  const neighbours = new Map<string, string[]>();
-  for (const e of edges) {
-    neighbours.set(e.source, [...(neighbours.get(e.source) ?? []), e.target]);
-    neighbours.set(e.target, [...(neighbours.get(e.target) ?? []), e.source]);
-  }
-  const added = [...fresh.keys()].filter((id) => !result.has(id));
-  added.sort((a, b) => fresh.get(a)!.x - fresh.get(b)!.x || fresh.get(a)!.y - fresh.get(b)!.y || (a < b ? -1 : 1));
-  for (const id of added) {
-    const own = fresh.get(id)!;
-    const anchor = (neighbours.get(id) ?? []).find((n) => result.has(n) && fresh.has(n));
-    const base = anchor
-      ? { x: result.get(anchor)!.x + own.x - fresh.get(anchor)!.x, y: result.get(anchor)!.y + own.y - fresh.get(anchor)!.y }
-      : { x: own.x + shift.x, y: own.y + shift.y };
+  const pending = nodeIds.filter((id) => !result.has(id));
+  const step = NODE_WIDTH + LAYER_GAP;
+  while (pending.length > 0) {
+    let placed = false;
+    for (let i = 0; i < pending.length; i++) {
+      const id = pending[i]!;
+      const caller = edges.find((e) => e.target === id && result.has(e.source));
+      const callee = caller ? undefined : edges.find((e) => e.source === id && result.has(e.target));
+      if (!caller && !callee) continue;
+      const anchor = result.get(caller ? caller.source : callee!.target)!;
+      result.set(id, freeSpot({ x: anchor.x + (caller ? step : -step), y: anchor.y }, result));
+      pending.splice(i--, 1);
+      placed = true;
+    }
+    if (placed) continue;
+    // Nothing placed is connected to what is left: start a new column right of the graph.
+    const id = pending.shift()!;
+    const points = [...result.values()];
+    const base = points.length === 0 ? { x: 0, y: 0 } : { x: Math.max(...points.map((p) => p.x)) + step, y: Math.min(...points.map((p) => p.y)) };
     result.set(id, freeSpot(base, result));
   }
   return result;
 }
 
-/** The nearest free spot below or above `base`, in steps of one row. */
+/** The nearest free spot below or above `base`, in steps of one row (below first). */
 function freeSpot(base: Point, placed: Positions): Point {
   const taken = [...placed.values()];
   for (let step = 0; step < 200; step++) {

@@ -71,7 +71,7 @@ function EdgeList({ title, edges, graph, onSelectEdge, side }: { title: string; 
 export function NodePanel(props: {
   node: GraphNode;
   graph: ServiceGraph;
-  window: GraphWindow;
+  range: GraphWindow;
   environment: string | null;
   focused: boolean;
   onFocus(): void;
@@ -79,9 +79,9 @@ export function NodePanel(props: {
   onSelectEdge(id: string): void;
   onClose(): void;
 }) {
-  const { node, graph, window } = props;
+  const { node, graph, range } = props;
   const isService = node.kind === 'service';
-  const red = useServiceRed(isService ? node.name : null, window, props.environment);
+  const red = useServiceRed(isService ? node.name : null, range, props.environment);
   const inbound = graph.edges.filter((e) => e.target === node.id).sort((a, b) => b.rate - a.rate);
   const outbound = graph.edges.filter((e) => e.source === node.id).sort((a, b) => b.rate - a.rate);
   return (
@@ -106,8 +106,8 @@ export function NodePanel(props: {
           Hide
         </button>
         {isService && <Link href={serviceLink(node.name)}>Service page</Link>}
-        {isService && <Link href={tracesLink({ service: node.name, window })}>Traces</Link>}
-        {isService && node.errors > 0 && <Link href={tracesLink({ service: node.name, errorsOnly: true, window })}>Failing traces</Link>}
+        {isService && <Link href={tracesLink({ service: node.name, window: range })}>Traces</Link>}
+        {isService && node.errors > 0 && <Link href={tracesLink({ service: node.name, errorsOnly: true, window: range })}>Failing traces</Link>}
       </div>
       <p className="muted small">
         {isService && node.reportsSpans
@@ -134,7 +134,7 @@ export function NodePanel(props: {
               {red.data.operations.slice(0, 8).map((op) => (
                 <tr key={`${op.operation}\u0000${op.spanKind}`}>
                   <td title={`${op.operation} (${spanKindName(op.spanKind)})`}>
-                    <Link href={tracesLink({ service: node.name, operation: op.operation, window })}>{op.operation}</Link>
+                    <Link href={tracesLink({ service: node.name, operation: op.operation, window: range })}>{op.operation}</Link>
                   </td>
                   <td className="num">{formatRate(op.rate)}</td>
                   <td className={op.errorRate > 0 ? 'num error-text' : 'num'}>{formatPercent(op.errorRate)}</td>

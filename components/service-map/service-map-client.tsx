@@ -86,7 +86,7 @@ export function ServiceMapClient({ initialState, liveEndpoint }: { initialState:
 
   const selectedNode = selection?.type === 'node' ? graph?.nodes.find((n) => n.id === selection.id) : undefined;
   const selectedEdge = selection?.type === 'edge' ? graph?.edges.find((e) => e.id === selection.id) : undefined;
-  const windowForPanels = { lookbackMs: state.lookbackMs, endMs: state.endMs };
+  const range = { lookbackMs: state.lookbackMs, endMs: state.endMs };
   const services = (graph?.nodes ?? []).filter((n) => n.kind === 'service').map((n) => ({ id: n.id, name: n.name }));
   const hiddenList = [...hidden].map((id) => ({ id, name: graph?.nodes.find((n) => n.id === id)?.name ?? id }));
 
@@ -161,7 +161,7 @@ export function ServiceMapClient({ initialState, liveEndpoint }: { initialState:
           <NodePanel
             node={selectedNode}
             graph={graph}
-            window={windowForPanels}
+            range={range}
             environment={state.environment}
             focused={state.focus === selectedNode.id}
             onFocus={() => setState({ focus: state.focus === selectedNode.id ? null : selectedNode.id })}
@@ -177,7 +177,7 @@ export function ServiceMapClient({ initialState, liveEndpoint }: { initialState:
           <EdgePanel
             edge={selectedEdge}
             graph={graph}
-            window={windowForPanels}
+            range={range}
             environment={state.environment}
             onHighlightTrace={(trace) => setState({ trace })}
             onSelectNode={(id) => setSelection({ type: 'node', id })}

@@ -14,8 +14,8 @@ import { useServiceRed } from './use-service-red';
 
 export function ServicePageClient({ service, environment }: { service: string; environment: string | null }) {
   const [lookbackMs, setLookbackMs] = useState(60 * 60_000);
-  const window = { lookbackMs, endMs: null };
-  const red = useServiceRed(service, window, environment);
+  const range = { lookbackMs, endMs: null };
+  const red = useServiceRed(service, range, environment);
   const data = red.data;
   return (
     <>
@@ -59,9 +59,9 @@ export function ServicePageClient({ service, environment }: { service: string; e
                     {formatMs(op.p50Ms)} · p95 {formatMs(op.p95Ms)} · p99 {formatMs(op.p99Ms)}
                   </span>
                   <span className="svc-op-links">
-                    <Link href={tracesLink({ service, operation: op.operation, window })}>traces</Link>
+                    <Link href={tracesLink({ service, operation: op.operation, window: range })}>traces</Link>
                     {op.errors > 0 && (
-                      <Link href={tracesLink({ service, operation: op.operation, errorsOnly: true, window })} className="error-text">
+                      <Link href={tracesLink({ service, operation: op.operation, errorsOnly: true, window: range })} className="error-text">
                         failing traces
                       </Link>
                     )}

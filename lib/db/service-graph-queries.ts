@@ -1,6 +1,8 @@
-// The UI server's service graph reads. They read the per-minute rollups the collector writes
-// (prisma/schema.prisma: ServiceGraphEdgeMinute, ServiceRedMinute, OperationRedMinute), never raw
-// spans, so any window costs (edges × minutes) small rows whatever the span volume. Histograms are
+// The UI server's service graph reads. They read the rollups the collector writes
+// (prisma/schema.prisma: ServiceGraphEdgeMinute/Block, ServiceRedMinute/Block, OperationRedMinute),
+// never raw spans, so a window costs a few small rows per edge whatever the span volume: the graph
+// reads a window's ragged minutes plus the 10-minute and hourly blocks between them
+// (lib/domain/service-graph/rollup-tiers.ts); series read minutes. Histograms are
 // summed in SQL bucket by bucket (`sum(histogram[k])`; a subscript outside a row's stored range is
 // NULL and skipped), so one row per edge comes back whatever the window. Raw SQL through the one
 // Prisma client with bound parameters; counts come back as float8 (exact below 2^53).
@@ -8,6 +10,7 @@ import type { Exemplar, RedPoint, RedSummary, TimeWindow } from '../contracts/se
 import { red, type EdgeTotals, type HealthThresholds, type ServiceTotals } from '../domain/service-graph/graph';
 import { BUCKET_COUNT, histogramFromSql } from '../domain/service-graph/latency-histogram';
 import { emptyCounters, minuteOf, type RedCounters } from '../domain/service-graph/rollup';
+import { windowSegments } from '../domain/service-graph/rollup-tiers';
 import { parseNodeId, type ConnectionType, type NodeKind, type NodeRef } from '../domain/service-graph/types';
 import { getDb, type Db } from './prisma';
 
@@ -57,6 +60,32 @@ function windowWhere(window: TimeWindow, environment: string | null, values: unk
   return where;
 }
 
+/**
+ * A UNION ALL of the rows that cover a window once: minutes for its ragged ends, blocks between.
+ * `columns` are selected from each; the caller groups the union.
+ */
+function tieredRows(minuteTable: string, blockTable: string, columns: string, window: TimeWindow, environment: string | null, values: unknown[]): string {
+  const byResolution = new Map<number, string[]>();
+  for (const segment of windowSegments(window.startMs, window.endMs)) {
+    values.push(segment.fromMs, segment.toMs);
+    const range = `(minute >= to_timestamp($${values.length - 1}::float8 / 1000) AND minute < to_timestamp($${values.length}::float8 / 1000))`;
+    byResolution.set(segment.resolutionMinutes, [...(byResolution.get(segment.resolutionMinutes) ?? []), range]);
+  }
+  let envFilter = '';
+  if (environment !== null) {
+    values.push(environment);
+    envFilter = ` AND environment = $${values.length}`;
+  }
+  const parts = [...byResolution].map(([resolution, ranges]) =>
+    resolution === 1
+      ? `SELECT ${columns} FROM ${minuteTable} WHERE (${ranges.join(' OR ')})${envFilter}`
+      : `SELECT ${columns} FROM ${blockTable} WHERE block_minutes = ${resolution} AND (${ranges.join(' OR ')})${envFilter}`,
+  );
+  return parts.length > 0 ? parts.join('\n UNION ALL ') : `SELECT ${columns} FROM ${minuteTable} WHERE false`;
+}
+
+const COUNTER_COLUMNS = 'calls, errors, latency_count, latency_sum_us, latency_max_us, histogram';
+
 // ---------------------------------------------------------------------------------------------
 // The graph
 
@@ -68,50 +97,57 @@ export interface GraphTotals {
 
 export async function loadGraphTotals(window: TimeWindow, environment: string | null, db: Db = getDb()): Promise<GraphTotals> {
   const edgeValues: unknown[] = [];
-  const edgeWhere = windowWhere(window, environment, edgeValues);
+  const edgeRows = tieredRows(
+    'service_graph_edge_minutes',
+    'service_graph_edge_blocks',
+    `source_kind, source_name, target_kind, target_name, connection_type, ${COUNTER_COLUMNS}`,
+    window,
+    environment,
+    edgeValues,
+  );
   const serviceValues: unknown[] = [];
-  const serviceWhere = windowWhere(window, environment, serviceValues);
+  const serviceRows = tieredRows('service_red_minutes', 'service_red_blocks', `service_name, ${COUNTER_COLUMNS}`, window, environment, serviceValues);
   const envValues: unknown[] = [];
-  const envWhere = windowWhere(window, null, envValues);
-  const [edgeRows, serviceRows, envRows] = await Promise.all([
+  const envRows = tieredRows('service_red_minutes', 'service_red_blocks', 'environment', window, null, envValues);
+  const [edges, services, environments] = await Promise.all([
     db.prisma.$queryRawUnsafe<Array<CounterRow & { sk: string; sn: string; tk: string; tn: string; ct: string }>>(
       `SELECT source_kind AS sk, source_name AS sn, target_kind AS tk, target_name AS tn, connection_type AS ct, ${SUMMED_COUNTERS}
-       FROM service_graph_edge_minutes WHERE ${edgeWhere}
+       FROM (${edgeRows}) AS u
        GROUP BY source_kind, source_name, target_kind, target_name, connection_type`,
       ...edgeValues,
     ),
     db.prisma.$queryRawUnsafe<Array<CounterRow & { service_name: string }>>(
-      `SELECT service_name, ${SUMMED_COUNTERS} FROM service_red_minutes WHERE ${serviceWhere} GROUP BY service_name`,
+      `SELECT service_name, ${SUMMED_COUNTERS} FROM (${serviceRows}) AS u GROUP BY service_name`,
       ...serviceValues,
     ),
     db.prisma.$queryRawUnsafe<Array<{ environment: string }>>(
-      `SELECT DISTINCT environment FROM service_red_minutes WHERE ${envWhere} AND environment <> '' ORDER BY environment`,
+      `SELECT DISTINCT environment FROM (${envRows}) AS u WHERE environment <> '' ORDER BY environment`,
       ...envValues,
     ),
   ]);
   return {
-    edges: edgeRows.map((row) => ({
+    edges: edges.map((row) => ({
       source: { kind: row.sk as NodeKind, name: row.sn },
       target: { kind: row.tk as NodeKind, name: row.tn },
       connectionType: row.ct as ConnectionType,
       ...counters(row),
     })),
-    services: serviceRows.map((row) => ({ service: row.service_name, ...counters(row) })),
-    environments: envRows.map((row) => row.environment),
+    services: services.map((row) => ({ service: row.service_name, ...counters(row) })),
+    environments: environments.map((row) => row.environment),
   };
 }
 
 /** Jaeger's dependency links: calls per (parent, child) name pair, every edge kind included. */
 export async function loadDependencyLinks(window: TimeWindow, db: Db = getDb()): Promise<Array<{ parent: string; child: string; callCount: number }>> {
   const values: unknown[] = [];
-  const where = windowWhere(window, null, values);
-  const rows = await db.prisma.$queryRawUnsafe<Array<{ parent: string; child: string; calls: number }>>(
+  const rows = tieredRows('service_graph_edge_minutes', 'service_graph_edge_blocks', 'source_name, target_name, calls', window, null, values);
+  const links = await db.prisma.$queryRawUnsafe<Array<{ parent: string; child: string; calls: number }>>(
     `SELECT source_name AS parent, target_name AS child, sum(calls)::float8 AS calls
-     FROM service_graph_edge_minutes WHERE ${where} AND source_name <> target_name
+     FROM (${rows}) AS u WHERE source_name <> target_name
      GROUP BY source_name, target_name ORDER BY source_name, target_name`,
     ...values,
   );
-  return rows.map((row) => ({ parent: row.parent, child: row.child, callCount: row.calls }));
+  return links.map((row) => ({ parent: row.parent, child: row.child, callCount: row.calls }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // single complete trace (golden tests, highlighting a trace's path on the map). The clock is injected.
 import type { Span, TraceBatch } from '../model';
 import { EdgePairer, type EdgePairerStats } from './edge-pairer';
-import { mayContribute, pairedEdges, spanContribution, unpairedEdges, type InitiatorHalf, type ResponderHalf } from './span-edges';
+import { mayContribute, observeSpan, pairedEdges, unpairedEdges, type InitiatorHalf, type ResponderHalf, type SpanSink } from './span-edges';
 import type { EdgeObservation, OperationObservation } from './types';
 import { environmentOf } from './virtual-nodes';
 
@@ -23,20 +23,27 @@ export interface EdgeDeriverOptions {
 
 export class EdgeDeriver {
   private readonly pairer: EdgePairer<InitiatorHalf, ResponderHalf>;
+  private readonly spanSink: SpanSink;
 
-  constructor(options: EdgeDeriverOptions, private readonly sink: ObservationSink) {
-    const emit = (edges: EdgeObservation[]) => {
-      for (const edge of edges) sink.edge(edge);
-    };
+  constructor(options: EdgeDeriverOptions, sink: ObservationSink) {
+    const emit = (edge: EdgeObservation) => sink.edge(edge);
     this.pairer = new EdgePairer<InitiatorHalf, ResponderHalf>(
       { ttlMs: options.ttlMs, maxEntries: options.maxPending, now: options.now },
       {
-        onPaired: (initiator, responder, index) => emit(pairedEdges(initiator, responder, index)),
-        onExpired: (half) => emit(unpairedEdges(half)),
+        onPaired: (initiator, responder, index) => pairedEdges(initiator, responder, index, emit),
+        onExpired: (half) => unpairedEdges(half, emit),
         // An evicted half is drawn as best it can be, like an expired one; the store counts it.
-        onDropped: (half) => emit(unpairedEdges(half)),
+        onDropped: (half) => unpairedEdges(half, emit),
       },
     );
+    this.spanSink = {
+      edge: emit,
+      operation: (o) => sink.operation(o),
+      initiator: (traceId, spanId, half, pairing) => this.pairer.addInitiator(traceId, spanId, half, pairing),
+      awaited: (traceId, spanId) => this.pairer.hasResponders(traceId, spanId),
+      responder: (traceId, spanId, half) => this.pairer.addResponder(traceId, spanId, half),
+      responderToAny: (refs, half) => this.pairer.addResponderToAny(refs, half),
+    };
   }
 
   get stats(): Readonly<EdgePairerStats> {
@@ -48,15 +55,7 @@ export class EdgeDeriver {
   }
 
   observe(span: Span, service: string, environment: string): void {
-    if (!mayContribute(span)) return;
-    const contribution = spanContribution(span, service, environment);
-    if (contribution.operation) this.sink.operation(contribution.operation);
-    for (const edge of contribution.edges) this.sink.edge(edge);
-    if (contribution.initiator) {
-      const { key, half, pairing } = contribution.initiator;
-      this.pairer.addInitiator(key, half, pairing);
-    }
-    if (contribution.responder) this.pairer.addResponder(contribution.responder.keys, contribution.responder.half);
+    if (mayContribute(span)) observeSpan(span, service, environment, this.spanSink);
   }
 
   observeBatch(batch: TraceBatch): void {

@@ -17,26 +17,49 @@
 //     fan-out exchanges), so the producer half stays until its TTL, pairing with every consumer.
 // A responder may wait under several keys (a consumer's parent and each of its links); it counts as
 // unpaired only when it met no initiator under any of them.
+//
+// Keys are (traceId, spanId). Every span passes through here, so an entry is filed under its span
+// id alone (random 64 bits: a flat string the decoder made, hashed once) and carries its trace id;
+// the rare span id that two traces share is filed under trace id + span id instead.
+
+/** A span, by its ids (a link, or the parent a SERVER or CONSUMER span names). */
+export interface SpanRef {
+  traceId: string;
+  spanId: string;
+}
 
 export type Pairing = 'once' | 'fan-out';
 
-/** A half waiting in the store. `pairings` and `waitingKeys` are shared across its keys. */
-export interface PendingHalf<T> {
-  readonly value: T;
+/** A responder waiting in the store. `pairings` and `waitingKeys` are shared across its keys. */
+interface PendingResponder<R> {
+  readonly value: R;
   /** How many partners it has met so far. */
   pairings: number;
   /** Keys it still waits under; when the last one goes and `pairings` is 0, it is unpaired. */
   waitingKeys: number;
   /** Already handed to onExpired/onDropped (a half is reported at most once). */
-  reported?: boolean;
+  reported: boolean;
 }
 
 interface Entry<I, R> {
+  /** The span id, or trace id + span id for a span id another trace already holds. */
   readonly key: string;
+  readonly traceId: string;
+  readonly composite: boolean;
   readonly expiresAtMs: number;
   pairing: Pairing;
-  initiator?: PendingHalf<I>;
-  responders: PendingHalf<R>[];
+  /** Set once its initiator arrived (`initiator` itself may be any value). */
+  hasInitiator: boolean;
+  initiator: I | undefined;
+  initiatorPairings: number;
+  /**
+   * The first responder with a single key waits here as is (a SERVER span waiting for its client,
+   * the common case, costs no more objects); others wait in `responders`.
+   */
+  hasSole: boolean;
+  sole: R | undefined;
+  /** More responders waiting for the initiator; null until one waits (most entries never need it). */
+  responders: PendingResponder<R>[] | null;
 }
 
 export interface EdgePairerCallbacks<I, R> {
@@ -69,6 +92,8 @@ export class EdgePairer<I, R> {
   // A Map iterates in insertion order and every entry gets the same TTL, so the oldest entry is
   // always first: expiry and eviction both pop from the front.
   private readonly entries = new Map<string, Entry<I, R>>();
+  /** Entries filed under trace id + span id (their span id was taken). */
+  private composites = 0;
   readonly stats: EdgePairerStats = { paired: 0, expired: 0, dropped: 0, duplicates: 0 };
 
   constructor(
@@ -80,54 +105,105 @@ export class EdgePairer<I, R> {
     return this.entries.size;
   }
 
+  /** True when responders wait under (traceId, spanId) for their initiator. */
+  hasResponders(traceId: string, spanId: string): boolean {
+    const entry = this.find(traceId, spanId);
+    return entry !== undefined && !entry.hasInitiator && (entry.hasSole || (entry.responders !== null && entry.responders.length > 0));
+  }
+
   /** Adds a CLIENT or PRODUCER half, keyed by its own (traceId, spanId). */
-  addInitiator(key: string, value: I, pairing: Pairing): void {
-    const entry = this.entries.get(key);
+  addInitiator(traceId: string, spanId: string, value: I, pairing: Pairing): void {
+    const entry = this.find(traceId, spanId);
     if (entry) {
-      if (entry.initiator) {
+      if (entry.hasInitiator) {
         this.stats.duplicates++;
         return;
       }
-      entry.initiator = { value, pairings: 0, waitingKeys: 1 };
+      entry.hasInitiator = true;
+      entry.initiator = value;
       entry.pairing = pairing;
+      if (entry.hasSole) {
+        const sole = entry.sole as R;
+        entry.hasSole = false;
+        entry.sole = undefined;
+        this.pair(entry, sole);
+      }
       const waiting = entry.responders;
-      entry.responders = [];
-      for (const responder of waiting) this.pair(entry, responder);
-      if (pairing === 'once' && entry.initiator.pairings > 0) this.remove(entry);
+      entry.responders = null;
+      if (waiting) for (const responder of waiting) this.pairWaiting(entry, responder);
+      if (pairing === 'once' && entry.initiatorPairings > 0) this.remove(entry);
       return;
     }
-    const created = this.create(key, pairing);
+    const created = this.create(traceId, spanId, pairing);
     if (created) {
-      created.initiator = { value, pairings: 0, waitingKeys: 1 };
+      created.hasInitiator = true;
+      created.initiator = value;
       return;
     }
     this.stats.dropped++;
     this.callbacks.onDropped({ initiator: value });
   }
 
-  /**
-   * Adds a SERVER or CONSUMER half under every key it may pair on: its parent's (traceId, spanId)
-   * and, for consumers, each linked span's.
-   */
-  addResponder(keys: readonly string[], value: R): void {
-    const half: PendingHalf<R> = { value, pairings: 0, waitingKeys: 0 };
-    for (const key of keys) {
-      const entry = this.entries.get(key);
-      if (entry?.initiator) {
-        this.pair(entry, half);
-        if (entry.pairing === 'once') this.remove(entry);
-        continue;
+  /** Adds a SERVER half (or a CONSUMER with one key), keyed by its parent's (traceId, spanId). */
+  addResponder(traceId: string, spanId: string, value: R): void {
+    const entry = this.find(traceId, spanId);
+    if (entry === undefined || (!entry.hasInitiator && !entry.hasSole && entry.responders === null)) {
+      const target = entry ?? this.create(traceId, spanId, 'once');
+      if (!target) {
+        this.dropResponder(value);
+        return;
       }
-      const target = entry ?? this.create(key, 'once');
-      if (!target || target.responders.length >= MAX_RESPONDERS_PER_KEY) continue;
-      target.responders.push(half);
-      half.waitingKeys++;
+      target.hasSole = true;
+      target.sole = value;
+      return;
     }
-    if (half.pairings === 0 && half.waitingKeys === 0 && !half.reported) {
-      half.reported = true;
-      this.stats.dropped++;
-      this.callbacks.onDropped({ responder: value });
+    if (this.addResponderKey(traceId, spanId, value, null) === 'dropped') this.dropResponder(value);
+  }
+
+  /**
+   * Adds a CONSUMER half under every span it may pair with: its parent and each linked span. A
+   * responder whose initiator is already here pairs at once and is never stored.
+   */
+  addResponderToAny(refs: readonly SpanRef[], value: R): void {
+    let waiting: PendingResponder<R> | null = null;
+    let pairings = 0;
+    for (const ref of refs) {
+      const result = this.addResponderKey(ref.traceId, ref.spanId, value, waiting);
+      if (result === 'paired') {
+        pairings++;
+        if (waiting) waiting.pairings++;
+      } else if (result !== 'dropped' && waiting === null) {
+        waiting = result;
+        waiting.pairings = pairings;
+      }
     }
+    if (pairings === 0 && waiting === null) this.dropResponder(value);
+  }
+
+  /** Pairs under a key, or waits there (one shared record across keys); 'dropped' when it cannot. */
+  private addResponderKey(
+    traceId: string,
+    spanId: string,
+    value: R,
+    waiting: PendingResponder<R> | null,
+  ): 'paired' | 'dropped' | PendingResponder<R> {
+    const entry = this.find(traceId, spanId);
+    if (entry?.hasInitiator) {
+      this.pair(entry, value);
+      if (entry.pairing === 'once') this.remove(entry);
+      return 'paired';
+    }
+    const target = entry ?? this.create(traceId, spanId, 'once');
+    if (!target || (target.responders?.length ?? 0) >= MAX_RESPONDERS_PER_KEY) return 'dropped';
+    const half = waiting ?? { value, pairings: 0, waitingKeys: 0, reported: false };
+    half.waitingKeys++;
+    (target.responders ??= []).push(half);
+    return half;
+  }
+
+  private dropResponder(value: R): void {
+    this.stats.dropped++;
+    this.callbacks.onDropped({ responder: value });
   }
 
   /** Expires every entry older than its TTL. Returns how many entries went. */
@@ -147,42 +223,75 @@ export class EdgePairer<I, R> {
     for (const entry of this.entries.values()) this.settle(entry, 'expired');
   }
 
-  private create(key: string, pairing: Pairing): Entry<I, R> | undefined {
+  private find(traceId: string, spanId: string): Entry<I, R> | undefined {
+    const entry = this.entries.get(spanId);
+    if (entry !== undefined && entry.traceId === traceId) return entry;
+    return this.composites > 0 ? this.entries.get(traceId + spanId) : undefined;
+  }
+
+  private create(traceId: string, spanId: string, pairing: Pairing): Entry<I, R> | undefined {
     if (this.options.maxEntries <= 0) return undefined;
     if (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.values().next().value;
       if (oldest) this.settle(oldest, 'dropped');
     }
-    const entry: Entry<I, R> = { key, expiresAtMs: this.options.now() + this.options.ttlMs, pairing, responders: [] };
-    this.entries.set(key, entry);
+    const shared = this.entries.has(spanId);
+    if (shared) this.composites++;
+    const entry: Entry<I, R> = {
+      key: shared ? traceId + spanId : spanId,
+      traceId,
+      composite: shared,
+      expiresAtMs: this.options.now() + this.options.ttlMs,
+      pairing,
+      hasInitiator: false,
+      initiator: undefined,
+      initiatorPairings: 0,
+      hasSole: false,
+      sole: undefined,
+      responders: null,
+    };
+    this.entries.set(entry.key, entry);
     return entry;
   }
 
-  private pair(entry: Entry<I, R>, responder: PendingHalf<R>): void {
-    entry.initiator!.pairings++;
-    responder.pairings++;
+  private pair(entry: Entry<I, R>, responder: R): void {
+    const index = entry.initiatorPairings++;
     this.stats.paired++;
-    this.callbacks.onPaired(entry.initiator!.value, responder.value, entry.initiator!.pairings - 1);
+    this.callbacks.onPaired(entry.initiator as I, responder, index);
+  }
+
+  private pairWaiting(entry: Entry<I, R>, responder: PendingResponder<R>): void {
+    responder.pairings++;
+    this.pair(entry, responder.value);
   }
 
   /** Removes an entry whose initiator paired: its other waiting halves just leave. */
   private remove(entry: Entry<I, R>): void {
+    this.delete(entry);
+    if (entry.hasSole) this.release({ value: entry.sole as R, pairings: 0, waitingKeys: 1, reported: false }, 'expired');
+    if (entry.responders) for (const responder of entry.responders) this.release(responder, 'expired');
+  }
+
+  private delete(entry: Entry<I, R>): void {
     this.entries.delete(entry.key);
-    for (const responder of entry.responders) this.release(responder, 'expired');
+    if (entry.composite) this.composites--;
   }
 
   private settle(entry: Entry<I, R>, reason: 'expired' | 'dropped'): void {
-    this.entries.delete(entry.key);
-    const initiator = entry.initiator;
-    if (initiator && initiator.pairings === 0) {
+    this.delete(entry);
+    if (entry.hasInitiator && entry.initiatorPairings === 0) {
       this.count(reason);
-      this.report(reason, { initiator: initiator.value });
+      this.report(reason, { initiator: entry.initiator as I });
     }
-    for (const responder of entry.responders) this.release(responder, reason);
+    if (entry.hasSole) {
+      this.count(reason);
+      this.report(reason, { responder: entry.sole as R });
+    }
+    if (entry.responders) for (const responder of entry.responders) this.release(responder, reason);
   }
 
   /** One key of a responder is gone; when it was the last and it never paired, report it. */
-  private release(responder: PendingHalf<R>, reason: 'expired' | 'dropped'): void {
+  private release(responder: PendingResponder<R>, reason: 'expired' | 'dropped'): void {
     responder.waitingKeys--;
     if (responder.waitingKeys > 0 || responder.pairings > 0 || responder.reported) return;
     responder.reported = true;
@@ -199,9 +308,4 @@ export class EdgePairer<I, R> {
     if (reason === 'expired') this.callbacks.onExpired(half);
     else this.callbacks.onDropped(half);
   }
-}
-
-/** The store key of a span: its trace id and span id. */
-export function pairingKey(traceId: string, spanId: string): string {
-  return traceId + spanId;
 }

@@ -18,22 +18,26 @@ export function emptyHistogram(): Histogram {
   return new Array<number>(BUCKET_COUNT).fill(0);
 }
 
+// UPPER[i] = upper bound of bucket i (computed once: bucketOf runs for every call observed).
+const UPPER = Array.from({ length: BUCKET_COUNT }, (_, i) => (i >= BUCKET_COUNT - 1 ? Infinity : FIRST_BOUND_US * GROWTH ** i));
+
 /** Lower bound of bucket `i` in microseconds. */
 export function bucketLowerUs(i: number): number {
-  return i <= 0 ? 0 : FIRST_BOUND_US * GROWTH ** (i - 1);
+  return i <= 0 ? 0 : UPPER[i - 1]!;
 }
 
 /** Upper bound of bucket `i` in microseconds; Infinity for the last. */
 export function bucketUpperUs(i: number): number {
-  return i >= BUCKET_COUNT - 1 ? Infinity : FIRST_BOUND_US * GROWTH ** i;
+  return UPPER[Math.min(Math.max(i, 0), BUCKET_COUNT - 1)]!;
 }
 
 export function bucketOf(latencyUs: number): number {
   if (!(latencyUs >= FIRST_BOUND_US)) return 0; // also NaN and negatives
-  const i = Math.floor(BUCKETS_PER_DOUBLING * Math.log2(latencyUs / FIRST_BOUND_US)) + 1;
-  // log2 can land a hair below an exact boundary; the bounds decide.
-  if (i < BUCKET_COUNT - 1 && latencyUs >= bucketUpperUs(i)) return i + 1;
-  return Math.min(i, BUCKET_COUNT - 1);
+  const i = Math.min(Math.floor(BUCKETS_PER_DOUBLING * Math.log2(latencyUs / FIRST_BOUND_US)) + 1, BUCKET_COUNT - 1);
+  // log2 can land a hair off an exact boundary; the bounds decide.
+  if (latencyUs >= UPPER[i]!) return i + 1;
+  if (latencyUs < UPPER[i - 1]!) return i - 1;
+  return i;
 }
 
 export function addToHistogram(histogram: Histogram, latencyUs: number, count = 1): void {

@@ -116,6 +116,13 @@ test('the service graph rollups split operations into per-service and per-operat
   const op = { service: 'api', environment: 'prod', spanKind: 2, timeMs: 0, latencyUs: 10, error: false, traceId: 't' };
   rollups.addOperation({ ...op, operation: 'GET /a' });
   rollups.addOperation({ ...op, operation: 'GET /b', error: true });
-  assert.equal(rollups.services.drain()[0]!.calls, 2);
-  assert.equal(rollups.operations.drain().length, 2);
+  rollups.addOperation({ ...op, operation: 'GET /b', environment: 'staging' });
+  const drained = rollups.drain();
+  assert.equal(drained.operations.length, 3);
+  const prod = drained.services.find((r) => r.dims.environment === 'prod')!;
+  assert.equal(prod.calls, 2);
+  assert.equal(prod.errors, 1);
+  assert.equal(prod.errorTraceId, 't');
+  assert.equal(drained.services.length, 2);
+  assert.equal(rollups.size, 0);
 });

@@ -20,170 +20,201 @@
 //
 // SERVER and CONSUMER spans, and root spans of any kind, are also the services' units of work:
 // their RED (rate, errors, duration) per operation.
-import { SpanKind, StatusCode, type Span } from '../model';
-import { pairingKey, type Pairing } from './edge-pairer';
-import { USER_NODE, serviceNode, type EdgeObservation, type NodeRef, type OperationObservation } from './types';
-import { databaseNode, isMessaging, messagingDestinationNode, virtualPeerNode } from './virtual-nodes';
+//
+// This runs for every span the collector accepts, so it allocates little: results go straight to
+// a sink instead of into per-span objects, and times are read without BigInt arithmetic.
+import { SpanKind, StatusCode, type Nanos, type Span } from '../model';
+import type { Pairing, SpanRef } from './edge-pairer';
+import { USER_NODE, type ConnectionType, type EdgeObservation, type NodeRef, type OperationObservation } from './types';
+import { databaseNode, internNode, isMessaging, messagingDestinationNode, peerNode } from './virtual-nodes';
 
 interface HalfBase {
   service: string;
   environment: string;
   traceId: string;
-  /** Unix microseconds (below 2^53 until the year 2255). */
-  startUs: number;
-  endUs: number;
+  /** The span's own timestamps (no copies: the bigints are shared with the span). */
+  startNs: Nanos;
+  endNs: Nanos;
+  /** Minute bucketing needs milliseconds only; a double of the nanoseconds is close enough. */
+  timeMs: number;
   error: boolean;
 }
 
 export interface InitiatorHalf extends HalfBase {
   role: 'client' | 'producer';
   /** client: the node to draw when no server answers; producer: its destination. */
-  target?: NodeRef;
+  target: NodeRef | undefined;
 }
 
 export interface ResponderHalf extends HalfBase {
   role: 'server' | 'consumer';
   /** consumer: the destination it names. */
-  destination?: NodeRef;
+  destination: NodeRef | undefined;
 }
 
-export interface SpanContribution {
-  /** Edges this span makes on its own, known at once. */
-  edges: EdgeObservation[];
-  operation?: OperationObservation;
-  initiator?: { key: string; half: InitiatorHalf; pairing: Pairing };
-  responder?: { keys: string[]; half: ResponderHalf };
+export type Half = { initiator: InitiatorHalf } | { responder: ResponderHalf };
+
+/** Where a span's contribution goes. */
+export interface SpanSink {
+  edge(observation: EdgeObservation): void;
+  operation(observation: OperationObservation): void;
+  initiator(traceId: string, spanId: string, half: InitiatorHalf, pairing: Pairing): void;
+  /** True when a responder already waits for this span (the initiator will pair at once). */
+  awaited(traceId: string, spanId: string): boolean;
+  /** A responder of one span (its parent). */
+  responder(traceId: string, spanId: string, half: ResponderHalf): void;
+  /** A responder of whichever of these spans (a consumer's parent and links) it meets. */
+  responderToAny(refs: SpanRef[], half: ResponderHalf): void;
 }
 
-const NANOS_PER_MICRO = 1000n;
+/** Services are named by every edge they take part in: one shared reference per name. */
+export function serviceRef(name: string): NodeRef {
+  return internNode('service', name);
+}
 
 /** True for the span kinds that can contribute anything; a cheap pre-filter for the hot path. */
 export function mayContribute(span: Span): boolean {
-  return span.kind !== SpanKind.INTERNAL && span.kind !== SpanKind.UNSPECIFIED ? true : span.parentSpanId === '';
+  return (span.kind !== SpanKind.INTERNAL && span.kind !== SpanKind.UNSPECIFIED) || span.parentSpanId === '';
 }
 
-export function spanContribution(span: Span, service: string, environment: string): SpanContribution {
-  const contribution: SpanContribution = { edges: [] };
-  const startUs = Number(span.startNs / NANOS_PER_MICRO);
-  const endUs = Math.max(startUs, Number(span.endNs / NANOS_PER_MICRO));
-  const base: HalfBase = {
-    service,
-    environment,
-    traceId: span.traceId,
-    startUs,
-    endUs,
-    error: span.statusCode === StatusCode.ERROR,
-  };
+/** Microseconds from `start` to `end`, exact, 0 when the clock ran backwards. */
+function micros(start: Nanos, end: Nanos): number {
+  return end > start ? Number(end - start) / 1000 : 0;
+}
+
+export function observeSpan(span: Span, service: string, environment: string, sink: SpanSink): void {
+  const { startNs, endNs } = span;
+  const timeMs = Math.floor(Number(startNs) / 1e6);
+  const error = span.statusCode === StatusCode.ERROR;
   const isRoot = span.parentSpanId === '';
-  if (isRoot || span.kind === SpanKind.SERVER || span.kind === SpanKind.CONSUMER) {
-    contribution.operation = {
+  const kind = span.kind;
+  if (isRoot || kind === SpanKind.SERVER || kind === SpanKind.CONSUMER) {
+    sink.operation({
       service,
       environment,
       operation: span.name,
-      spanKind: span.kind,
-      timeMs: Math.floor(startUs / 1000),
-      latencyUs: endUs - startUs,
-      error: base.error,
+      spanKind: kind,
+      timeMs,
+      latencyUs: micros(startNs, endNs),
+      error,
       traceId: span.traceId,
-    };
+    });
   }
-  switch (span.kind) {
+  switch (kind) {
     case SpanKind.CLIENT: {
       const database = databaseNode(span.attributes);
       if (database) {
-        contribution.edges.push(edge(serviceNode(service), database, 'database', base, endUs - startUs));
+        sink.edge(edge(serviceRef(service), database, 'database', environment, timeMs, micros(startNs, endNs), error, span.traceId));
       } else if (!isMessaging(span.attributes)) {
-        contribution.initiator = {
-          key: pairingKey(span.traceId, span.spanId),
-          half: { ...base, role: 'client', target: virtualPeerNode(span.attributes) },
-          pairing: 'once',
-        };
+        // The peer is only drawn if no server answers; when one already waits, skip naming it.
+        const target = sink.awaited(span.traceId, span.spanId) ? undefined : peerNode(span.attributes);
+        const half: InitiatorHalf = { role: 'client', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, target };
+        sink.initiator(span.traceId, span.spanId, half, 'once');
       }
-      break;
+      return;
     }
     case SpanKind.SERVER:
-      if (isRoot) contribution.edges.push(edge(USER_NODE, serviceNode(service), 'request', base, endUs - startUs));
-      else contribution.responder = { keys: [pairingKey(span.traceId, span.parentSpanId)], half: { ...base, role: 'server' } };
-      break;
+      if (isRoot) sink.edge(edge(USER_NODE, serviceRef(service), 'request', environment, timeMs, micros(startNs, endNs), error, span.traceId));
+      else {
+        const half: ResponderHalf = { role: 'server', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, destination: undefined };
+        sink.responder(span.traceId, span.parentSpanId, half);
+      }
+      return;
     case SpanKind.PRODUCER: {
       const destination = messagingDestinationNode(span.attributes);
-      if (destination) contribution.edges.push(edge(serviceNode(service), destination, 'messaging', base, endUs - startUs));
-      contribution.initiator = {
-        key: pairingKey(span.traceId, span.spanId),
-        half: { ...base, role: 'producer', target: destination },
-        pairing: 'fan-out',
-      };
-      break;
+      if (destination) sink.edge(edge(serviceRef(service), destination, 'messaging', environment, timeMs, micros(startNs, endNs), error, span.traceId));
+      const half: InitiatorHalf = { role: 'producer', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, target: destination };
+      sink.initiator(span.traceId, span.spanId, half, 'fan-out');
+      return;
     }
     case SpanKind.CONSUMER: {
-      const keys = isRoot ? [] : [pairingKey(span.traceId, span.parentSpanId)];
-      for (const link of span.links) keys.push(pairingKey(link.traceId, link.spanId));
-      const destination = messagingDestinationNode(span.attributes);
-      const half: ResponderHalf = { ...base, role: 'consumer', destination };
-      if (keys.length > 0) contribution.responder = { keys, half };
-      else contribution.edges.push(...unpairedEdges({ responder: half }));
-      break;
+      const refs: SpanRef[] = isRoot ? [] : [{ traceId: span.traceId, spanId: span.parentSpanId }];
+      for (const link of span.links) refs.push(link);
+      const half: ResponderHalf = {
+        role: 'consumer',
+        service,
+        environment,
+        traceId: span.traceId,
+        startNs,
+        endNs,
+        timeMs,
+        error,
+        destination: messagingDestinationNode(span.attributes),
+      };
+      if (refs.length === 1) sink.responder(refs[0]!.traceId, refs[0]!.spanId, half);
+      else if (refs.length > 1) sink.responderToAny(refs, half);
+      else unpairedEdges({ responder: half }, (o) => sink.edge(o));
+      return;
     }
   }
-  return contribution;
 }
 
 /**
  * The edges a pair makes. `index` counts the initiator's earlier pairings: a producer that names no
  * destination reaches the consumer's destination only once, however many consumers it fans out to.
  */
-export function pairedEdges(initiator: InitiatorHalf, responder: ResponderHalf, index: number): EdgeObservation[] {
+export function pairedEdges(initiator: InitiatorHalf, responder: ResponderHalf, index: number, emit: (o: EdgeObservation) => void): void {
   if (initiator.role === 'client') {
-    if (responder.role !== 'server' || initiator.service === responder.service) return [];
+    if (responder.role !== 'server' || initiator.service === responder.service) return;
     // A request's error is the caller's experience: either side failing fails the call.
-    const call = { ...initiator, error: initiator.error || responder.error };
-    return [edge(serviceNode(initiator.service), serviceNode(responder.service), 'request', call, initiator.endUs - initiator.startUs)];
+    emit(
+      edge(
+        serviceRef(initiator.service),
+        serviceRef(responder.service),
+        'request',
+        initiator.environment,
+        initiator.timeMs,
+        micros(initiator.startNs, initiator.endNs),
+        initiator.error || responder.error,
+        initiator.traceId,
+      ),
+    );
+    return;
   }
-  if (responder.role !== 'consumer') return [];
+  if (responder.role !== 'consumer') return;
   const destination = initiator.target ?? responder.destination;
   // Time in the broker: from the end of the publish to the start of the processing (Tempo's
   // messaging-system latency); a consumer whose clock runs behind counts as zero, not negative.
-  const inBrokerUs = Math.max(0, responder.startUs - initiator.endUs);
+  const inBrokerUs = micros(initiator.endNs, responder.startNs);
+  const consumer = serviceRef(responder.service);
   if (!destination) {
-    return [edge(serviceNode(initiator.service), serviceNode(responder.service), 'messaging', responder, inBrokerUs)];
+    emit(edge(serviceRef(initiator.service), consumer, 'messaging', responder.environment, responder.timeMs, inBrokerUs, responder.error, responder.traceId));
+    return;
   }
-  const edges = [edge(destination, serviceNode(responder.service), 'messaging', responder, inBrokerUs)];
   if (!initiator.target && index === 0) {
-    edges.unshift(edge(serviceNode(initiator.service), destination, 'messaging', initiator, initiator.endUs - initiator.startUs));
+    const { environment, timeMs, error, traceId } = initiator;
+    emit(edge(serviceRef(initiator.service), destination, 'messaging', environment, timeMs, micros(initiator.startNs, initiator.endNs), error, traceId));
   }
-  return edges;
+  emit(edge(destination, consumer, 'messaging', responder.environment, responder.timeMs, inBrokerUs, responder.error, responder.traceId));
 }
 
 /** The edges a half makes when it never met its partner (expired or evicted from the store). */
-export function unpairedEdges(half: { initiator: InitiatorHalf } | { responder: ResponderHalf }): EdgeObservation[] {
+export function unpairedEdges(half: Half, emit: (o: EdgeObservation) => void): void {
   if ('initiator' in half) {
     const { initiator } = half;
     // A producer's edge to its destination was drawn when it arrived; a client without a peer
     // attribute cannot be drawn.
-    if (initiator.role !== 'client' || !initiator.target) return [];
-    return [edge(serviceNode(initiator.service), initiator.target, 'virtual', initiator, initiator.endUs - initiator.startUs)];
+    if (initiator.role !== 'client' || !initiator.target) return;
+    const { environment, timeMs, error, traceId } = initiator;
+    emit(edge(serviceRef(initiator.service), initiator.target, 'virtual', environment, timeMs, micros(initiator.startNs, initiator.endNs), error, traceId));
+    return;
   }
   const { responder } = half;
   // A SERVER span whose client never arrived (sampled out, or too late) is not guessed at.
-  if (responder.role !== 'consumer' || !responder.destination) return [];
-  return [edge(responder.destination, serviceNode(responder.service), 'messaging', responder, undefined)];
+  if (responder.role !== 'consumer' || !responder.destination) return;
+  const { environment, timeMs, error, traceId } = responder;
+  emit(edge(responder.destination, serviceRef(responder.service), 'messaging', environment, timeMs, undefined, error, traceId));
 }
 
 function edge(
   source: NodeRef,
   target: NodeRef,
-  connectionType: EdgeObservation['connectionType'],
-  half: HalfBase,
+  connectionType: ConnectionType,
+  environment: string,
+  timeMs: number,
   latencyUs: number | undefined,
+  error: boolean,
+  traceId: string,
 ): EdgeObservation {
-  return {
-    source,
-    target,
-    connectionType,
-    environment: half.environment,
-    timeMs: Math.floor(half.startUs / 1000),
-    latencyUs,
-    error: half.error,
-    traceId: half.traceId,
-  };
+  return { source, target, connectionType, environment, timeMs, latencyUs, error, traceId };
 }

@@ -1,19 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Attributes } from '../model';
-import { databaseNode, environmentOf, messagingDestinationNode, peerAddress, virtualPeerNode } from './virtual-nodes';
+import { databaseNode, environmentOf, messagingDestinationNode, peerAddress, peerNode } from './virtual-nodes';
 import { nodeId } from './types';
 
+/** Where a CLIENT span goes: its database at once, else (when no server answers) its peer. */
 const peer = (attributes: Attributes) => {
-  const node = virtualPeerNode(attributes);
+  const node = databaseNode(attributes) ?? peerNode(attributes);
   return node ? nodeId(node) : undefined;
 };
 
-test('peer naming, by preference, across semantic-convention versions', () => {
+test('client peers, by preference, across semantic-convention versions', () => {
   const cases: Array<[Attributes, string | undefined]> = [
     [{ 'service.peer.name': 'billing', 'peer.service': 'old-billing', 'server.address': 'b.local' }, 'external:billing'],
     [{ 'peer.service': 'billing', 'server.address': 'b.local' }, 'external:billing'],
     [{ 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'server.address': 'pg' }, 'database:postgresql/shop'],
+    [{ 'db.system': 'postgresql', 'peer.service': 'orders-db' }, 'database:postgresql'],
     [{ 'db.system': 'postgresql', 'db.name': 'shop' }, 'database:postgresql/shop'],
     [{ 'db.system.name': 'mysql' }, 'database:mysql'],
     [{ 'db.system': 'redis', 'db.name': '0' }, 'cache:redis'],

@@ -10,7 +10,7 @@
 //                  http.host, the host of url.full / http.url (older HTTP conventions)
 //   environment    deployment.environment.name (≥ 1.27, resource)  deployment.environment (older)
 import type { Attributes, AttributeValue } from '../model';
-import type { NodeRef } from './types';
+import type { NodeKind, NodeRef } from './types';
 
 function text(value: AttributeValue | undefined): string | undefined {
   if (typeof value === 'string') return value.length > 0 ? value : undefined;
@@ -38,6 +38,20 @@ const ENVIRONMENT_KEYS = ['deployment.environment.name', 'deployment.environment
 /** Key-value stores used as caches: drawn as caches rather than databases. */
 const CACHE_SYSTEMS = new Set(['redis', 'memcached', 'valkey', 'hazelcast', 'aerospike', 'coherence', 'geode', 'ignite']);
 
+// One reference per inferred node: the collector keys its rollups by reference, and a database or a
+// topic is named on every span that uses it. Bounded: a flood of names empties a kind's cache.
+const interned = new Map<NodeKind, Map<string, NodeRef>>();
+export function internNode(kind: NodeKind, name: string): NodeRef {
+  let byName = interned.get(kind);
+  if (!byName) interned.set(kind, (byName = new Map()));
+  let ref = byName.get(name);
+  if (!ref) {
+    if (byName.size >= 10_000) byName.clear();
+    byName.set(name, (ref = { kind, name }));
+  }
+  return ref;
+}
+
 /** The environment a resource reports, '' when none. */
 export function environmentOf(resourceAttributes: Attributes): string {
   return first(resourceAttributes, ENVIRONMENT_KEYS) ?? '';
@@ -63,7 +77,7 @@ export function databaseNode(attributes: Attributes): NodeRef | undefined {
   const namespace = first(attributes, DB_NAMESPACE_KEYS);
   const cache = CACHE_SYSTEMS.has(system.toLowerCase());
   const name = namespace !== undefined && !(cache && /^\d+$/.test(namespace)) ? `${system}/${namespace}` : system;
-  return { kind: cache ? 'cache' : 'database', name };
+  return internNode(cache ? 'cache' : 'database', name);
 }
 
 /**
@@ -80,7 +94,7 @@ export function messagingDestinationNode(attributes: Attributes): NodeRef | unde
     ? (text(attributes['messaging.destination.template']) ?? '(temporary)')
     : (text(attributes['messaging.destination.template']) ?? first(attributes, MESSAGING_DESTINATION_KEYS));
   if (destination === undefined) return undefined;
-  return { kind: 'messaging', name: system !== undefined ? `${system}/${destination}` : destination };
+  return internNode('messaging', system !== undefined ? `${system}/${destination}` : destination);
 }
 
 /** host[:port] a CLIENT span calls; the port only when it is not the scheme's default. */
@@ -108,15 +122,14 @@ export function peerAddress(attributes: Attributes): string | undefined {
 }
 
 /**
- * Where a CLIENT span that found no server partner was going, by preference: the peer service it
- * names, the database it calls, the address it connects to. Undefined when the span says nothing
- * about its peer (then it cannot be drawn, only counted).
+ * The peer a CLIENT span that is not a database call names, drawn when no server answers it: its
+ * peer service, else the address it connects to. Undefined when it says nothing about its peer
+ * (then it cannot be drawn, only counted). A database call goes to its database instead, at once,
+ * whatever peer it names.
  */
-export function virtualPeerNode(attributes: Attributes): NodeRef | undefined {
+export function peerNode(attributes: Attributes): NodeRef | undefined {
   const peerService = first(attributes, PEER_SERVICE_KEYS);
-  if (peerService !== undefined) return { kind: 'external', name: peerService };
-  const database = databaseNode(attributes);
-  if (database) return database;
+  if (peerService !== undefined) return internNode('external', peerService);
   const address = peerAddress(attributes);
-  return address !== undefined ? { kind: 'external', name: address } : undefined;
+  return address !== undefined ? internNode('external', address) : undefined;
 }
