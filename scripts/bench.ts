@@ -204,6 +204,7 @@ async function main(): Promise<void> {
   }
   console.log(`  machine load average (1 min) at start ${fmt(loadAtStart, 2)}, at end ${fmt(os.loadavg()[0]!, 2)} on ${os.cpus().length} cores`);
   agent.destroy();
+  if (process.env.BENCH_SKIP_GRAPH !== '1') await runServiceGraphBench();
   if (process.env.BENCH_EXPLORER === '1') {
     console.log('');
     const explorer = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-trace-explorer.ts')], { cwd: ROOT, stdio: 'inherit' });
