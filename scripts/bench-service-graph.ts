@@ -16,7 +16,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { context, trace, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
@@ -36,6 +35,7 @@ import { EdgeDeriver } from '../lib/domain/service-graph/edge-deriver';
 import { assembleGraph } from '../lib/domain/service-graph/graph';
 import { ServiceGraphRollups } from '../lib/domain/service-graph/rollup';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
+import { freePort } from '../tests/support/ui-server';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
 const PER_REQUEST = 512;
@@ -214,17 +214,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function post(port: number, body: Uint8Array): Promise<number> {
   return new Promise((resolve, reject) => {
