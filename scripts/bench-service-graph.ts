@@ -13,11 +13,9 @@
 //     it (p50, p95), and → the node drawn on an open map in Chromium (p50, p95).
 // BENCH_SKIP_UI=1 times the graph query in-process and skips the browser; BENCH_GRAPH_PARTS picks
 // parts (cost,ingest,query); BENCH_GRAPH_RUNS sets the ingest runs (3).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { context, trace, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -34,34 +32,23 @@ import { loadGraphTotals, rollupWindow } from '../lib/db/service-graph-queries';
 import { EdgeDeriver } from '../lib/domain/service-graph/edge-deriver';
 import { assembleGraph } from '../lib/domain/service-graph/graph';
 import { ServiceGraphRollups } from '../lib/domain/service-graph/rollup';
+import { closeSenders, fmt, resetDatabase, sendOtlp, spansWritten, startChild } from './bench-support';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 import { freePort } from '../tests/support/ui-server';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
 const PER_REQUEST = 512;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const SKIP_UI = Boolean(process.env.BENCH_SKIP_UI);
 const INGEST_RUNS = Number(process.env.BENCH_GRAPH_RUNS ?? 3);
 /** Which parts to run: cost, ingest, query (the graph query and the live latencies). */
 const PARTS = new Set((process.env.BENCH_GRAPH_PARTS ?? 'cost,ingest,query').split(','));
-const urlOf = (name: string) => ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function resetDatabase(name: string): Promise<string> {
-  const admin = new pg.Client(ADMIN_URL);
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return urlOf(name);
-}
 
 // ---------------------------------------------------------------------------------------------
 // A realistic workload for the graph: every trace crosses services over HTTP, calls databases,
@@ -195,55 +182,10 @@ export function pairingCost(requests: Uint8Array[]): { acceptUsPerSpan: number; 
 // ---------------------------------------------------------------------------------------------
 // 2. Ingest end to end, graph on and off
 
-function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (ready.test(line)) resolve({ child, line });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)));
-  });
-}
-
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(port: number, body: Uint8Array): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function send(port: number, requests: Uint8Array[]): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      while (next < requests.length) {
-        const body = requests[next++]!;
-        while ((await post(port, body)) !== 200) await sleep(50);
-      }
-    }),
-  );
-}
-
-async function spansWritten(port: number): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/health`);
-  return ((await response.json()) as { spansWritten: number }).spansWritten;
 }
 
 /** utime + stime of a process, in milliseconds (Linux /proc). */
@@ -268,11 +210,11 @@ export async function ingestRun(graph: boolean, requests: Uint8Array[], spans: n
   try {
     const { otlpHttpPort } = JSON.parse(line) as { otlpHttpPort: number };
     const warm = 20;
-    await send(otlpHttpPort, requests.slice(0, warm));
+    await sendOtlp(otlpHttpPort, requests.slice(0, warm), SENDERS, 50);
     while ((await spansWritten(otlpHttpPort)) < warm * PER_REQUEST) await sleep(25);
     const cpu0 = cpuMs(child.pid!);
     const t0 = performance.now();
-    await send(otlpHttpPort, requests.slice(warm));
+    await sendOtlp(otlpHttpPort, requests.slice(warm), SENDERS, 50);
     while ((await spansWritten(otlpHttpPort)) < spans) await sleep(25);
     const elapsed = performance.now() - t0;
     const measured = spans - warm * PER_REQUEST;
@@ -461,7 +403,7 @@ async function liveLatencyWs(otlpPort: number, probes: number): Promise<number[]
     const service = `ws-probe-${i}-${Date.now()}`;
     const body = probeRequest(service);
     sentAt.set(service, performance.now());
-    await post(otlpPort, body);
+    await sendOtlp(otlpPort, [body], 1, 50);
     // Arrivals spread over the collector's 1 s push interval.
     await sleep(300 + Math.random() * 700);
   }
@@ -488,7 +430,7 @@ async function liveLatencyBrowser(baseUrl: string, otlpPort: number, probes: num
       const service = `ui-probe-${i}-${Date.now()}`;
       const body = probeRequest(service);
       const start = performance.now();
-      await post(otlpPort, body);
+      await sendOtlp(otlpPort, [body], 1, 50);
       await page.locator(`[data-testid="map-node-service:${service}"]`).waitFor({ timeout: 10_000 });
       latencies.push(performance.now() - start);
       await sleep(200 + Math.random() * 600);
@@ -515,7 +457,7 @@ export async function runServiceGraphBench(): Promise<void> {
   }
   if (PARTS.has('ingest')) await ingestComparison(requests);
   if (PARTS.has('query')) await queryAndLive();
-  agent.destroy();
+  closeSenders();
 }
 
 async function ingestComparison(requests: Uint8Array[]): Promise<void> {

@@ -5,10 +5,8 @@
 //  3. prints bytes stored per span (table + indexes);
 //  4. times GET /api/traces/{id} of a 10k-span trace through the UI server (p50, p95);
 //  5. with BENCH_EXPLORER=1, the trace explorer's browser benchmark (scripts/bench-trace-explorer.ts).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import pg from 'pg';
 import { decodeTraceRequestProto } from '../collector/receivers/otlp/decode-trace-proto';
@@ -16,74 +14,14 @@ import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
 import { makeBigTrace, makeSpans, toRequests } from './bench-data';
 import { runServiceGraphBench } from './bench-service-graph';
+import { closeSenders, databaseUrl, fmt, resetDatabase, sendOtlp, spansWritten, startChild } from './bench-support';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 
 const TOTAL = Number(process.env.BENCH_SPANS ?? 200_000);
 const PER_REQUEST = 512;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'meshlight_bench';
-const DB_URL = ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${DB_NAME}$1`);
-
-function fmt(n: number, digits = 0): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
-
-async function resetDatabase(): Promise<void> {
-  const admin = new pg.Client(ADMIN_URL);
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  await admin.end();
-}
-
-function startChild(args: string[], env: Record<string, string>, readyLine: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (readyLine.test(line)) resolve({ child, line });
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)));
-  });
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(port: number, body: Uint8Array): Promise<{ status: number; retryAfter: number }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function send(port: number, requests: Uint8Array[]): Promise<{ retries: number }> {
-  let next = 0;
-  let retries = 0;
-  await Promise.all(
-    Array.from({ length: SENDERS }, async () => {
-      while (next < requests.length) {
-        const body = requests[next++]!;
-        for (;;) {
-          const { status, retryAfter } = await post(port, body);
-          if (status === 200) break;
-          if (status !== 503 && status !== 429) throw new Error(`collector answered ${status}`);
-          retries++;
-          await new Promise((r) => setTimeout(r, Math.min(retryAfter, 1) * 200));
-        }
-      }
-    }),
-  );
-  return { retries };
-}
+const DB_URL = databaseUrl(DB_NAME);
 
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url);
@@ -92,11 +30,7 @@ async function getJson(url: string): Promise<unknown> {
 }
 
 async function waitWritten(port: number, expected: number): Promise<void> {
-  for (;;) {
-    const health = (await getJson(`http://127.0.0.1:${port}/health`)) as { spansWritten: number };
-    if (health.spansWritten >= expected) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  while ((await spansWritten(port)) < expected) await new Promise((r) => setTimeout(r, 25));
 }
 
 async function storedBytesPerSpan(db: pg.Client): Promise<{ spans: number; bytes: number }> {
@@ -135,7 +69,7 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!;
   console.log(`meshlight bench: ${fmt(TOTAL)} spans, ${PER_REQUEST}/request, ${SENDERS} senders, PostgreSQL ${DB_URL.replace(/\/\/[^@]*@/, '//')}`);
   generatePrismaClient();
-  await resetDatabase();
+  await resetDatabase(DB_NAME);
   const spans = makeSpans(TOTAL);
   const requests = toRequests(spans, PER_REQUEST);
   const bigTrace = makeBigTrace(10_000);
@@ -157,17 +91,17 @@ async function main(): Promise<void> {
     /meshlight-collector-ready/,
   );
   const { otlpHttpPort } = JSON.parse(line) as { otlpHttpPort: number };
-  await send(otlpHttpPort, requests.slice(0, 20)); // warm-up: JIT, partitions, dictionaries
+  await sendOtlp(otlpHttpPort, requests.slice(0, 20), SENDERS); // warm-up: JIT, partitions, dictionaries
   const warm = 20 * PER_REQUEST;
   await waitWritten(otlpHttpPort, Math.min(warm, TOTAL));
   const t0 = performance.now();
-  const { retries } = await send(otlpHttpPort, requests.slice(20));
+  const { retries } = await sendOtlp(otlpHttpPort, requests.slice(20), SENDERS);
   const tAcked = performance.now();
   await waitWritten(otlpHttpPort, TOTAL);
   const tCommitted = performance.now();
   const measured = TOTAL - warm;
   const e2eRate = measured / ((tCommitted - t0) / 1000);
-  await send(otlpHttpPort, bigRequests);
+  await sendOtlp(otlpHttpPort, bigRequests, SENDERS);
   await waitWritten(otlpHttpPort, TOTAL + bigTrace.length);
 
   const db = new pg.Client(DB_URL);
@@ -203,7 +137,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`  machine load average (1 min) at start ${fmt(loadAtStart, 2)}, at end ${fmt(os.loadavg()[0]!, 2)} on ${os.cpus().length} cores`);
-  agent.destroy();
+  closeSenders();
   if (process.env.BENCH_SKIP_GRAPH !== '1') await runServiceGraphBench();
   if (process.env.BENCH_EXPLORER === '1') {
     console.log('');

@@ -1,0 +1,92 @@
+// What the benchmarks share: scratch databases, child processes that announce readiness on
+// stdout, and OTLP/HTTP senders that honour 503 + Retry-After.
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { ROOT } from './prepare';
+
+export const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export const databaseUrl = (name: string) => ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** Drops and recreates a database on the benchmark server; returns its URL. */
+export async function resetDatabase(name: string): Promise<string> {
+  const admin = new pg.Client(ADMIN_URL);
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return databaseUrl(name);
+}
+
+/** Starts `node <args>` and resolves with the first stdout line matching `readyLine`. */
+export function startChild(args: string[], env: Record<string, string>, readyLine: RegExp): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (readyLine.test(line)) resolve({ child, line });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)));
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(port: number, body: Uint8Array): Promise<{ status: number; retryAfter: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * Sends OTLP/HTTP protobuf requests from `senders` concurrent loops. A 503/429 is retried after
+ * `retryDelayMs` (the benchmark wants the collector busy, not idle for a whole Retry-After second);
+ * any other refusal fails the benchmark.
+ */
+export async function sendOtlp(port: number, requests: Uint8Array[], senders: number, retryDelayMs = 200): Promise<{ retries: number }> {
+  let next = 0;
+  let retries = 0;
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      while (next < requests.length) {
+        const body = requests[next++]!;
+        for (;;) {
+          const { status } = await post(port, body);
+          if (status === 200) break;
+          if (status !== 503 && status !== 429) throw new Error(`collector answered ${status}`);
+          retries++;
+          await new Promise((r) => setTimeout(r, retryDelayMs));
+        }
+      }
+    }),
+  );
+  return { retries };
+}
+
+export async function spansWritten(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/health`);
+  if (!response.ok) throw new Error(`collector health answered ${response.status}`);
+  return ((await response.json()) as { spansWritten: number }).spansWritten;
+}
+
+export function closeSenders(): void {
+  agent.destroy();
+}
