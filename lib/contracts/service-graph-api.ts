@@ -10,7 +10,7 @@
 // Meshlight's own endpoints take `start`/`end` as Unix milliseconds (what browsers have) or
 // `lookback` before `end` (`15m`, `1h`, `2d`, Go durations); `end` defaults to now.
 import { z } from 'zod';
-import type { ServiceGraph } from '../domain/service-graph/graph';
+import type { Red, ServiceGraph } from '../domain/service-graph/graph';
 import { CONNECTION_TYPES, parseNodeId, type ConnectionType } from '../domain/service-graph/types';
 import { badRequest } from './api-error';
 import { normalizeTraceId, parseLookback } from './jaeger-query';
@@ -141,17 +141,9 @@ export function parseEdgeRequest(params: URLSearchParams, nowMs: number): EdgeRe
   return { ...windowOf(p, nowMs, DEFAULT_GRAPH_LOOKBACK_MS), source: p.source, target: p.target, connectionType: p.type, environment: p.environment ?? null };
 }
 
-/** One point of a RED time series; percentiles in milliseconds. */
-export interface RedPoint {
+/** One point of a RED time series (rate: calls per second over the point's step). */
+export interface RedPoint extends Omit<Red, 'health'> {
   timeMs: number;
-  calls: number;
-  errors: number;
-  /** calls per second over the point's step. */
-  rate: number;
-  errorRate: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
 }
 
 export interface RedSummary extends Omit<RedPoint, 'timeMs'> {}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SpanKind, StatusCode } from './model';
+import { emptySpan, SpanKind, StatusCode } from './model';
 import { dedupeSpans, findRootSpan, summarizeTrace, type Trace, type TraceResource, type TraceSpan } from './trace';
 
 const resource = (serviceName: string): TraceResource => ({
@@ -14,23 +14,16 @@ const scope = { id: 's', name: '', version: '', attributes: {} };
 
 function span(spanId: string, parentSpanId: string, start: number, end: number, service: string, error = false): TraceSpan {
   return {
+    ...emptySpan(),
     traceId: 'a'.repeat(32),
     spanId,
     parentSpanId,
-    traceState: '',
     flags: 1,
     name: `op-${spanId}`,
     kind: SpanKind.SERVER,
     startNs: BigInt(start),
     endNs: BigInt(end),
-    attributes: {},
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
     statusCode: error ? StatusCode.ERROR : StatusCode.UNSET,
-    statusMessage: '',
     resource: resource(service),
     scope,
   };

@@ -22,6 +22,7 @@ import {
   type SpanEvent,
   type SpanLink,
   type TraceBatch,
+  emptySpan,
 } from '../../../lib/domain/model';
 import { MAX_VALUE_DEPTH, doubleAttribute, setAttribute } from './attribute-values';
 import {
@@ -39,7 +40,7 @@ import {
   type JsonObject,
 } from './json-values';
 import { MalformedPayloadError, asMalformed, rethrowWithin } from './malformed';
-import { SpanRejections, admitSpan, emptySpan, isUsableLink, spanKindOf, statusCodeOf } from './span-rules';
+import { SpanRejections, admitSpan, isUsableLink, spanKindOf, statusCodeOf } from './span-rules';
 
 const SPAN_KIND_NAMES = [
   'SPAN_KIND_UNSPECIFIED',

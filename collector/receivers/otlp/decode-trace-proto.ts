@@ -20,11 +20,12 @@ import {
   type SpanEvent,
   type SpanLink,
   type TraceBatch,
+  emptySpan,
 } from '../../../lib/domain/model';
 import { MAX_VALUE_DEPTH, doubleAttribute, int64Attribute, setAttribute } from './attribute-values';
 import { MalformedPayloadError, asMalformed, rethrowWithin } from './malformed';
 import { ProtobufReader } from './protobuf-reader';
-import { SpanRejections, admitSpan, emptySpan, isUsableLink, spanKindOf, statusCodeOf } from './span-rules';
+import { SpanRejections, admitSpan, isUsableLink, spanKindOf, statusCodeOf } from './span-rules';
 
 export function decodeTraceRequestProto(bytes: Uint8Array): TraceBatch {
   const r = new ProtobufReader(bytes);

@@ -14,29 +14,6 @@ const ZERO_SPAN_ID = '0'.repeat(16);
 /** Ids are echoed in rejection messages; a hostile "id" could be megabytes long. */
 const MAX_ID_IN_MESSAGE = 40;
 
-/** A Span with every field at its proto3 default, in one fixed shape for both decoders. */
-export function emptySpan(): Span {
-  return {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    traceState: '',
-    flags: 0,
-    name: '',
-    kind: SpanKind.UNSPECIFIED,
-    startNs: 0n,
-    endNs: 0n,
-    attributes: {},
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    statusCode: StatusCode.UNSET,
-    statusMessage: '',
-  };
-}
-
 /**
  * Why this span cannot be stored, or undefined if it can. trace.proto: "An ID with all zeroes OR
  * of length other than 16 [8] bytes is considered invalid (empty string in OTLP/JSON is

@@ -14,7 +14,7 @@
 // labelled span, in any trace), `orphan` (the span has a parent that was never received). The parent is the nearest line above with less indentation, in the
 // same `trace` block; lines at the block's left edge are roots. `|` between blocks are comments.
 import { createHash } from 'node:crypto';
-import { SpanKind, StatusCode, type Attributes, type ResourceSpans, type Span, type TraceBatch } from '../../model';
+import { emptySpan, SpanKind, StatusCode, type Attributes, type ResourceSpans, type Span, type TraceBatch } from '../../model';
 import { nodeId, type EdgeObservation } from '../types';
 
 /** 2026-11-21T00:00:00Z, the fixtures' time zero. */
@@ -71,23 +71,17 @@ export function parseAsciiTrace(drawing: string): TraceBatch {
       } else throw new Error(`unknown token ${token} in: ${line}`);
     }
     const span: Span = {
+      ...emptySpan(),
       traceId,
       spanId: hex(`span-${traceName}-${count++}`, 8),
       parentSpanId: orphan ? hex(`never-received-${count}`, 8) : (parent?.spanId ?? ''),
-      traceState: '',
       flags: 1,
       name,
       kind: SpanKind[kindName as keyof typeof SpanKind],
       startNs: BigInt(T0_MS + Number(start)) * 1_000_000n,
       endNs: BigInt(T0_MS + Number(end)) * 1_000_000n,
       attributes,
-      droppedAttributesCount: 0,
-      events: [],
-      droppedEventsCount: 0,
-      links: [],
-      droppedLinksCount: 0,
       statusCode: error ? StatusCode.ERROR : StatusCode.UNSET,
-      statusMessage: '',
     };
     if (label) labels.set(label, span);
     for (const l of linkLabels) links.push({ span, label: l });
