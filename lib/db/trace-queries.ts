@@ -6,9 +6,10 @@
 import pg from 'pg';
 import type { AttributeValue, Attributes, Nanos, SpanKind, StatusCode } from '../domain/model';
 import { fromStoredEvents, fromStoredLinks, type StoredEvent, type StoredLink } from '../domain/stored-span-json';
-import { dedupeSpans, sortServices, type Trace, type TraceResource, type TraceScope, type TraceSpan, type TraceSummary } from '../domain/trace';
+import { sortServices, type Trace, type TraceResource, type TraceScope, type TraceSpan, type TraceSummary } from '../domain/trace';
 import type { OperationInfo, ServiceOverview } from '../domain/services';
 import type { TraceQuery } from '../domain/trace-query';
+import { Head, NO_PARENT, compareByStart, mergeSorted, type SpanDictionaries, type StoredSpanRow, type StoredTraces } from '../domain/stored-span-row';
 import { getDb, type Db } from './prisma';
 
 export type { OperationInfo, ServiceOverview };
@@ -85,12 +86,14 @@ export interface TraceWindow {
   spanIds?: readonly string[];
 }
 
-/**
- * One span row in array mode, columns in SPAN_COLUMNS order. Scalars are packed by SQL into one
- * space-separated text (hex ids, decimal integers) and JSON columns arrive as text, so the driver
- * does no per-column conversion and nothing depends on the pool's type parsers.
- */
-type SpanRow = [
+/** The select list of a StoredSpanRow: `head` fields in the order of Head (stored-span-row.ts). */
+const SPAN_ROW_SELECT = `concat_ws(' ', encode(s.trace_id, 'hex'), encode(s.span_id, 'hex'),
+    coalesce(encode(s.parent_span_id, 'hex'), '-'), s.start_ns, s.duration_ns, s.kind, s.status_code,
+    s.resource_id, s.scope_id, s.flags, s.dropped_attributes_count, s.dropped_events_count,
+    s.dropped_links_count, s.start_ns / 1000, CASE WHEN s.duration_ns > 0 THEN s.duration_ns / 1000 ELSE 0 END),
+  s.name, s.status_message, s.trace_state, s.service_name, s.attributes::text, s.events::text, s.links::text`;
+
+export type SpanRowColumns = [
   head: string,
   name: string,
   statusMessage: string | null,
@@ -100,12 +103,6 @@ type SpanRow = [
   events: string | null,
   links: string | null,
 ];
-
-const SPAN_COLUMNS = `concat_ws(' ', encode(s.trace_id, 'hex'), encode(s.span_id, 'hex'),
-    coalesce(encode(s.parent_span_id, 'hex'), '-'), s.start_ns, s.duration_ns, s.kind, s.status_code,
-    s.resource_id, s.scope_id, s.flags, s.dropped_attributes_count, s.dropped_events_count,
-    s.dropped_links_count),
-  s.name, s.status_message, s.trace_state, s.service_name, s.attributes::text, s.events::text, s.links::text`;
 
 export function traceIdFilter(traceIds: readonly string[], window: TraceWindow, values: unknown[]): string {
   values.push(traceIds);
@@ -134,73 +131,99 @@ export function traceIdFilter(traceIds: readonly string[], window: TraceWindow, 
 const SPAN_READ_PARALLELISM = 2;
 
 /**
- * Whole traces, spans ordered by start time, de-duplicated by span id, each with its resource and
- * scope. `traceIds` are 32 lowercase hex characters (normalizeTraceId). Traces with no stored span
- * are absent from the result; the order follows `traceIds`. The spans and the resources and scopes
- * they reference are read concurrently.
+ * Whole traces as stored rows (see StoredTraces). `traceIds` are 32 lowercase hex characters
+ * (normalizeTraceId). Traces with no stored span are absent; the order follows `traceIds`. The spans
+ * and the resources and scopes they reference are read concurrently.
  */
-export async function loadTraces(
-  traceIds: readonly string[],
-  window: TraceWindow = {},
-  db: Db = getDb(),
-): Promise<Trace[]> {
-  if (traceIds.length === 0) return [];
+export async function loadTraceRows(traceIds: readonly string[], window: TraceWindow = {}, db: Db = getDb()): Promise<StoredTraces> {
+  if (traceIds.length === 0) return { traces: [], resources: new Map(), scopes: new Map() };
   const values: unknown[] = [];
   const where = traceIdFilter(traceIds, window, values);
   const shares = Array.from({ length: SPAN_READ_PARALLELISM }, (_, share) =>
     // Array mode skips building an object per row (@types/pg only types it for client.query()).
-    db.pool.query<SpanRow>({
-      text: `SELECT ${SPAN_COLUMNS} FROM spans s
-             WHERE ${where} AND get_byte(s.span_id, length(s.span_id) - 1) % ${SPAN_READ_PARALLELISM} = ${share}
-             ORDER BY s.start_ns, s.span_id`,
-      values,
-      rowMode: 'array',
-    } satisfies pg.QueryArrayConfig),
+    db.pool.query<SpanRowColumns>({ text: spanShareSql(where, share), values, rowMode: 'array' } satisfies pg.QueryArrayConfig),
   );
-  const [{ resources, scopes }, ...results] = await Promise.all([loadDictionaries(where, values, db), ...shares]);
-  const decoded = results.map((result) =>
-    result.rows.map((row) => {
-      const head = row[0].split(' ');
-      return toTraceSpan(row, head, resourceFor(head[7]!, row[4], resources), scopeFor(head[8]!, scopes));
-    }),
-  );
-  const byTrace = new Map<string, TraceSpan[]>();
-  for (const span of mergeByStart(decoded)) {
-    let spans = byTrace.get(span.traceId);
-    if (!spans) byTrace.set(span.traceId, (spans = []));
-    spans.push(span);
+  const [dictionaries, ...results] = await Promise.all([loadDictionaries(where, values, db), ...shares]);
+  const admission = new RowAdmission(dictionaries, traceIds.length > 1);
+  const rowsByTrace = new Map<string, StoredSpanRow[]>();
+  for (const row of mergeSorted(results.map((result) => result.rows.map(toStoredSpanRow)), compareByStart)) {
+    if (!admission.admit(row)) continue;
+    const traceId = row.head[Head.traceId]!;
+    let rows = rowsByTrace.get(traceId);
+    if (!rows) rowsByTrace.set(traceId, (rows = []));
+    rows.push(row);
   }
-  const traces: Trace[] = [];
-  for (const traceId of traceIds) {
-    const spans = byTrace.get(traceId);
-    if (spans) traces.push({ traceId, spans: dedupeSpans(spans) });
-  }
-  return traces;
+  const traces = traceIds.flatMap((traceId) => {
+    const rows = rowsByTrace.get(traceId);
+    return rows ? [{ traceId, rows }] : [];
+  });
+  return { traces, ...dictionaries };
 }
 
-/** Merges lists each sorted by (startNs, spanId) into one list sorted the same way. */
-export function mergeByStart<S extends { startNs: Nanos; spanId: string }>(lists: readonly S[][]): S[] {
-  if (lists.length === 1) return lists[0]!;
-  const merged: S[] = [];
-  const positions = lists.map(() => 0);
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < lists.length; i++) {
-      const candidate = lists[i]![positions[i]!];
-      if (!candidate) continue;
-      if (best < 0) {
-        best = i;
-        continue;
-      }
-      const current = lists[best]![positions[best]!]!;
-      if (candidate.startNs < current.startNs || (candidate.startNs === current.startNs && candidate.spanId < current.spanId)) {
-        best = i;
-      }
+/** The rows of one read share, in start order (see SPAN_READ_PARALLELISM). */
+function spanShareSql(where: string, share: number): string {
+  return `SELECT ${SPAN_ROW_SELECT} FROM spans s
+          WHERE ${where} AND get_byte(s.span_id, length(s.span_id) - 1) % ${SPAN_READ_PARALLELISM} = ${share}
+          ORDER BY s.start_ns, s.span_id`;
+}
+
+/** The rows of the spans `where` selects, in no particular order. */
+export function spanRowsSql(where: string): string {
+  return `SELECT ${SPAN_ROW_SELECT} FROM spans s WHERE ${where}`;
+}
+
+/**
+ * Decides which merged rows are kept: a span delivered twice (an exporter retrying) shows once,
+ * the earliest copy; a row whose resource or scope row is missing (a collector that crashed
+ * between the two writes) still shows, under a stand-in built from what the span row knows.
+ */
+export class RowAdmission {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly dictionaries: SpanDictionaries,
+    private readonly manyTraces: boolean,
+  ) {}
+
+  admit(row: StoredSpanRow): boolean {
+    const head = row.head;
+    const key = this.manyTraces ? `${head[Head.traceId]}${head[Head.spanId]}` : head[Head.spanId]!;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    const resourceId = head[Head.resourceId]!;
+    if (!this.dictionaries.resources.has(resourceId)) {
+      const attributes: Record<string, AttributeValue> = { 'service.name': row.serviceName };
+      this.dictionaries.resources.set(resourceId, { id: resourceId, serviceName: row.serviceName, attributes, droppedAttributesCount: 0, schemaUrl: '' });
     }
-    if (best < 0) return merged;
-    merged.push(lists[best]![positions[best]!]!);
-    positions[best]!++;
+    const scopeId = head[Head.scopeId]!;
+    if (!this.dictionaries.scopes.has(scopeId)) this.dictionaries.scopes.set(scopeId, { id: scopeId, name: '', version: '', attributes: {} });
+    return true;
   }
+}
+
+export function toStoredSpanRow(columns: SpanRowColumns): StoredSpanRow {
+  return {
+    head: columns[0].split(' '),
+    name: columns[1],
+    statusMessage: columns[2],
+    traceState: columns[3],
+    serviceName: columns[4],
+    attributes: columns[5],
+    events: columns[6],
+    links: columns[7],
+  };
+}
+
+/**
+ * Whole traces, spans ordered by start time, de-duplicated by span id, each with its resource and
+ * scope (objects shared between spans). Same selection and order as loadTraceRows.
+ */
+export async function loadTraces(traceIds: readonly string[], window: TraceWindow = {}, db: Db = getDb()): Promise<Trace[]> {
+  const { traces, resources, scopes } = await loadTraceRows(traceIds, window, db);
+  return traces.map(({ traceId, rows }) => ({
+    traceId,
+    spans: rows.map((row) => toTraceSpan(row, resources.get(row.head[Head.resourceId]!)!, scopes.get(row.head[Head.scopeId]!)!)),
+  }));
 }
 
 /** One trace, or undefined when no span of it is stored (in the window). */
@@ -209,40 +232,35 @@ export async function loadTrace(traceId: string, window: TraceWindow = {}, db: D
   return trace;
 }
 
-function toTraceSpan(row: SpanRow, head: string[], resource: TraceResource, scope: TraceScope): TraceSpan {
-  const [traceId, spanId, parentSpanId, start, duration, kind, status, , , flags, droppedAttributes, droppedEvents, droppedLinks] =
-    head as [string, string, string, string, string, string, string, string, string, string, string, string, string];
-  const startNs = BigInt(start);
+function toTraceSpan(row: StoredSpanRow, resource: TraceResource, scope: TraceScope): TraceSpan {
+  const head = row.head;
+  const startNs = BigInt(head[Head.startNs]!);
+  const parentSpanId = head[Head.parentSpanId]!;
   return {
-    traceId,
-    spanId,
-    parentSpanId: parentSpanId === '-' ? '' : parentSpanId,
-    traceState: row[3] ?? '',
-    flags: Number(flags),
-    name: row[1],
-    kind: Number(kind) as SpanKind,
+    traceId: head[Head.traceId]!,
+    spanId: head[Head.spanId]!,
+    parentSpanId: parentSpanId === NO_PARENT ? '' : parentSpanId,
+    traceState: row.traceState ?? '',
+    flags: Number(head[Head.flags]),
+    name: row.name,
+    kind: Number(head[Head.kind]) as SpanKind,
     startNs,
-    endNs: startNs + BigInt(duration),
-    attributes: JSON.parse(row[5]) as Attributes,
-    droppedAttributesCount: Number(droppedAttributes),
-    events: row[6] === null ? [] : fromStoredEvents(JSON.parse(row[6]) as StoredEvent[]),
-    droppedEventsCount: Number(droppedEvents),
-    links: row[7] === null ? [] : fromStoredLinks(JSON.parse(row[7]) as StoredLink[]),
-    droppedLinksCount: Number(droppedLinks),
-    statusCode: Number(status) as StatusCode,
-    statusMessage: row[2] ?? '',
+    endNs: startNs + BigInt(head[Head.durationNs]!),
+    attributes: JSON.parse(row.attributes) as Attributes,
+    droppedAttributesCount: Number(head[Head.droppedAttributes]),
+    events: row.events === null ? [] : fromStoredEvents(JSON.parse(row.events) as StoredEvent[]),
+    droppedEventsCount: Number(head[Head.droppedEvents]),
+    links: row.links === null ? [] : fromStoredLinks(JSON.parse(row.links) as StoredLink[]),
+    droppedLinksCount: Number(head[Head.droppedLinks]),
+    statusCode: Number(head[Head.statusCode]) as StatusCode,
+    statusMessage: row.statusMessage ?? '',
     resource,
     scope,
   };
 }
 
-interface Dictionaries {
-  resources: Map<string, TraceResource>;
-  scopes: Map<string, TraceScope>;
-}
-
 /** The resources and scopes the selected spans reference, in one round trip. */
-async function loadDictionaries(spanWhere: string, values: unknown[], db: Db): Promise<Dictionaries> {
+export async function loadDictionaries(spanWhere: string, values: unknown[], db: Db): Promise<SpanDictionaries> {
   const rows = await db.prisma.$queryRawUnsafe<
     { kind: 'r' | 's'; id: string; name: string; version: string; attributes: Attributes; dropped: number }[]
   >(
@@ -255,7 +273,7 @@ async function loadDictionaries(spanWhere: string, values: unknown[], db: Db): P
        FROM scopes c WHERE c.id IN (SELECT scope_id FROM ids)`,
     ...values,
   );
-  const dictionaries: Dictionaries = { resources: new Map(), scopes: new Map() };
+  const dictionaries: SpanDictionaries = { resources: new Map(), scopes: new Map() };
   for (const row of rows) {
     if (row.kind === 'r') {
       dictionaries.resources.set(row.id, {
@@ -270,29 +288,6 @@ async function loadDictionaries(spanWhere: string, values: unknown[], db: Db): P
     }
   }
   return dictionaries;
-}
-
-/**
- * A span whose resource row is missing (written by a collector that crashed between the two
- * writes) still shows, under a stand-in resource built from the span's service name.
- */
-function resourceFor(id: string, serviceName: string, resources: Map<string, TraceResource>): TraceResource {
-  let resource = resources.get(id);
-  if (!resource) {
-    const attributes: Record<string, AttributeValue> = { 'service.name': serviceName };
-    resource = { id, serviceName, attributes, droppedAttributesCount: 0, schemaUrl: '' };
-    resources.set(id, resource);
-  }
-  return resource;
-}
-
-function scopeFor(id: string, scopes: Map<string, TraceScope>): TraceScope {
-  let scope = scopes.get(id);
-  if (!scope) {
-    scope = { id, name: '', version: '', attributes: {} };
-    scopes.set(id, scope);
-  }
-  return scope;
 }
 
 // ---------------------------------------------------------------------------------------------

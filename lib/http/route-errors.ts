@@ -6,7 +6,6 @@ import { withSpan } from '../telemetry/ui-tracing';
 import { ApiError } from '../contracts/api-error';
 import { EnvError } from '../contracts/env';
 import { jaegerErrorEnvelope } from '../jaeger/response';
-import { textChunksToStream } from '../jaeger/serialize';
 
 // Connection-level failures: Node socket errors, Prisma's "can't reach / timed out / closed",
 // SQLSTATE class 08 (connection exception), 57P0x (server shutting down, cannot connect now) and
@@ -104,10 +103,16 @@ export function jsonResponse(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 }
 
-/** A JSON body produced piece by piece (see lib/jaeger/serialize.ts). */
-export function jsonStreamResponse(pieces: Iterator<string>, status = 200): Response {
-  return new Response(textChunksToStream(pieces), {
-    status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+export const JSON_STREAM_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
+
+/** A JSON body produced lazily, chunk by chunk (see lib/jaeger/rows-to-jaeger.ts). */
+export function jsonStreamResponse(chunks: Iterator<Uint8Array>, status = 200): Response {
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const next = chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
   });
+  return new Response(stream, { status, headers: JSON_STREAM_HEADERS });
 }

@@ -5,8 +5,8 @@
 // toJaegerSpan() / toJaegerTrace() in to-jaeger.ts stay the reference: serialize.test.ts holds
 // jaegerSpanJson(span) === JSON.stringify(toJaegerSpan(span)) over edge-case fixtures, so the two
 // cannot drift. Every string goes through JSON.stringify, so escaping is never hand-written.
-import { StatusCode, nanosToMicros, spanKindName, type AttributeValue, type Attributes } from '../domain/model';
-import type { Trace, TraceSpan } from '../domain/trace';
+import { StatusCode, nanosToMicros, spanKindName, type AttributeValue, type Attributes, type SpanEvent, type SpanLink } from '../domain/model';
+import type { Trace, TraceScope, TraceSpan } from '../domain/trace';
 import { JaegerTagKey, jaegerTraceId, toJaegerProcess } from './to-jaeger';
 import type { JaegerError, JaegerProcess } from './types';
 
@@ -54,34 +54,48 @@ function tagsJson(attributes: Attributes, nonEmpty: boolean): string {
   return out;
 }
 
-/** Same as JSON.stringify(toJaegerSpan(span, processID)). */
-export function jaegerSpanJson(span: TraceSpan, processID: string): string {
-  const traceID = q(jaegerTraceId(span.traceId));
-  let out = `{"traceID":${traceID},"spanID":${q(span.spanId)}`;
-  const traceFlags = span.flags & 0xff;
-  if (traceFlags) out += `,"flags":${traceFlags}`;
-  out += `,"operationName":${q(span.name)},"references":[`;
-
-  // References: the parent first, then links (see spanReferences in to-jaeger.ts).
-  let parentRef = span.parentSpanId ? 'CHILD_OF' : '';
-  let links = '';
-  for (const link of span.links) {
+/**
+ * The contents of `references`: the parent first, then links (see spanReferences in to-jaeger.ts).
+ */
+export function referencesJson(traceId: string, parentSpanId: string, links: readonly SpanLink[]): string {
+  const traceID = q(jaegerTraceId(traceId));
+  let parentRef = parentSpanId ? 'CHILD_OF' : '';
+  let others = '';
+  for (const link of links) {
     const refType = link.attributes[JaegerTagKey.refType] === 'child_of' ? 'CHILD_OF' : 'FOLLOWS_FROM';
-    if (span.parentSpanId && link.traceId === span.traceId && link.spanId === span.parentSpanId) {
+    if (parentSpanId && link.traceId === traceId && link.spanId === parentSpanId) {
       parentRef = refType;
       continue;
     }
-    links += `,{"refType":"${refType}","traceID":${q(jaegerTraceId(link.traceId))},"spanID":${q(link.spanId)}}`;
+    others += `,{"refType":"${refType}","traceID":${q(jaegerTraceId(link.traceId))},"spanID":${q(link.spanId)}}`;
   }
-  if (parentRef) out += `{"refType":"${parentRef}","traceID":${traceID},"spanID":${q(span.parentSpanId)}}${links}`;
-  else out += links.slice(1);
+  return parentRef ? `{"refType":"${parentRef}","traceID":${traceID},"spanID":${q(parentSpanId)}}${others}` : others.slice(1);
+}
 
-  const duration = span.endNs > span.startNs ? nanosToMicros(span.endNs - span.startNs) : 0;
-  out += `],"startTime":${nanosToMicros(span.startNs)},"duration":${duration},"tags":[`;
+/** The contents of `logs`: one per event (see spanLogs in to-jaeger.ts). */
+export function logsJson(events: readonly SpanEvent[]): string {
+  let out = '';
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    out += `${i > 0 ? ',' : ''}{"timestamp":${nanosToMicros(event.timeNs)},"fields":[`;
+    const named = event.name !== '' && !(JaegerTagKey.event in event.attributes);
+    if (named) out += stringTag(JaegerTagKey.event, event.name);
+    out += `${tagsJson(event.attributes, named)}]}`;
+  }
+  return out;
+}
+
+/** The scope's tags (see spanTags in to-jaeger.ts), each preceded by a comma. */
+export function scopeTagsJson(scope: TraceScope): string {
   let tags = '';
-  if (span.scope.name) tags += `,${stringTag(JaegerTagKey.scopeName, span.scope.name)}`;
-  if (span.scope.version) tags += `,${stringTag(JaegerTagKey.scopeVersion, span.scope.version)}`;
-  tags += tagsJson(span.attributes, true);
+  if (scope.name) tags += `,${stringTag(JaegerTagKey.scopeName, scope.name)}`;
+  if (scope.version) tags += `,${stringTag(JaegerTagKey.scopeVersion, scope.version)}`;
+  return tags;
+}
+
+/** The tags after the attributes: kind, status, trace state (see spanTags), each after a comma. */
+export function spanStateTagsJson(span: Pick<TraceSpan, 'kind' | 'statusCode' | 'statusMessage' | 'traceState'>): string {
+  let tags = '';
   const kind = spanKindName(span.kind);
   if (kind !== 'unspecified') tags += `,${stringTag(JaegerTagKey.spanKind, kind)}`;
   if (span.statusCode === StatusCode.ERROR) {
@@ -91,18 +105,22 @@ export function jaegerSpanJson(span: TraceSpan, processID: string): string {
   }
   if (span.statusMessage) tags += `,${stringTag(JaegerTagKey.statusDescription, span.statusMessage)}`;
   if (span.traceState) tags += `,${stringTag(JaegerTagKey.traceState, span.traceState)}`;
-  // Every tag above was written with a leading comma; drop the first.
-  out += tags.slice(1);
+  return tags;
+}
 
-  out += '],"logs":[';
-  for (let i = 0; i < span.events.length; i++) {
-    const event = span.events[i]!;
-    out += `${i > 0 ? ',' : ''}{"timestamp":${nanosToMicros(event.timeNs)},"fields":[`;
-    const named = event.name !== '' && !(JaegerTagKey.event in event.attributes);
-    if (named) out += stringTag(JaegerTagKey.event, event.name);
-    out += `${tagsJson(event.attributes, named)}]}`;
-  }
-  return `${out}],"processID":${q(processID)},"warnings":null}`;
+/** Same as JSON.stringify(toJaegerSpan(span, processID)). */
+export function jaegerSpanJson(span: TraceSpan, processID: string): string {
+  const traceID = q(jaegerTraceId(span.traceId));
+  let out = `{"traceID":${traceID},"spanID":${q(span.spanId)}`;
+  const traceFlags = span.flags & 0xff;
+  if (traceFlags) out += `,"flags":${traceFlags}`;
+  out += `,"operationName":${q(span.name)},"references":[${referencesJson(span.traceId, span.parentSpanId, span.links)}`;
+  const duration = span.endNs > span.startNs ? nanosToMicros(span.endNs - span.startNs) : 0;
+  out += `],"startTime":${nanosToMicros(span.startNs)},"duration":${duration},"tags":[`;
+  // Every tag is written with a leading comma; drop the first.
+  out += `${scopeTagsJson(span.scope)}${tagsJson(span.attributes, true)}${spanStateTagsJson(span)}`.slice(1);
+
+  return `${out}],"logs":[${logsJson(span.events)}],"processID":${q(processID)},"warnings":null}`;
 }
 
 /** Process ids for a trace: p1, p2, … per distinct resource, in span order (as toJaegerTrace). */

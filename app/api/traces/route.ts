@@ -2,9 +2,9 @@
 // Jaeger's trace search (formats in lib/contracts/jaeger-query.ts); with traceID= parameters it
 // returns those traces instead, reporting unknown ones in `errors` as Jaeger does.
 import { parseTraceSearch } from '@/lib/contracts/jaeger-query';
-import { findTraceIds, loadTraces } from '@/lib/db/trace-queries';
+import { findTraceIds, loadTraceRows } from '@/lib/db/trace-queries';
 import { apiRoute, jsonStreamResponse } from '@/lib/http/route-errors';
-import { jaegerTracesJson } from '@/lib/jaeger/serialize';
+import { jaegerTracesFromRows } from '@/lib/jaeger/rows-to-jaeger';
 import { jaegerTraceId } from '@/lib/jaeger/to-jaeger';
 import type { JaegerError } from '@/lib/jaeger/types';
 
@@ -13,13 +13,12 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute(async (request: Request) => {
   const search = parseTraceSearch(new URL(request.url).searchParams, { nowUs: Date.now() * 1000 });
   if (search.traceIds.length > 0) {
-    const traces = await loadTraces(search.traceIds);
-    const found = new Set(traces.map((trace) => trace.traceId));
+    const stored = await loadTraceRows(search.traceIds);
+    const found = new Set(stored.traces.map((trace) => trace.traceId));
     const errors: JaegerError[] = search.traceIds
       .filter((id) => !found.has(id))
       .map((id) => ({ msg: 'trace not found', traceID: jaegerTraceId(id) }));
-    return jsonStreamResponse(jaegerTracesJson(traces, errors.length > 0 ? errors : null));
+    return jsonStreamResponse(jaegerTracesFromRows(stored, errors.length > 0 ? errors : null));
   }
-  const traces = await loadTraces(await findTraceIds(search.query));
-  return jsonStreamResponse(jaegerTracesJson(traces));
+  return jsonStreamResponse(jaegerTracesFromRows(await loadTraceRows(await findTraceIds(search.query))));
 });

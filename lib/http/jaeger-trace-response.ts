@@ -1,0 +1,35 @@
+// GET /api/traces/{id}'s body, streamed: spans are written to the response as their rows arrive
+// from PostgreSQL, so the JSON of a big trace is produced while the database is still reading.
+// The status is decided before the first byte: 404 when no row comes, the error's own status when
+// the read fails first. A failure after that can only cut the response short.
+import { notFound } from '../contracts/api-error';
+import type { TraceWindow } from '../db/trace-queries';
+import { streamTraceRows } from '../db/trace-row-stream';
+import { JaegerTracesWriter } from '../jaeger/rows-to-jaeger';
+import { JSON_STREAM_HEADERS } from './route-errors';
+
+export async function jaegerTraceResponse(traceId: string, window: TraceWindow): Promise<Response> {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+  let writer: JaegerTracesWriter | undefined;
+  const stream = streamTraceRows(traceId, window, {
+    ready(dictionaries) {
+      writer = new JaegerTracesWriter(dictionaries);
+      writer.beginTrace(traceId);
+    },
+    row(row) {
+      writer!.span(row);
+      for (const chunk of writer!.takeFullChunks()) controller.enqueue(chunk);
+    },
+  });
+  stream.done.then(
+    () => {
+      writer!.endTrace();
+      for (const chunk of writer!.end()) controller.enqueue(chunk);
+      controller.close();
+    },
+    (error: unknown) => controller.error(error),
+  );
+  if (!(await stream.firstRow)) throw notFound('trace not found');
+  return new Response(body, { headers: JSON_STREAM_HEADERS });
+}
