@@ -32,7 +32,7 @@ import { loadGraphTotals, rollupWindow } from '../lib/db/service-graph-queries';
 import { EdgeDeriver } from '../lib/domain/service-graph/edge-deriver';
 import { assembleGraph } from '../lib/domain/service-graph/graph';
 import { ServiceGraphRollups } from '../lib/domain/service-graph/rollup';
-import { closeSenders, fmt, resetDatabase, sendOtlp, spansWritten, startChild } from './bench-support';
+import { closeSenders, fmt, resetDatabase, sendOtlp, spansWritten, startChild, startUiChild } from './bench-support';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 import { freePort } from '../tests/support/ui-server';
 
@@ -499,11 +499,11 @@ async function queryAndLive(): Promise<void> {
     } else {
       buildUi();
       const uiPort = await freePort();
-      ({ child: ui } = await startChild(
-        [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(uiPort), '-H', '127.0.0.1'],
-        { DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: '1', MESHLIGHT_COLLECTOR_OTLP_HTTP: `http://127.0.0.1:${otlpHttpPort}`, MESHLIGHT_SELF_TRACE_RATIO: '0' },
-        /Ready|started server|Local:/i,
-      ));
+      ({ child: ui } = await startUiChild(uiPort, {
+        DATABASE_URL: url,
+        MESHLIGHT_COLLECTOR_OTLP_HTTP: `http://127.0.0.1:${otlpHttpPort}`,
+        MESHLIGHT_SELF_TRACE_RATIO: '0',
+      }));
       const baseUrl = `http://127.0.0.1:${uiPort}`;
       const query = await timeGraphQueryHttp(baseUrl);
       console.log(

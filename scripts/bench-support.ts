@@ -5,6 +5,7 @@ import http from 'node:http';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { ROOT } from './prepare';
+import { uiServerArgs, uiServerEnv } from './ui-process';
 
 export const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -25,6 +26,11 @@ export async function resetDatabase(name: string): Promise<string> {
     await admin.end();
   }
   return databaseUrl(name);
+}
+
+/** Starts the UI server (`next start`, built) on `port` the way `npm start` does. */
+export function startUiChild(port: number, env: Record<string, string>): Promise<{ child: ChildProcess; line: string }> {
+  return startChild(uiServerArgs('start', port, '127.0.0.1'), uiServerEnv(process.env, env) as Record<string, string>, /Ready|started server|Local:/i);
 }
 
 /** Starts `node <args>` and resolves with the first stdout line matching `readyLine`. */

@@ -14,7 +14,7 @@ import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
 import { makeBigTrace, makeSpans, toRequests } from './bench-data';
 import { runServiceGraphBench } from './bench-service-graph';
-import { closeSenders, databaseUrl, fmt, resetDatabase, sendOtlp, spansWritten, startChild } from './bench-support';
+import { closeSenders, databaseUrl, fmt, resetDatabase, sendOtlp, spansWritten, startChild, startUiChild } from './bench-support';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 
 const TOTAL = Number(process.env.BENCH_SPANS ?? 200_000);
@@ -45,11 +45,7 @@ async function storedBytesPerSpan(db: pg.Client): Promise<{ spans: number; bytes
 async function timeTraceApi(databaseUrl: string, traceId: string): Promise<{ p50: number; p95: number; bytes: number }> {
   buildUi();
   const uiPort = 3999;
-  const { child: ui } = await startChild(
-    [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(uiPort), '-H', '127.0.0.1'],
-    { DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1' },
-    /Ready|started server|Local:/i,
-  );
+  const { child: ui } = await startUiChild(uiPort, { DATABASE_URL: databaseUrl });
   try {
     const traceUrl = `http://127.0.0.1:${uiPort}/api/traces/${traceId}`;
     const first = (await getJson(traceUrl)) as { data: Array<{ spans: unknown[] }> };

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
+import { uiServerArgs, uiServerEnv } from './ui-process';
 
 const dev = process.argv.includes('--dev');
 const uiPort = process.env.MESHLIGHT_UI_PORT ?? process.env.PORT ?? '3000';
@@ -43,18 +44,14 @@ function startCollector(): Promise<{ child: ChildProcess; ready: CollectorReady 
 }
 
 function startUi(databaseUrl: string, ready: CollectorReady): ChildProcess {
-  const next = path.join(ROOT, 'node_modules/next/dist/bin/next');
-  const args = dev ? ['dev', '-p', uiPort, '-H', bindHost] : ['start', '-p', uiPort, '-H', bindHost];
-  return spawn(process.execPath, [next, ...args], {
+  return spawn(process.execPath, uiServerArgs(dev ? 'dev' : 'start', uiPort, bindHost), {
     cwd: ROOT,
     stdio: 'inherit',
     detached: true,
-    env: {
-      ...process.env,
+    env: uiServerEnv(process.env, {
       DATABASE_URL: databaseUrl,
-      NEXT_TELEMETRY_DISABLED: '1',
       MESHLIGHT_COLLECTOR_OTLP_HTTP: `http://127.0.0.1:${ready.otlpHttpPort}`,
-    },
+    }),
   });
 }
 

@@ -14,6 +14,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildUi, ROOT } from '../../scripts/prepare';
+import { uiServerArgs, uiServerEnv } from '../../scripts/ui-process';
 import { exportSpans, makeExporter } from '../support/official-exporters';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
@@ -92,16 +93,14 @@ before(async () => {
   if (mode === 'start') buildUi();
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  ui = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), mode, '-p', String(port), '-H', '127.0.0.1'], {
+  ui = spawn(process.execPath, uiServerArgs(mode, port, '127.0.0.1'), {
     cwd: ROOT,
-    env: {
-      ...process.env,
+    env: uiServerEnv(process.env, {
       NODE_ENV: mode === 'dev' ? 'development' : 'production',
       DATABASE_URL: collector.databaseUrl,
       MESHLIGHT_COLLECTOR_OTLP_HTTP: `http://127.0.0.1:${collector.httpPort}`,
       MESHLIGHT_SELF_TRACE_RATIO: '0',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
+    }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForHttp(`${baseUrl}/api/health`, mode === 'dev' ? 180_000 : 60_000, ui);

@@ -2,8 +2,8 @@
 // and browser benchmarks; builds it first when the build is older than the sources.
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { buildUi, ROOT } from '../../scripts/prepare';
+import { uiServerArgs, uiServerEnv } from '../../scripts/ui-process';
 
 export interface UiServer {
   url: string;
@@ -24,9 +24,9 @@ export function freePort(): Promise<number> {
 export async function startUiServer(databaseUrl: string): Promise<UiServer> {
   buildUi();
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child: ChildProcess = spawn(process.execPath, uiServerArgs('start', port, '127.0.0.1'), {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: '1', MESHLIGHT_SELF_TRACE_RATIO: '0' },
+    env: uiServerEnv(process.env, { DATABASE_URL: databaseUrl, MESHLIGHT_SELF_TRACE_RATIO: '0' }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
