@@ -2,9 +2,9 @@
 // @prisma/adapter-pg) per process. Created on first use, so `next build` never needs a database,
 // and cached on globalThis so Next's dev-mode module reloads do not open a pool on every edit.
 //
-// Queries go through Prisma. The one exception is the bulk span read in loadTraces(), which
-// reads the same pool directly: for a 10,000-span trace Prisma's per-row result decoding costs
-// more than the query itself (measured in scripts/bench-trace-api.ts).
+// Queries go through Prisma. The exception is the bulk span read (loadTraceRows() and
+// streamTraceRows()), which reads the same pool directly: for a 10,000-span trace Prisma's per-row
+// result decoding costs more than the query itself, and Prisma cannot hand rows over as they arrive.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { parseUiEnv } from '../contracts/env';

@@ -2,7 +2,7 @@
 // search (span filters in span-filters.ts) and loading whole traces decoded to the domain model.
 // Raw SQL through the one Prisma client, always with bound parameters; ids travel as hex text
 // (encode() in SQL) and nanoseconds as decimal text, so nothing is lost to doubles. The bulk span
-// read of loadTraces() uses the pool under Prisma in array mode (see lib/db/prisma.ts for why).
+// read of loadTraceRows() uses the pool under Prisma in array mode (see lib/db/prisma.ts for why).
 import pg from 'pg';
 import type { AttributeValue, Attributes, Nanos, SpanKind, StatusCode } from '../domain/model';
 import { fromStoredEvents, fromStoredLinks, type StoredEvent, type StoredLink } from '../domain/stored-span-json';
