@@ -10,7 +10,12 @@ import { JSON_STREAM_HEADERS } from './route-errors';
 
 export async function jaegerTraceResponse(traceId: string, window: TraceWindow): Promise<Response> {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+  // A client that went away stops the writing (the read itself runs to its end).
+  let cancelled = false;
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => void (controller = c),
+    cancel: () => void (cancelled = true),
+  });
   let writer: JaegerTracesWriter | undefined;
   const stream = streamTraceRows(traceId, window, {
     ready(dictionaries) {
@@ -18,17 +23,21 @@ export async function jaegerTraceResponse(traceId: string, window: TraceWindow):
       writer.beginTrace(traceId);
     },
     row(row) {
+      if (cancelled) return;
       writer!.span(row);
       for (const chunk of writer!.takeFullChunks()) controller.enqueue(chunk);
     },
   });
   stream.done.then(
     () => {
+      if (cancelled) return;
       writer!.endTrace();
       for (const chunk of writer!.end()) controller.enqueue(chunk);
       controller.close();
     },
-    (error: unknown) => controller.error(error),
+    (error: unknown) => {
+      if (!cancelled) controller.error(error);
+    },
   );
   if (!(await stream.firstRow)) throw notFound('trace not found');
   return new Response(body, { headers: JSON_STREAM_HEADERS });
