@@ -470,7 +470,11 @@ async function ingestComparison(requests: Uint8Array[]): Promise<void> {
   console.log(`  ingest end to end (OTLP/HTTP → committed), median of ${INGEST_RUNS} alternating runs each`);
   console.log(`    graph off   ${fmt(offRate)} spans/s   collector CPU ${fmt(offCpu, 1)} µs/span`);
   console.log(`    graph on    ${fmt(onRate)} spans/s   collector CPU ${fmt(onCpu, 1)} µs/span`);
-  console.log(`    cost        throughput ${fmt((1 - onRate / offRate) * 100, 1)}%, CPU +${fmt((onCpu / offCpu - 1) * 100, 1)}%   (target ≤ 10%)`);
+  // Signed so that a positive figure is a cost: throughput lost, CPU added (noise can make either negative).
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${fmt(Math.abs(x), 1)}%`;
+  console.log(
+    `    cost        throughput lost ${signed((1 - onRate / offRate) * 100)}, CPU per span ${signed((onCpu / offCpu - 1) * 100)}   (target ≤ 10%)`,
+  );
 }
 
 async function queryAndLive(): Promise<void> {
