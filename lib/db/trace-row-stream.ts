@@ -32,6 +32,12 @@ export interface TraceRowStream {
   firstRow: Promise<boolean>;
   /** Settles after the last row; rejects if the read failed. */
   done: Promise<void>;
+  /**
+   * Stops taking rows off the connection until resume(): PostgreSQL then waits to send, so a slow
+   * reader of the response holds the read back instead of the response piling up in memory.
+   */
+  pause(): void;
+  resume(): void;
 }
 
 export function streamTraceRows(traceId: string, window: TraceWindow, handlers: TraceRowHandlers, db: Db = getDb()): TraceRowStream {
@@ -55,7 +61,8 @@ export function streamTraceRows(traceId: string, window: TraceWindow, handlers: 
     for (const row of waiting!) handOver(row);
     waiting = undefined;
   });
-  const rows = readRows(db, spanRowsSql(where), values, (columns) => {
+  const flow = new ConnectionFlow();
+  const rows = readRows(db, spanRowsSql(where), values, flow, (columns) => {
     const row = toStoredSpanRow(columns);
     if (waiting) waiting.push(row);
     else handOver(row);
@@ -63,12 +70,50 @@ export function streamTraceRows(traceId: string, window: TraceWindow, handlers: 
   const done = Promise.all([dictionaries, rows]).then(() => {
     if (rowCount === 0) resolveFirst(false);
   });
-  return { firstRow: Promise.race([firstRow, done.then(() => firstRow)]), done };
+  return {
+    firstRow: Promise.race([firstRow, done.then(() => firstRow)]),
+    done,
+    pause: () => flow.pause(),
+    resume: () => flow.resume(),
+  };
+}
+
+/**
+ * Pauses and resumes reading from the connection a query runs on, and only while it runs: once
+ * the connection goes back to the pool it is resumed and let go (a row handed over late, after
+ * the query ended, must not stall whichever request uses that connection next).
+ */
+class ConnectionFlow {
+  private socket: { pause(): unknown; resume(): unknown } | undefined;
+  private paused = false;
+
+  attach(socket: { pause(): unknown; resume(): unknown }): void {
+    this.socket = socket;
+    if (this.paused) socket.pause();
+  }
+
+  detach(): void {
+    this.socket?.resume();
+    this.socket = undefined;
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.socket?.resume();
+  }
 }
 
 /** Runs a query on its own connection, handing over each row as soon as it is parsed. */
-async function readRows(db: Db, text: string, values: unknown[], onRow: (columns: SpanRowColumns) => void): Promise<void> {
+async function readRows(db: Db, text: string, values: unknown[], flow: ConnectionFlow, onRow: (columns: SpanRowColumns) => void): Promise<void> {
   const client = await db.pool.connect();
+  flow.attach(client.connection.stream);
   try {
     await new Promise<void>((resolve, reject) => {
       // A Query with a 'row' listener and no callback does not accumulate rows (pg/lib/query.js).
@@ -87,8 +132,10 @@ async function readRows(db: Db, text: string, values: unknown[], onRow: (columns
       query.on('error', reject);
       client.query(query);
     });
+    flow.detach();
     client.release();
   } catch (error) {
+    flow.detach();
     client.release(error instanceof Error ? error : true);
     throw error;
   }

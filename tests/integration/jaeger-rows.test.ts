@@ -119,3 +119,31 @@ test('GET /api/traces?traceID= answers from rows too, unknown ids in errors', as
   assert.deepEqual(body.data, (await reference([EDGE_TRACE_ID])).data);
   assert.deepEqual(body.errors, [{ msg: 'trace not found', traceID: unknown }]);
 });
+
+test('a slow reader of a streamed trace gets every byte (the read pauses and resumes under it)', async () => {
+  const traceId = bigTrace.traceId;
+  const response = await getTrace(new Request(`http://meshlight.test/api/traces/${traceId}`), { params: Promise.resolve({ traceId }) });
+  const reader = response.body!.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  assert.deepEqual(normalized(body.data[0]), normalized((await reference([traceId])).data[0]));
+});
+
+test('a reader that cancels mid-trace leaves the connection pool usable', async () => {
+  const traceId = bigTrace.traceId;
+  for (let i = 0; i < 12; i++) {
+    const response = await getTrace(new Request(`http://meshlight.test/api/traces/${traceId}`), { params: Promise.resolve({ traceId }) });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+  }
+  // More cancelled reads than the pool has connections: every one was given back.
+  const response = await getTrace(new Request(`http://meshlight.test/api/traces/${traceId}`), { params: Promise.resolve({ traceId }) });
+  assert.equal((await response.json()).data[0].spans.length, 2000);
+});
