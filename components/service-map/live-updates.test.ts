@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { GraphDeltaMessage } from '@/lib/contracts/live-messages';
 import type { ServiceGraphResponse } from '@/lib/contracts/service-graph-api';
 import { DEFAULT_THRESHOLDS } from '@/lib/domain/service-graph/graph';
-import { applyLiveMessage } from './live-updates';
+import { applyLiveMessage, statusAfterClose } from './live-updates';
 
 const empty: ServiceGraphResponse = { startMs: 0, endMs: 60_000, nodes: [], edges: [], environments: [], environment: null };
 
@@ -36,4 +36,12 @@ test('hello resets the sequence; nothing to merge into before the first fetch; o
   assert.equal(applyLiveMessage({ lastSeq: null }, undefined, delta(0, 'x'), null, DEFAULT_THRESHOLDS).graph, undefined);
   const staging = { ...empty, environment: 'staging' };
   assert.equal(applyLiveMessage({ lastSeq: null }, staging, delta(0, 'x'), 'staging', DEFAULT_THRESHOLDS).graph, staging);
+});
+
+test('a socket that never connected turns into polling after a few attempts; one that did keeps reconnecting', () => {
+  assert.equal(statusAfterClose(false, 1), 'reconnecting');
+  assert.equal(statusAfterClose(false, 2), 'reconnecting');
+  assert.equal(statusAfterClose(false, 3), 'polling');
+  assert.equal(statusAfterClose(false, 9), 'polling');
+  assert.equal(statusAfterClose(true, 9), 'reconnecting');
 });

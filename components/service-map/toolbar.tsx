@@ -7,7 +7,8 @@ import type { HealthThresholds } from '@/lib/domain/service-graph/graph';
 import type { NodeKind } from '@/lib/domain/service-graph/types';
 import { KIND_LABELS } from './map-model';
 import { MAX_HOPS, REPLAY_RANGE_MS, WINDOW_PRESETS, endFromSlider, sliderMinutes, type MapState } from './map-state';
-import type { LiveStatus } from './use-live-graph';
+import type { LiveStatus } from './live-updates';
+import { LIVE_RECONCILE_MS } from './use-service-graph';
 
 const TOGGLE_KINDS: NodeKind[] = ['user', 'database', 'cache', 'messaging', 'external'];
 
@@ -20,6 +21,11 @@ const LIVE_TEXT: Record<LiveStatus, string> = {
   connecting: 'Connecting…',
   live: 'Live',
   reconnecting: 'Reconnecting…',
+  polling: `Refreshing every ${LIVE_RECONCILE_MS / 1000} s`,
+};
+
+const LIVE_TITLE: Partial<Record<LiveStatus, string>> = {
+  polling: `Live updates are unavailable: the collector’s /live endpoint does not answer (is MESHLIGHT_LIVE off?). The map refreshes every ${LIVE_RECONCILE_MS / 1000} seconds meanwhile.`,
 };
 
 export interface ToolbarProps {
@@ -90,7 +96,7 @@ export function Toolbar(props: ToolbarProps) {
           type="button"
           className={`sm-live is-${following && state.live ? props.liveStatus : 'off'}`}
           onClick={() => setState(following ? { live: !state.live } : { endMs: null, live: true })}
-          title={following ? 'Push updates from the collector as spans arrive' : 'Back to now, live'}
+          title={following ? (LIVE_TITLE[props.liveStatus] ?? 'Push updates from the collector as spans arrive') : 'Back to now, live'}
           data-testid="live-toggle"
         >
           <span className="sm-live-dot" aria-hidden="true" />

@@ -8,9 +8,9 @@ import { liveSocketUrl, type LiveEndpoint } from '@/lib/contracts/live-endpoint'
 import { parseLiveMessage } from '@/lib/contracts/live-messages';
 import type { ServiceGraphResponse } from '@/lib/contracts/service-graph-api';
 import type { HealthThresholds } from '@/lib/domain/service-graph/graph';
-import { applyLiveMessage, type LiveState } from './live-updates';
+import { applyLiveMessage, statusAfterClose, type LiveState, type LiveStatus } from './live-updates';
 
-export type LiveStatus = 'off' | 'connecting' | 'live' | 'reconnecting';
+export type { LiveStatus };
 
 const BACKOFF_MS = [1_000, 2_000, 5_000, 10_000];
 
@@ -37,11 +37,12 @@ export function useLiveGraph(options: {
     let socket: WebSocket | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let attempts = 0;
+    let everConnected = false;
     let closed = false;
     let state: LiveState = { lastSeq: null };
 
     const connect = () => {
-      setStatus(attempts === 0 ? 'connecting' : 'reconnecting');
+      if (attempts === 0) setStatus('connecting');
       socket = new WebSocket(liveSocketUrl(target.current.endpoint, window.location));
       socket.onmessage = (event) => {
         const message = parseLiveMessage(String(event.data));
@@ -50,6 +51,7 @@ export function useLiveGraph(options: {
           // After a reconnect, what happened while away is only in the rollups.
           if (attempts > 0) void queryClient.invalidateQueries({ queryKey: target.current.queryKey });
           attempts = 0;
+          everConnected = true;
           setStatus('live');
         }
         const { queryKey, environment, thresholds } = target.current;
@@ -65,8 +67,9 @@ export function useLiveGraph(options: {
       };
       socket.onclose = () => {
         if (closed) return;
-        setStatus('reconnecting');
-        retry = setTimeout(connect, BACKOFF_MS[Math.min(attempts++, BACKOFF_MS.length - 1)]);
+        const delay = BACKOFF_MS[Math.min(attempts++, BACKOFF_MS.length - 1)];
+        setStatus(statusAfterClose(everConnected, attempts));
+        retry = setTimeout(connect, delay);
       };
     };
     connect();
