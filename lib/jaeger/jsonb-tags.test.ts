@@ -58,3 +58,12 @@ test('text the scanner does not expect goes through JSON.parse instead', () => {
     assert.equal(jsonbTagsJson(text, false), referenceTags(text, false), text);
   }
 });
+
+test('objects with more members than the scan buffers start with, and more layouts than are cached', () => {
+  const wide = `{${Array.from({ length: 150 }, (_, i) => `"k${String(i).padStart(3, '0')}": ${i % 3 === 0 ? `"v${i}"` : i}`).join(', ')}}`;
+  assert.equal(jsonbTagsJson(wide, true), referenceTags(wide, true));
+  for (let i = 0; i < 200; i++) {
+    const text = `{"a${i}": 1, "b${i}": "x"}`;
+    assert.equal(jsonbTagsJson(text, false), referenceTags(text, false), text);
+  }
+});
