@@ -12,7 +12,7 @@
 //  4. live latency: a span from a new service posted to the collector → the WebSocket delta naming
 //     it (p50, p95), and → the node drawn on an open map in Chromium (p50, p95).
 // BENCH_SKIP_UI=1 times the graph query in-process and skips the browser; BENCH_GRAPH_PARTS picks
-// parts (cost,ingest,query); BENCH_GRAPH_RUNS sets the ingest runs (3).
+// parts (cost,ingest,query); BENCH_GRAPH_RUNS sets the ingest runs (5: single runs vary by several %).
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,7 +40,7 @@ const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
 const PER_REQUEST = 512;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 4);
 const SKIP_UI = Boolean(process.env.BENCH_SKIP_UI);
-const INGEST_RUNS = Number(process.env.BENCH_GRAPH_RUNS ?? 3);
+const INGEST_RUNS = Number(process.env.BENCH_GRAPH_RUNS ?? 5);
 /** Which parts to run: cost, ingest, query (the graph query and the live latencies). */
 const PARTS = new Set((process.env.BENCH_GRAPH_PARTS ?? 'cost,ingest,query').split(','));
 

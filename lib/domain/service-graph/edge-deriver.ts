@@ -4,7 +4,7 @@
 // single complete trace (golden tests, highlighting a trace's path on the map). The clock is injected.
 import type { Span, TraceBatch } from '../model';
 import { EdgePairer, type EdgePairerStats } from './edge-pairer';
-import { mayContribute, observeSpan, pairedEdges, unpairedEdges, type InitiatorHalf, type ResponderHalf, type SpanSink } from './span-edges';
+import { mayContribute, observeSpan, pairedEdges, serviceRef, unpairedEdges, type InitiatorHalf, type ResponderHalf, type SpanSink } from './span-edges';
 import type { EdgeObservation, OperationObservation } from './types';
 import { environmentOf } from './virtual-nodes';
 
@@ -55,13 +55,14 @@ export class EdgeDeriver {
   }
 
   observe(span: Span, service: string, environment: string): void {
-    if (mayContribute(span)) observeSpan(span, service, environment, this.spanSink);
+    if (mayContribute(span)) observeSpan(span, serviceRef(service), environment, this.spanSink);
   }
 
   observeBatch(batch: TraceBatch): void {
     for (const rs of batch.resourceSpans) {
       const environment = environmentOf(rs.resource.attributes);
-      for (const ss of rs.scopeSpans) for (const span of ss.spans) this.observe(span, rs.serviceName, environment);
+      const service = serviceRef(rs.serviceName);
+      for (const ss of rs.scopeSpans) for (const span of ss.spans) if (mayContribute(span)) observeSpan(span, service, environment, this.spanSink);
     }
   }
 

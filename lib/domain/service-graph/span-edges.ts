@@ -29,7 +29,8 @@ import { USER_NODE, type ConnectionType, type EdgeObservation, type NodeRef, typ
 import { databaseNode, internNode, isMessaging, messagingDestinationNode, peerNode } from './virtual-nodes';
 
 interface HalfBase {
-  service: string;
+  /** The span's service as a node (edges are drawn between nodes; looked up once per resource). */
+  service: NodeRef;
   environment: string;
   traceId: string;
   /** The span's own timestamps (no copies: the bigints are shared with the span). */
@@ -82,7 +83,7 @@ function micros(start: Nanos, end: Nanos): number {
   return end > start ? Number(end - start) / 1000 : 0;
 }
 
-export function observeSpan(span: Span, service: string, environment: string, sink: SpanSink): void {
+export function observeSpan(span: Span, service: NodeRef, environment: string, sink: SpanSink): void {
   const { startNs, endNs } = span;
   const timeMs = Math.floor(Number(startNs) / 1e6);
   const error = span.statusCode === StatusCode.ERROR;
@@ -90,7 +91,7 @@ export function observeSpan(span: Span, service: string, environment: string, si
   const kind = span.kind;
   if (isRoot || kind === SpanKind.SERVER || kind === SpanKind.CONSUMER) {
     sink.operation({
-      service,
+      service: service.name,
       environment,
       operation: span.name,
       spanKind: kind,
@@ -104,7 +105,7 @@ export function observeSpan(span: Span, service: string, environment: string, si
     case SpanKind.CLIENT: {
       const database = databaseNode(span.attributes);
       if (database) {
-        sink.edge(edge(serviceRef(service), database, 'database', environment, timeMs, micros(startNs, endNs), error, span.traceId));
+        sink.edge(edge(service, database, 'database', environment, timeMs, micros(startNs, endNs), error, span.traceId));
       } else if (!isMessaging(span.attributes)) {
         // The peer is only drawn if no server answers; when one already waits, skip naming it.
         const target = sink.awaited(span.traceId, span.spanId) ? undefined : peerNode(span.attributes);
@@ -114,7 +115,7 @@ export function observeSpan(span: Span, service: string, environment: string, si
       return;
     }
     case SpanKind.SERVER:
-      if (isRoot) sink.edge(edge(USER_NODE, serviceRef(service), 'request', environment, timeMs, micros(startNs, endNs), error, span.traceId));
+      if (isRoot) sink.edge(edge(USER_NODE, service, 'request', environment, timeMs, micros(startNs, endNs), error, span.traceId));
       else {
         const half: ResponderHalf = { role: 'server', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, destination: undefined };
         sink.responder(span.traceId, span.parentSpanId, half);
@@ -122,7 +123,7 @@ export function observeSpan(span: Span, service: string, environment: string, si
       return;
     case SpanKind.PRODUCER: {
       const destination = messagingDestinationNode(span.attributes);
-      if (destination) sink.edge(edge(serviceRef(service), destination, 'messaging', environment, timeMs, micros(startNs, endNs), error, span.traceId));
+      if (destination) sink.edge(edge(service, destination, 'messaging', environment, timeMs, micros(startNs, endNs), error, span.traceId));
       const half: InitiatorHalf = { role: 'producer', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, target: destination };
       sink.initiator(span.traceId, span.spanId, half, 'fan-out');
       return;
@@ -155,12 +156,12 @@ export function observeSpan(span: Span, service: string, environment: string, si
  */
 export function pairedEdges(initiator: InitiatorHalf, responder: ResponderHalf, index: number, emit: (o: EdgeObservation) => void): void {
   if (initiator.role === 'client') {
-    if (responder.role !== 'server' || initiator.service === responder.service) return;
+    if (responder.role !== 'server' || initiator.service.name === responder.service.name) return;
     // A request's error is the caller's experience: either side failing fails the call.
     emit(
       edge(
-        serviceRef(initiator.service),
-        serviceRef(responder.service),
+        initiator.service,
+        responder.service,
         'request',
         initiator.environment,
         initiator.timeMs,
@@ -176,14 +177,14 @@ export function pairedEdges(initiator: InitiatorHalf, responder: ResponderHalf, 
   // Time in the broker: from the end of the publish to the start of the processing (Tempo's
   // messaging-system latency); a consumer whose clock runs behind counts as zero, not negative.
   const inBrokerUs = micros(initiator.endNs, responder.startNs);
-  const consumer = serviceRef(responder.service);
+  const consumer = responder.service;
   if (!destination) {
-    emit(edge(serviceRef(initiator.service), consumer, 'messaging', responder.environment, responder.timeMs, inBrokerUs, responder.error, responder.traceId));
+    emit(edge(initiator.service, consumer, 'messaging', responder.environment, responder.timeMs, inBrokerUs, responder.error, responder.traceId));
     return;
   }
   if (!initiator.target && index === 0) {
     const { environment, timeMs, error, traceId } = initiator;
-    emit(edge(serviceRef(initiator.service), destination, 'messaging', environment, timeMs, micros(initiator.startNs, initiator.endNs), error, traceId));
+    emit(edge(initiator.service, destination, 'messaging', environment, timeMs, micros(initiator.startNs, initiator.endNs), error, traceId));
   }
   emit(edge(destination, consumer, 'messaging', responder.environment, responder.timeMs, inBrokerUs, responder.error, responder.traceId));
 }
@@ -196,14 +197,14 @@ export function unpairedEdges(half: Half, emit: (o: EdgeObservation) => void): v
     // attribute cannot be drawn.
     if (initiator.role !== 'client' || !initiator.target) return;
     const { environment, timeMs, error, traceId } = initiator;
-    emit(edge(serviceRef(initiator.service), initiator.target, 'virtual', environment, timeMs, micros(initiator.startNs, initiator.endNs), error, traceId));
+    emit(edge(initiator.service, initiator.target, 'virtual', environment, timeMs, micros(initiator.startNs, initiator.endNs), error, traceId));
     return;
   }
   const { responder } = half;
   // A SERVER span whose client never arrived (sampled out, or too late) is not guessed at.
   if (responder.role !== 'consumer' || !responder.destination) return;
   const { environment, timeMs, error, traceId } = responder;
-  emit(edge(responder.destination, serviceRef(responder.service), 'messaging', environment, timeMs, undefined, error, traceId));
+  emit(edge(responder.destination, responder.service, 'messaging', environment, timeMs, undefined, error, traceId));
 }
 
 function edge(

@@ -74,11 +74,41 @@ export function isMessaging(attributes: Attributes): boolean {
 export function databaseNode(attributes: Attributes): NodeRef | undefined {
   const system = first(attributes, DB_SYSTEM_KEYS);
   if (system === undefined) return undefined;
-  const namespace = first(attributes, DB_NAMESPACE_KEYS);
-  const cache = CACHE_SYSTEMS.has(system.toLowerCase());
-  const name = namespace !== undefined && !(cache && /^\d+$/.test(namespace)) ? `${system}/${namespace}` : system;
-  return internNode(cache ? 'cache' : 'database', name);
+  const namespace = first(attributes, DB_NAMESPACE_KEYS) ?? '';
+  return databaseNodes.get(system, namespace, () => {
+    const cache = CACHE_SYSTEMS.has(system.toLowerCase());
+    const name = namespace !== '' && !(cache && /^\d+$/.test(namespace)) ? `${system}/${namespace}` : system;
+    return internNode(cache ? 'cache' : 'database', name);
+  });
 }
+
+/**
+ * Nodes named from two attribute values, remembered by the pair: every database call and message
+ * names its node, and building the name (and classifying it) each time showed in the ingest profile.
+ * Bounded like internNode.
+ */
+class NodesByPair {
+  private byFirst = new Map<string, Map<string, NodeRef>>();
+  private count = 0;
+
+  get(a: string, b: string, make: () => NodeRef): NodeRef {
+    let bySecond = this.byFirst.get(a);
+    if (!bySecond) this.byFirst.set(a, (bySecond = new Map()));
+    let ref = bySecond.get(b);
+    if (!ref) {
+      if (this.count >= 10_000) {
+        this.byFirst = new Map([[a, (bySecond = new Map())]]);
+        this.count = 0;
+      }
+      bySecond.set(b, (ref = make()));
+      this.count++;
+    }
+    return ref;
+  }
+}
+
+const databaseNodes = new NodesByPair();
+const destinationNodes = new NodesByPair();
 
 /**
  * The broker destination a PRODUCER or CONSUMER span names: `rabbitmq/orders.created`, or the
@@ -94,7 +124,9 @@ export function messagingDestinationNode(attributes: Attributes): NodeRef | unde
     ? (text(attributes['messaging.destination.template']) ?? '(temporary)')
     : (text(attributes['messaging.destination.template']) ?? first(attributes, MESSAGING_DESTINATION_KEYS));
   if (destination === undefined) return undefined;
-  return internNode('messaging', system !== undefined ? `${system}/${destination}` : destination);
+  return destinationNodes.get(system ?? '', destination, () =>
+    internNode('messaging', system !== undefined ? `${system}/${destination}` : destination),
+  );
 }
 
 /** host[:port] a CLIENT span calls; the port only when it is not the scheme's default. */
