@@ -468,8 +468,9 @@ async function ingestComparison(requests: Uint8Array[]): Promise<void> {
   const [offRate, onRate] = [median(runs.off, 'rate'), median(runs.on, 'rate')];
   const [offCpu, onCpu] = [median(runs.off, 'cpuUsPerSpan'), median(runs.on, 'cpuUsPerSpan')];
   console.log(`  ingest end to end (OTLP/HTTP → committed), median of ${INGEST_RUNS} alternating runs each`);
-  console.log(`    graph off   ${fmt(offRate)} spans/s   collector CPU ${fmt(offCpu, 1)} µs/span`);
-  console.log(`    graph on    ${fmt(onRate)} spans/s   collector CPU ${fmt(onCpu, 1)} µs/span`);
+  const each = (list: Array<{ cpuUsPerSpan: number }>) => list.map((r) => fmt(r.cpuUsPerSpan, 1)).join(' ');
+  console.log(`    graph off   ${fmt(offRate)} spans/s   collector CPU ${fmt(offCpu, 1)} µs/span   (runs: ${each(runs.off)})`);
+  console.log(`    graph on    ${fmt(onRate)} spans/s   collector CPU ${fmt(onCpu, 1)} µs/span   (runs: ${each(runs.on)})`);
   // Signed so that a positive figure is a cost: throughput lost, CPU added (noise can make either negative).
   const signed = (x: number) => `${x >= 0 ? '+' : '−'}${fmt(Math.abs(x), 1)}%`;
   console.log(
