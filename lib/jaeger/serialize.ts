@@ -1,6 +1,6 @@
-// Jaeger JSON text for whole traces, written directly as text span by span. For a 10,000-span
-// trace (12 MB of JSON) this is about twice as fast as building Jaeger objects and calling
-// JSON.stringify, and produces garbage that dies young; the text leaves in chunks.
+// Jaeger JSON text for domain traces (TraceSpan objects), written directly as text span by span:
+// the trace explorer's export download uses it, and its pieces (references, logs, scope and
+// state tags) are shared with rows-to-jaeger.ts, which serves the Jaeger API from stored rows.
 //
 // toJaegerSpan() / toJaegerTrace() in to-jaeger.ts stay the reference: serialize.test.ts holds
 // jaegerSpanJson(span) === JSON.stringify(toJaegerSpan(span)) over edge-case fixtures, so the two
