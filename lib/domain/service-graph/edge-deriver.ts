@@ -39,8 +39,7 @@ export class EdgeDeriver {
     this.spanSink = {
       edge: emit,
       operation: (o) => sink.operation(o),
-      initiator: (traceId, spanId, half, pairing) => this.pairer.addInitiator(traceId, spanId, half, pairing),
-      awaited: (traceId, spanId) => this.pairer.hasResponders(traceId, spanId),
+      initiator: (traceId, spanId, half, pairing, beforeWaiting) => this.pairer.addInitiator(traceId, spanId, half, pairing, beforeWaiting),
       responder: (traceId, spanId, half) => this.pairer.addResponder(traceId, spanId, half),
       responderToAny: (refs, half) => this.pairer.addResponderToAny(refs, half),
     };

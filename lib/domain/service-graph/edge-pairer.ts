@@ -94,6 +94,8 @@ export class EdgePairer<I, R> {
   private readonly entries = new Map<string, Entry<I, R>>();
   /** Entries filed under trace id + span id (their span id was taken). */
   private composites = 0;
+  /** Whether the last find() met an entry under the plain span id (saves create() a lookup). */
+  private spanIdHeld = false;
   readonly stats: EdgePairerStats = { paired: 0, expired: 0, dropped: 0, duplicates: 0 };
 
   constructor(
@@ -105,14 +107,13 @@ export class EdgePairer<I, R> {
     return this.entries.size;
   }
 
-  /** True when responders wait under (traceId, spanId) for their initiator. */
-  hasResponders(traceId: string, spanId: string): boolean {
-    const entry = this.find(traceId, spanId);
-    return entry !== undefined && !entry.hasInitiator && (entry.hasSole || (entry.responders !== null && entry.responders.length > 0));
-  }
-
-  /** Adds a CLIENT or PRODUCER half, keyed by its own (traceId, spanId). */
-  addInitiator(traceId: string, spanId: string, value: I, pairing: Pairing): void {
+  /**
+   * Adds a CLIENT or PRODUCER half, keyed by its own (traceId, spanId). `beforeWaiting` runs on the
+   * half just before it is kept without a partner (stored to wait, or reported dropped), so what
+   * only an unpaired half needs (the peer a client would be drawn to) is worked out only then, and
+   * in one lookup rather than a second one to ask whether a partner waits.
+   */
+  addInitiator(traceId: string, spanId: string, value: I, pairing: Pairing, beforeWaiting?: (value: I) => void): void {
     const entry = this.find(traceId, spanId);
     if (entry) {
       if (entry.hasInitiator) {
@@ -131,9 +132,11 @@ export class EdgePairer<I, R> {
       const waiting = entry.responders;
       entry.responders = null;
       if (waiting) for (const responder of waiting) this.pairWaiting(entry, responder);
-      if (pairing === 'once' && entry.initiatorPairings > 0) this.remove(entry);
+      if (entry.initiatorPairings === 0) beforeWaiting?.(value);
+      else if (pairing === 'once') this.remove(entry);
       return;
     }
+    beforeWaiting?.(value);
     const created = this.create(traceId, spanId, pairing);
     if (created) {
       created.hasInitiator = true;
@@ -225,6 +228,7 @@ export class EdgePairer<I, R> {
 
   private find(traceId: string, spanId: string): Entry<I, R> | undefined {
     const entry = this.entries.get(spanId);
+    this.spanIdHeld = entry !== undefined;
     if (entry !== undefined && entry.traceId === traceId) return entry;
     return this.composites > 0 ? this.entries.get(traceId + spanId) : undefined;
   }
@@ -235,7 +239,9 @@ export class EdgePairer<I, R> {
       const oldest = this.entries.values().next().value;
       if (oldest) this.settle(oldest, 'dropped');
     }
-    const shared = this.entries.has(spanId);
+    // create() always follows a find() of the same key, which saw whether the span id is held
+    // (an eviction just above can only free it: filing under the composite key then is harmless).
+    const shared = this.spanIdHeld;
     if (shared) this.composites++;
     const entry: Entry<I, R> = {
       key: shared ? traceId + spanId : spanId,

@@ -59,9 +59,8 @@ export type Half = { initiator: InitiatorHalf } | { responder: ResponderHalf };
 export interface SpanSink {
   edge(observation: EdgeObservation): void;
   operation(observation: OperationObservation): void;
-  initiator(traceId: string, spanId: string, half: InitiatorHalf, pairing: Pairing): void;
-  /** True when a responder already waits for this span (the initiator will pair at once). */
-  awaited(traceId: string, spanId: string): boolean;
+  /** `beforeWaiting` runs when the half is kept without a partner (see EdgePairer.addInitiator). */
+  initiator(traceId: string, spanId: string, half: InitiatorHalf, pairing: Pairing, beforeWaiting?: (half: InitiatorHalf) => void): void;
   /** A responder of one span (its parent). */
   responder(traceId: string, spanId: string, half: ResponderHalf): void;
   /** A responder of whichever of these spans (a consumer's parent and links) it meets. */
@@ -107,10 +106,9 @@ export function observeSpan(span: Span, service: NodeRef, environment: string, s
       if (database) {
         sink.edge(edge(service, database, 'database', environment, timeMs, micros(startNs, endNs), error, span.traceId));
       } else if (!isMessaging(span.attributes)) {
-        // The peer is only drawn if no server answers; when one already waits, skip naming it.
-        const target = sink.awaited(span.traceId, span.spanId) ? undefined : peerNode(span.attributes);
-        const half: InitiatorHalf = { role: 'client', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, target };
-        sink.initiator(span.traceId, span.spanId, half, 'once');
+        // The peer is only drawn if no server answers: it is named only when the half has to wait.
+        const half: InitiatorHalf = { role: 'client', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, target: undefined };
+        sink.initiator(span.traceId, span.spanId, half, 'once', (waiting) => (waiting.target = peerNode(span.attributes)));
       }
       return;
     }
