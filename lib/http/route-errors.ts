@@ -2,7 +2,7 @@
 // a database that cannot be reached (or is not configured) is 503 so clients retry, anything else
 // is a 500 whose details stay in the server log. Bodies use Jaeger's error envelope.
 import { SpanStatusCode } from '@opentelemetry/api';
-import { withSpan } from '../telemetry/ui-tracing';
+import { traceResponse } from '../telemetry/ui-tracing';
 import { ApiError } from '../contracts/api-error';
 import { EnvError } from '../contracts/env';
 import { jaegerErrorEnvelope } from '../jaeger/response';
@@ -85,7 +85,7 @@ export function routeSpanName(request: Request): string {
  */
 export function apiRoute<Ctx>(handler: (request: Request, context: Ctx) => Promise<Response>) {
   return (request: Request, context: Ctx): Promise<Response> =>
-    withSpan(routeSpanName(request), { 'http.request.method': request.method }, async (span) => {
+    traceResponse(routeSpanName(request), { 'http.request.method': request.method }, async (span) => {
       try {
         const response = await handler(request, context);
         span.setAttribute('http.response.status_code', response.status);

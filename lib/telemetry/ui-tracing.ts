@@ -36,16 +36,52 @@ export function startUiTracing(env: NodeJS.ProcessEnv = process.env): void {
   trace.setGlobalTracerProvider(provider);
 }
 
-/** Runs `work` in a span named `name` when sampled; records failures on the span. */
-export async function withSpan<T>(name: string, attributes: Record<string, string | number>, work: (span: Span) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` (a route handler) in a span named `name` and ends the span when the response has
+ * been sent, not when the handler returns: a streamed body (a big trace) takes longer than the
+ * handler. Unsampled requests are passed through untouched.
+ */
+export async function traceResponse(
+  name: string,
+  attributes: Record<string, string | number>,
+  work: (span: Span) => Promise<Response>,
+): Promise<Response> {
   return trace.getTracer('meshlight-ui').startActiveSpan(name, { attributes }, async (span) => {
+    let response: Response;
     try {
-      return await work(span);
+      response = await work(span);
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      throw error;
-    } finally {
       span.end();
+      throw error;
     }
+    return endWhenSent(span, response);
   });
+}
+
+function endWhenSent(span: Span, response: Response): Response {
+  if (!span.isRecording() || response.body === null) {
+    span.end();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (!done) return controller.enqueue(value);
+        controller.close();
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: `response cut short: ${String(error)}` });
+        controller.error(error);
+      }
+      span.end();
+    },
+    cancel(reason) {
+      span.setAttribute('meshlight.response.cancelled', true);
+      span.end();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
