@@ -99,9 +99,29 @@ export class MinuteRollup<D> {
   }
 
   addKeyed(key: RollupKey<D>, timeMs: number, latencyUs: number | undefined, error: boolean, traceId: string): void {
-    const row = this.rowFor(key.id, key.dims, minuteOf(timeMs));
-    if (row) addCall(row, latencyUs, error, traceId);
-    else this.dropped++;
+    const minuteMs = minuteOf(timeMs);
+    // Spans come grouped by service, so the same row is often hit several times in a row.
+    let row = key === this.lastKey && minuteMs === this.lastMinuteMs ? this.lastRow : undefined;
+    if (!row) {
+      row = this.rowFor(key.id, key.dims, minuteMs);
+      if (!row) {
+        this.dropped++;
+        return;
+      }
+      this.lastKey = key;
+      this.lastMinuteMs = minuteMs;
+      this.lastRow = row;
+    }
+    addCall(row, latencyUs, error, traceId);
+  }
+
+  private lastKey: RollupKey<D> | undefined;
+  private lastMinuteMs = 0;
+  private lastRow: RollupRow<D> | undefined;
+
+  private forgetLast(): void {
+    this.lastKey = undefined;
+    this.lastRow = undefined;
   }
 
   /** Hands over every row and starts empty. */
@@ -110,11 +130,13 @@ export class MinuteRollup<D> {
     for (const minute of this.rows.values()) for (const row of minute.values()) rows.push(row);
     this.rows = new Map();
     this.count = 0;
+    this.forgetLast();
     return rows;
   }
 
   /** Puts drained rows back (a flush failed), merging with what arrived since. */
   restore(rows: readonly RollupRow<D>[]): void {
+    this.forgetLast();
     for (const older of rows) {
       const id = this.keyOf(older.dims);
       const minute = this.rows.get(older.minuteMs);
@@ -156,9 +178,25 @@ export class KeyTrie<D> {
     private readonly maxKeys = 100_000,
   ) {}
 
+  private last: { a: unknown; b: unknown; c: unknown; d: unknown; key: RollupKey<D> } | undefined;
+
   /** The key of two or four parts (the hot path's shapes; no arrays made when it exists). */
   get(a: unknown, b: unknown, c?: unknown, d?: unknown): RollupKey<D> {
-    const four = arguments.length === 4;
+    const last = this.last;
+    if (last !== undefined && a === last.a && b === last.b && c === last.c && d === last.d) return last.key;
+    const key = this.lookup(arguments.length === 4, a, b, c, d);
+    if (last === undefined) this.last = { a, b, c, d, key };
+    else {
+      last.a = a;
+      last.b = b;
+      last.c = c;
+      last.d = d;
+      last.key = key;
+    }
+    return key;
+  }
+
+  private lookup(four: boolean, a: unknown, b: unknown, c: unknown, d: unknown): RollupKey<D> {
     let node = this.step(this.root, a);
     if (four) node = this.step(this.step(node, b), c);
     const last = four ? d : b;
@@ -180,6 +218,7 @@ export class KeyTrie<D> {
     if (this.count <= this.maxKeys) return;
     this.root = new Map();
     this.count = 0;
+    this.last = undefined;
   }
 }
 
