@@ -1,21 +1,18 @@
 // The Jaeger JSON written straight from stored rows (lib/jaeger/rows-to-jaeger.ts, buffered and
 // streamed) must say what the reference mapping says of the same spans decoded to TraceSpans
 // (jaegerTracesJson over loadTraces), on the real PostgreSQL, over spans chosen for their edges.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
 import { GET as getTrace } from '../../app/api/traces/[traceId]/route';
 import { GET as searchTraces } from '../../app/api/traces/route';
 import { SpanKind, StatusCode } from '../../lib/domain/model';
 import type { Trace, TraceSpan } from '../../lib/domain/trace';
-import { disconnectDb } from '../../lib/db/prisma';
 import { loadTraceRows, loadTraces } from '../../lib/db/trace-queries';
 import { jaegerTracesFromRows } from '../../lib/jaeger/rows-to-jaeger';
 import { jaegerTracesJson } from '../../lib/jaeger/serialize';
 import { loadTraceFixture } from '../../lib/jaeger/testdata/fixture';
 import { createSpansPartition, insertSpans } from '../support/insert-spans';
-import { migrateDatabase } from '../support/migrate';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { useQueryDatabase } from '../support/query-database';
 import { makeScope, makeSyntheticTrace } from '../support/synthetic-trace';
 
 const DAY_NS = 86_400_000_000_000n;
@@ -52,28 +49,12 @@ const edgeTrace: Trace = {
 };
 const bigTrace = makeSyntheticTrace({ spanCount: 2000, startNs: DAY_START_NS + 3_600_000_000_000n, seed: 5 });
 
-let database: ScratchDatabase;
-
-before(async () => {
-  database = await createScratchDatabase('meshlight_jaeger_rows');
-  await migrateDatabase(database.url);
-  const client = new pg.Client(database.url);
-  await client.connect();
-  try {
-    await createSpansPartition(client, 'spans_prows', DAY_START_NS - DAY_NS, DAY_START_NS + DAY_NS);
-    for (const trace of [fixture, edgeTrace, bigTrace]) await insertSpans(client, trace.spans);
-    // A span whose resource row never arrived: it shows under a stand-in process.
-    const moved = await client.query(`UPDATE spans SET resource_id = 4242 WHERE span_id = decode($1, 'hex')`, [edgeTrace.spans[2]!.spanId]);
-    assert.equal(moved.rowCount, 1);
-  } finally {
-    await client.end();
-  }
-  process.env.DATABASE_URL = database.url;
-});
-
-after(async () => {
-  await disconnectDb();
-  await database?.drop();
+useQueryDatabase('meshlight_jaeger_rows', async (client) => {
+  await createSpansPartition(client, 'spans_prows', DAY_START_NS - DAY_NS, DAY_START_NS + DAY_NS);
+  for (const trace of [fixture, edgeTrace, bigTrace]) await insertSpans(client, trace.spans);
+  // A span whose resource row never arrived: it shows under a stand-in process.
+  const moved = await client.query(`UPDATE spans SET resource_id = 4242 WHERE span_id = decode($1, 'hex')`, [edgeTrace.spans[2]!.spanId]);
+  assert.equal(moved.rowCount, 1);
 });
 
 async function reference(traceIds: string[]): Promise<any> {

@@ -1,14 +1,12 @@
 // "Linked from": spans of other traces whose links point at a span, found through the partial
 // GIN index on spans.links (prisma/migrations/20261121080000_span_links_index), on the real
 // PostgreSQL.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import pg from 'pg';
-import { disconnectDb, getDb } from '../../lib/db/prisma';
+import { getDb } from '../../lib/db/prisma';
 import { findLinkingSpans } from '../../lib/db/trace-explorer-queries';
 import { createSpansPartition, insertSpans } from '../support/insert-spans';
-import { migrateDatabase } from '../support/migrate';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { useQueryDatabase } from '../support/query-database';
 import { makeSyntheticTrace } from '../support/synthetic-trace';
 
 const DAY_NS = 86_400_000_000_000n;
@@ -23,30 +21,14 @@ const consumers = [2, 3, 4].map((seed, i) => {
   return trace;
 });
 
-let database: ScratchDatabase;
-
-before(async () => {
-  database = await createScratchDatabase('meshlight_linked_from');
-  await migrateDatabase(database.url);
-  const client = new pg.Client(database.url);
-  await client.connect();
-  try {
-    await createSpansPartition(client, 'spans_plinks', DAY_START_NS, DAY_START_NS + DAY_NS);
-    for (const trace of [producer, ...consumers]) await insertSpans(client, trace.spans);
-    // Many spans without links, so that a scan would be the costly choice.
-    for (let seed = 10; seed < 60; seed++) {
-      await insertSpans(client, makeSyntheticTrace({ spanCount: 40, startNs: DAY_START_NS + BigInt(seed) * 1_000_000_000n, seed }).spans);
-    }
-    await client.query('ANALYZE spans');
-  } finally {
-    await client.end();
+useQueryDatabase('meshlight_linked_from', async (client) => {
+  await createSpansPartition(client, 'spans_plinks', DAY_START_NS, DAY_START_NS + DAY_NS);
+  for (const trace of [producer, ...consumers]) await insertSpans(client, trace.spans);
+  // Many spans without links, so that a scan would be the costly choice.
+  for (let seed = 10; seed < 60; seed++) {
+    await insertSpans(client, makeSyntheticTrace({ spanCount: 40, startNs: DAY_START_NS + BigInt(seed) * 1_000_000_000n, seed }).spans);
   }
-  process.env.DATABASE_URL = database.url;
-});
-
-after(async () => {
-  await disconnectDb();
-  await database?.drop();
+  await client.query('ANALYZE spans');
 });
 
 test('spans linking to a span are found, and only those', async () => {

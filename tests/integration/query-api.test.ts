@@ -1,7 +1,7 @@
 // The query API end to end on the real PostgreSQL: a scratch database migrated with the real
 // migrator, spans inserted with SQL, the route handlers called directly with Requests, and the
 // Jaeger JSON checked — for the golden fixture byte-for-byte equal to the pure mapping's golden file.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -15,8 +15,7 @@ import { disconnectDb } from '../../lib/db/prisma';
 import { findTraceIds, listServiceOverviews, summarizeTraces } from '../../lib/db/trace-queries';
 import { loadTraceFixture } from '../../lib/jaeger/testdata/fixture';
 import { createSpansPartition, insertSpans } from '../support/insert-spans';
-import { migrateDatabase } from '../support/migrate';
-import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { useQueryDatabase } from '../support/query-database';
 import { makeResource, makeScope, makeSyntheticTrace } from '../support/synthetic-trace';
 
 const DAY_NS = 86_400_000_000_000n;
@@ -41,28 +40,12 @@ const shortIdTrace = makeSyntheticTrace({
   seed: 9,
 });
 
-let database: ScratchDatabase;
-
-before(async () => {
-  database = await createScratchDatabase('meshlight_query_api');
-  await migrateDatabase(database.url);
-  const client = new pg.Client(database.url);
-  await client.connect();
-  try {
-    await createSpansPartition(client, 'spans_ptest', DAY_START_NS, DAY_START_NS + DAY_NS);
-    await insertSpans(client, golden.spans);
-    // An exporter retry stored the root span a second time.
-    await insertSpans(client, golden.spans.slice(0, 1));
-    for (const trace of [...hourly, shortIdTrace]) await insertSpans(client, trace.spans);
-  } finally {
-    await client.end();
-  }
-  process.env.DATABASE_URL = database.url;
-});
-
-after(async () => {
-  await disconnectDb();
-  await database?.drop();
+const database = useQueryDatabase('meshlight_query_api', async (client) => {
+  await createSpansPartition(client, 'spans_ptest', DAY_START_NS, DAY_START_NS + DAY_NS);
+  await insertSpans(client, golden.spans);
+  // An exporter retry stored the root span a second time.
+  await insertSpans(client, golden.spans.slice(0, 1));
+  for (const trace of [...hourly, shortIdTrace]) await insertSpans(client, trace.spans);
 });
 
 const request = (path: string) => new Request(`http://meshlight.test${path}`);
