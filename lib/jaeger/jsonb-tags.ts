@@ -4,12 +4,11 @@
 // keys by length first, so the sorted order of each distinct key layout is computed once and cached
 // (spans of one instrumentation share a few layouts).
 //
-// Same tags as toJaegerTags(JSON.parse(text)) in to-jaeger.ts, except that numbers keep the digits
+// Same tags as tagsJson(JSON.parse(text)) in serialize.ts, except that numbers keep the digits
 // PostgreSQL printed (an int64 beyond 2^53 stays exact); a shape the scanner does not expect falls
 // back to that reference path.
 import type { Attributes } from '../domain/model';
-import { keyValueJson } from './serialize';
-import { toJaegerTags } from './to-jaeger';
+import { tagsJson } from './serialize';
 
 const enum ValueKind {
   String,
@@ -230,9 +229,5 @@ export function jsonbTagsJson(attributes: string, leadingComma: boolean): string
 function parsedTagsJson(attributes: string, leadingComma: boolean): string {
   const parsed = JSON.parse(attributes) as Attributes | null;
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return '';
-  let out = '';
-  for (const tag of toJaegerTags(parsed)) {
-    out += out !== '' || leadingComma ? `,${keyValueJson(tag.key, parsed[tag.key]!)}` : keyValueJson(tag.key, parsed[tag.key]!);
-  }
-  return out;
+  return tagsJson(parsed, leadingComma);
 }

@@ -44,7 +44,7 @@ function stringTag(key: string, value: string): string {
 }
 
 /** Attributes as tags sorted by key, each preceded by a comma unless it is the first tag written. */
-function tagsJson(attributes: Attributes, nonEmpty: boolean): string {
+export function tagsJson(attributes: Attributes, nonEmpty: boolean): string {
   const keys = Object.keys(attributes).sort();
   let out = '';
   for (const key of keys) {
