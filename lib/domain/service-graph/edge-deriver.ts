@@ -5,7 +5,7 @@
 import type { Span, TraceBatch } from '../model';
 import { EdgePairer, type EdgePairerStats } from './edge-pairer';
 import { mayContribute, observeSpan, pairedEdges, serviceRef, unpairedEdges, type InitiatorHalf, type ResponderHalf, type SpanSink } from './span-edges';
-import type { EdgeObservation, OperationObservation } from './types';
+import type { EdgeObservation, NodeRef, OperationObservation } from './types';
 import { environmentOf } from './virtual-nodes';
 
 export interface ObservationSink {
@@ -54,15 +54,20 @@ export class EdgeDeriver {
   }
 
   observe(span: Span, service: string, environment: string): void {
-    if (mayContribute(span)) observeSpan(span, serviceRef(service), environment, this.spanSink);
+    this.observeAs(span, serviceRef(service), environment);
   }
 
   observeBatch(batch: TraceBatch): void {
     for (const rs of batch.resourceSpans) {
       const environment = environmentOf(rs.resource.attributes);
+      // One node lookup per resource, not per span.
       const service = serviceRef(rs.serviceName);
-      for (const ss of rs.scopeSpans) for (const span of ss.spans) if (mayContribute(span)) observeSpan(span, service, environment, this.spanSink);
+      for (const ss of rs.scopeSpans) for (const span of ss.spans) this.observeAs(span, service, environment);
     }
+  }
+
+  private observeAs(span: Span, service: NodeRef, environment: string): void {
+    if (mayContribute(span)) observeSpan(span, service, environment, this.spanSink);
   }
 
   /** Expires halves past their TTL; call it on a timer. */
