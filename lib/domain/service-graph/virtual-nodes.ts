@@ -75,11 +75,7 @@ export function databaseNode(attributes: Attributes): NodeRef | undefined {
   const system = first(attributes, DB_SYSTEM_KEYS);
   if (system === undefined) return undefined;
   const namespace = first(attributes, DB_NAMESPACE_KEYS) ?? '';
-  return databaseNodes.get(system, namespace, () => {
-    const cache = CACHE_SYSTEMS.has(system.toLowerCase());
-    const name = namespace !== '' && !(cache && /^\d+$/.test(namespace)) ? `${system}/${namespace}` : system;
-    return internNode(cache ? 'cache' : 'database', name);
-  });
+  return databaseNodes.get(system, namespace);
 }
 
 /**
@@ -91,7 +87,9 @@ class NodesByPair {
   private byFirst = new Map<string, Map<string, NodeRef>>();
   private count = 0;
 
-  get(a: string, b: string, make: () => NodeRef): NodeRef {
+  constructor(private readonly make: (a: string, b: string) => NodeRef) {}
+
+  get(a: string, b: string): NodeRef {
     let bySecond = this.byFirst.get(a);
     if (!bySecond) this.byFirst.set(a, (bySecond = new Map()));
     let ref = bySecond.get(b);
@@ -100,15 +98,20 @@ class NodesByPair {
         this.byFirst = new Map([[a, (bySecond = new Map())]]);
         this.count = 0;
       }
-      bySecond.set(b, (ref = make()));
+      bySecond.set(b, (ref = this.make(a, b)));
       this.count++;
     }
     return ref;
   }
 }
 
-const databaseNodes = new NodesByPair();
-const destinationNodes = new NodesByPair();
+const databaseNodes = new NodesByPair((system, namespace) => {
+  const cache = CACHE_SYSTEMS.has(system.toLowerCase());
+  const name = namespace !== '' && !(cache && /^\d+$/.test(namespace)) ? `${system}/${namespace}` : system;
+  return internNode(cache ? 'cache' : 'database', name);
+});
+/** Keyed by system ('' when not given) and destination. */
+const destinationNodes = new NodesByPair((system, destination) => internNode('messaging', system !== '' ? `${system}/${destination}` : destination));
 
 /**
  * The broker destination a PRODUCER or CONSUMER span names: `rabbitmq/orders.created`, or the
@@ -124,9 +127,7 @@ export function messagingDestinationNode(attributes: Attributes): NodeRef | unde
     ? (text(attributes['messaging.destination.template']) ?? '(temporary)')
     : (text(attributes['messaging.destination.template']) ?? first(attributes, MESSAGING_DESTINATION_KEYS));
   if (destination === undefined) return undefined;
-  return destinationNodes.get(system ?? '', destination, () =>
-    internNode('messaging', system !== undefined ? `${system}/${destination}` : destination),
-  );
+  return destinationNodes.get(system ?? '', destination);
 }
 
 /** host[:port] a CLIENT span calls; the port only when it is not the scheme's default. */
