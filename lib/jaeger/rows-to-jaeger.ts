@@ -80,7 +80,7 @@ export class JaegerTracesWriter {
     return this.out.takeAll();
   }
 
-  takeFullChunks(): Uint8Array[] {
+  takeFullChunks(): readonly Uint8Array[] {
     return this.out.takeFullChunks();
   }
 

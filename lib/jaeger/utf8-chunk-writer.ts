@@ -1,6 +1,8 @@
 // Collects text as UTF-8 in fixed-size byte chunks, so a big response leaves as soon as each chunk
 // fills. Text is encoded by Buffer#write straight into the chunk: no intermediate joined string.
 
+const NO_CHUNKS: readonly Uint8Array[] = [];
+
 export class Utf8ChunkWriter {
   private buffer: Buffer;
   private position = 0;
@@ -22,9 +24,9 @@ export class Utf8ChunkWriter {
     this.position += this.buffer.write(text, this.position);
   }
 
-  /** The chunks filled so far (the open one stays open). */
-  takeFullChunks(): Uint8Array[] {
-    return this.filled.length === 0 ? [] : this.filled.splice(0);
+  /** The chunks filled so far (the open one stays open). Called after every span: usually none. */
+  takeFullChunks(): readonly Uint8Array[] {
+    return this.filled.length === 0 ? NO_CHUNKS : this.filled.splice(0);
   }
 
   /** Everything written and not yet taken, the open chunk included. */
