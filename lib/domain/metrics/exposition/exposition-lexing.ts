@@ -143,7 +143,12 @@ export function setLabel(labels: MutableLabels, name: string, value: string): vo
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-/** OpenMetrics `number`: a decimal real, `+Inf`/`-Inf`/`Inf` or `NaN` (exact case). */
+/**
+ * OpenMetrics `number`: a decimal real, `+Inf`/`-Inf`/`Inf` or `NaN` (exact case). Sample and
+ * exemplar values are read with parseGoFloat instead, as Prometheus does: prom-client writes
+ * `Nan` in OpenMetrics output and Prometheus accepts it; `le` and `quantile` label values stay
+ * exact (the conformance corpus refuses `le="+INF"`).
+ */
 export function parseOpenMetricsNumber(text: string): number | undefined {
   if (DECIMAL.test(text)) return Number(text);
   switch (text) {

@@ -12,13 +12,15 @@
 // histogram with negative buckets has no `_sum`; summary quantiles in [0,1]; info is 1; stateset
 // 0 or 1; exemplars (≤ 128 characters of labels) only on counter `_total` and `_bucket` samples.
 //
-// Samples keep their full names (`x_total`, `x_bucket`, `x_created`, …): Prometheus 2.42 stores
+// Sample values are read as Go floats (NaN/Inf in any case), as Prometheus reads them: prom-client
+// writes `Nan`. Samples keep their full names (`x_total`, `x_bucket`, `x_created`, …): Prometheus 2.42 stores
 // `_created` as an ordinary series too. Timestamps are float seconds, returned as rounded ms.
 import {
   ExpositionParseError,
   LineError,
   fail,
   isMetricName,
+  parseGoFloat,
   parseOpenMetricsNumber,
   parseOpenMetricsTimestampMs,
   readQuoted,
@@ -349,7 +351,7 @@ function parseSampleLine(line: string): ParsedSample {
   if (line[pos] !== ' ') fail(`expected a space before the value at column ${pos + 1}`);
   pos++;
   let end = tokenEnd(line, pos);
-  const value = parseOpenMetricsNumber(line.slice(pos, end));
+  const value = parseGoFloat(line.slice(pos, end));
   if (value === undefined) fail(`invalid value ${JSON.stringify(line.slice(pos, end))}`);
   pos = end;
   let timestampMs: number | undefined;
@@ -380,7 +382,7 @@ function parseExemplar(line: string, pos: number): Exemplar {
   if (line[pos] !== ' ') fail('expected a space before the exemplar value');
   pos++;
   let end = tokenEnd(line, pos);
-  const value = parseOpenMetricsNumber(line.slice(pos, end));
+  const value = parseGoFloat(line.slice(pos, end));
   if (value === undefined) fail(`invalid exemplar value ${JSON.stringify(line.slice(pos, end))}`);
   if (end === line.length) return { labels, value };
   pos = end + 1;
