@@ -1,0 +1,21 @@
+// The real Prometheus 2.42 (Debian's package) scrapes a fixture target and remote-writes to a
+// server in this test; the bodies it sends must decode to what it scraped. Skipped when
+// `prometheus` is not installed (the golden bodies in tests/fixtures/prometheus/ still run).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { capturePrometheusRemoteWrite, prometheusInstalled } from '../../../tests/support/prometheus-remote-write-capture';
+import { FIXTURE_EXPOSITION, isSamplesBody } from '../../../tests/fixtures/prometheus/remote-write-fixture';
+import { decodeRemoteWrite } from './decode-remote-write';
+
+test('live: Prometheus 2.42 remote_write bodies decode to the scraped samples', { skip: !prometheusInstalled() && 'prometheus is not installed' }, async () => {
+  const { body, headers } = await capturePrometheusRemoteWrite({ metricsText: FIXTURE_EXPOSITION, accept: isSamplesBody });
+  assert.equal(headers['content-encoding'], 'snappy');
+  assert.equal(headers['x-prometheus-remote-write-version'], '0.1.0');
+  const batch = decodeRemoteWrite(body);
+  const value = (name: string, labels: Record<string, string> = {}): number | undefined =>
+    batch.series.find((s) => s.labels.__name__ === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.samples[0]?.v;
+  assert.equal(value('fixture_requests_total', { code: '200', method: 'GET', job: 'fixture', env: 'test' }), 1027);
+  assert.equal(value('fixture_temperature_celsius', { room: 'lab "A"' }), -4.5);
+  assert.equal(value('fixture_latency_seconds_bucket', { le: '+Inf' }), 10);
+  assert.equal(value('up'), 1);
+});
