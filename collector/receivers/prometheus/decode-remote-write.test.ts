@@ -66,7 +66,7 @@ test('built requests: several samples per series, special values, metadata types
     remoteWriteBody(
       [
         {
-          labels: [['__name__', 'x_total'], ['empty', ''], ['job', 'j'], ['__proto__', 'no prototype']].sort(([a], [b]) => (a < b ? -1 : 1)) as [string, string][],
+          labels: [['__name__', 'x_total'], ['__proto__', 'no prototype'], ['empty', ''], ['job', 'j']],
           samples: [
             { t: 1000, v: 1 },
             { t: 2000, v: NaN },

@@ -61,7 +61,8 @@ function line(name: string, labels: Record<string, unknown>, value: number): str
 }
 
 async function promClientRegistry(contentType: string): Promise<Registry> {
-  const registry = new Registry(contentType as typeof Registry.PROMETHEUS_CONTENT_TYPE);
+  const registry = new Registry();
+  registry.setContentType(contentType as typeof Registry.PROMETHEUS_CONTENT_TYPE);
   const jobs = new Counter({ name: 'jobs_processed_total', help: 'Jobs "done" \\ and\nmore', labelNames: ['queue'], registers: [registry] });
   jobs.inc({ queue: 'a"b\\c\nd' }, 3);
   jobs.inc({ queue: 'plain' }, 1.5);
@@ -84,7 +85,7 @@ for (const contentType of [Registry.PROMETHEUS_CONTENT_TYPE, Registry.OPENMETRIC
     const expected: string[] = [];
     for (const metric of await registry.getMetricsAsJSON()) {
       for (const v of metric.values) {
-        const name = (v as { metricName?: string }).metricName ?? (metric.type === 'counter' && !metric.name.endsWith('_total') ? `${metric.name}_total` : metric.name);
+        const name = (v as { metricName?: string }).metricName ?? (String(metric.type) === 'counter' && !metric.name.endsWith('_total') ? `${metric.name}_total` : metric.name);
         expected.push(line(name, v.labels, v.value ?? NaN));
       }
     }

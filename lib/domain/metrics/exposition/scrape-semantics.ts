@@ -15,7 +15,10 @@
 //       `up`, `scrape_duration_seconds`, `scrape_samples_scraped`,
 //       `scrape_samples_post_metric_relabeling`, `scrape_series_added`, as Prometheus writes them.
 import { staleNaN, type Labels, type MetricBatch, type SeriesSamples } from '../types';
+import { labelsKey } from '../labels-key';
 import type { ExpositionSample, ParsedExposition } from './exposition-lexing';
+
+export { labelsKey } from '../labels-key';
 
 export interface ScrapeTarget {
   /** The target's labels after relabelling: at least `job` and `instance`, plus static labels. */
@@ -29,14 +32,6 @@ export interface ScrapeResult {
   batch: MetricBatch;
   /** Series key → labels, for the series staleness tracking applies to (see staleMarkers). */
   tracked: Map<string, Labels>;
-}
-
-/** A canonical string for a label set: the same labels in any order give the same key. */
-export function labelsKey(labels: Labels): string {
-  const names = Object.keys(labels).sort();
-  let key = '';
-  for (const name of names) key += `${name}\u0000${labels[name]}\u0001`;
-  return key;
 }
 
 export function scrapeToBatch(parsed: ParsedExposition, target: ScrapeTarget, scrapeTimeMs: number): ScrapeResult {
