@@ -24,7 +24,8 @@
 //
 // Rejected (counted in rejectedSamples with the first reason): delta points without a
 // DeltaToCumulative, delta points out of order or over its series limit, points without a time,
-// metrics whose name sanitizes to nothing, exponential histograms with an impossible scale.
+// metrics whose name sanitizes to nothing, histograms whose bounds do not ascend or number over
+// MAX_EXPLICIT_BOUNDS, exponential histograms with an impossible scale.
 import type { AttributeValue, Attributes } from '../model';
 import type { DeltaToCumulative } from './delta-to-cumulative';
 import { labelsKey } from './labels-key';
@@ -365,8 +366,15 @@ interface Classic {
   sum: number | undefined;
 }
 
-function classicOf(point: HistogramPoint): Classic {
+/** More explicit buckets than this are refused (a classic histogram rarely has more than ~30). */
+export const MAX_EXPLICIT_BOUNDS = 1000;
+
+function classicOf(point: HistogramPoint): Classic | string {
   const bounds = point.explicitBounds;
+  if (bounds.length > MAX_EXPLICIT_BOUNDS) return `histogram has ${bounds.length} buckets, more than ${MAX_EXPLICIT_BOUNDS}`;
+  for (let i = 0; i < bounds.length; i++) {
+    if (Number.isNaN(bounds[i]!) || (i > 0 && !(bounds[i]! > bounds[i - 1]!))) return 'histogram explicit_bounds must be strictly ascending numbers';
+  }
   const bucketCounts = bounds.map((_, i) => point.bucketCounts[i] ?? 0);
   bucketCounts.push(point.bucketCounts[bounds.length] ?? 0);
   return { bounds, bucketCounts, count: point.count, sum: point.sum };
