@@ -12,7 +12,6 @@
 // byte offset, e.g. `resourceMetrics[0].scopeMetrics[0].metrics[2].histogram.dataPoints[0]: …`.
 import type { InstrumentationScope, Resource } from '../../../lib/domain/model';
 import {
-  emptyPointBase,
   type ExponentialBuckets,
   type ExponentialHistogramPoint,
   type HistogramPoint,
@@ -22,6 +21,7 @@ import {
   type OtlpMetricsRequest,
   type OtlpResourceMetrics,
   type OtlpScopeMetrics,
+  type PointBase,
   type SummaryPoint,
 } from '../../../lib/domain/metrics/otlp-metrics';
 import { otlpToPrometheus, type TranslateOptions } from '../../../lib/domain/metrics/otlp-to-prometheus';
@@ -210,6 +210,15 @@ function decodeData(r: ProtobufReader, tag: number, kind: Exclude<OtlpMetricData
   }
 }
 
+/** `repeated KeyValue attributes` of a data point (inline try/catch: no closure per attribute). */
+function attributesInto(r: ProtobufReader, tag: number, point: PointBase): void {
+  try {
+    decodeKeyValueInto(r, tag, point.attributes, 0);
+  } catch (error) {
+    rethrowWithin(error, 'attributes');
+  }
+}
+
 function sfixed64(r: ProtobufReader, tag: number): number {
   return Number(BigInt.asIntN(64, r.fixed64(tag)));
 }
@@ -223,7 +232,7 @@ function sint32(r: ProtobufReader, tag: number): number {
 //   repeated Exemplar exemplars = 5; sfixed64 as_int = 6; repeated KeyValue attributes = 7; uint32 flags = 8; }
 function decodeNumberPoint(r: ProtobufReader, tag: number): NumberPoint {
   const outer = r.enter(tag);
-  const point: NumberPoint = { ...emptyPointBase(), value: 0 };
+  const point: NumberPoint = { attributes: {}, startNs: 0n, timeNs: 0n, flags: 0, value: 0 };
   while (r.hasMore()) {
     const t = r.readTag();
     switch (t >>> 3) {
@@ -240,7 +249,7 @@ function decodeNumberPoint(r: ProtobufReader, tag: number): NumberPoint {
         point.value = sfixed64(r, t);
         break;
       case 7:
-        within('attributes', () => decodeKeyValueInto(r, t, point.attributes, 0));
+        attributesInto(r, t, point);
         break;
       case 8:
         point.flags = r.uint32(t);
@@ -259,7 +268,7 @@ function decodeNumberPoint(r: ProtobufReader, tag: number): NumberPoint {
 //   optional double min = 11; optional double max = 12; }
 function decodeHistogramPoint(r: ProtobufReader, tag: number): HistogramPoint {
   const outer = r.enter(tag);
-  const point: HistogramPoint = { ...emptyPointBase(), count: 0, sum: undefined, bucketCounts: [], explicitBounds: [] };
+  const point: HistogramPoint = { attributes: {}, startNs: 0n, timeNs: 0n, flags: 0, count: 0, sum: undefined, bucketCounts: [], explicitBounds: [] };
   while (r.hasMore()) {
     const t = r.readTag();
     switch (t >>> 3) {
@@ -282,7 +291,7 @@ function decodeHistogramPoint(r: ProtobufReader, tag: number): HistogramPoint {
         within('explicitBounds', () => readRepeatedDoubleInto(r, t, point.explicitBounds));
         break;
       case 9:
-        within('attributes', () => decodeKeyValueInto(r, t, point.attributes, 0));
+        attributesInto(r, t, point);
         break;
       case 10:
         point.flags = r.uint32(t);
@@ -303,7 +312,10 @@ function decodeHistogramPoint(r: ProtobufReader, tag: number): HistogramPoint {
 function decodeExponentialPoint(r: ProtobufReader, tag: number): ExponentialHistogramPoint {
   const outer = r.enter(tag);
   const point: ExponentialHistogramPoint = {
-    ...emptyPointBase(),
+    attributes: {},
+    startNs: 0n,
+    timeNs: 0n,
+    flags: 0,
     count: 0,
     sum: undefined,
     scale: 0,
@@ -316,7 +328,7 @@ function decodeExponentialPoint(r: ProtobufReader, tag: number): ExponentialHist
     const t = r.readTag();
     switch (t >>> 3) {
       case 1:
-        within('attributes', () => decodeKeyValueInto(r, t, point.attributes, 0));
+        attributesInto(r, t, point);
         break;
       case 2:
         point.startNs = r.fixed64(t);
@@ -380,7 +392,7 @@ function decodeBucketsInto(r: ProtobufReader, tag: number, buckets: ExponentialB
 //   uint32 flags = 8; }   ValueAtQuantile { double quantile = 1; double value = 2; }
 function decodeSummaryPoint(r: ProtobufReader, tag: number): SummaryPoint {
   const outer = r.enter(tag);
-  const point: SummaryPoint = { ...emptyPointBase(), count: 0, sum: 0, quantiles: [] };
+  const point: SummaryPoint = { attributes: {}, startNs: 0n, timeNs: 0n, flags: 0, count: 0, sum: 0, quantiles: [] };
   while (r.hasMore()) {
     const t = r.readTag();
     switch (t >>> 3) {
@@ -410,7 +422,7 @@ function decodeSummaryPoint(r: ProtobufReader, tag: number): SummaryPoint {
         break;
       }
       case 7:
-        within('attributes', () => decodeKeyValueInto(r, t, point.attributes, 0));
+        attributesInto(r, t, point);
         break;
       case 8:
         point.flags = r.uint32(t);

@@ -107,8 +107,21 @@ function splitUnit(unit: string): [string, string | undefined] {
   return slash < 0 ? [unit.trim(), undefined] : [unit.slice(0, slash).trim(), unit.slice(slash + 1).trim()];
 }
 
-/** The Prometheus label name for an attribute key. */
+const labelNames = new Map<string, string>();
+const LABEL_NAME_CACHE_SIZE = 10_000;
+
+/** The Prometheus label name for an attribute key (memoized: keys repeat on every point). */
 export function prometheusLabelName(key: string): string {
+  let name = labelNames.get(key);
+  if (name === undefined) {
+    name = sanitizeLabelName(key);
+    if (labelNames.size >= LABEL_NAME_CACHE_SIZE) labelNames.clear();
+    labelNames.set(key, name);
+  }
+  return name;
+}
+
+function sanitizeLabelName(key: string): string {
   if (key === '') return key;
   const label = key.replace(/[^A-Za-z0-9_]/g, '_');
   if (/^[0-9]/.test(label)) return `key_${label}`;
@@ -227,7 +240,9 @@ function addLabel(labels: Record<string, string>, name: string, value: string): 
   if (name === '') return;
   const existing = Object.hasOwn(labels, name) ? labels[name] : undefined;
   const joined = existing === undefined ? value : `${existing};${value}`;
-  Object.defineProperty(labels, name, { value: joined, enumerable: true, writable: true, configurable: true });
+  // `__proto__` is a legal label name; a plain assignment would set the prototype instead.
+  if (name === '__proto__') Object.defineProperty(labels, name, { value: joined, enumerable: true, writable: true, configurable: true });
+  else labels[name] = joined;
 }
 
 /** Drops empty-valued labels (Prometheus treats "" as absent). */
