@@ -94,6 +94,23 @@ test('built requests: several samples per series, special values, metadata types
   ]);
 });
 
+test('entries naming the same series are merged, samples in time order (Prometheus sends one entry per sample)', () => {
+  const a: [string, string][] = [['__name__', 'a'], ['job', 'j']];
+  const batch = decodeRemoteWrite(
+    remoteWriteBody([
+      { labels: a, samples: [{ t: 20, v: 2 }] },
+      { labels: [['__name__', 'b']], samples: [{ t: 10, v: 1 }] },
+      { labels: [['__name__', 'a'], ['empty', ''], ['job', 'j']], samples: [{ t: 10, v: 1 }, { t: 30, v: 3 }] },
+      { labels: a, samples: [{ t: 30, v: 4 }] },
+    ]),
+  );
+  assert.deepEqual(batch.series, [
+    { labels: { __name__: 'a', job: 'j' }, samples: [{ t: 10, v: 1 }, { t: 20, v: 2 }, { t: 30, v: 4 }] },
+    { labels: { __name__: 'b' }, samples: [{ t: 10, v: 1 }] },
+  ]);
+  assert.equal(batch.sampleCount, 4);
+});
+
 test('native histograms are counted as rejected, the rest is kept', () => {
   const batch = decodeRemoteWrite(remoteWriteBody([{ labels: [['__name__', 'h']], histograms: [[8, 1]], samples: [{ t: 1, v: 2 }] }]));
   assert.equal(batch.sampleCount, 1);

@@ -16,7 +16,8 @@
 // bad snappy, a decompressed size over the limit, bad protobuf, label names that are invalid,
 // unsorted or repeated, a series without `__name__`, sample timestamps that do not ascend.
 // Labels with an empty value are dropped (the spec says senders must not send them; Prometheus
-// treats "" as absent). Exemplars are read and validated but not carried: MetricBatch has no
+// treats "" as absent). Entries naming the same series are merged (Prometheus sends one entry
+// per sample), their samples in time order. Exemplars are read and validated but not carried: MetricBatch has no
 // place for them yet. Native histograms (field 4) are out of scope: each is counted in
 // rejectedSamples with a message, the rest of the request is kept.
 import { uncompressSync } from 'snappy';
@@ -42,6 +43,10 @@ export function decodeRemoteWrite(body: Uint8Array, options: RemoteWriteOptions 
 export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
   const r = new ProtobufReader(bytes);
   const series: SeriesSamples[] = [];
+  // Prometheus sends one TimeSeries entry per sample, so a request may name one series many
+  // times: entries with the same labels are merged into one SeriesSamples.
+  const byKey = new Map<string, SeriesSamples>();
+  const merged = new Set<SeriesSamples>();
   const metadata: MetricMetadata[] = [];
   const rejections = { count: 0, message: '' };
   let sampleCount = 0;
@@ -53,8 +58,14 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
           const index = series.length;
           try {
             const decoded = decodeTimeSeries(r, tag, rejections);
-            sampleCount += decoded.samples.length;
-            series.push(decoded);
+            const existing = byKey.get(decoded.key);
+            if (existing === undefined) {
+              byKey.set(decoded.key, decoded.series);
+              series.push(decoded.series);
+            } else if (decoded.series.samples.length > 0) {
+              for (const sample of decoded.series.samples) existing.samples.push(sample);
+              merged.add(existing);
+            }
           } catch (error) {
             rethrowWithin(error, `timeseries[${index}]`);
           }
@@ -74,7 +85,20 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
   } catch (error) {
     throw asMalformed(error);
   }
+  for (const s of merged) s.samples = ascending(s.samples);
+  for (const s of series) sampleCount += s.samples.length;
   return { series, metadata, sampleCount, rejectedSamples: rejections.count, rejectionMessage: rejections.message };
+}
+
+/** Samples of merged entries in time order; for a repeated time the last one sent wins. */
+function ascending(samples: Sample[]): Sample[] {
+  const sorted = samples.map((sample, i) => ({ sample, i })).sort((a, b) => a.sample.t - b.sample.t || a.i - b.i);
+  const out: Sample[] = [];
+  for (const { sample } of sorted) {
+    if (out.length > 0 && out[out.length - 1]!.t === sample.t) out[out.length - 1] = sample;
+    else out.push(sample);
+  }
+  return out;
 }
 
 function uncompressBlock(body: Uint8Array, maxBytes: number): Uint8Array {
@@ -98,9 +122,11 @@ function uncompressBlock(body: Uint8Array, maxBytes: number): Uint8Array {
   }
 }
 
-function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: number; message: string }): SeriesSamples {
+function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: number; message: string }): { series: SeriesSamples; key: string } {
   const outer = r.enter(tag);
   const labels: Record<string, string> = {};
+  // The labels arrive sorted by name, so this is labelsKey(labels) built as they are read.
+  let key = '';
   const samples: Sample[] = [];
   let previousName: string | undefined;
   let histograms = 0;
@@ -116,7 +142,10 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: n
           );
         }
         previousName = name;
-        if (value !== '') setLabel(labels, name, value);
+        if (value !== '') {
+          setLabel(labels, name, value);
+          key += `${name}\u0000${value.length}\u0000${value}`;
+        }
         break;
       }
       case 2: {
@@ -150,7 +179,7 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: n
     rejections.count += histograms;
     rejections.message ||= `native histograms are not supported (series ${labels.__name__} sent ${histograms})`;
   }
-  return { labels: labels as Labels, samples };
+  return { series: { labels: labels as Labels, samples }, key };
 }
 
 // Label { string name = 1; string value = 2; }
