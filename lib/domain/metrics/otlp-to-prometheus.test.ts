@@ -22,16 +22,21 @@ test('metric names: the standard translation table', () => {
     ['odd-unit', 'widgets', 'gauge', 'odd_unit_widgets'],
     ['2xx.responses', '', 'counter', '_2xx_responses_total'],
     ['a..b__c', '', 'gauge', 'a_b_c'],
+    ['ns:sub.metric', 'ms', 'gauge', 'ns:sub_metric_milliseconds'],
+    ['requests.second', '1/s', 'gauge', 'requests_second_per_second'],
+    ['data.rate', 'MiBy/{batch}', 'gauge', 'data_rate_mebibytes'],
+    ['speed', 'km/h', 'gauge', 'speed_km_per_hour'],
+    ['weird', 'a.b', 'gauge', 'weird_a_b'],
     ['über.zähler', '', 'gauge', 'ber_z_hler'],
     ['...', '', 'gauge', ''],
   ];
   for (const [name, unit, kind, expected] of cases) assert.equal(prometheusMetricName(name, unit, kind), expected, `${name} [${unit}] ${kind}`);
 });
 
-test('label names: sanitised, key_ before digits, key before a single underscore', () => {
+test('label names: sanitised and collapsed, key_ before digits, key before a single underscore', () => {
   assert.deepEqual(
-    ['http.method', 'k8s.pod-name', '_private', '__reserved', '9lives', 'ok_name', 'naïve'].map(prometheusLabelName),
-    ['http_method', 'k8s_pod_name', 'key_private', '__reserved', 'key_9lives', 'ok_name', 'na_ve'],
+    ['http.method', 'k8s.pod-name', '_private', '__leading', '__reserved__', '9lives', 'ok_name', 'a__b..c', 'naïve'].map(prometheusLabelName),
+    ['http_method', 'k8s_pod_name', 'key_private', 'key_leading', '__reserved__', 'key_9lives', 'ok_name', 'a_b_c', 'na_ve'],
   );
 });
 

@@ -1,13 +1,15 @@
 // The OpenTelemetry → Prometheus translation of decoded OTLP metrics into a MetricBatch, after the
 // OpenTelemetry spec (https://opentelemetry.io/docs/specs/otel/compatibility/prometheus_and_openmetrics/#otlp-metric-points-to-prometheus)
-// and Prometheus's own OTLP receiver (storage/remote/otlptranslator, "UnderscoreEscapingWithSuffixes"):
+// and Prometheus's own OTLP receiver (github.com/prometheus/otlptranslator, the default
+// "UnderscoreEscapingWithSuffixes" strategy):
 //
-// - Names: split on anything not [A-Za-z0-9] and joined with `_`; the unit is appended as a word
+// - Names: split on anything not [A-Za-z0-9:] and joined with `_`; the unit is appended as words
 //   (`s`→`seconds`, `By`→`bytes`, `ms`→`milliseconds`, …; `x/y` → `x_per_y`; `{annotations}` and
-//   `1` add nothing) unless the name already has it; monotonic sums end in `_total`; gauges with
-//   unit `1` end in `_ratio`; a leading digit gets a `_` prefix.
-// - Labels: attribute keys with anything outside [A-Za-z0-9_] replaced by `_`, `key_` before a
-//   leading digit, `key` before a single leading `_`; keys that collide are joined with `;`
+//   `1` add nothing) unless the name already has that word; monotonic sums end in `_total`;
+//   gauges with unit `1` end in `_ratio`; a leading digit gets a `_` prefix.
+// - Labels: attribute keys with each run of characters outside [A-Za-z0-9] (underscores
+//   included) replaced by one `_` (`__reserved__` keys keep their double underscores), `key_`
+//   before a leading digit, `key` before a single leading `_`; keys that collide are joined with `;`
 //   (sorted by original key). Values: strings as is, other values as their JSON/decimal text.
 //   `otel_scope_name`/`otel_scope_version` from the scope; `job` = `service.namespace/service.name`
 //   (or `service.name`), `instance` = `service.instance.id`. Empty values are dropped.
@@ -82,29 +84,38 @@ type NameKind = 'gauge' | 'counter' | 'other';
 
 /** The Prometheus metric name for an OTLP metric name and unit (see the file comment). */
 export function prometheusMetricName(name: string, unit: string, kind: NameKind): string {
-  let tokens = words(name);
-  const [mainUnit, perUnit] = splitUnit(unit);
-  if (mainUnit !== '' && !/[{}]/.test(mainUnit)) {
-    const word = words(Object.hasOwn(UNIT_WORDS, mainUnit) ? UNIT_WORDS[mainUnit]! : mainUnit).join('_');
-    if (word !== '' && !tokens.includes(word)) tokens.push(word);
+  let tokens = name.split(/[^A-Za-z0-9:]+/).filter((w) => w !== '');
+  const [mainUnit, perUnit] = unitSuffixes(unit);
+  // As otlptranslator's addUnitTokens: a unit word the name already has is not repeated.
+  let main = cleanUpUnit(mainUnit);
+  let per = cleanUpUnit(perUnit);
+  if (tokens.includes(main)) main = '';
+  if (per === 'per_') per = '';
+  else {
+    per = per.replace(/_$/, '');
+    if (tokens.includes(per)) per = '';
   }
-  if (perUnit !== undefined && perUnit !== '' && !/[{}]/.test(perUnit)) {
-    const word = words(Object.hasOwn(PER_UNIT_WORDS, perUnit) ? PER_UNIT_WORDS[perUnit]! : perUnit).join('_');
-    if (word !== '' && !tokens.includes(word)) tokens.push('per', word);
-  }
+  if (per !== '') main = main.replace(/_$/, '');
+  if (main !== '') tokens.push(main);
+  if (per !== '') tokens.push(per);
   if (kind === 'counter') tokens = [...tokens.filter((t) => t !== 'total'), 'total'];
   if (kind === 'gauge' && unit === '1') tokens = [...tokens.filter((t) => t !== 'ratio'), 'ratio'];
   const joined = tokens.join('_');
   return /^[0-9]/.test(joined) ? `_${joined}` : joined;
 }
 
-function words(text: string): string[] {
-  return text.split(/[^A-Za-z0-9]+/).filter((w) => w !== '');
+/** The unit as words: main (`s` → `seconds`) and per (`/s` → `per_second`); `{…}` parts add nothing. */
+function unitSuffixes(unit: string): [string, string] {
+  const slash = unit.indexOf('/');
+  const mainOtel = (slash < 0 ? unit : unit.slice(0, slash)).trim();
+  const perOtel = slash < 0 ? '' : unit.slice(slash + 1).trim();
+  const main = mainOtel !== '' && !/[{}]/.test(mainOtel) ? (Object.hasOwn(UNIT_WORDS, mainOtel) ? UNIT_WORDS[mainOtel]! : mainOtel) : '';
+  const perWord = perOtel !== '' && !/[{}]/.test(perOtel) ? (Object.hasOwn(PER_UNIT_WORDS, perOtel) ? PER_UNIT_WORDS[perOtel]! : perOtel) : '';
+  return [main, perWord === '' ? '' : `per_${perWord}`];
 }
 
-function splitUnit(unit: string): [string, string | undefined] {
-  const slash = unit.indexOf('/');
-  return slash < 0 ? [unit.trim(), undefined] : [unit.slice(0, slash).trim(), unit.slice(slash + 1).trim()];
+function cleanUpUnit(unit: string): string {
+  return unit.replace(/[^A-Za-z0-9:]/g, '_').replace(/_+/g, '_').replace(/^_/, '');
 }
 
 const labelNames = new Map<string, string>();
@@ -121,9 +132,17 @@ export function prometheusLabelName(key: string): string {
   return name;
 }
 
+/**
+ * As otlptranslator's LabelNamer (legacy name scheme, underscore sanitization on): every run of
+ * characters outside [A-Za-z0-9] — underscores included — becomes one `_`, except that a
+ * reserved `__name__`-style key keeps its double underscores; then `key_` before a leading digit
+ * and `key` before a single leading `_`.
+ */
 function sanitizeLabelName(key: string): string {
   if (key === '') return key;
-  const label = key.replace(/[^A-Za-z0-9_]/g, '_');
+  const reserved = key.length >= 4 && key.startsWith('__') && key.endsWith('__');
+  const inner = (reserved ? key.slice(2, -2) : key).replace(/[^A-Za-z0-9]+/g, '_');
+  const label = reserved ? `__${inner}__` : inner;
   if (/^[0-9]/.test(label)) return `key_${label}`;
   if (label.startsWith('_') && !label.startsWith('__')) return `key${label}`;
   return label;
@@ -285,8 +304,7 @@ function translateMetric(metric: OtlpMetric, base: Record<string, string>, out: 
     out.reject(data.points.length, `metric name ${JSON.stringify(metric.name)} has no characters Prometheus can use`);
     return undefined;
   }
-  const [mainUnit] = splitUnit(metric.unit);
-  const unit = Object.hasOwn(UNIT_WORDS, mainUnit) ? UNIT_WORDS[mainUnit]! : /[{}]/.test(mainUnit) ? '' : mainUnit;
+  const unit = cleanUpUnit(unitSuffixes(metric.unit)[0]);
   let newest: number | undefined;
   const seen = (t: number): void => {
     if (newest === undefined || t > newest) newest = t;
