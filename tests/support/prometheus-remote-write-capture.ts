@@ -19,6 +19,8 @@ export interface CaptureOptions {
   contentType?: string;
   /** Called with each raw (snappy-compressed) body; the capture resolves with the first accepted one. */
   accept: (body: Buffer) => boolean;
+  /** Called with the headers of each scrape request Prometheus makes (e.g. to see its Accept). */
+  onScrape?: (headers: IncomingMessage['headers']) => void;
   timeoutMs?: number;
 }
 
@@ -35,6 +37,7 @@ export async function capturePrometheusRemoteWrite(options: CaptureOptions): Pro
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.method === 'GET' && req.url === '/metrics') {
+        options.onScrape?.(req.headers);
         res.writeHead(200, { 'content-type': options.contentType ?? 'text/plain; version=0.0.4' }).end(options.metricsText);
         return;
       }

@@ -7,7 +7,7 @@ import { INTERNAL_ERROR_PREFIX } from '../otlp/malformed';
 import { parsePrometheusText } from '../../../lib/domain/metrics/exposition/parse-prometheus-text';
 import { scrapeToBatch } from '../../../lib/domain/metrics/exposition/scrape-semantics';
 import type { MetricBatch } from '../../../lib/domain/metrics/types';
-import { FIXTURE_EXPOSITION } from '../../../tests/fixtures/prometheus/remote-write-fixture';
+import { FIXTURE_EXPOSITION, OPENMETRICS_CONTENT_TYPE } from '../../../tests/fixtures/prometheus/remote-write-fixture';
 import { remoteWriteBody, writeRequestBytes, type WriteSeries } from '../../../tests/fixtures/prometheus/write-request-builder';
 import { fuzzRuns, mutateBytes, random } from '../../../tests/fixtures/fuzz';
 import { decodeRemoteWrite, decodeWriteRequest } from './decode-remote-write';
@@ -49,6 +49,17 @@ test('golden: a body the real Prometheus 2.42 remote-wrote after scraping FIXTUR
   // Our scrape semantics give the same series Prometheus made from the same exposition.
   const ours = scrapeToBatch(parsePrometheusText(FIXTURE_EXPOSITION, 'text/plain; version=0.0.4', t), { targetLabels: { job: 'fixture', instance, env: 'test' }, honorLabels: false }, t);
   assert.deepEqual(ours.batch.series, batch.series.slice(0, 8));
+});
+
+test('golden: Prometheus 2.42 scraping OpenMetrics (counters with _created and exemplars, info, stateset, gaugehistogram, summary) stores what our parser and scrape semantics produce', () => {
+  const batch = decodeRemoteWrite(fixture('remote-write-prometheus-2.42-openmetrics.bin'));
+  const scraped = batch.series.filter((s) => !['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'].includes(s.labels.__name__!));
+  assert.equal(scraped.length, 20);
+  const instance = scraped[0]!.labels.instance!;
+  const t = scraped[0]!.samples[0]!.t;
+  const text = readFileSync(new URL('../../../tests/fixtures/prometheus/openmetrics-parity.txt', import.meta.url), 'utf8');
+  const ours = scrapeToBatch(parsePrometheusText(text, OPENMETRICS_CONTENT_TYPE, t), { targetLabels: { job: 'fixture', instance, env: 'test' }, honorLabels: false }, t);
+  assert.deepStrictEqual(ours.batch.series, scraped);
 });
 
 test('golden: the metadata-only body Prometheus sends beside the samples', () => {

@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { capturePrometheusRemoteWrite, prometheusInstalled } from '../../../tests/support/prometheus-remote-write-capture';
-import { FIXTURE_EXPOSITION, isSamplesBody } from '../../../tests/fixtures/prometheus/remote-write-fixture';
+import { readFileSync } from 'node:fs';
+import { FIXTURE_EXPOSITION, OPENMETRICS_CONTENT_TYPE, isSamplesBody, isScrapeBody } from '../../../tests/fixtures/prometheus/remote-write-fixture';
+import { SCRAPE_ACCEPT_HEADER, parsePrometheusText } from '../../../lib/domain/metrics/exposition/parse-prometheus-text';
+import { scrapeToBatch } from '../../../lib/domain/metrics/exposition/scrape-semantics';
 import { decodeRemoteWrite } from './decode-remote-write';
 
 test('live: Prometheus 2.42 remote_write bodies decode to the scraped samples', { skip: !prometheusInstalled() && 'prometheus is not installed' }, async () => {
@@ -18,4 +21,20 @@ test('live: Prometheus 2.42 remote_write bodies decode to the scraped samples', 
   assert.equal(value('fixture_temperature_celsius', { room: 'lab "A"' }), -4.5);
   assert.equal(value('fixture_latency_seconds_bucket', { le: '+Inf' }), 10);
   assert.equal(value('up'), 1);
+});
+
+test('live: Prometheus 2.42 asks for OpenMetrics with our Accept header and stores what our parser yields', { skip: !prometheusInstalled() && 'prometheus is not installed' }, async () => {
+  const text = readFileSync(new URL('../../../tests/fixtures/prometheus/openmetrics-parity.txt', import.meta.url), 'utf8');
+  let accept: string | undefined;
+  const { body } = await capturePrometheusRemoteWrite({
+    metricsText: text,
+    contentType: OPENMETRICS_CONTENT_TYPE,
+    onScrape: (headers) => (accept = headers.accept),
+    accept: isScrapeBody,
+  });
+  assert.equal(accept, SCRAPE_ACCEPT_HEADER);
+  const theirs = decodeRemoteWrite(body).series.filter((s) => !s.labels.__name__!.startsWith('scrape_') && s.labels.__name__ !== 'up');
+  const t = theirs[0]!.samples[0]!.t;
+  const ours = scrapeToBatch(parsePrometheusText(text, OPENMETRICS_CONTENT_TYPE, t), { targetLabels: { job: 'fixture', instance: theirs[0]!.labels.instance!, env: 'test' }, honorLabels: false }, t);
+  assert.deepStrictEqual(ours.batch.series, theirs);
 });
