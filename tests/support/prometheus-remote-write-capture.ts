@@ -14,8 +14,8 @@ export function prometheusInstalled(): boolean {
 }
 
 export interface CaptureOptions {
-  /** The exposition the scrape target serves. */
-  metricsText: string;
+  /** The exposition the scrape target serves; a function is called per scrape (0, 1, 2, …). */
+  metricsText: string | ((scrape: number) => string);
   contentType?: string;
   /** Called with each raw (snappy-compressed) body; the capture resolves with the first accepted one. */
   accept: (body: Buffer) => boolean;
@@ -32,13 +32,16 @@ export interface Capture {
 export async function capturePrometheusRemoteWrite(options: CaptureOptions): Promise<Capture> {
   let resolveCapture!: (capture: Capture) => void;
   const captured = new Promise<Capture>((resolve) => (resolveCapture = resolve));
+  let scrapes = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       if (req.method === 'GET' && req.url === '/metrics') {
         options.onScrape?.(req.headers);
-        res.writeHead(200, { 'content-type': options.contentType ?? 'text/plain; version=0.0.4' }).end(options.metricsText);
+        const text = typeof options.metricsText === 'string' ? options.metricsText : options.metricsText(scrapes);
+        scrapes++;
+        res.writeHead(200, { 'content-type': options.contentType ?? 'text/plain; version=0.0.4' }).end(text);
         return;
       }
       if (req.method === 'POST' && req.url === '/api/v1/write') {

@@ -6,7 +6,7 @@ import { PermanentError } from '../../pipeline/errors';
 import { INTERNAL_ERROR_PREFIX } from '../otlp/malformed';
 import { parsePrometheusText } from '../../../lib/domain/metrics/exposition/parse-prometheus-text';
 import { scrapeToBatch } from '../../../lib/domain/metrics/exposition/scrape-semantics';
-import type { MetricBatch } from '../../../lib/domain/metrics/types';
+import { isStaleNaN, type MetricBatch } from '../../../lib/domain/metrics/types';
 import { FIXTURE_EXPOSITION, OPENMETRICS_CONTENT_TYPE } from '../../../tests/fixtures/prometheus/remote-write-fixture';
 import { remoteWriteBody, writeRequestBytes, type WriteSeries } from '../../../tests/fixtures/prometheus/write-request-builder';
 import { fuzzRuns, mutateBytes, random } from '../../../tests/fixtures/fuzz';
@@ -60,6 +60,13 @@ test('golden: Prometheus 2.42 scraping OpenMetrics (counters with _created and e
   const text = readFileSync(new URL('../../../tests/fixtures/prometheus/openmetrics-parity.txt', import.meta.url), 'utf8');
   const ours = scrapeToBatch(parsePrometheusText(text, OPENMETRICS_CONTENT_TYPE, t), { targetLabels: { job: 'fixture', instance, env: 'test' }, honorLabels: false }, t);
   assert.deepStrictEqual(ours.batch.series, scraped);
+});
+
+test('golden: a staleness marker Prometheus 2.42 wrote keeps its exact NaN bits', () => {
+  const batch = decodeRemoteWrite(fixture('remote-write-prometheus-2.42-stale.bin'));
+  const stale = batch.series.filter((s) => s.samples.some((x) => isStaleNaN(x.v)));
+  assert.deepEqual(stale.map((s) => s.labels.__name__), ['gone']);
+  assert.ok(!batch.series.some((s) => s.samples.some((x) => Number.isNaN(x.v) && !isStaleNaN(x.v))));
 });
 
 test('golden: the metadata-only body Prometheus sends beside the samples', () => {

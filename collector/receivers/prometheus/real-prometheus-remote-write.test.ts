@@ -5,9 +5,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { capturePrometheusRemoteWrite, prometheusInstalled } from '../../../tests/support/prometheus-remote-write-capture';
 import { readFileSync } from 'node:fs';
-import { FIXTURE_EXPOSITION, OPENMETRICS_CONTENT_TYPE, isSamplesBody, isScrapeBody } from '../../../tests/fixtures/prometheus/remote-write-fixture';
+import {
+  FIXTURE_EXPOSITION,
+  OPENMETRICS_CONTENT_TYPE,
+  STALENESS_AFTER,
+  STALENESS_BEFORE,
+  isSamplesBody,
+  isScrapeBody,
+  isStaleBody,
+} from '../../../tests/fixtures/prometheus/remote-write-fixture';
 import { SCRAPE_ACCEPT_HEADER, parsePrometheusText } from '../../../lib/domain/metrics/exposition/parse-prometheus-text';
-import { scrapeToBatch } from '../../../lib/domain/metrics/exposition/scrape-semantics';
+import { scrapeToBatch, staleMarkers } from '../../../lib/domain/metrics/exposition/scrape-semantics';
+import { isStaleNaN } from '../../../lib/domain/metrics/types';
 import { decodeRemoteWrite } from './decode-remote-write';
 
 test('live: Prometheus 2.42 remote_write bodies decode to the scraped samples', { skip: !prometheusInstalled() && 'prometheus is not installed' }, async () => {
@@ -37,4 +46,19 @@ test('live: Prometheus 2.42 asks for OpenMetrics with our Accept header and stor
   const t = theirs[0]!.samples[0]!.t;
   const ours = scrapeToBatch(parsePrometheusText(text, OPENMETRICS_CONTENT_TYPE, t), { targetLabels: { job: 'fixture', instance: theirs[0]!.labels.instance!, env: 'test' }, honorLabels: false }, t);
   assert.deepStrictEqual(ours.batch.series, theirs);
+});
+
+test('live: when a series disappears, Prometheus 2.42 writes the stale marker staleMarkers() predicts, bit-exact', { skip: !prometheusInstalled() && 'prometheus is not installed' }, async () => {
+  const before = STALENESS_BEFORE;
+  const after = STALENESS_AFTER;
+  const { body } = await capturePrometheusRemoteWrite({ metricsText: (n) => (n === 0 ? before : after), accept: isStaleBody });
+  const stale = decodeRemoteWrite(body).series.filter((s) => s.samples.some((x) => isStaleNaN(x.v)));
+  const target = { targetLabels: { job: 'fixture', instance: stale[0]!.labels.instance!, env: 'test' }, honorLabels: false };
+  const previous = scrapeToBatch(parsePrometheusText(before, 'text/plain', 0), target, 0).tracked;
+  const current = scrapeToBatch(parsePrometheusText(after, 'text/plain', 1), target, 1).tracked;
+  // Explicitly timestamped series get no marker, as in Prometheus.
+  assert.deepEqual(
+    stale.map((s) => s.labels),
+    staleMarkers(previous, current, 1).map((s) => s.labels),
+  );
 });
