@@ -185,7 +185,7 @@ export function parseGoFloat(text: string): number | undefined {
   return special[1] === '-' ? -Infinity : Infinity;
 }
 
-const INT64 = /^-?\d{1,19}$/;
+const INT64 = /^[+-]?\d{1,19}$/;
 
 /** A 0.0.4 timestamp: an int64 of milliseconds. */
 export function parseMillis(text: string): number | undefined {
