@@ -7,7 +7,7 @@ import type { Span, TraceBatch } from '../domain/model';
 import { decodeTraceRequestJson } from './decode-trace-json';
 import { INTERNAL_ERROR_PREFIX } from './malformed';
 
-const SPEC_EXAMPLE = new URL('../../tests/fixtures/otlp-examples/trace.json', import.meta.url);
+const SPEC_EXAMPLE = new URL('../../tests/fixtures/otlp/examples/trace.json', import.meta.url);
 const fixture = (name: string): URL => new URL(`../../tests/fixtures/otlp/${name}`, import.meta.url);
 const GOLDEN_JSON = readFileSync(fixture('checkout-trace.json'), 'utf8');
 const GOLDEN_EXPECTED = batchFromGoldenJson(readFileSync(fixture('checkout-trace.expected.json'), 'utf8'));
