@@ -1,0 +1,38 @@
+// Meshlight's PromQL engine: public API. Pure (no I/O besides the SeriesQueryable you pass in).
+//
+//   parsePromQL(text): Expr
+//     Parses and type-checks PromQL with Prometheus's lezer grammar. Throws PromQLParseError
+//     (`.message` like Prometheus: "1:5: parse error: unexpected end of input"; `.position`
+//     {offset, line, column}; `.detail`) or PromQLUnsupportedError ("unsupported: <feature>",
+//     `.feature`) for valid PromQL we do not evaluate (native-histogram-only functions, fill/
+//     anchored/smoothed modifiers, duration arithmetic, info()).
+//
+//   evaluateInstant(queryable, expr, timeMs, opts?): Promise<QueryResult>
+//   evaluateRange(queryable, expr, startMs, endMs, stepMs, opts?): Promise<QueryResult>
+//     Evaluate like /api/v1/query and /api/v1/query_range. Every selector issues exactly one
+//     `queryable.select(matchers, minT, maxT)` for the window it needs (lookback, range, offset, @,
+//     subqueries), concurrently; evaluation itself is synchronous. Runtime errors (e.g. "vector
+//     cannot contain metrics with the same labelset", many-to-many matching) throw PromQLEvalError.
+//     Range queries require a scalar or instant-vector expression (else PromQLEvalError).
+//     opts: { lookbackDeltaMs = 300_000, subqueryStepMs = 60_000 }.
+//     QueryResult uses milliseconds and numbers:
+//       {resultType:'vector', result:[{metric, t, v}]} | {resultType:'matrix', result:[{metric, points:[[t, v]]}]}
+//       {resultType:'scalar', result:[t, v]} | {resultType:'string', result:[t, s]}
+//
+//   toPrometheusJson(result): the HTTP API's `data` object ({resultType, result} with
+//     [unixSeconds, "value"] pairs, "NaN"/"+Inf"/"-Inf", Go's shortest float formatting).
+//   formatPromFloat(v): that float formatting alone.
+//
+//   MemoryQueryable: an in-memory SeriesQueryable (tests, small tools); matchesAll(labels, matchers)
+//     and anchoredRegex(re) give the same matcher semantics to other SeriesQueryable implementations.
+//
+// Semantics are Prometheus 3.x (left-open range windows, delayed __name__ removal); the conformance
+// test (conformance.test.ts) replays Prometheus's own promqltest scripts in ./testdata.
+export { parsePromQL, PromQLParseError, PromQLUnsupportedError, parseDurationMs, type ParsePosition } from './parser';
+export { evaluateInstant, evaluateRange, type EvalOptions, type QueryResult, type VectorSample, type MatrixSeries } from './engine';
+export { PromQLEvalError } from './values';
+export { toPrometheusJson, formatPromFloat, formatPromTime, type PromQueryData, type PromSamplePair } from './format';
+export { MemoryQueryable, matchesAll } from './memory-queryable';
+export { anchoredRegex } from './regex';
+export type { Expr, ValueType } from './ast';
+export { typeOf } from './ast';
