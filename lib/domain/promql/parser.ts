@@ -124,6 +124,10 @@ export function parsePromQL(text: string): Expr {
       return undefined;
     },
   });
+  if (errorAt >= 0 && text[errorAt] === '.' && /[0-9]/.test(text[errorAt - 1] ?? '') && !/[0-9]/.test(text[errorAt + 1] ?? '')) {
+    // Go accepts a trailing dot in a number ("2."); the lezer tokenizer does not.
+    return parsePromQL(text.slice(0, errorAt) + ' ' + text.slice(errorAt + 1));
+  }
   if (errorAt >= 0) {
     const rest = text.slice(errorAt).trimStart();
     const detail = rest === '' ? 'unexpected end of input' : `unexpected ${describeToken(rest)}`;
@@ -443,10 +447,16 @@ class Converter {
     return { type: 'Subquery', expr, rangeMs, stepMs, offsetMs: 0, at: null };
   }
 
-  /** The selector or subquery an offset / @ modifier applies to. */
+  /**
+   * The selector or subquery an offset / @ modifier applies to. The lezer grammar gives the modifier
+   * no precedence, so `a or b offset 5m` and `-a @ 10` arrive with the modifier around the whole
+   * binary/unary expression; Prometheus binds it to the operand it follows (the rightmost one).
+   */
   private modifiable(e: Expr, from: number, what: string): VectorSelector | Extract<Expr, { type: 'Subquery' }> {
     if (e.type === 'VectorSelector' || e.type === 'Subquery') return e;
     if (e.type === 'MatrixSelector') return e.vector;
+    if (e.type === 'Binary') return this.modifiable(e.rhs, from, what);
+    if (e.type === 'Unary') return this.modifiable(e.expr, from, what);
     throw new Fail(from, `${what} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
   }
 
