@@ -155,6 +155,10 @@ const FUNCTION_RETURN: Record<string, ValueType> = {
   time: 'scalar',
   scalar: 'scalar',
   pi: 'scalar',
+  start: 'scalar',
+  end: 'scalar',
+  range: 'scalar',
+  step: 'scalar',
 };
 
 /** Prometheus's user-facing name of a value type ("instant vector", "range vector", …). */

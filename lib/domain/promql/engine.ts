@@ -162,6 +162,8 @@ export class Evaluator {
     readonly queryEndMs: number,
     readonly lookbackMs: number,
     readonly subStepMs: number,
+    /** The query's step (0 for instant queries), for step(). */
+    readonly queryStepMs: number,
   ) {
     this.steps = steps;
   }
@@ -296,7 +298,7 @@ export class Evaluator {
     const series: RangeSeries[] = [];
     if (steps > 0) {
       if (steps > 11_000_000) throw new PromQLEvalError('subquery has too many steps');
-      const inner = new Evaluator(this.data, start, step, steps, this.queryStartMs, this.queryEndMs, this.lookbackMs, this.subStepMs);
+      const inner = new Evaluator(this.data, start, step, steps, this.queryStartMs, this.queryEndMs, this.lookbackMs, this.subStepMs, this.queryStepMs);
       for (const s of inner.evalVector(sq.expr)) {
         let n = 0;
         for (let i = 0; i < steps; i++) n += s.has[i]!;
@@ -333,6 +335,7 @@ interface PreparedQuery {
   startMs: number;
   endMs: number;
   stepMs: number;
+  instant: boolean;
   opts: EvalOptions;
 }
 
@@ -343,13 +346,13 @@ async function run(queryable: SeriesQueryable, p: PreparedQuery): Promise<{ valu
   planSelects(p.expr, p.startMs, p.endMs, { startMs: p.startMs, endMs: p.endMs, lookbackMs, subStepMs }, windows);
   const data = await fetchAll(queryable, windows);
   const steps = Math.floor((p.endMs - p.startMs) / p.stepMs) + 1;
-  const ev = new Evaluator(data, p.startMs, p.stepMs, steps, p.startMs, p.endMs, lookbackMs, subStepMs);
+  const ev = new Evaluator(data, p.startMs, p.stepMs, steps, p.startMs, p.endMs, lookbackMs, subStepMs, p.instant ? 0 : p.stepMs);
   return { value: ev.eval(p.expr), ev };
 }
 
 /** Evaluates `expr` at one instant (Prometheus's /api/v1/query). */
 export async function evaluateInstant(queryable: SeriesQueryable, expr: Expr, timeMs: number, opts: EvalOptions = {}): Promise<QueryResult> {
-  const { value } = await run(queryable, { expr, startMs: timeMs, endMs: timeMs, stepMs: 1, opts });
+  const { value } = await run(queryable, { expr, startMs: timeMs, endMs: timeMs, stepMs: 1, instant: true, opts });
   switch (value.kind) {
     case 'scalar':
       return { resultType: 'scalar', result: [timeMs, value.values[0]!] };
@@ -391,7 +394,7 @@ export async function evaluateRange(
   if (t !== 'scalar' && t !== 'vector') {
     throw new PromQLEvalError(`invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`);
   }
-  const { value, ev } = await run(queryable, { expr, startMs, endMs, stepMs, opts });
+  const { value, ev } = await run(queryable, { expr, startMs, endMs, stepMs, instant: false, opts });
   let series: StepSeries[];
   if (value.kind === 'scalar') series = [{ labels: {}, dropName: false, values: value.values, has: new Uint8Array(ev.steps).fill(1) }];
   else if (value.kind === 'vector') series = finalizeSeries(value.series, ev.steps);

@@ -226,7 +226,7 @@ export function evalCall(ev: Evaluator, call: Call): EvalValue {
     const matrixArg = func === 'quantile_over_time' ? args[1]! : args[0]!;
     const src = ev.evalMatrix(matrixArg);
     const scalars = args.filter((a) => a !== matrixArg).map((a) => ev.evalScalar(a));
-    const { fn, keepName } = rangeFunction(func, src, scalars)!;
+    const { fn, keepName } = rangeFunction(func, src, scalars, (i) => ev.time(i))!;
     return vec(mapWindows(ev, src, keepName, fn));
   }
 
@@ -238,6 +238,14 @@ export function evalCall(ev: Evaluator, call: Call): EvalValue {
       return ev.scalar(() => Math.PI);
     case 'time':
       return ev.scalar((i) => ev.time(i) / 1000);
+    case 'start':
+      return ev.scalar(() => ev.queryStartMs / 1000);
+    case 'end':
+      return ev.scalar(() => ev.queryEndMs / 1000);
+    case 'range':
+      return ev.scalar(() => (ev.queryEndMs - ev.queryStartMs) / 1000);
+    case 'step':
+      return ev.scalar(() => ev.queryStepMs / 1000);
     case 'vector': {
       const values = ev.evalScalar(args[0]!);
       return vec([{ labels: {}, dropName: false, values, has: new Uint8Array(ev.steps).fill(1) }]);

@@ -47,7 +47,7 @@ export function expandValues(tokens: string[]): Point[] {
   const out: Point[] = [];
   for (const tok of tokens) {
     const xm = /^(.*)x(\d+)$/.exec(tok);
-    if (!xm || /^[-+]?0x[0-9a-f]+$/i.test(tok)) {
+    if (!xm) {
       out.push(tok === '_' ? null : parseValue(tok));
       continue;
     }

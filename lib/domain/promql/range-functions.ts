@@ -201,7 +201,12 @@ function varianceWindow(v: Float64Array, lo: number, hi: number): number {
 }
 
 /** The window function for a range-vector function name, with its scalar args per step. */
-export function rangeFunction(name: string, src: RangeSource, scalars: Float64Array[]): { fn: WindowFn; keepName: boolean } | null {
+export function rangeFunction(
+  name: string,
+  src: RangeSource,
+  scalars: Float64Array[],
+  evalTime: (i: number) => number = () => 0,
+): { fn: WindowFn; keepName: boolean } | null {
   const nonEmpty = (f: (t: Float64Array, v: Float64Array, lo: number, hi: number, i: number, te: number) => number): WindowFn => (t, v, lo, hi, i, te) =>
     hi > lo ? f(t, v, lo, hi, i, te) : undefined;
   switch (name) {
@@ -224,7 +229,9 @@ export function rangeFunction(name: string, src: RangeSource, scalars: Float64Ar
       return {
         fn: (t, v, lo, hi, i, te) => {
           if (hi - lo < 2) return undefined;
-          const [slope, intercept] = linearRegression(t, v, lo, hi, te + src.offsetMs);
+          // The intercept is at the evaluation time, even under @ or offset (Prometheus uses enh.Ts).
+          void te;
+          const [slope, intercept] = linearRegression(t, v, lo, hi, evalTime(i));
           return slope * scalars[0]![i]! + intercept;
         },
         keepName: false,
@@ -313,6 +320,7 @@ export function rangeFunction(name: string, src: RangeSource, scalars: Float64Ar
       return {
         fn: nonEmpty((_t, v, lo, hi) => {
           const values = Array.from(v.subarray(lo, hi));
+          if (values.some((x) => Number.isNaN(x))) return NaN;
           const median = quantileOf(0.5, values.slice());
           return quantileOf(
             0.5,
