@@ -168,15 +168,7 @@ function vectorBinop(ev: Evaluator, e: BinaryExpr, lhsIn: StepSeries[], rhsIn: S
       const k = manySigs[mi]!;
       const oi = oneBySig.get(k);
       if (oi === undefined) continue;
-      let l = ms.values[i]!;
-      let r = one[oi]!.values[i]!;
-      if (oneToMany) [l, r] = [r, l];
-      let [value, keep] = applyOp(e.op, l, r);
-      if (e.returnBool) {
-        value = keep ? 1 : 0;
-        keep = true;
-      }
-      if (!keep) continue;
+      // Ambiguous matches are errors even when the comparison would filter the sample away.
       const res = resultMetric(mi, oi);
       const seen = matched.get(k);
       if (m.card === 'one-to-one') {
@@ -188,6 +180,15 @@ function vectorBinop(ev: Evaluator, e: BinaryExpr, lhsIn: StepSeries[], rhsIn: S
         if (set.has(res.key)) throw new PromQLEvalError('multiple matches for labels: grouping labels must ensure unique matches');
         set.add(res.key);
       }
+      let l = ms.values[i]!;
+      let r = one[oi]!.values[i]!;
+      if (oneToMany) [l, r] = [r, l];
+      let [value, keep] = applyOp(e.op, l, r);
+      if (e.returnBool) {
+        value = keep ? 1 : 0;
+        keep = true;
+      }
+      if (!keep) continue;
       builder.add(res.key, res.labels, dropAll || ms.dropName, i, value);
     }
   }

@@ -591,7 +591,7 @@ class Converter {
 
   private aggregate(n: SyntaxNode): Expr {
     const kids = childrenOf(n);
-    const op = this.src(kids[0]!) as AggregateOp;
+    const op = this.src(kids[0]!).toLowerCase() as AggregateOp;
     if (!AGGREGATE_OPS.has(op)) throw new PromQLUnsupportedError(`aggregation ${op}`);
     let grouping: string[] = [];
     let without = false;
