@@ -85,6 +85,7 @@ export const FUNCTIONS: Record<string, FunctionSignature> = {
   double_exponential_smoothing: sig([M, S, S]),
   histogram_quantile: sig([S, V]),
   histogram_fraction: sig([S, S, V]),
+  histogram_quantiles: sig([V, STR, S], V, -1, S),
   histogram_count: sig([V]),
   histogram_sum: sig([V]),
   histogram_avg: sig([V]),
@@ -116,6 +117,5 @@ export const FUNCTIONS: Record<string, FunctionSignature> = {
 
 export const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   'info',
-  'histogram_quantiles',
   'start_timestamp',
 ]);

@@ -5,6 +5,7 @@ import type { LabelMatcher, Labels } from '../metrics/types';
 import type { Call, Expr } from './ast';
 import type { Evaluator } from './engine';
 import { bucketFraction, bucketQuantile, type Bucket } from './histogram';
+import { formatFloatPlain } from './aggregate';
 import { METRIC_NAME, compareLabels, labelsKey } from './labels';
 import { isValidLabelName } from './parser';
 import { mapWindows, rangeFunction } from './range-functions';
@@ -400,6 +401,24 @@ export function evalCall(ev: Evaluator, call: Call): EvalValue {
       const q = ev.evalScalar(args[0]!);
       const series = ev.evalVector(args[1]!);
       return vec(histogramBuckets(ev, series, (buckets, i) => bucketQuantile(q[i]!, buckets)));
+    }
+    case 'histogram_quantiles': {
+      const series = ev.evalVector(args[0]!);
+      const label = stringArg(ev, args[1]!);
+      if (!isValidLabelName(label)) throw new PromQLEvalError(`invalid label name ${JSON.stringify(label)}`);
+      const qs = args.slice(2).map((a) => ev.evalScalar(a));
+      const b = new SeriesBuilder(ev.steps);
+      for (const q of qs) {
+        for (const s of histogramBuckets(ev, series, (buckets, i) => bucketQuantile(q[i]!, buckets.map((x) => ({ ...x }))))) {
+          for (let i = 0; i < ev.steps; i++) {
+            if (!s.has[i]) continue;
+            const plain = formatFloatPlain(q[i]!);
+            const labels = { ...s.labels, [label]: /^-?\d+$/.test(plain) ? `${plain}.0` : plain };
+            b.add(labelsKey(labels), labels, true, i, s.values[i]!);
+          }
+        }
+      }
+      return vec(b.series);
     }
     case 'histogram_fraction': {
       const lower = ev.evalScalar(args[0]!);

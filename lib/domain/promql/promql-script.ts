@@ -121,7 +121,13 @@ export function parseSeriesLine(line: string): { labels: Labels; values: string[
     }
   }
   const rest = line.slice(i).trim();
-  return { labels, values: rest === '' ? [] : rest.split(/\s+/) };
+  // Native histogram samples (`{{…}}`, `{{…}}x3`) become `_` placeholders of the same count.
+  const tokens = (rest.match(/(?:\{\{[^}]*\}\}|\S)+/g) ?? []).map((tok) => {
+    if (!tok.includes('{{')) return tok;
+    const n = /\}\}x(\d+)$/.exec(tok);
+    return n ? `_x${Number(n[1]) + 1}` : '_';
+  });
+  return { labels, values: tokens };
 }
 
 function readQuoted(line: string, i: number): string {
@@ -326,10 +332,7 @@ export async function runScript(text: string): Promise<CaseResult[]> {
       for (const line of cmd.lines) {
         const { labels, values } = parseSeriesLine(line);
         const name = labels['__name__'];
-        if (line.includes('{{')) {
-          nativeSeries.push(labels);
-          continue;
-        }
+        if (line.includes('{{')) nativeSeries.push(labels);
         if (cmd.nhcb && name && /_bucket$/.test(name)) {
           const nhcb: Record<string, string> = { ...labels, __name__: name.replace(/_bucket$/, '') };
           delete nhcb['le'];
