@@ -62,20 +62,30 @@ export function formatFloatPlain(f: number): string {
   return (neg ? '-' : '') + out;
 }
 
-function fold(op: string, values: number[], q: number): number {
+/** Folds buf[0..n) with the aggregation operator. */
+function fold(op: string, buf: Float64Array, n: number, q: number): number {
+  const values = buf.subarray(0, n);
   switch (op) {
     case 'sum': {
       let sum = 0;
       let c = 0;
-      for (const x of values) [sum, c] = kahanSumInc(x, sum, c);
-      return !Number.isFinite(sum) && !Number.isNaN(sum) ? sum : sum + c;
+      for (let k = 0; k < n; k++) {
+        // kahanSumInc, inlined (no tuple allocation per sample).
+        const inc = values[k]!;
+        const t = sum + inc;
+        if (t === Infinity || t === -Infinity) c = 0;
+        else if (Math.abs(sum) >= Math.abs(inc)) c += sum - t + inc;
+        else c += inc - t + sum;
+        sum = t;
+      }
+      return sum === Infinity || sum === -Infinity ? sum : sum + c;
     }
     case 'avg': {
       let sum = values[0]!;
       let c = 0;
       let mean = 0;
       let incremental = false;
-      for (let k = 1; k < values.length; k++) {
+      for (let k = 1; k < n; k++) {
         const x = values[k]!;
         const count = k + 1;
         if (!incremental) {
@@ -96,7 +106,7 @@ function fold(op: string, values: number[], q: number): number {
         const current = mean + c;
         [mean, c] = kahanSumInc(x / count - current / count, mean, c);
       }
-      return incremental ? mean + c : (sum + c) / values.length;
+      return incremental ? mean + c : (sum + c) / n;
     }
     case 'min': {
       let m = values[0]!;
@@ -109,7 +119,7 @@ function fold(op: string, values: number[], q: number): number {
       return m;
     }
     case 'count':
-      return values.length;
+      return n;
     case 'group':
       return 1;
     case 'stddev':
@@ -127,7 +137,7 @@ function fold(op: string, values: number[], q: number): number {
       return op === 'stddev' ? Math.sqrt(variance) : variance;
     }
     case 'quantile':
-      return quantileOf(q, values);
+      return quantileOf(q, Array.from(values));
     default:
       throw new PromQLEvalError(`unsupported: aggregation ${op}`);
   }
@@ -219,15 +229,19 @@ export function evalAggregate(ev: Evaluator, agg: AggregateExpr): EvalValue {
   }
 
   const out: StepSeries[] = [];
-  const values: number[] = [];
   for (const g of groupSeries(agg, series)) {
     const res = newStepSeries(g.labels, g.dropName, steps);
     let any = false;
+    const members = g.members;
+    const buf = new Float64Array(members.length);
     for (let i = 0; i < steps; i++) {
-      values.length = 0;
-      for (const m of g.members) if (m.has[i]) values.push(m.values[i]!);
-      if (values.length === 0) continue;
-      res.values[i] = fold(agg.op, values, param ? param[i]! : NaN);
+      let n = 0;
+      for (let k = 0; k < members.length; k++) {
+        const m = members[k]!;
+        if (m.has[i]) buf[n++] = m.values[i]!;
+      }
+      if (n === 0) continue;
+      res.values[i] = fold(agg.op, buf, n, param ? param[i]! : NaN);
       res.has[i] = 1;
       any = true;
     }

@@ -46,6 +46,23 @@ export function mapWindows(clock: StepClock, src: RangeSource, keepName: boolean
   return out;
 }
 
+/** Counter resets inside [lo, hi): answered from a per-array index of reset positions. */
+const resetIndex = new WeakMap<Float64Array, Int32Array>();
+function hasReset(v: Float64Array, lo: number, hi: number): boolean {
+  let idx = resetIndex.get(v);
+  if (!idx) {
+    // idx[k] = number of resets (v[j] < v[j-1]) for j <= k.
+    idx = new Int32Array(v.length);
+    let n = 0;
+    for (let k = 1; k < v.length; k++) {
+      if (v[k]! < v[k - 1]!) n++;
+      idx[k] = n;
+    }
+    resetIndex.set(v, idx);
+  }
+  return idx[hi - 1]! - idx[lo]! > 0;
+}
+
 export function extrapolatedRate(src: RangeSource, isCounter: boolean, isRate: boolean): WindowFn {
   return (t, v, lo, hi, _i, te) => {
     const n = hi - lo;
@@ -53,7 +70,7 @@ export function extrapolatedRate(src: RangeSource, isCounter: boolean, isRate: b
     const rangeStart = te - src.rangeMs;
     const rangeEnd = te;
     let result = v[hi - 1]! - v[lo]!;
-    if (isCounter) {
+    if (isCounter && (v[lo]! < 0 || hasReset(v, lo, hi))) {
       let last = 0;
       for (let k = lo; k < hi; k++) {
         if (v[k]! < last) result += last;
@@ -147,7 +164,15 @@ export function quantileOf(q: number, values: number[]): number {
 function sumWindow(v: Float64Array, lo: number, hi: number): number {
   let sum = 0;
   let c = 0;
-  for (let k = lo; k < hi; k++) [sum, c] = kahanSumInc(v[k]!, sum, c);
+  for (let k = lo; k < hi; k++) {
+    // kahanSumInc, inlined (no tuple allocation per sample).
+    const inc = v[k]!;
+    const t = sum + inc;
+    if (t === Infinity || t === -Infinity) c = 0;
+    else if (Math.abs(sum) >= Math.abs(inc)) c += sum - t + inc;
+    else c += inc - t + sum;
+    sum = t;
+  }
   if (!Number.isFinite(sum) && !Number.isNaN(sum)) return sum;
   return sum + c;
 }

@@ -85,7 +85,7 @@ export function translateRe2(pattern: string): string {
       if (flags) {
         const on = flags[1]!.split('-')[0]!;
         const off = flags[1]!.split('-')[1] ?? '';
-        const newCi = on.includes('i') ? true : off.includes('i') ? false : ci;
+        const newCi: boolean = on.includes('i') ? true : off.includes('i') ? false : ci;
         if (flags[2] === ')') {
           // (?i) applies to the rest of the enclosing group.
           ci = newCi;
