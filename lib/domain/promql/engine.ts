@@ -10,7 +10,7 @@ import { typeOf } from './ast';
 import { evalAggregate } from './aggregate';
 import { evalBinary } from './binary';
 import { evalCall } from './functions';
-import { compareLabels, labelsKey, withoutName } from './labels';
+import { compareLabels, labelsKey, sortedLabels, withoutName } from './labels';
 import {
   PromQLEvalError,
   SeriesBuilder,
@@ -360,7 +360,7 @@ export async function evaluateInstant(queryable: SeriesQueryable, expr: Expr, ti
       return { resultType: 'string', result: [timeMs, value.value] };
     case 'vector': {
       const series = finalizeSeries(value.series, 1);
-      return { resultType: 'vector', result: series.filter((s) => s.has[0]).map((s) => ({ metric: s.labels, t: timeMs, v: s.values[0]! })) };
+      return { resultType: 'vector', result: series.filter((s) => s.has[0]).map((s) => ({ metric: sortedLabels(s.labels), t: timeMs, v: s.values[0]! })) };
     }
     case 'matrix': {
       const src = value.source;
@@ -371,7 +371,7 @@ export async function evaluateInstant(queryable: SeriesQueryable, expr: Expr, ti
         for (let i = 0; i < s.t.length; i++) {
           if (s.t[i]! > te - src.rangeMs && s.t[i]! <= te) points.push([s.t[i]!, s.v[i]!]);
         }
-        if (points.length) result.push({ metric: s.dropName ? withoutName(s.labels) : s.labels, points });
+        if (points.length) result.push({ metric: sortedLabels(s.dropName ? withoutName(s.labels) : s.labels), points });
       }
       result.sort((a, b) => compareLabels(a.metric, b.metric));
       return { resultType: 'matrix', result };
@@ -403,7 +403,7 @@ export async function evaluateRange(
   for (const s of series) {
     const points: [number, number][] = [];
     for (let i = 0; i < ev.steps; i++) if (s.has[i]) points.push([ev.time(i), s.values[i]!]);
-    if (points.length) result.push({ metric: s.labels, points });
+    if (points.length) result.push({ metric: sortedLabels(s.labels), points });
   }
   result.sort((a, b) => compareLabels(a.metric, b.metric));
   return { resultType: 'matrix', result };

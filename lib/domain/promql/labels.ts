@@ -93,3 +93,15 @@ export function kahanSumInc(inc: number, sum: number, c: number): [number, numbe
   else c += inc - t + sum;
   return [t, c];
 }
+
+/** The same labels with keys in name order (as Prometheus serializes them). */
+export function sortedLabels(labels: Labels): Labels {
+  const names = Object.keys(labels);
+  let sorted = true;
+  for (let i = 1; i < names.length; i++) if (names[i - 1]! > names[i]!) sorted = false;
+  if (sorted) return labels;
+  names.sort();
+  const out: Record<string, string> = {};
+  for (const n of names) out[n] = labels[n]!;
+  return out;
+}

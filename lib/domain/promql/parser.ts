@@ -128,6 +128,14 @@ export function parsePromQL(text: string): Expr {
     // Go accepts a trailing dot in a number ("2."); the lezer tokenizer does not.
     return parsePromQL(text.slice(0, errorAt) + ' ' + text.slice(errorAt + 1));
   }
+  if (errorAt >= 0 && text[errorAt] === '(') {
+    // An identifier the grammar does not know as a function, followed by a call.
+    const name = /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(0, errorAt));
+    if (name) {
+      if (name[1] === 'min_of' || name[1] === 'max_of') throw new PromQLUnsupportedError(`function ${JSON.stringify(name[1])}`);
+      throw new PromQLParseError(text, name.index, `unknown function with name ${JSON.stringify(name[1])}`);
+    }
+  }
   if (errorAt >= 0) {
     const rest = text.slice(errorAt).trimStart();
     const detail = rest === '' ? 'unexpected end of input' : `unexpected ${describeToken(rest)}`;

@@ -18,8 +18,17 @@ export interface CaseResult {
   reason: string;
 }
 
-/** A parsed expected point: a number, `_` (absent) or `stale`. */
-type Point = number | null;
+/**
+ * A drawn point: a number, `_` (null: no sample) or 'stale' (a staleness marker). The marker stays a
+ * string until it is put into a Sample object: V8 canonicalizes NaN payloads in plain double arrays,
+ * which would turn the marker into an ordinary NaN.
+ */
+export type Point = number | null | 'stale';
+
+/** The sample value for a drawn point (the staleness marker NaN for 'stale'). */
+export function pointValue(p: number | 'stale'): number {
+  return p === 'stale' ? staleNaN() : p;
+}
 
 export function parseTime(s: string): number {
   const t = s.trim();
@@ -32,7 +41,6 @@ export function parseTime(s: string): number {
 }
 
 function parseValue(s: string): number {
-  if (s === 'stale') return staleNaN();
   const lower = s.toLowerCase();
   if (lower === 'inf' || lower === '+inf') return Infinity;
   if (lower === '-inf') return -Infinity;
@@ -48,7 +56,7 @@ export function expandValues(tokens: string[]): Point[] {
   for (const tok of tokens) {
     const xm = /^(.*)x(\d+)$/.exec(tok);
     if (!xm) {
-      out.push(tok === '_' ? null : parseValue(tok));
+      out.push(tok === '_' ? null : tok === 'stale' ? 'stale' : parseValue(tok));
       continue;
     }
     const head = xm[1]!;
@@ -64,12 +72,12 @@ export function expandValues(tokens: string[]): Point[] {
         break;
       }
     }
-    const start = parseValue(split < 0 ? head : head.slice(0, split));
-    const inc = split < 0 ? 0 : parseValue(head.slice(split));
     if (head === 'stale') {
-      for (let i = 0; i <= times; i++) out.push(staleNaN());
+      for (let i = 0; i <= times; i++) out.push('stale');
       continue;
     }
+    const start = parseValue(split < 0 ? head : head.slice(0, split));
+    const inc = split < 0 ? 0 : parseValue(head.slice(split));
     let v = start;
     for (let i = 0; i <= times; i++) {
       out.push(v);
@@ -238,8 +246,8 @@ function newEval(line: number, query: string, variant: string | undefined): { ki
   };
 }
 
-function sameValue(expected: number, actual: number): boolean {
-  if (isStaleNaN(expected)) return isStaleNaN(actual);
+function sameValue(expected: number | 'stale', actual: number): boolean {
+  if (expected === 'stale') return isStaleNaN(actual);
   return almostEqual(expected, actual, 1e-6);
 }
 
@@ -257,7 +265,7 @@ function compareVector(cmd: EvalCommand, result: QueryResult): string | null {
     for (const e of cmd.expected) {
       const s = byKey.get(labelsKey(e.labels ?? {}));
       if (!s) return `missing series ${e.raw}`;
-      const want: [number, number][] = [];
+      const want: [number, number | 'stale'][] = [];
       e.points.forEach((p, k) => {
         if (p !== null) want.push([(rv?.start ?? 0) + k * (rv?.step ?? 0), p]);
       });
@@ -303,7 +311,7 @@ function compareRange(cmd: EvalCommand, result: QueryResult): string | null {
   for (const e of expected) {
     const s = byKey.get(labelsKey(e.labels ?? {}));
     if (!s) return `missing series ${e.raw}`;
-    const want: [number, number][] = [];
+    const want: [number, number | 'stale'][] = [];
     e.points.forEach((p, k) => {
       if (p !== null) want.push([start + k * step, p]);
     });
@@ -340,7 +348,7 @@ export async function runScript(text: string): Promise<CaseResult[]> {
         }
         const samples: Sample[] = [];
         expandValues(values).forEach((p, k) => {
-          if (p !== null) samples.push({ t: k * cmd.intervalMs, v: p });
+          if (p !== null) samples.push({ t: k * cmd.intervalMs, v: pointValue(p) });
         });
         store.add(labels, samples);
       }
