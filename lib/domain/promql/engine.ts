@@ -30,6 +30,8 @@ export interface EvalOptions {
 
 export const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 export const DEFAULT_SUBQUERY_STEP_MS = 60_000;
+/** Prometheus's API limit on points per series in a range query. */
+export const MAX_POINTS_PER_SERIES = 11_000;
 
 /** A selected series in evaluator form: typed arrays and a staleness mask. */
 interface LoadedSeries {
@@ -117,13 +119,24 @@ export function resolveAt(a: AtModifier | null, startMs: number, endMs: number):
   return a.ms;
 }
 
+/** First index with t >= minT (binary search; samples ascend). */
+function lowerBound(samples: readonly { t: number }[], minT: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (samples[mid]!.t < minT) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function loadSeries(selected: SeriesSamples[], w: Window, matchers: readonly LabelMatcher[]): LoadedSeries[] {
   void matchers;
   const out: LoadedSeries[] = [];
   for (const s of selected) {
     const src = s.samples;
-    let from = 0;
-    while (from < src.length && src[from]!.t < w.minT) from++;
+    const from = lowerBound(src, w.minT);
     let to = src.length;
     while (to > from && src[to - 1]!.t > w.maxT) to--;
     const n = to - from;
@@ -352,6 +365,7 @@ async function run(queryable: SeriesQueryable, p: PreparedQuery): Promise<{ valu
 
 /** Evaluates `expr` at one instant (Prometheus's /api/v1/query). */
 export async function evaluateInstant(queryable: SeriesQueryable, expr: Expr, timeMs: number, opts: EvalOptions = {}): Promise<QueryResult> {
+  if (!Number.isFinite(timeMs)) throw new PromQLEvalError('invalid evaluation time');
   const { value } = await run(queryable, { expr, startMs: timeMs, endMs: timeMs, stepMs: 1, instant: true, opts });
   switch (value.kind) {
     case 'scalar':
@@ -389,7 +403,11 @@ export async function evaluateRange(
   opts: EvalOptions = {},
 ): Promise<QueryResult> {
   if (!(stepMs > 0)) throw new PromQLEvalError('zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new PromQLEvalError('invalid start or end time');
   if (endMs < startMs) throw new PromQLEvalError('end timestamp must not be before start time');
+  if ((endMs - startMs) / stepMs > MAX_POINTS_PER_SERIES) {
+    throw new PromQLEvalError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+  }
   const t = typeOf(expr);
   if (t !== 'scalar' && t !== 'vector') {
     throw new PromQLEvalError(`invalid expression type "${t === 'matrix' ? 'range vector' : t}" for range query, must be Scalar or instant Vector`);

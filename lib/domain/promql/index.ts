@@ -13,7 +13,10 @@
 //     `queryable.select(matchers, minT, maxT)` for the window it needs (lookback, range, offset, @,
 //     subqueries), concurrently; evaluation itself is synchronous. Runtime errors (e.g. "vector
 //     cannot contain metrics with the same labelset", many-to-many matching) throw PromQLEvalError.
-//     Range queries require a scalar or instant-vector expression (else PromQLEvalError).
+//     Range queries require a scalar or instant-vector expression, step > 0, end >= start and at most
+//     11,000 steps (else PromQLEvalError, with Prometheus's messages). Suggested HTTP mapping (as
+//     Prometheus): PromQLParseError / PromQLUnsupportedError → 400 errorType "bad_data";
+//     PromQLEvalError → 422 errorType "execution".
 //     opts: { lookbackDeltaMs = 300_000, subqueryStepMs = 60_000 }.
 //     QueryResult uses milliseconds and numbers:
 //       {resultType:'vector', result:[{metric, t, v}]} | {resultType:'matrix', result:[{metric, points:[[t, v]]}]}

@@ -48,7 +48,11 @@ export function mapWindows(clock: StepClock, src: RangeSource, keepName: boolean
 
 /** Counter resets inside [lo, hi): answered from a per-array index of reset positions. */
 const resetIndex = new WeakMap<Float64Array, Int32Array>();
+// Windows of one series are computed back to back: a one-entry cache spares the WeakMap lookup.
+let lastValues: Float64Array | null = null;
+let lastIndex: Int32Array | null = null;
 function hasReset(v: Float64Array, lo: number, hi: number): boolean {
+  if (v === lastValues) return lastIndex![hi - 1]! - lastIndex![lo]! > 0;
   let idx = resetIndex.get(v);
   if (!idx) {
     // idx[k] = number of resets (v[j] < v[j-1]) for j <= k.
@@ -60,6 +64,8 @@ function hasReset(v: Float64Array, lo: number, hi: number): boolean {
     }
     resetIndex.set(v, idx);
   }
+  lastValues = v;
+  lastIndex = idx;
   return idx[hi - 1]! - idx[lo]! > 0;
 }
 
