@@ -165,3 +165,16 @@ test('each selector issues exactly one select over the window it needs', async (
     ['__name__=x_total', 600 * S - 5 * M, 600 * S],
   ]);
 });
+
+test("compat 'prometheus2' uses closed windows and lookback, as Prometheus 2.x", async () => {
+  //   t(min):  0  1  2  3  4  5
+  //   g:       0  1  2  3  4  5
+  const store = draw(M, `g 0 1 2 3 4 5`);
+  const q = parsePromQL('count_over_time(g[2m])');
+  // Left-open (1m, 3m] holds 2 samples; closed [1m, 3m] holds 3.
+  assert.deepEqual((await evaluateInstant(store, q, 3 * M)).result, [{ metric: {}, t: 3 * M, v: 2 }]);
+  assert.deepEqual((await evaluateInstant(store, q, 3 * M, { compat: 'prometheus2' })).result, [{ metric: {}, t: 3 * M, v: 3 }]);
+  const only = draw(M, `h 1`);
+  assert.deepEqual((await evaluateInstant(only, parsePromQL('h'), 5 * M)).result, []);
+  assert.deepEqual((await evaluateInstant(only, parsePromQL('h'), 5 * M, { compat: 'prometheus2' })).result, [{ metric: { __name__: 'h' }, t: 5 * M, v: 1 }]);
+});

@@ -26,6 +26,12 @@ export interface EvalOptions {
   lookbackDeltaMs?: number;
   /** Step of subqueries written without one, e.g. `x[5m:]` (default 1 min, Prometheus's global evaluation interval). */
   subqueryStepMs?: number;
+  /**
+   * 'prometheus3' (default): left-open windows (t-range, t] and lookback (t-5m, t], Prometheus 3.x.
+   * 'prometheus2': closed windows [t-range, t] and lookback, subquery alignment and rate()
+   * extrapolation as Prometheus 2.x, for comparing results with a real Prometheus 2.42.
+   */
+  compat?: 'prometheus3' | 'prometheus2';
 }
 
 export const DEFAULT_LOOKBACK_MS = 5 * 60_000;
@@ -69,7 +75,7 @@ function planSelects(
   e: Expr,
   lo: number,
   hi: number,
-  q: { startMs: number; endMs: number; lookbackMs: number; subStepMs: number },
+  q: { startMs: number; endMs: number; lookbackMs: number; subStepMs: number; slackMs: number },
   out: Map<VectorSelector, Window>,
 ): void {
   const at = (a: AtModifier | null) => resolveAt(a, q.startMs, q.endMs);
@@ -83,12 +89,12 @@ function planSelects(
     }
     case 'MatrixSelector': {
       const a = at(e.vector.at);
-      out.set(e.vector, { minT: (a ?? lo) - e.vector.offsetMs - e.rangeMs, maxT: (a ?? hi) - e.vector.offsetMs });
+      out.set(e.vector, { minT: (a ?? lo) - e.vector.offsetMs - e.rangeMs - q.slackMs, maxT: (a ?? hi) - e.vector.offsetMs });
       return;
     }
     case 'Subquery': {
       const a = at(e.at);
-      planSelects(e.expr, (a ?? lo) - e.offsetMs - e.rangeMs, (a ?? hi) - e.offsetMs, q, out);
+      planSelects(e.expr, (a ?? lo) - e.offsetMs - e.rangeMs - q.slackMs, (a ?? hi) - e.offsetMs, q, out);
       return;
     }
     case 'Paren':
@@ -177,6 +183,8 @@ export class Evaluator {
     readonly subStepMs: number,
     /** The query's step (0 for instant queries), for step(). */
     readonly queryStepMs: number,
+    /** 1 for Prometheus 2's closed windows ([t-r, t] = (t-r-1ms, t]), else 0. */
+    readonly windowSlackMs: number = 0,
   ) {
     this.steps = steps;
   }
@@ -262,7 +270,7 @@ export class Evaluator {
         const te = (at ?? this.time(i)) - sel.offsetMs;
         while (j < n && s.t[j]! <= te) j++;
         const k = j - 1;
-        if (k >= 0 && s.t[k]! > te - this.lookbackMs && !s.stale[k]) {
+        if (k >= 0 && s.t[k]! > te - this.lookbackMs - this.windowSlackMs && !s.stale[k]) {
           series.values[i] = timestamps ? s.t[k]! / 1000 : s.v[k]!;
           series.has[i] = 1;
           any = true;
@@ -305,13 +313,14 @@ export class Evaluator {
     const last = atMs ?? this.time(this.steps - 1);
     const lowest = first - sq.offsetMs - sq.rangeMs;
     let start = step * Math.trunc(lowest / step);
-    if (start <= lowest) start += step;
+    // Prometheus 3: the first aligned step after the (left-open) window start; Prometheus 2: at or after.
+    if (start < lowest || (start === lowest && this.windowSlackMs === 0)) start += step;
     const end = last - sq.offsetMs;
     const steps = end >= start ? Math.floor((end - start) / step) + 1 : 0;
     const series: RangeSeries[] = [];
     if (steps > 0) {
       if (steps > 11_000_000) throw new PromQLEvalError('subquery has too many steps');
-      const inner = new Evaluator(this.data, start, step, steps, this.queryStartMs, this.queryEndMs, this.lookbackMs, this.subStepMs, this.queryStepMs);
+      const inner = new Evaluator(this.data, start, step, steps, this.queryStartMs, this.queryEndMs, this.lookbackMs, this.subStepMs, this.queryStepMs, this.windowSlackMs);
       for (const s of inner.evalVector(sq.expr)) {
         let n = 0;
         for (let i = 0; i < steps; i++) n += s.has[i]!;
@@ -355,18 +364,19 @@ interface PreparedQuery {
 async function run(queryable: SeriesQueryable, p: PreparedQuery): Promise<{ value: EvalValue; ev: Evaluator }> {
   const lookbackMs = p.opts.lookbackDeltaMs ?? DEFAULT_LOOKBACK_MS;
   const subStepMs = p.opts.subqueryStepMs ?? DEFAULT_SUBQUERY_STEP_MS;
+  const slack = p.opts.compat === 'prometheus2' ? 1 : 0;
   const windows = new Map<VectorSelector, Window>();
-  planSelects(p.expr, p.startMs, p.endMs, { startMs: p.startMs, endMs: p.endMs, lookbackMs, subStepMs }, windows);
+  planSelects(p.expr, p.startMs, p.endMs, { startMs: p.startMs, endMs: p.endMs, lookbackMs: lookbackMs + slack, subStepMs, slackMs: slack }, windows);
   const data = await fetchAll(queryable, windows);
   const steps = Math.floor((p.endMs - p.startMs) / p.stepMs) + 1;
-  const ev = new Evaluator(data, p.startMs, p.stepMs, steps, p.startMs, p.endMs, lookbackMs, subStepMs, p.instant ? 0 : p.stepMs);
+  const ev = new Evaluator(data, p.startMs, p.stepMs, steps, p.startMs, p.endMs, lookbackMs, subStepMs, p.instant ? 0 : p.stepMs, slack);
   return { value: ev.eval(p.expr), ev };
 }
 
 /** Evaluates `expr` at one instant (Prometheus's /api/v1/query). */
 export async function evaluateInstant(queryable: SeriesQueryable, expr: Expr, timeMs: number, opts: EvalOptions = {}): Promise<QueryResult> {
   if (!Number.isFinite(timeMs)) throw new PromQLEvalError('invalid evaluation time');
-  const { value } = await run(queryable, { expr, startMs: timeMs, endMs: timeMs, stepMs: 1, instant: true, opts });
+  const { value, ev } = await run(queryable, { expr, startMs: timeMs, endMs: timeMs, stepMs: 1, instant: true, opts });
   switch (value.kind) {
     case 'scalar':
       return { resultType: 'scalar', result: [timeMs, value.values[0]!] };
@@ -383,7 +393,7 @@ export async function evaluateInstant(queryable: SeriesQueryable, expr: Expr, ti
       for (const s of src.series) {
         const points: [number, number][] = [];
         for (let i = 0; i < s.t.length; i++) {
-          if (s.t[i]! > te - src.rangeMs && s.t[i]! <= te) points.push([s.t[i]!, s.v[i]!]);
+          if (s.t[i]! > te - src.rangeMs - ev.windowSlackMs && s.t[i]! <= te) points.push([s.t[i]!, s.v[i]!]);
         }
         if (points.length) result.push({ metric: sortedLabels(s.dropName ? withoutName(s.labels) : s.labels), points });
       }

@@ -227,7 +227,7 @@ export function evalCall(ev: Evaluator, call: Call): EvalValue {
     const matrixArg = func === 'quantile_over_time' ? args[1]! : args[0]!;
     const src = ev.evalMatrix(matrixArg);
     const scalars = args.filter((a) => a !== matrixArg).map((a) => ev.evalScalar(a));
-    const { fn, keepName } = rangeFunction(func, src, scalars, (i) => ev.time(i))!;
+    const { fn, keepName } = rangeFunction(func, src, scalars, (i) => ev.time(i), ev.windowSlackMs === 1)!;
     return vec(mapWindows(ev, src, keepName, fn));
   }
 

@@ -17,7 +17,11 @@
 //     11,000 steps (else PromQLEvalError, with Prometheus's messages). Suggested HTTP mapping (as
 //     Prometheus): PromQLParseError / PromQLUnsupportedError → 400 errorType "bad_data";
 //     PromQLEvalError → 422 errorType "execution".
-//     opts: { lookbackDeltaMs = 300_000, subqueryStepMs = 60_000 }.
+//     opts: { lookbackDeltaMs = 300_000, subqueryStepMs = 60_000, compat = 'prometheus3' }.
+//     compat 'prometheus2' switches to Prometheus 2.x's closed windows/lookback, subquery alignment
+//     and rate() extrapolation order: use it when comparing against the Debian Prometheus 2.42
+//     (name removal stays 3.x-style: delayed, which only differs for odd queries like
+//     `sum by (__name__) (rate(x[5m]))`).
 //     QueryResult uses milliseconds and numbers:
 //       {resultType:'vector', result:[{metric, t, v}]} | {resultType:'matrix', result:[{metric, points:[[t, v]]}]}
 //       {resultType:'scalar', result:[t, v]} | {resultType:'string', result:[t, s]}

@@ -10,6 +10,8 @@ type WindowFn = (t: Float64Array, v: Float64Array, lo: number, hi: number, step:
 export interface StepClock {
   steps: number;
   time(i: number): number;
+  /** 1 makes windows closed ([t-range, t], Prometheus 2), 0 left-open ((t-range, t], Prometheus 3). */
+  windowSlackMs: number;
 }
 
 /** Applies fn to each series' window at every step. Names are dropped unless keepName. */
@@ -24,7 +26,7 @@ export function mapWindows(clock: StepClock, src: RangeSource, keepName: boolean
     const n = s.t.length;
     for (let i = 0; i < clock.steps; i++) {
       const te = (src.atMs ?? clock.time(i)) - src.offsetMs;
-      const ts = te - src.rangeMs;
+      const ts = te - src.rangeMs - clock.windowSlackMs;
       while (hi < n && s.t[hi]! <= te) hi++;
       while (lo < hi && s.t[lo]! <= ts) lo++;
       if (te < prevTe) {
@@ -69,7 +71,7 @@ function hasReset(v: Float64Array, lo: number, hi: number): boolean {
   return idx[hi - 1]! - idx[lo]! > 0;
 }
 
-export function extrapolatedRate(src: RangeSource, isCounter: boolean, isRate: boolean): WindowFn {
+export function extrapolatedRate(src: RangeSource, isCounter: boolean, isRate: boolean, legacy = false): WindowFn {
   return (t, v, lo, hi, _i, te) => {
     const n = hi - lo;
     if (n < 2) return undefined;
@@ -90,11 +92,20 @@ export function extrapolatedRate(src: RangeSource, isCounter: boolean, isRate: b
     const sampledInterval = (lastT - firstT) / 1000;
     const avgBetween = sampledInterval / (n - 1);
     const threshold = avgBetween * 1.1;
-    if (durationToStart >= threshold) durationToStart = avgBetween / 2;
-    if (isCounter) {
-      let durationToZero = durationToStart;
-      if (result > 0 && v[lo]! >= 0) durationToZero = sampledInterval * (v[lo]! / result);
-      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    if (legacy) {
+      // Prometheus 2.x: the counter's zero point is considered before the extrapolation threshold.
+      if (isCounter && result > 0 && v[lo]! >= 0) {
+        const durationToZero = sampledInterval * (v[lo]! / result);
+        if (durationToZero < durationToStart) durationToStart = durationToZero;
+      }
+      if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+    } else {
+      if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+      if (isCounter) {
+        let durationToZero = durationToStart;
+        if (result > 0 && v[lo]! >= 0) durationToZero = sampledInterval * (v[lo]! / result);
+        if (durationToZero < durationToStart) durationToStart = durationToZero;
+      }
     }
     if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
     let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
@@ -237,16 +248,17 @@ export function rangeFunction(
   src: RangeSource,
   scalars: Float64Array[],
   evalTime: (i: number) => number = () => 0,
+  legacy = false,
 ): { fn: WindowFn; keepName: boolean } | null {
   const nonEmpty = (f: (t: Float64Array, v: Float64Array, lo: number, hi: number, i: number, te: number) => number): WindowFn => (t, v, lo, hi, i, te) =>
     hi > lo ? f(t, v, lo, hi, i, te) : undefined;
   switch (name) {
     case 'rate':
-      return { fn: extrapolatedRate(src, true, true), keepName: false };
+      return { fn: extrapolatedRate(src, true, true, legacy), keepName: false };
     case 'increase':
-      return { fn: extrapolatedRate(src, true, false), keepName: false };
+      return { fn: extrapolatedRate(src, true, false, legacy), keepName: false };
     case 'delta':
-      return { fn: extrapolatedRate(src, false, false), keepName: false };
+      return { fn: extrapolatedRate(src, false, false, legacy), keepName: false };
     case 'irate':
       return { fn: instantValue(true), keepName: false };
     case 'idelta':
