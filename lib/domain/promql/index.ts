@@ -26,6 +26,9 @@
 //       {resultType:'vector', result:[{metric, t, v}]} | {resultType:'matrix', result:[{metric, points:[[t, v]]}]}
 //       {resultType:'scalar', result:[t, v]} | {resultType:'string', result:[t, s]}
 //
+//   parseSeriesSelector(text): LabelMatcher[] — for /api/v1/series, /labels, /label/{name}/values
+//     `match[]` parameters (a plain vector selector; otherwise PromQLParseError).
+//
 //   toPrometheusJson(result): the HTTP API's `data` object ({resultType, result} with
 //     [unixSeconds, "value"] pairs, "NaN"/"+Inf"/"-Inf", Go's shortest float formatting).
 //   formatPromFloat(v): that float formatting alone.
@@ -35,7 +38,7 @@
 //
 // Semantics are Prometheus 3.x (left-open range windows, delayed __name__ removal); the conformance
 // test (conformance.test.ts) replays Prometheus's own promqltest scripts in ./testdata.
-export { parsePromQL, PromQLParseError, PromQLUnsupportedError, parseDurationMs, type ParsePosition } from './parser';
+export { parsePromQL, parseSeriesSelector, PromQLParseError, PromQLUnsupportedError, parseDurationMs, type ParsePosition } from './parser';
 export { evaluateInstant, evaluateRange, type EvalOptions, type QueryResult, type VectorSample, type MatrixSeries } from './engine';
 export { PromQLEvalError } from './values';
 export { toPrometheusJson, formatPromFloat, formatPromTime, type PromQueryData, type PromSamplePair } from './format';

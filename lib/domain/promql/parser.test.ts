@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PromQLParseError, PromQLUnsupportedError, parseDurationMs, parsePromQL, unquoteString } from './parser';
+import { PromQLParseError, PromQLUnsupportedError, parseDurationMs, parsePromQL, parseSeriesSelector, unquoteString } from './parser';
 import { anchoredRegex } from './regex';
 
 test('parsePromQL builds the typed AST with offset/@ bound to their selector', () => {
@@ -76,4 +76,17 @@ test('RE2 inline case-insensitivity is translated for JavaScript', () => {
   assert.ok(!anchoredRegex('(?i:PRO)x').test('PROX'));
   assert.ok(anchoredRegex('a.b').test('a\nb'), 'dot matches newline as in Prometheus');
   assert.ok(!anchoredRegex('foo').test('foobar'), 'fully anchored');
+});
+
+test('parseSeriesSelector accepts only plain vector selectors (match[])', () => {
+  assert.deepEqual(parseSeriesSelector('up{job="api"}'), [
+    { name: '__name__', type: '=', value: 'up' },
+    { name: 'job', type: '=', value: 'api' },
+  ]);
+  assert.deepEqual(parseSeriesSelector('{"http.server.duration", "service.name"="x"}'), [
+    { name: '__name__', type: '=', value: 'http.server.duration' },
+    { name: 'service.name', type: '=', value: 'x' },
+  ]);
+  assert.throws(() => parseSeriesSelector('rate(up[5m])'), PromQLParseError);
+  assert.throws(() => parseSeriesSelector('up offset 5m'), PromQLParseError);
 });

@@ -639,3 +639,15 @@ function matchesEmpty(m: LabelMatcher): boolean {
       return !anchoredRegex(m.value).test('');
   }
 }
+
+/**
+ * A series selector as the HTTP API's `match[]` takes it (`up`, `{job="api"}`, `x{a=~"b.*"}`): its
+ * label matchers. Anything other than a plain instant-vector selector is a PromQLParseError.
+ */
+export function parseSeriesSelector(text: string): LabelMatcher[] {
+  const e = parsePromQL(text);
+  if (e.type !== 'VectorSelector' || e.offsetMs !== 0 || e.at) {
+    throw new PromQLParseError(text, 0, 'expected a vector selector (e.g. up or {job="api"}) in match[]');
+  }
+  return e.matchers;
+}
