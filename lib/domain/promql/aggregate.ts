@@ -6,7 +6,7 @@ import type { Labels } from '../metrics/types';
 import type { AggregateExpr } from './ast';
 import type { Evaluator } from './engine';
 import { METRIC_NAME, dropLabels, kahanSumInc, keepLabels, labelsKey } from './labels';
-import { isValidLabelName } from './parser';
+import { goQuote, isValidLabelName } from './parser';
 import { quantileOf } from './range-functions';
 import { PromQLEvalError, SeriesBuilder, newStepSeries, type EvalValue, type StepSeries } from './values';
 
@@ -155,7 +155,7 @@ export function evalAggregate(ev: Evaluator, agg: AggregateExpr): EvalValue {
   const steps = ev.steps;
 
   if (agg.op === 'count_values') {
-    if (!isValidLabelName(label)) throw new PromQLEvalError(`invalid label name ${JSON.stringify(label)}`);
+    if (!isValidLabelName(label)) throw new PromQLEvalError(`invalid label name ${goQuote(label)}`);
     const builder = new SeriesBuilder(steps);
     for (const g of groupSeries(agg, series)) {
       for (let i = 0; i < steps; i++) {

@@ -13,7 +13,7 @@ const TESTDATA = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testda
 
 /** Passing eval cases per file (regression floor), as reached when the file was last improved. */
 const FLOORS: Record<string, number> = {
-  aggregators: 153,
+  aggregators: 154,
   at_modifier: 78,
   collision: 2,
   functions: 378,

@@ -7,7 +7,7 @@ import type { Evaluator } from './engine';
 import { bucketFraction, bucketQuantile, type Bucket } from './histogram';
 import { formatFloatPlain } from './aggregate';
 import { METRIC_NAME, compareLabels, labelsKey } from './labels';
-import { isValidLabelName } from './parser';
+import { goQuote, isValidLabelName } from './parser';
 import { mapWindows, rangeFunction } from './range-functions';
 import { RegexError, anchoredRegex } from './regex';
 import { PromQLEvalError, SeriesBuilder, newStepSeries, type EvalValue, type StepSeries } from './values';
@@ -369,7 +369,7 @@ export function evalCall(ev: Evaluator, call: Call): EvalValue {
         if (err instanceof RegexError) throw new PromQLEvalError(`invalid regular expression in label_replace(): ${regex}`);
         throw err;
       }
-      if (!isValidLabelName(dst)) throw new PromQLEvalError(`invalid destination label name in label_replace(): ${dst}`);
+      if (!isValidLabelName(dst)) throw new PromQLEvalError(`invalid destination label name in label_replace(): ${goQuote(dst).slice(1, -1)}`);
       return vec(
         rebuild(
           ev,
@@ -405,7 +405,7 @@ export function evalCall(ev: Evaluator, call: Call): EvalValue {
     case 'histogram_quantiles': {
       const series = ev.evalVector(args[0]!);
       const label = stringArg(ev, args[1]!);
-      if (!isValidLabelName(label)) throw new PromQLEvalError(`invalid label name ${JSON.stringify(label)}`);
+      if (!isValidLabelName(label)) throw new PromQLEvalError(`invalid label name ${goQuote(label)}`);
       const qs = args.slice(2).map((a) => ev.evalScalar(a));
       const b = new SeriesBuilder(ev.steps);
       for (const q of qs) {

@@ -288,22 +288,39 @@ export function unquoteString(raw: string): string {
   return out;
 }
 
-/** Bytes from \x escapes: valid UTF-8 decodes; invalid bytes stay as U+FFFD-free latin1 marks. */
+/**
+ * Bytes from \x / octal escapes. Valid UTF-8 decodes normally; invalid bytes become lone surrogates
+ * U+DC80–U+DCFF (Python's "surrogateescape"), so they stay detectable (label names reject them) and
+ * printable as \xNN, without being confused with real characters.
+ */
 function decodeBytes(bytes: number[]): string {
-  const buf = Buffer.from(bytes);
-  const s = buf.toString('utf8');
-  if (!s.includes('\uFFFD')) return s;
-  // Keep invalid UTF-8 detectable: label-name validation rejects these characters.
-  return buf.toString('latin1');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+  } catch {
+    return bytes.map((b) => (b < 0x80 ? String.fromCharCode(b) : String.fromCharCode(0xdc00 + b))).join('');
+  }
+}
+
+/** Go's %q for error messages: JSON-style quoting with escaped invalid bytes shown as \xNN. */
+export function goQuote(s: string): string {
+  // JSON.stringify writes lone surrogates as \udcNN.
+  return JSON.stringify(s).replace(/\\udc([89a-f][0-9a-f])/g, '\\x$1');
 }
 
 export function isValidLabelName(name: string): boolean {
-  // Prometheus 3 accepts any valid UTF-8 label name; reject empty names and invalid UTF-8 (lone bytes).
+  // Prometheus 3 accepts any valid UTF-8 label name; reject empty names and invalid UTF-8 (lone surrogates).
   if (name === '') return false;
-  for (const ch of name) {
-    const cp = ch.codePointAt(0)!;
-    if (cp >= 0x80 && cp <= 0xff) return false;
-    if (cp >= 0xd800 && cp <= 0xdfff) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = name.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return false;
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) return false;
   }
   return true;
 }
@@ -508,7 +525,7 @@ class Converter {
     const labels: string[] = [];
     for (const c of childrenOf(n)) {
       const name = c.name === 'QuotedLabelName' ? this.string(c.firstChild!) : this.src(c);
-      if (!isValidLabelName(name)) throw new Fail(c.from, `invalid label name ${JSON.stringify(name)}`);
+      if (!isValidLabelName(name)) throw new Fail(c.from, `invalid label name ${goQuote(name)}`);
       labels.push(name);
     }
     return labels;
