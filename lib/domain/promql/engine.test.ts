@@ -178,3 +178,12 @@ test("compat 'prometheus2' uses closed windows and lookback, as Prometheus 2.x",
   assert.deepEqual((await evaluateInstant(only, parsePromQL('h'), 5 * M)).result, []);
   assert.deepEqual((await evaluateInstant(only, parsePromQL('h'), 5 * M, { compat: 'prometheus2' })).result, [{ metric: { __name__: 'h' }, t: 5 * M, v: 1 }]);
 });
+
+test('queries loading more samples than maxSamples fail with Prometheus’s message', async () => {
+  const store = draw(15 * S, `x_total{job="a"} 0+1x100\nx_total{job="b"} 0+1x100`);
+  await assert.rejects(
+    evaluateRange(store, parsePromQL('rate(x_total[5m])'), 5 * M, 20 * M, 15 * S, { maxSamples: 100 }),
+    /query processing would load too many samples into memory/,
+  );
+  assert.equal((await evaluateRange(store, parsePromQL('rate(x_total[5m])'), 5 * M, 20 * M, 15 * S, { maxSamples: 1000 })).resultType, 'matrix');
+});

@@ -32,7 +32,12 @@ export interface EvalOptions {
    * extrapolation as Prometheus 2.x, for comparing results with a real Prometheus 2.42.
    */
   compat?: 'prometheus3' | 'prometheus2';
+  /** Most samples the selectors may load (Prometheus's --query.max-samples, default 50,000,000). */
+  maxSamples?: number;
 }
+
+export const DEFAULT_MAX_SAMPLES = 50_000_000;
+export const TOO_MANY_SAMPLES = 'query processing would load too many samples into memory in query execution';
 
 export const DEFAULT_LOOKBACK_MS = 5 * 60_000;
 export const DEFAULT_SUBQUERY_STEP_MS = 60_000;
@@ -162,9 +167,12 @@ function loadSeries(selected: SeriesSamples[], w: Window, matchers: readonly Lab
 }
 
 /** Fetches every selector's window (one select each, concurrently). */
-async function fetchAll(queryable: SeriesQueryable, windows: Map<VectorSelector, Window>): Promise<Map<VectorSelector, LoadedSeries[]>> {
+async function fetchAll(queryable: SeriesQueryable, windows: Map<VectorSelector, Window>, maxSamples: number): Promise<Map<VectorSelector, LoadedSeries[]>> {
   const entries = [...windows.entries()];
   const results = await Promise.all(entries.map(([sel, w]) => queryable.select(sel.matchers, w.minT, w.maxT)));
+  let total = 0;
+  for (const r of results) for (const s of r) total += s.samples.length;
+  if (total > maxSamples) throw new PromQLEvalError(TOO_MANY_SAMPLES);
   const data = new Map<VectorSelector, LoadedSeries[]>();
   entries.forEach(([sel, w], i) => data.set(sel, loadSeries(results[i]!, w, sel.matchers)));
   return data;
@@ -319,7 +327,8 @@ export class Evaluator {
     const steps = end >= start ? Math.floor((end - start) / step) + 1 : 0;
     const series: RangeSeries[] = [];
     if (steps > 0) {
-      if (steps > 11_000_000) throw new PromQLEvalError('subquery has too many steps');
+      // Every inner step becomes a sample per series; bound it like Prometheus's max-samples.
+      if (steps > 1_000_000) throw new PromQLEvalError(TOO_MANY_SAMPLES);
       const inner = new Evaluator(this.data, start, step, steps, this.queryStartMs, this.queryEndMs, this.lookbackMs, this.subStepMs, this.queryStepMs, this.windowSlackMs);
       for (const s of inner.evalVector(sq.expr)) {
         let n = 0;
@@ -367,7 +376,7 @@ async function run(queryable: SeriesQueryable, p: PreparedQuery): Promise<{ valu
   const slack = p.opts.compat === 'prometheus2' ? 1 : 0;
   const windows = new Map<VectorSelector, Window>();
   planSelects(p.expr, p.startMs, p.endMs, { startMs: p.startMs, endMs: p.endMs, lookbackMs: lookbackMs + slack, subStepMs, slackMs: slack }, windows);
-  const data = await fetchAll(queryable, windows);
+  const data = await fetchAll(queryable, windows, p.opts.maxSamples ?? DEFAULT_MAX_SAMPLES);
   const steps = Math.floor((p.endMs - p.startMs) / p.stepMs) + 1;
   const ev = new Evaluator(data, p.startMs, p.stepMs, steps, p.startMs, p.endMs, lookbackMs, subStepMs, p.instant ? 0 : p.stepMs, slack);
   return { value: ev.eval(p.expr), ev };

@@ -17,7 +17,9 @@
 //     11,000 steps (else PromQLEvalError, with Prometheus's messages). Suggested HTTP mapping (as
 //     Prometheus): PromQLParseError / PromQLUnsupportedError → 400 errorType "bad_data";
 //     PromQLEvalError → 422 errorType "execution".
-//     opts: { lookbackDeltaMs = 300_000, subqueryStepMs = 60_000, compat = 'prometheus3' }.
+//     opts: { lookbackDeltaMs = 300_000, subqueryStepMs = 60_000, compat = 'prometheus3',
+//             maxSamples = 50_000_000 (samples loaded by all selectors; beyond → PromQLEvalError
+//             "query processing would load too many samples…", which Prometheus answers with 422) }.
 //     compat 'prometheus2' switches to Prometheus 2.x's closed windows/lookback, subquery alignment
 //     and rate() extrapolation order: use it when comparing against the Debian Prometheus 2.42
 //     (name removal stays 3.x-style: delayed, which only differs for odd queries like
