@@ -385,6 +385,7 @@ async function run(queryable: SeriesQueryable, p: PreparedQuery): Promise<{ valu
 /** Evaluates `expr` at one instant (Prometheus's /api/v1/query). */
 export async function evaluateInstant(queryable: SeriesQueryable, expr: Expr, timeMs: number, opts: EvalOptions = {}): Promise<QueryResult> {
   if (!Number.isFinite(timeMs)) throw new PromQLEvalError('invalid evaluation time');
+  timeMs = Math.round(timeMs);
   const { value, ev } = await run(queryable, { expr, startMs: timeMs, endMs: timeMs, stepMs: 1, instant: true, opts });
   switch (value.kind) {
     case 'scalar':
@@ -423,6 +424,10 @@ export async function evaluateRange(
 ): Promise<QueryResult> {
   if (!(stepMs > 0)) throw new PromQLEvalError('zero or negative query resolution step widths are not accepted. Try a positive integer');
   if (!Number.isFinite(startMs) || !Number.isFinite(endMs)) throw new PromQLEvalError('invalid start or end time');
+  startMs = Math.round(startMs);
+  endMs = Math.round(endMs);
+  stepMs = Math.round(stepMs);
+  if (stepMs <= 0) throw new PromQLEvalError('zero or negative query resolution step widths are not accepted. Try a positive integer');
   if (endMs < startMs) throw new PromQLEvalError('end timestamp must not be before start time');
   if ((endMs - startMs) / stepMs > MAX_POINTS_PER_SERIES) {
     throw new PromQLEvalError('exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
