@@ -27,6 +27,8 @@ export function matchesAll(labels: Labels, matchers: readonly LabelMatcher[]): b
 
 export class MemoryQueryable implements SeriesQueryable {
   private readonly series = new Map<string, SeriesSamples>();
+  /** Series in Prometheus's label order, rebuilt after an add. */
+  private sorted: SeriesSamples[] | null = null;
 
   /** Appends samples (kept sorted by time; a sample at an existing time replaces it). */
   add(labels: Labels, samples: Sample[]): void {
@@ -35,6 +37,7 @@ export class MemoryQueryable implements SeriesQueryable {
     const key = labelsKey(clean);
     let s = this.series.get(key);
     if (!s) this.series.set(key, (s = { labels: clean, samples: [] }));
+    this.sorted = null;
     const all = [...s.samples, ...samples].sort((a, b) => a.t - b.t);
     const dedup: Sample[] = [];
     for (const p of all) {
@@ -46,16 +49,30 @@ export class MemoryQueryable implements SeriesQueryable {
 
   clear(): void {
     this.series.clear();
+    this.sorted = null;
   }
 
   async select(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<SeriesSamples[]> {
-    const out: SeriesSamples[] = [];
-    for (const s of this.series.values()) {
-      if (!matchesAll(s.labels, matchers)) continue;
-      const samples = s.samples.filter((p) => p.t >= startMs && p.t <= endMs);
-      if (samples.length) out.push({ labels: s.labels, samples });
-    }
     // Prometheus's storage returns series sorted by label set.
-    return out.sort((a, b) => compareLabels(a.labels, b.labels));
+    this.sorted ??= [...this.series.values()].sort((a, b) => compareLabels(a.labels, b.labels));
+    const out: SeriesSamples[] = [];
+    for (const s of this.sorted) {
+      if (!matchesAll(s.labels, matchers)) continue;
+      const from = firstAtOrAfter(s.samples, startMs);
+      const to = firstAtOrAfter(s.samples, endMs + 1);
+      if (to > from) out.push({ labels: s.labels, samples: s.samples.slice(from, to) });
+    }
+    return out;
   }
+}
+
+function firstAtOrAfter(samples: readonly Sample[], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (samples[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
