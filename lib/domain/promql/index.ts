@@ -4,8 +4,9 @@
 //     Parses and type-checks PromQL with Prometheus's lezer grammar. Throws PromQLParseError
 //     (`.message` like Prometheus: "1:5: parse error: unexpected end of input"; `.position`
 //     {offset, line, column}; `.detail`) or PromQLUnsupportedError ("unsupported: <feature>",
-//     `.feature`) for valid PromQL we do not evaluate (native-histogram-only functions, fill/
-//     anchored/smoothed modifiers, duration arithmetic, info()).
+//     `.feature`) for valid PromQL we do not evaluate (info(), start_timestamp(), min_of/max_of and
+//     other duration arithmetic, fill/anchored/smoothed modifiers). Native histograms are not
+//     stored, so histogram_count/sum/avg/stddev/stdvar return empty vectors.
 //
 //   evaluateInstant(queryable, expr, timeMs, opts?): Promise<QueryResult>
 //   evaluateRange(queryable, expr, startMs, endMs, stepMs, opts?): Promise<QueryResult>
