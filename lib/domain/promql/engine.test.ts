@@ -187,3 +187,23 @@ test('queries loading more samples than maxSamples fail with Prometheus’s mess
   );
   assert.equal((await evaluateRange(store, parsePromQL('rate(x_total[5m])'), 5 * M, 20 * M, 15 * S, { maxSamples: 1000 })).resultType, 'matrix');
 });
+
+test('*_over_time, absent_over_time, clamp, label_join, date functions and sort on a drawn gauge', async () => {
+  //   t(min):  0  1  2  3  4
+  //   temp:    4  8  _  2  6      (no sample at 2m)
+  const store = draw(M, `temp{room="a"} 4 8 _ 2 6`);
+  const at4 = (q: string) => instant(store, q, 4 * M);
+  const room = '{"room":"a"}';
+  assert.deepEqual(await at4('avg_over_time(temp[3m])'), { [room]: 4 }, 'window (1m, 4m]: 2, 6');
+  assert.deepEqual(await at4('max_over_time(temp[5m])'), { [room]: 8 });
+  assert.deepEqual(await at4('count_over_time(temp[5m])'), { [room]: 4 });
+  assert.deepEqual(await at4('last_over_time(temp[5m])'), { '{"__name__":"temp","room":"a"}': 6 }, 'keeps the name');
+  assert.deepEqual(await at4('absent_over_time(temp[30s])'), {});
+  assert.deepEqual(await instant(store, 'absent_over_time(temp{room="a"}[30s])', 2 * M + 30 * S), { [room]: 1 });
+  assert.deepEqual(await at4('clamp(temp, 0, 5)'), { [room]: 5 });
+  assert.deepEqual(await at4('label_join(temp, "id", "-", "__name__", "room")'), { '{"__name__":"temp","id":"temp-a","room":"a"}': 6 });
+  assert.deepEqual(await instant(store, 'hour(vector(7200 + 59))', 0), { '{}': 2 });
+  assert.deepEqual(await instant(store, 'day_of_week(vector(0))', 0), { '{}': 4 }, '1970-01-01 was a Thursday');
+  const sorted = await evaluateInstant(draw(M, `s{i="1"} 3\ns{i="2"} 1\ns{i="3"} 2`), parsePromQL('sort_desc(s)'), 0);
+  assert.deepEqual(sorted.resultType === 'vector' && sorted.result.map((r) => r.v), [3, 2, 1]);
+});
