@@ -3,7 +3,7 @@
 // node once over all steps, as Prometheus's engine (promql/engine.go) does. Semantics are Prometheus
 // 3.x: 5 min lookback, staleness markers end a series, left-open range windows (t-range, t], delayed
 // `__name__` removal.
-import type { LabelMatcher, Labels, SeriesQueryable, SeriesSamples } from '../metrics/types';
+import type { Labels, SeriesQueryable, SeriesSamples } from '../metrics/types';
 import { isStaleNaN } from '../metrics/types';
 import type { AtModifier, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast';
 import { typeOf } from './ast';
@@ -142,8 +142,7 @@ function lowerBound(samples: readonly { t: number }[], minT: number): number {
   return lo;
 }
 
-function loadSeries(selected: SeriesSamples[], w: Window, matchers: readonly LabelMatcher[]): LoadedSeries[] {
-  void matchers;
+function loadSeries(selected: SeriesSamples[], w: Window): LoadedSeries[] {
   const out: LoadedSeries[] = [];
   for (const s of selected) {
     const src = s.samples;
@@ -174,7 +173,7 @@ async function fetchAll(queryable: SeriesQueryable, windows: Map<VectorSelector,
   for (const r of results) for (const s of r) total += s.samples.length;
   if (total > maxSamples) throw new PromQLEvalError(TOO_MANY_SAMPLES);
   const data = new Map<VectorSelector, LoadedSeries[]>();
-  entries.forEach(([sel, w], i) => data.set(sel, loadSeries(results[i]!, w, sel.matchers)));
+  entries.forEach(([sel, w], i) => data.set(sel, loadSeries(results[i]!, w)));
   return data;
 }
 

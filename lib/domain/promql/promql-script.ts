@@ -4,7 +4,7 @@
 // histograms (`{{…}}` samples, `load_with_nhcb` histogram series) are reported as skipped.
 import { isStaleNaN, staleNaN, type Labels, type Sample } from '../metrics/types';
 import { evaluateInstant, evaluateRange, type QueryResult } from './engine';
-import { almostEqual, compareLabels, formatMetric, labelsKey } from './labels';
+import { almostEqual, formatMetric, labelsKey } from './labels';
 import type { Expr } from './ast';
 import { MemoryQueryable, matchesAll } from './memory-queryable';
 import { parseDurationMs, parsePromQL, unquoteString } from './parser';
@@ -430,5 +430,3 @@ async function runEval(store: MemoryQueryable, cmd: EvalCommand): Promise<{ stat
   const problem = cmd.range ? compareRange(cmd, result) : compareVector(cmd, result);
   return problem === null ? { status: 'pass', reason: '' } : { status: 'fail', reason: problem };
 }
-
-export { compareLabels };

@@ -270,10 +270,9 @@ export function rangeFunction(
       };
     case 'predict_linear':
       return {
-        fn: (t, v, lo, hi, i, te) => {
+        fn: (t, v, lo, hi, i) => {
           if (hi - lo < 2) return undefined;
           // The intercept is at the evaluation time, even under @ or offset (Prometheus uses enh.Ts).
-          void te;
           const [slope, intercept] = linearRegression(t, v, lo, hi, evalTime(i));
           return slope * scalars[0]![i]! + intercept;
         },
