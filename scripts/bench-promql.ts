@@ -2,11 +2,12 @@
 // query_range over 1 h at 15 s step of
 //   sum by (job) (rate(x_total[5m]))                           across 1,000 counter series, and
 //   histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m])))  across 100 histograms × 12 buckets,
-// all scraped every 15 s, held in a MemoryQueryable. Prints the median and best of several runs.
+// all scraped every 15 s, held in a MemoryQueryable. Prints the median and best of several runs: with
+// the in-memory select, engine only (selects cached), and engine with columnar input (selectColumns).
 // Exported for scripts/bench.ts (the lead may wire it in): runPromqlBench().
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { MemoryQueryable, evaluateRange, parsePromQL } from '../lib/domain/promql/index';
+import { MemoryQueryable, evaluateRange, parsePromQL, type ColumnarQueryable, type ColumnarSeries } from '../lib/domain/promql/index';
 import type { LabelMatcher, Sample, SeriesQueryable, SeriesSamples } from '../lib/domain/metrics/types';
 
 const SCRAPE_MS = 15_000;
@@ -47,6 +48,22 @@ class CachedQueryable implements SeriesQueryable {
     const key = JSON.stringify([matchers, startMs, endMs]);
     let hit = this.cache.get(key);
     if (!hit) this.cache.set(key, (hit = this.inner.select(matchers, startMs, endMs)));
+    return hit;
+  }
+}
+
+/** The same cache, answering selectColumns with typed arrays (the path a chunk-decoding store takes). */
+class ColumnarCache extends CachedQueryable implements ColumnarQueryable {
+  private readonly columns = new Map<string, Promise<ColumnarSeries[]>>();
+  selectColumns(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<ColumnarSeries[]> {
+    const key = JSON.stringify([matchers, startMs, endMs]);
+    let hit = this.columns.get(key);
+    if (!hit) {
+      hit = this.select(matchers, startMs, endMs).then((series) =>
+        series.map((s) => ({ labels: s.labels, t: Float64Array.from(s.samples, (p) => p.t), v: Float64Array.from(s.samples, (p) => p.v) })),
+      );
+      this.columns.set(key, hit);
+    }
     return hit;
   }
 }
@@ -93,6 +110,7 @@ async function time(store: SeriesQueryable, query: string, runs: number): Promis
 export async function runPromqlBench(runs = 9): Promise<void> {
   const store = buildBenchStore();
   const cached = new CachedQueryable(store);
+  const columnar = new ColumnarCache(store);
   const ref = referenceLoop();
   console.log(
     `promql bench: load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores; reference loop (10M float adds) ${ref.wall.toFixed(1)} ms wall, ${ref.cpu.toFixed(1)} ms CPU (read the timings below against it)`,
@@ -100,10 +118,12 @@ export async function runPromqlBench(runs = 9): Promise<void> {
   for (const q of ['sum by (job) (rate(x_total[5m]))', 'histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m])))']) {
     const all = await time(store, q, runs);
     const engine = await time(cached, q, runs);
+    const cols = await time(columnar, q, runs);
     console.log(
       `promql query_range 1h/15s  ${q}  (${all.series} result series)\n` +
         `    with in-memory select: median ${all.median.toFixed(1)} ms wall, ${all.cpuMedian.toFixed(1)} ms CPU (best ${all.best.toFixed(1)} ms)\n` +
-        `    engine only:           median ${engine.median.toFixed(1)} ms wall, ${engine.cpuMedian.toFixed(1)} ms CPU (best ${engine.best.toFixed(1)} ms)`,
+        `    engine only:           median ${engine.median.toFixed(1)} ms wall, ${engine.cpuMedian.toFixed(1)} ms CPU (best ${engine.best.toFixed(1)} ms)\n` +
+        `    engine, columnar input: median ${cols.median.toFixed(1)} ms wall, ${cols.cpuMedian.toFixed(1)} ms CPU (best ${cols.best.toFixed(1)} ms)`,
     );
   }
 }

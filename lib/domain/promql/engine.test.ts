@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LabelMatcher, SeriesQueryable, SeriesSamples } from '../metrics/types';
-import { evaluateInstant, evaluateRange, type QueryResult } from './engine';
+import { evaluateInstant, evaluateRange, type ColumnarQueryable, type QueryResult } from './engine';
 import { MemoryQueryable } from './memory-queryable';
 import { parsePromQL } from './parser';
 import { expandValues, parseSeriesLine, pointValue } from './promql-script';
@@ -206,4 +206,35 @@ test('*_over_time, absent_over_time, clamp, label_join, date functions and sort 
   assert.deepEqual(await instant(store, 'day_of_week(vector(0))', 0), { '{}': 4 }, '1970-01-01 was a Thursday');
   const sorted = await evaluateInstant(draw(M, `s{i="1"} 3\ns{i="2"} 1\ns{i="3"} 2`), parsePromQL('sort_desc(s)'), 0);
   assert.deepEqual(sorted.resultType === 'vector' && sorted.result.map((r) => r.v), [3, 2, 1]);
+});
+
+test('a ColumnarQueryable (selectColumns) gives the same results, staleness included', async () => {
+  const store = draw(15 * S, `
+    x_total{job="a"} 0+5x30 stale _x5 100+5x20
+    x_total{job="b"} 3+1x60
+    g{job="a"} 1 2 stale 4 5 _ 7x40
+  `);
+  const columnar: ColumnarQueryable = {
+    select: (m, a, b) => store.select(m, a, b),
+    async selectColumns(m, a, b) {
+      return (await store.select(m, a, b)).map((s) => {
+        const t = new Float64Array(s.samples.length);
+        const v = new Float64Array(s.samples.length);
+        s.samples.forEach((p, i) => {
+          t[i] = p.t;
+          v[i] = p.v;
+        });
+        return { labels: s.labels, t, v };
+      });
+    },
+  };
+  for (const q of ['x_total', 'g', 'rate(x_total[1m])', 'count_over_time(g[2m])', 'sum by (job) (x_total)', 'max_over_time(g[1m:15s])']) {
+    const expr = parsePromQL(q);
+    const a = await evaluateRange(store, expr, 0, 20 * M, 15 * S);
+    const b = await evaluateRange(columnar, expr, 0, 20 * M, 15 * S);
+    assert.deepEqual(b, a, q);
+  }
+  // The stale marker at 7m45s ends x_total{job="a"} until new samples arrive at 9m15s.
+  const r = matrix(await evaluateRange(columnar, parsePromQL('x_total{job="a"}'), 7 * M + 45 * S, 9 * M + 15 * S, 15 * S));
+  assert.deepEqual(r['{"__name__":"x_total","job":"a"}'], [[555, 100]]);
 });

@@ -3,7 +3,7 @@
 // node once over all steps, as Prometheus's engine (promql/engine.go) does. Semantics are Prometheus
 // 3.x: 5 min lookback, staleness markers end a series, left-open range windows (t-range, t], delayed
 // `__name__` removal.
-import type { Labels, SeriesQueryable, SeriesSamples } from '../metrics/types';
+import type { LabelMatcher, Labels, SeriesQueryable, SeriesSamples } from '../metrics/types';
 import { isStaleNaN } from '../metrics/types';
 import type { AtModifier, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast';
 import { typeOf } from './ast';
@@ -165,14 +165,65 @@ function loadSeries(selected: SeriesSamples[], w: Window): LoadedSeries[] {
   return out;
 }
 
+/**
+ * Optional fast path for stores that decode samples into columns anyway (e.g. chunk decoders):
+ * `selectColumns` returns, per series, ascending timestamps and values as Float64Arrays over
+ * [startMs, endMs], with staleness markers as the STALE_NAN_BITS pattern in `v` (typed arrays keep
+ * NaN payloads; plain JS number arrays may not). The engine then skips building Sample objects.
+ */
+export interface ColumnarSeries {
+  labels: Labels;
+  t: Float64Array;
+  v: Float64Array;
+}
+export interface ColumnarQueryable extends SeriesQueryable {
+  selectColumns(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<ColumnarSeries[]>;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+function isColumnar(q: SeriesQueryable): q is ColumnarQueryable {
+  return typeof (q as Partial<ColumnarQueryable>).selectColumns === 'function';
+}
+
+/** Columns in evaluator form: a window of the arrays (no copy) and a staleness mask from the raw bits. */
+function loadColumns(selected: ColumnarSeries[], w: Window): LoadedSeries[] {
+  const out: LoadedSeries[] = [];
+  for (const s of selected) {
+    let from = 0;
+    let to = s.t.length;
+    while (from < to && s.t[from]! < w.minT) from++;
+    while (to > from && s.t[to - 1]! > w.maxT) to--;
+    if (to <= from) continue;
+    const t = s.t.subarray(from, to);
+    const v = s.v.subarray(from, to);
+    const stale = new Uint8Array(to - from);
+    // Integer view of the values: the marker is recognised by its bits, never through a JS number.
+    const words = new Uint32Array(v.buffer, v.byteOffset, v.length * 2);
+    const hiIdx = LITTLE_ENDIAN ? 1 : 0;
+    for (let i = 0; i < v.length; i++) {
+      if (words[2 * i + hiIdx] === 0x7ff00000 && words[2 * i + 1 - hiIdx] === 0x00000002) stale[i] = 1;
+    }
+    out.push({ labels: s.labels, t, v, stale });
+  }
+  return out;
+}
+
 /** Fetches every selector's window (one select each, concurrently). */
 async function fetchAll(queryable: SeriesQueryable, windows: Map<VectorSelector, Window>, maxSamples: number): Promise<Map<VectorSelector, LoadedSeries[]>> {
   const entries = [...windows.entries()];
-  const results = await Promise.all(entries.map(([sel, w]) => queryable.select(sel.matchers, w.minT, w.maxT)));
+  const data = new Map<VectorSelector, LoadedSeries[]>();
   let total = 0;
+  if (isColumnar(queryable)) {
+    const results = await Promise.all(entries.map(([sel, w]) => queryable.selectColumns(sel.matchers, w.minT, w.maxT)));
+    for (const r of results) for (const s of r) total += s.t.length;
+    if (total > maxSamples) throw new PromQLEvalError(TOO_MANY_SAMPLES);
+    entries.forEach(([sel, w], i) => data.set(sel, loadColumns(results[i]!, w)));
+    return data;
+  }
+  const results = await Promise.all(entries.map(([sel, w]) => queryable.select(sel.matchers, w.minT, w.maxT)));
   for (const r of results) for (const s of r) total += s.samples.length;
   if (total > maxSamples) throw new PromQLEvalError(TOO_MANY_SAMPLES);
-  const data = new Map<VectorSelector, LoadedSeries[]>();
   entries.forEach(([sel, w], i) => data.set(sel, loadSeries(results[i]!, w)));
   return data;
 }

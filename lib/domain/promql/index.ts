@@ -29,6 +29,10 @@
 //       {resultType:'vector', result:[{metric, t, v}]} | {resultType:'matrix', result:[{metric, points:[[t, v]]}]}
 //       {resultType:'scalar', result:[t, v]} | {resultType:'string', result:[t, s]}
 //
+//   ColumnarQueryable (optional fast path): a SeriesQueryable that also has
+//     selectColumns(matchers, startMs, endMs) → [{labels, t: Float64Array, v: Float64Array}] is read
+//     through it, skipping per-sample objects; staleness markers are recognised by their bits in `v`.
+//
 //   parseSeriesSelector(text): LabelMatcher[] — for /api/v1/series, /labels, /label/{name}/values
 //     `match[]` parameters (a plain vector selector; otherwise PromQLParseError).
 //
@@ -42,7 +46,7 @@
 // Semantics are Prometheus 3.x (left-open range windows, delayed __name__ removal); the conformance
 // test (conformance.test.ts) replays Prometheus's own promqltest scripts in ./testdata.
 export { parsePromQL, parseSeriesSelector, PromQLParseError, PromQLUnsupportedError, parseDurationMs, type ParsePosition } from './parser';
-export { evaluateInstant, evaluateRange, type EvalOptions, type QueryResult, type VectorSample, type MatrixSeries } from './engine';
+export { evaluateInstant, evaluateRange, type ColumnarQueryable, type ColumnarSeries, type EvalOptions, type QueryResult, type VectorSample, type MatrixSeries } from './engine';
 export { PromQLEvalError } from './values';
 export { toPrometheusJson, formatPromFloat, formatPromTime, type PromQueryData, type PromSamplePair } from './format';
 export { MemoryQueryable, matchesAll } from './memory-queryable';
