@@ -3,7 +3,7 @@
 // parsers live in lib/domain/metrics/exposition and have their own conformance tests.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { InstantSample } from '../../lib/domain/lag/sources';
+import type { InstantSample } from '../../lib/domain/metrics/types';
 
 export const EXPOSITION_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/exposition');
 

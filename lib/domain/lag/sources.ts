@@ -11,15 +11,12 @@
 // - NATS JetStream: the monitoring endpoint `/jsz?consumers=true` (JSON) and prometheus-nats-exporter's
 //   `jetstream_consumer_num_pending` family.
 // Pure: a scrape's samples (or the jsz JSON) and its time in, readings out.
-import type { Labels } from '../metrics/types';
+import type { InstantSample, Labels } from '../metrics/types';
 import type { LagObservation } from './burrow';
 
 export type BrokerSystem = 'kafka' | 'rabbitmq' | 'nats';
 
-export interface InstantSample {
-  labels: Labels;
-  value: number;
-}
+export type { InstantSample };
 
 export interface LagReading {
   system: BrokerSystem;
