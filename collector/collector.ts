@@ -17,6 +17,7 @@ import { TraceConsumer } from './pipeline/trace-consumer';
 import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
+import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
 import { ServiceGraph } from './service-graph/service-graph';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './store/embedded-database';
@@ -34,6 +35,8 @@ export interface RunningCollector {
   stats: CollectorStats;
   /** Undefined when MESHLIGHT_SERVICE_GRAPH=off. */
   serviceGraph: ServiceGraph | undefined;
+  /** Circuit breakers and broker lag: fed by scrapes, metrics and spans. */
+  health: HealthMonitor;
   /** Resolves once every span accepted so far has been written (or the timeout passes). */
   flushed(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -69,12 +72,14 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const graphConfig = config.serviceGraph;
   const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
+  const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
   const runRetention = async () => {
     try {
       const report = await partitions.applyRetention();
       await partitions.ensureUpcoming();
       // The graph's rollups live exactly as long as the spans they summarize.
       const rollupRows = await serviceGraph?.applyRetention(Number(retentionCutoffNs(Date.now(), policy) / 1_000_000n));
+      await health.applyRetention(Number(retentionCutoffNs(Date.now(), policy) / 1_000_000n));
       if (report.dropped.length || report.deletedFromDefault || rollupRows) log.info('retention applied', { ...report, rollupRows });
     } catch (error) {
       log.warn('retention failed; will retry', { error: String(error) });
@@ -96,7 +101,9 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   writer.start();
 
   serviceGraph?.start();
-  const consumer = new TraceConsumer(queue, writer, stats, serviceGraph);
+  health.start();
+  const observers = [serviceGraph, health].filter((o) => o !== undefined);
+  const consumer = new TraceConsumer(queue, writer, stats, { observe: (batch) => observers.forEach((o) => o.observe(batch)) });
   const selfTracing: SelfTracing = startSelfTracing(config.selfTraceRatio, 'collector', (batch) => consumer.export(batch));
   const exportTraces = (batch: TraceBatch) =>
     selfTracing.tracer.startActiveSpan('otlp.export traces', (span) => {
@@ -143,6 +150,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await selfTracing.shutdown().catch(() => {});
       await writer.stop(Date.now() + config.shutdownTimeoutMs);
       await serviceGraph?.stop();
+      await health.stop();
       const left = queue.drainAll();
       if (left.length) {
         const file = await spoolRows(spoolDir, left);
@@ -165,5 +173,5 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     return false;
   };
 
-  return { httpPort, grpcPort, databaseUrl, stats, serviceGraph, flushed, stop };
+  return { httpPort, grpcPort, databaseUrl, stats, serviceGraph, health, flushed, stop };
 }

@@ -143,6 +143,17 @@ export class BreakerTracker {
       rejectedPerSecond = rate('rejected') ?? rejectedPerSecond;
     }
 
+    // Libraries that only count (opossum): the failure rate of the calls let through since the
+    // previous reading (rejected ones excluded), or since start on the first reading.
+    let failureRate = r.failureRate;
+    if (failureRate === undefined && r.counters?.failures !== undefined && r.counters.calls !== undefined) {
+      const prev = tracked?.counters;
+      const d = (k: 'calls' | 'failures' | 'rejected') => (r.counters![k] ?? 0) - (prev?.[k] ?? 0);
+      const permitted = prev && d('calls') >= 0 ? d('calls') - d('rejected') : r.counters.calls - (r.counters.rejected ?? 0);
+      const failed = prev && d('failures') >= 0 ? d('failures') : r.counters.failures;
+      if (permitted > 0) failureRate = Math.min(100, (100 * failed) / permitted);
+    }
+
     const changed = previousState !== undefined && previousState !== state;
     const recent = tracked?.recent ?? [];
     if (changed) {
@@ -157,7 +168,7 @@ export class BreakerTracker {
       state,
       since: !tracked || changed ? r.t : tracked.snapshot.since,
       lastSeen: r.t,
-      failureRate: r.failureRate !== undefined ? r.failureRate : (tracked?.snapshot.failureRate ?? null),
+      failureRate: failureRate !== undefined ? failureRate : (tracked?.snapshot.failureRate ?? null),
       slowCallRate: r.slowCallRate !== undefined ? r.slowCallRate : (tracked?.snapshot.slowCallRate ?? null),
       callsPerSecond,
       rejectedPerSecond,

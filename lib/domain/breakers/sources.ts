@@ -120,8 +120,6 @@ export function opossumReadings(samples: readonly InstantSample[], t: number): B
     const counters = eventCounters(ev);
     // Transitions are only known from counters; a breaker that never opened is closed.
     if (counters.opens === undefined && counters.closes === undefined) counters.opens = 0;
-    const fires = counters.calls ?? 0;
-    const failures = counters.failures ?? 0;
     return {
       service: serviceOf(labels),
       name: labels.name!,
@@ -129,7 +127,6 @@ export function opossumReadings(samples: readonly InstantSample[], t: number): B
       source: 'opossum' as const,
       ...(labels.instance ? { instance: labels.instance } : {}),
       counters,
-      ...(fires > 0 ? { failureRate: (100 * failures) / fires } : {}),
     };
   });
 }

@@ -44,7 +44,9 @@ test('offsets that never move while the consumer is attached are STALL', () => {
   assert.equal(evaluatePartition(w, nowAfter(w)), 'STALL');
 });
 
-test('no consumer attached and messages waiting is STOP', () => {
+test('no consumer attached and messages waiting is STOP, even right after the lag was zero', () => {
+  const fresh = draw({ lag: '0 0 40', consumers: '0 0 0' });
+  assert.equal(evaluatePartition(fresh, nowAfter(fresh)), 'STOP');
   const w = draw({ lag: '5 6 7 8 9', consumed: '100 100 100 100 100', consumers: '1 1 0 0 0' });
   assert.equal(evaluatePartition(w, nowAfter(w)), 'STOP');
 });

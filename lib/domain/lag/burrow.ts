@@ -39,12 +39,13 @@ export function evaluatePartition(window: readonly LagObservation[], nowMs: numb
   if (window.length === 0) return 'OK';
   const last = window[window.length - 1]!;
   if (last.lag <= 0) return 'OK';
+  // Nobody is attached to consume what waits: stopped, however recently the lag was zero.
+  if (last.consumers === 0) return 'STOP';
   if (window.some((o) => o.lag <= 0)) return 'OK';
   const first = window[0]!;
   const positions = window.map((o) => o.consumed).filter((c): c is number => c !== undefined);
   for (let i = 1; i < positions.length; i++) if (positions[i]! < positions[i - 1]!) return 'REWIND';
   const span = last.t - first.t;
-  if (last.consumers === 0) return 'STOP';
   if (last.lastActiveMs !== undefined && window.length > 1 && nowMs - last.lastActiveMs > span) return 'STOP';
   // Burrow: (now - last commit) > (last commit - first commit). With scrapes, the last "commit" is
   // the last time the position moved.
