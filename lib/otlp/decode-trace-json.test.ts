@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { PermanentError } from '../../pipeline/errors';
-import { batchFromGoldenJson } from '../../../tests/fixtures/otlp/sdk-expected';
-import type { Span, TraceBatch } from '../../../lib/domain/model';
+import { PermanentError } from './errors';
+import { batchFromGoldenJson } from '../../tests/fixtures/otlp/sdk-expected';
+import type { Span, TraceBatch } from '../domain/model';
 import { decodeTraceRequestJson } from './decode-trace-json';
 import { INTERNAL_ERROR_PREFIX } from './malformed';
 
-const SPEC_EXAMPLE = new URL('../../../../shared/testdata/otlp-examples/trace.json', import.meta.url);
-const fixture = (name: string): URL => new URL(`../../../tests/fixtures/otlp/${name}`, import.meta.url);
+const SPEC_EXAMPLE = new URL('../../tests/fixtures/otlp-examples/trace.json', import.meta.url);
+const fixture = (name: string): URL => new URL(`../../tests/fixtures/otlp/${name}`, import.meta.url);
 const GOLDEN_JSON = readFileSync(fixture('checkout-trace.json'), 'utf8');
 const GOLDEN_EXPECTED = batchFromGoldenJson(readFileSync(fixture('checkout-trace.expected.json'), 'utf8'));
 
@@ -134,7 +134,7 @@ test('proto3 JSON leniencies: numbers for int64, strings for uint32, null as uns
   const decoded = decodeOne({
     traceId: TRACE_ID.toUpperCase(),
     startTimeUnixNano: 1544712660000000,
-    endTimeUnixNano: '18446744073709551615',
+    endTimeUnixNano: '9223372036854775807', // the largest storable; above it rejects the span (test below)
     droppedAttributesCount: '7',
     flags: 257,
     parentSpanId: null,
@@ -165,7 +165,7 @@ test('proto3 JSON leniencies: numbers for int64, strings for uint32, null as uns
   });
   assert.equal(decoded.traceId, TRACE_ID);
   assert.equal(decoded.startNs, 1544712660000000n);
-  assert.equal(decoded.endNs, 2n ** 64n - 1n);
+  assert.equal(decoded.endNs, 2n ** 63n - 1n);
   assert.equal(decoded.droppedAttributesCount, 7);
   assert.equal(decoded.parentSpanId, '');
   assert.equal(decoded.kind, 3);
@@ -250,7 +250,8 @@ test('wrong field types are malformed, with the path to the field', () => {
     fourthSpan({ startTimeUnixNano: 'abc' }),
     `${at}.startTimeUnixNano: expected an unsigned 64-bit integer (a decimal string or number), got the string "abc"`,
   );
-  for (const bad of ['0x10', ' 12', '1.5', '-1', '', 1.5, -1, true, [], {}, '18446744073709551616']) {
+  // Integers past 2^64 are not malformed: they reject their span alone (see the out-of-range test).
+  for (const bad of ['0x10', ' 12', '1.5', '-1', '', 1.5, -1, true, [], {}]) {
     assertMalformed(fourthSpan({ endTimeUnixNano: bad }), new RegExp(`^${escapeRegExp(at)}\\.endTimeUnixNano: expected an unsigned 64-bit integer`));
   }
   assertMalformed(fourthSpan({ traceId: 123 }), `${at}.traceId: expected a string, got 123`);
@@ -345,4 +346,37 @@ test('fuzz: wrong types anywhere, and mangled or truncated text, are malformed o
   for (let length = 0; length < compact.length; length += 7) {
     assert.ok(decodeOrMalformed(compact.slice(0, length)) instanceof PermanentError, `truncated to ${length}`);
   }
+});
+
+test('timestamps PostgreSQL cannot store (over int64, or rounded past 2^64 as a JSON number) reject their span alone, with a reason', () => {
+  const batch = decodeTraceRequestJson(
+    `{"resourceSpans":[{"scopeSpans":[{"spans":[` +
+      `${JSON.stringify(span({ name: 'ok' }))},` +
+      `${JSON.stringify(span({ name: 'u64 start', startTimeUnixNano: '18446744073709551615' }))},` +
+      `${JSON.stringify(span({ name: 'number end' })).replace(/}$/, ',"endTimeUnixNano":18446744073709551615}')}` +
+      `]}]}]}`,
+  );
+  assert.deepEqual(batch.resourceSpans[0]!.scopeSpans[0]!.spans.map((s) => s.name), ['ok']);
+  assert.equal(batch.rejectedSpans, 2);
+  assert.equal(
+    batch.rejectionMessage,
+    'resourceSpans[0].scopeSpans[0].spans[1] ("u64 start"): startTimeUnixNano 18446744073709551615 is out of range (at most 9223372036854775807)',
+  );
+});
+
+test('NUL and unpaired surrogates are cleaned at decode time, and reported in partial_success as a warning', () => {
+  const batch = decodeTraceRequestJson(
+    JSON.stringify(
+      request(
+        span({ name: 'clean' }),
+        span({ name: 'nul\u0000name', attributes: [{ key: 'k\u0000', value: { stringValue: 'lone \ud800 surrogate' } }] }),
+      ),
+    ),
+  );
+  const [clean, cleaned] = batch.resourceSpans[0]!.scopeSpans[0]!.spans;
+  assert.equal(clean!.name, 'clean');
+  assert.equal(cleaned!.name, 'nul\uFFFDname');
+  assert.deepEqual(cleaned!.attributes, { 'k\uFFFD': 'lone \uFFFD surrogate' });
+  assert.equal(batch.rejectedSpans, 0);
+  assert.match(batch.rejectionMessage, /^1 span had text PostgreSQL cannot store .* \(first: resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]\)$/);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PermanentError } from '../../pipeline/errors';
+import { PermanentError } from './errors';
 import {
   EGROUP,
   I64,
@@ -15,7 +15,7 @@ import {
   tag,
   varint,
   varintField,
-} from '../../../tests/fixtures/otlp/proto-builder';
+} from '../../tests/fixtures/otlp/proto-builder';
 import { ProtobufReader } from './protobuf-reader';
 
 function reader(...parts: number[][]): ProtobufReader {
@@ -191,4 +191,45 @@ test('repeatedString decodes like string, and returns the same object for the sa
   const wrongWire = reader(varintField(1, 1));
   const t = wrongWire.readTag();
   assertMalformed(() => wrongWire.repeatedString(t), /expected LEN/);
+});
+
+test('repeated fixed64, double and varints: packed, unpacked and both mixed', () => {
+  const fixed = (v: bigint) => Array.from(new Uint8Array(new BigUint64Array([v]).buffer));
+  const dbl = (v: number) => Array.from(new Uint8Array(new Float64Array([v]).buffer));
+  const packedFixed = bytesField(1, [...fixed(1n), ...fixed(2n ** 64n - 1n)]);
+  const packedDouble = bytesField(2, [...dbl(0.5), ...dbl(-Infinity)]);
+  const packedVarint = bytesField(3, [...varint(300n), ...varint(2n ** 64n - 1n)]);
+  const r = reader(packedFixed, fixed64Field(1, 7n), packedDouble, doubleField(2, 2.5), packedVarint, varintField(3, 5n));
+  const counts: bigint[] = [];
+  const bounds: number[] = [];
+  const uints: bigint[] = [];
+  const ints: Array<number | bigint> = [];
+  while (r.hasMore()) {
+    const t = r.readTag();
+    if (t >>> 3 === 1) r.repeatedFixed64(t, counts);
+    else if (t >>> 3 === 2) r.repeatedDouble(t, bounds);
+    else {
+      const at = r.pos;
+      r.repeatedUint64(t, uints);
+      r.pos = at;
+      r.repeatedInt64(t, ints);
+    }
+  }
+  assert.deepEqual(counts, [1n, 2n ** 64n - 1n, 7n]);
+  assert.deepEqual(bounds, [0.5, -Infinity, 2.5]);
+  assert.deepEqual(uints, [300n, 2n ** 64n - 1n, 5n]);
+  assert.deepEqual(ints, [300, -1, 5]);
+});
+
+test('a packed field that is not a whole number of values, or whose varint runs past it, is malformed', () => {
+  const r = reader(bytesField(1, [1, 2, 3]));
+  assertMalformed(() => r.repeatedFixed64(r.readTag(), []), /not a whole number of 8-byte values/);
+  const v = reader(bytesField(1, [0x80]), varintField(2, 1n));
+  assertMalformed(() => v.repeatedUint64(v.readTag(), []), /truncated varint/);
+});
+
+test('NUL in a string is replaced with U+FFFD and not cached', () => {
+  const r = reader(stringField(1, 'a\u0000b'), stringField(1, 'a\u0000b'));
+  assert.equal(r.repeatedString(r.readTag()), 'a\uFFFDb');
+  assert.equal(r.string(r.readTag()), 'a\uFFFDb');
 });
