@@ -24,6 +24,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/">Services</Link>
             <Link href="/service-map">Service map</Link>
             <Link href="/traces">Traces</Link>
+            <Link href="/breakers">Breakers</Link>
+            <Link href="/lag">Lag</Link>
           </nav>
         </header>
         <main className="page">

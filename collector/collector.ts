@@ -21,6 +21,7 @@ import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './receivers/otlp/otlp-signals';
 import type { ReceiverRoutes } from './receivers/routes';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
+import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
 import { ServiceGraph } from './service-graph/service-graph';
 import { SPANS_TABLE, traceSignal } from './signals/trace-signal';
@@ -49,6 +50,8 @@ export interface RunningCollector {
   pipeline: IngestPipeline;
   /** Undefined when MESHLIGHT_SERVICE_GRAPH=off. */
   serviceGraph: ServiceGraph | undefined;
+  /** Circuit breakers and broker lag: fed by scrapes, metrics and spans. */
+  health: HealthMonitor;
   /** Resolves once every item accepted so far has been written (or the timeout passes). */
   flushed(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
@@ -75,10 +78,11 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const graphConfig = config.serviceGraph;
   const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
+  const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
   const signals: AnySignalDefinition[] = [
-    traceSignal({ db, partitions: spanPartitions, maxQueuedSpans: config.queue.maxSpans, observers: serviceGraph ? [serviceGraph] : [] }),
+    traceSignal({ db, partitions: spanPartitions, maxQueuedSpans: config.queue.maxSpans, observers: serviceGraph ? [serviceGraph, health] : [health] }),
   ];
   const wires: OtlpSignalWire<unknown>[] = [traceWire as OtlpSignalWire<unknown>];
 
@@ -104,6 +108,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       const cutoffMs = Number(retentionCutoffNs(Date.now(), policy) / 1_000_000n);
       // The graph's rollups live exactly as long as the spans they summarize.
       const rollupRows = await serviceGraph?.applyRetention(cutoffMs);
+      await health.applyRetention(cutoffMs);
       const batchIds = await forgetBatchesBefore(db, cutoffMs);
       const dropped = reports.filter((r) => r.dropped.length || r.deletedFromDefault);
       if (dropped.length || rollupRows || batchIds) log.info('retention applied', { partitions: dropped, rollupRows, batchIds });
@@ -137,6 +142,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     retentionTimer = setInterval(runRetention, RETENTION_INTERVAL_MS).unref();
     pipeline.start();
     serviceGraph?.start();
+    health.start();
     writing = true;
   };
   let preparing: Promise<void> | undefined;
@@ -191,6 +197,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await preparing;
       await pipeline.stop(Date.now() + config.shutdownTimeoutMs, writing);
       if (writing) await serviceGraph?.stop();
+      if (writing) await health.stop();
       await db.close();
       await embedded?.close();
       log.info('collector stopped', { spansWritten: traces.stats.written });
@@ -220,7 +227,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       return s.droppedInvalid;
     },
   };
-  return { httpPort, grpcPort, databaseUrl, stats, pipeline, serviceGraph, flushed, stop };
+  return { httpPort, grpcPort, databaseUrl, stats, pipeline, serviceGraph, health, flushed, stop };
 }
 
 /** A lane's export(), traced as `otlp.export <signal>` (a sample of them, see self-tracing.ts). */
