@@ -146,7 +146,7 @@ export interface RedPoint extends Omit<Red, 'health'> {
   timeMs: number;
 }
 
-export interface RedSummary extends Omit<RedPoint, 'timeMs'> {}
+export type RedSummary = Omit<RedPoint, 'timeMs'>;
 
 export interface Exemplar {
   traceId: string;

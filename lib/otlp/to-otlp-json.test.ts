@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+// eslint-disable-next-line meshlight/boundaries -- until the OTLP/JSON decoder moves to lib/otlp/ (issue 9, item 2)
 import { decodeTraceRequestJson } from '../../collector/receivers/otlp/decode-trace-json';
 import { tracesFromBatch } from '../domain/trace';
 import { makeSyntheticTrace } from '../../tests/support/synthetic-trace';
