@@ -3,9 +3,10 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     // Access settings (Host names, login, tokens) are checked now, not at the first request.
-    const { parseUiSecurity } = await import('./lib/contracts/ui-security-env');
+    const { openBindWarning, parseUiSecurity } = await import('./lib/contracts/ui-security-env');
     try {
-      parseUiSecurity(process.env);
+      const warning = openBindWarning(process.env, parseUiSecurity(process.env));
+      if (warning) console.warn(`\n${warning}\n`);
     } catch (error) {
       console.error(`meshlight: ${(error as Error).message}`);
       process.exit(1);

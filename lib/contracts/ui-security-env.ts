@@ -104,6 +104,18 @@ export function parseUiSecurity(env: Record<string, string | undefined> = proces
   };
 }
 
+const LOOPBACK_BINDS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The warning to print when the UI listens beyond loopback with no authentication, else null. */
+export function openBindWarning(env: Record<string, string | undefined>, security: UiSecurity): string | null {
+  const bind = env.MESHLIGHT_BIND_HOST?.trim() || '127.0.0.1';
+  if (LOOPBACK_BINDS.has(bind.toLowerCase()) || authRequired(security)) return null;
+  return [
+    `WARNING: the UI listens on ${bind} with no authentication: anyone who can reach it reads every trace.`,
+    'Set MESHLIGHT_UI_USER and MESHLIGHT_UI_PASSWORD_HASH (or MESHLIGHT_AUTH_PROXY_HEADER behind a proxy).',
+  ].join('\n');
+}
+
 /** Whether any authentication is configured (then every page and API call needs it). */
 export function authRequired(security: UiSecurity): boolean {
   return security.login !== null || security.proxyHeader !== null || security.apiTokens.length > 0;

@@ -97,6 +97,31 @@ export function safeReturnPath(text: string | null | undefined): string {
   return text && text.startsWith('/') && !text.startsWith('//') && !text.startsWith('/\\') ? text : '/';
 }
 
+/**
+ * Failed sign-ins allowed per window across all clients (one configured user: guessing is the
+ * threat, not a crowd of users); past it /api/auth/login answers 429 with Retry-After before
+ * spending scrypt's CPU on the attempt. The clock is passed in.
+ */
+export class LoginThrottle {
+  private failures: number[] = [];
+
+  constructor(
+    private readonly maxFailures = 10,
+    private readonly windowMs = 60_000,
+  ) {}
+
+  /** Seconds to wait before another attempt, or 0 when one may be made now. */
+  retryAfterSeconds(nowMs: number): number {
+    this.failures = this.failures.filter((at) => at > nowMs - this.windowMs);
+    if (this.failures.length < this.maxFailures) return 0;
+    return Math.max(1, Math.ceil((this.failures[0]! + this.windowMs - nowMs) / 1000));
+  }
+
+  failed(nowMs: number): void {
+    this.failures.push(nowMs);
+  }
+}
+
 export interface AccessRequest {
   method: string;
   pathname: string;

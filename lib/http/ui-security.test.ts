@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EnvError } from '../contracts/env';
-import { normalizeHostName, parseUiSecurity, type UiSecurity } from '../contracts/ui-security-env';
+import { normalizeHostName, openBindWarning, parseUiSecurity, type UiSecurity } from '../contracts/ui-security-env';
 import { hostAllowed } from './host-check';
 import { API_CSP, HARDENING_HEADERS, liveConnectSources, newNonce, pageCsp } from './security-headers';
 import {
+  LoginThrottle,
   SESSION_COOKIE,
   bearerToken,
   decideAccess,
@@ -166,4 +167,22 @@ test('access: open by default; with auth, pages redirect to /login, the API answ
   const page = decideAccess(request('/traces'), tokensOnly, NOW);
   assert.equal(page.allow, false);
   assert.match((page as { message: string }).message, /configure MESHLIGHT_UI_USER/);
+});
+
+test('failed sign-ins are throttled per minute; a loud warning when listening beyond loopback unguarded', () => {
+  const throttle = new LoginThrottle(3, 60_000);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(throttle.retryAfterSeconds(NOW + i), 0);
+    throttle.failed(NOW + i);
+  }
+  assert.equal(throttle.retryAfterSeconds(NOW + 10_000), 50);
+  assert.equal(throttle.retryAfterSeconds(NOW + 59_999), 1);
+  assert.equal(throttle.retryAfterSeconds(NOW + 60_000), 0, 'the first failure has left the window');
+
+  assert.equal(openBindWarning({}, parseUiSecurity({})), null);
+  assert.equal(openBindWarning({ MESHLIGHT_BIND_HOST: '::1' }, parseUiSecurity({})), null);
+  const env = { MESHLIGHT_BIND_HOST: '0.0.0.0' };
+  assert.match(openBindWarning(env, parseUiSecurity(env)) ?? '', /WARNING: the UI listens on 0\.0\.0\.0 with no authentication/);
+  const guarded = { ...env, MESHLIGHT_AUTH_PROXY_HEADER: 'X-Forwarded-User' };
+  assert.equal(openBindWarning(guarded, parseUiSecurity(guarded)), null);
 });

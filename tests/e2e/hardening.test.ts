@@ -236,3 +236,19 @@ test('signing in through the login page in a browser', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('guessing is throttled: after 10 wrong sign-ins in a minute, 429 with Retry-After (runs last)', async () => {
+  const attempt = () =>
+    rawRequest(`${guarded.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ user: 'admin', password: 'guess' }).toString(),
+    });
+  const statuses: number[] = [];
+  for (let i = 0; i < 12; i++) statuses.push((await attempt()).status);
+  // Two wrong attempts were made by the tests above.
+  assert.deepEqual(statuses, [...Array(8).fill(303), ...Array(4).fill(429)]);
+  const refused = await attempt();
+  assert.equal(refused.status, 429);
+  assert.ok(Number(refused.headers['retry-after']) > 0);
+});
