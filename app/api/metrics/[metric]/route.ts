@@ -5,7 +5,7 @@
 import { notFound } from '@/lib/contracts/api-error';
 import { METRICS_MIN_STEP_MS, parseLatenciesQuery, parseMetricsQuery } from '@/lib/contracts/jaeger-metrics';
 import { loadMetricMinutes } from '@/lib/db/jaeger-metrics-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 import { metricFamily } from '@/lib/jaeger/metrics';
 import { jaegerEnvelope } from '@/lib/jaeger/response';
 
@@ -31,3 +31,5 @@ export const GET = apiRoute(async (request: Request, context: { params: Promise<
       throw notFound(`404 page not found: /api/metrics/${metric}`);
   }
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');
