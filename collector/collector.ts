@@ -16,6 +16,7 @@ import { spoolRows, unspoolRows } from './pipeline/spool';
 import { TraceConsumer } from './pipeline/trace-consumer';
 import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
+import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { LiveHub } from './live/live-hub';
 import { ServiceGraph } from './service-graph/service-graph';
@@ -29,6 +30,7 @@ import type { SqlExecutor } from './store/sql-executor';
 export interface RunningCollector {
   httpPort: number;
   grpcPort: number;
+  zipkinPort: number;
   /** The URL the UI server should use: the configured server, or the embedded database's endpoint. */
   databaseUrl: string;
   stats: CollectorStats;
@@ -129,7 +131,10 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   liveHub?.attach(http);
   const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, exportTraces });
   const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
-  log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}` });
+  const zipkin: HttpServer = createZipkinReceiver({ maxBodyBytes: config.maxBodyBytes, exportTraces });
+  await new Promise<void>((resolve, reject) => zipkin.once('error', reject).listen(config.zipkinPort, config.bindHost, () => resolve()));
+  const zipkinPort = (zipkin.address() as { port: number }).port;
+  log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}`, zipkin: `http://${config.bindHost}:${zipkinPort}` });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -140,6 +145,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
+      await new Promise<void>((resolve) => zipkin.close(() => resolve()));
+      zipkin.closeAllConnections();
       await selfTracing.shutdown().catch(() => {});
       await writer.stop(Date.now() + config.shutdownTimeoutMs);
       await serviceGraph?.stop();
@@ -165,5 +172,5 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     return false;
   };
 
-  return { httpPort, grpcPort, databaseUrl, stats, serviceGraph, flushed, stop };
+  return { httpPort, grpcPort, zipkinPort, databaseUrl, stats, serviceGraph, flushed, stop };
 }
