@@ -94,8 +94,25 @@ export function apiRoute<Ctx>(handler: (request: Request, context: Ctx) => Promi
         if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
       }
       span.setAttribute('http.response.status_code', response.status);
-      return wantsPrettyPrint(request) ? prettyPrinted(response) : response;
+      if (wantsPrettyPrint(request)) response = await prettyPrinted(response);
+      return uncompressed(response);
     });
+}
+
+/**
+ * Marks an API response `no-transform`, which Next's gzip (next.config.js `compress`) honours:
+ * pages and static assets are compressed, API bodies are not (gzip of a 10,000-span trace's 18 MB
+ * costs more than its query; a reverse proxy can still compress them).
+ */
+export function uncompressed(response: Response): Response {
+  const cacheControl = response.headers.get('cache-control');
+  if (cacheControl?.includes('no-transform')) return response;
+  try {
+    response.headers.set('cache-control', cacheControl ? `${cacheControl}, no-transform` : 'no-store, no-transform');
+  } catch {
+    // immutable headers (a proxied response): leave them
+  }
+  return response;
 }
 
 /** Jaeger's `prettyPrint` parameter: any value but empty or "false" (http_handler.go writeJSON). */

@@ -3,6 +3,7 @@
 // header and one of three views: the waterfall (with minimap, search, critical path, span
 // details), the flame graph, or the statistics table. The URL keeps the view and the selected span
 // (`?view=flame`, `?span=<id>`), so a link can point at a span.
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -13,13 +14,16 @@ import { matchSpans } from '@/lib/domain/trace-model';
 import { Minimap } from '../waterfall/minimap';
 import type { TimeWindow } from '../waterfall/time-window';
 import { Waterfall, type WaterfallHandle } from '../waterfall/waterfall';
-import { FlameGraphView } from './flame-graph-view';
 import { filterRows, indexCriticalPath, prepareTrace, type PreparedTrace } from './prepared-trace';
 import { SpanDetailPanel } from './span-detail-panel';
-import { TraceStatsTable } from './trace-stats-table';
 import { TraceSummaryHeader } from './trace-summary-header';
 import { TraceToolbar } from './trace-toolbar';
 import { useAttributeSearch, useTrace, type DetailSource } from './use-trace';
+
+// The flame graph and statistics load when first shown: the waterfall, what a trace opens on, does
+// not wait for their code.
+const FlameGraphView = dynamic(() => import('./flame-graph-view').then((m) => m.FlameGraphView), { ssr: false });
+const TraceStatsTable = dynamic(() => import('./trace-stats-table').then((m) => m.TraceStatsTable), { ssr: false });
 
 type View = 'waterfall' | 'flame' | 'stats';
 const VIEWS: [View, string][] = [
