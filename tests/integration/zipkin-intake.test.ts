@@ -17,15 +17,23 @@ let database: ScratchDatabase;
 let collector: Awaited<ReturnType<typeof startTestCollector>>;
 let traceId = '';
 
+/** What zipkin-transport-http's HttpLogger does but its typings leave out (it is an EventEmitter). */
+interface HttpLoggerQueue {
+  once(event: 'success' | 'error', listener: (value: unknown) => void): void;
+  processQueue(fetchImplementation: unknown): void;
+  fetchImplementation: unknown;
+}
+
 function zipkinService(name: string) {
   const logger = new HttpLogger({ endpoint: `http://127.0.0.1:${collector.zipkinPort}/api/v2/spans`, jsonEncoder: jsonEncoder.JSON_V2, httpInterval: 60_000 });
+  const queue = logger as unknown as HttpLoggerQueue;
   const tracer = new Tracer({ ctxImpl: new ExplicitContext(), recorder: new BatchRecorder({ logger }), localServiceName: name, sampler: new sampler.CountingSampler(1) });
   /** Sends what the recorder has logged, resolving on the collector's answer. */
   const flush = () =>
     new Promise<void>((resolve, reject) => {
-      logger.once('success', () => resolve());
-      logger.once('error', reject);
-      logger.processQueue(logger.fetchImplementation);
+      queue.once('success', () => resolve());
+      queue.once('error', reject);
+      queue.processQueue(queue.fetchImplementation);
     });
   return { tracer, flush };
 }
@@ -62,7 +70,7 @@ before(async () => {
   });
   // The backend receives the B3 headers and joins the client's span id.
   const incoming = new TraceId({ traceId: clientId.traceId, parentId: new option.Some(root.spanId), spanId: clientId.spanId, sampled: new option.Some(true) });
-  const joined = backend.tracer.join(incoming);
+  const joined = (backend.tracer as Tracer & { join(id: TraceId): TraceId }).join(incoming);
   on(backend.tracer, joined, () => {
     backend.tracer.recordServiceName('zk-backend');
     backend.tracer.recordRpc('POST /pay');
