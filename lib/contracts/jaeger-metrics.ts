@@ -3,7 +3,7 @@
 // (cmd/query/app/query_parser.go parseMetricsQueryParams, default_params.go):
 //   service           repeated, at least one                    service=orders&service=payments
 //   groupByOperation  Go bool, default false                     true, 1, t, TRUE, …
-//   spanKind          repeated OTel span kind enum name          SPAN_KIND_SERVER (the default)
+//   spanKind          repeated OTel span kind enum name          SPAN_KIND_SERVER (the default), or server, client, …
 //   endTs             Unix milliseconds, default now
 //   lookback, step, ratePer   integer milliseconds, default 1 h, 5 s, 10 min
 //   quantile          float in (0, 1], latencies only            0.95
@@ -66,7 +66,10 @@ const millis = (positive: boolean) =>
     return value;
   });
 
-const spanKind = z.string().transform((text, ctx): number => SPAN_KINDS[text] ?? fail(ctx, `unsupported span kind: '${text}'`));
+/** The enum name, as the API documents it, or the short lower-case name Jaeger UI's Monitor tab sends. */
+const spanKind = z
+  .string()
+  .transform((text, ctx): number => SPAN_KINDS[text] ?? SPAN_KINDS[`SPAN_KIND_${text.toUpperCase()}`] ?? fail(ctx, `unsupported span kind: '${text}'`));
 
 const quantile = z.string().transform((text, ctx): number => {
   const value = Number(text);

@@ -15,13 +15,14 @@ test('parameters: Jaeger defaults, repeated services and kinds, Go bools, clampe
   const g = parseMetricsQuery(params('service=a&groupByOperation=TRUE&spanKind=SPAN_KIND_CONSUMER&spanKind=SPAN_KIND_SERVER&endTs=5&lookback=120000&step=120000&ratePer=300000'), T0);
   assert.deepEqual([g.groupByOperation, g.spanKinds, g.endMs, g.lookbackMs, g.stepMs, g.ratePerMs], [true, [5, 2], 5, 120000, 120000, 300000]);
   assert.equal(parseLatenciesQuery(params('service=a&quantile=0.95'), T0).quantile, 0.95);
+  assert.deepEqual(parseMetricsQuery(params('service=a&spanKind=consumer'), T0).spanKinds, [5], "Jaeger UI's lower-case names");
 });
 
 test('bad parameters are 400s naming the parameter as Jaeger does', () => {
   const cases: Array<[string, RegExp]> = [
     ['', /param 'service': please provide at least one service name/],
     ['service=a&groupByOperation=yes', /param 'groupByOperation': strconv.ParseBool/],
-    ['service=a&spanKind=server', /param 'spanKind': unsupported span kind: 'server'/],
+    ['service=a&spanKind=sideways', /param 'spanKind': unsupported span kind: 'sideways'/],
     ['service=a&endTs=abc', /param 'endTs': strconv.ParseInt/],
     ['service=a&lookback=0', /param 'lookback'/],
   ];
