@@ -61,6 +61,7 @@ test('unknown /api paths are JSON 404s and wrong methods JSON 405s, in Jaeger`s 
     ['GET', '/api/traces/abc/def/ghi'],
     ['POST', '/api/v3/traces'],
     ['DELETE', '/api/x'],
+    ['GET', '/api'],
   ] as const) {
     const response = await fetch(`${ui.url}${url}`, { method });
     assert.equal(response.status, 404, `${method} ${url}`);
@@ -101,4 +102,26 @@ test('an unknown page renders the app`s own 404 inside Meshlight`s shell', async
   assert.match(html, /class="topnav"/, 'the shell with its navigation');
   assert.match(html, /Nothing here/);
   assert.match(html, /href="\/traces"/);
+});
+
+test('pages and static assets are gzipped, API responses are not', async () => {
+  const html = await fetch(`${ui.url}/no/such/page`);
+  assert.equal(html.headers.get('content-encoding'), 'gzip');
+  const script = /\/_next\/static\/chunks\/[^"]+\.js/.exec(await html.text())![0];
+  assert.equal((await fetch(`${ui.url}${script}`)).headers.get('content-encoding'), 'gzip');
+  const api = await fetch(`${ui.url}/api/transform`, { method: 'POST', body: otlpFile() });
+  assert.equal(api.status, 200);
+  assert.equal(api.headers.get('content-encoding'), null, 'a big API body stays uncompressed');
+  assert.match(api.headers.get('cache-control')!, /no-transform/);
+});
+
+test('the trace page preloads its data from the HTML head, before any script runs', async () => {
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const html = await (await fetch(`${ui.url}/traces/${traceId}`)).text();
+  const head = html.slice(0, html.indexOf('</head>'));
+  for (const part of [0, 1]) {
+    const href = `href="/api/ui/traces/${traceId}\\?part=${part}&amp;parts=2"`;
+    const link = new RegExp(`<link(?=[^>]*rel="preload")(?=[^>]*as="fetch")(?=[^>]*crossorigin)[^>]*${href}`);
+    assert.match(head, link, `part ${part} preloaded in <head>`);
+  }
 });

@@ -14,7 +14,7 @@ import { matchSpans } from '@/lib/domain/trace-model';
 import { Minimap } from '../waterfall/minimap';
 import type { TimeWindow } from '../waterfall/time-window';
 import { Waterfall, type WaterfallHandle } from '../waterfall/waterfall';
-import { filterRows, indexCriticalPath, prepareTrace, type PreparedTrace } from './prepared-trace';
+import { filterRows, indexCriticalPath, prepareTrace, type CriticalIndex, type PreparedTrace } from './prepared-trace';
 import { SpanDetailPanel } from './span-detail-panel';
 import { TraceSummaryHeader } from './trace-summary-header';
 import { TraceToolbar } from './trace-toolbar';
@@ -87,7 +87,22 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
   const waterfall = useRef<WaterfallHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 
-  const criticalIndex = useMemo(() => (critical ? indexCriticalPath(tree) : undefined), [tree, critical]);
+  // The critical path is drawn just after the rows, never before them: it is computed in the task
+  // after the first frame with rows (rAF, then a timeout), so opening a 100,000-span trace does
+  // not wait for it.
+  const [criticalIndex, setCriticalIndex] = useState<{ tree: PreparedTrace['tree']; index: CriticalIndex } | undefined>();
+  useEffect(() => {
+    if (!critical) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setCriticalIndex({ tree, index: indexCriticalPath(tree) }), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [tree, critical]);
+  const shownCritical = critical && criticalIndex?.tree === tree ? criticalIndex.index : undefined;
   const attributeHits = useAttributeSearch(model.traceId, search, source.kind === 'stored');
   const matches = useMemo(() => {
     if (!search.trim()) return undefined;
@@ -201,7 +216,7 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
               collapsed={collapsed}
               selected={selected}
               matches={matches}
-              critical={criticalIndex}
+              critical={shownCritical}
               onToggle={toggle}
               onSelect={select}
               onOpenDetails={() => setDetailsOpen(true)}
