@@ -131,7 +131,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   liveHub?.attach(http);
   const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, exportTraces });
   const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
-  const zipkin: HttpServer = createZipkinReceiver({ maxBodyBytes: config.maxBodyBytes, exportTraces });
+  const zipkin: HttpServer = createZipkinReceiver({ maxBodyBytes: config.maxBodyBytes, corsOrigins: config.corsOrigins, exportTraces });
   await new Promise<void>((resolve, reject) => zipkin.once('error', reject).listen(config.zipkinPort, config.bindHost, () => resolve()));
   const zipkinPort = (zipkin.address() as { port: number }).port;
   log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}`, zipkin: `http://${config.bindHost}:${zipkinPort}` });

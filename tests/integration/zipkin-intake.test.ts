@@ -135,4 +135,7 @@ test('the Zipkin port answers bad requests as Zipkin clients expect', async () =
   assert.equal((await fetch(`${url}/api/v2/traces`, { method: 'POST', body: '[]' })).status, 404);
   const ok = await fetch(`${url}/api/v2/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
   assert.equal(ok.status, 202);
+  const preflight = await fetch(`${url}/api/v2/spans`, { method: 'OPTIONS', headers: { origin: 'http://shop.test', 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), '*', 'zipkin-js in a browser page may send');
 });

@@ -16,6 +16,8 @@ import { zipkinSpansToBatch, type ZipkinSpan } from './zipkin-to-batch';
 
 export interface ZipkinReceiverOptions {
   maxBodyBytes: number;
+  /** Origins allowed to send from a browser (zipkin-js in a page), as for OTLP/HTTP. */
+  corsOrigins: '*' | string[];
   exportTraces(batch: TraceBatch): ExportResult | Promise<ExportResult>;
 }
 
@@ -45,8 +47,23 @@ export function createZipkinReceiver(options: ZipkinReceiverOptions): Server {
   return server;
 }
 
+function applyCors(request: IncomingMessage, response: ServerResponse, allowed: '*' | string[]): void {
+  const origin = request.headers.origin;
+  if (!origin || (allowed !== '*' && !allowed.includes(origin))) return;
+  response.setHeader('access-control-allow-origin', allowed === '*' ? '*' : origin);
+  if (allowed !== '*') response.setHeader('vary', 'Origin');
+  response.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+  response.setHeader('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type, content-encoding');
+  response.setHeader('access-control-max-age', '86400');
+}
+
 async function handle(request: IncomingMessage, response: ServerResponse, options: ZipkinReceiverOptions): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://zipkin').pathname;
+  applyCors(request, response, options.corsOrigins);
+  if (request.method === 'OPTIONS') {
+    response.writeHead(204).end();
+    return;
+  }
   if (request.method === 'GET' && (path === '/health' || path === '/')) {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"UP","zipkin":{"status":"UP"}}');
     return;
