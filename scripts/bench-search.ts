@@ -96,7 +96,9 @@ async function prepareDatabase(size: Size): Promise<string> {
     await client.query(`SET maintenance_work_mem = '512MB'`);
     for (const index of indexes) {
       const t0 = performance.now();
-      await client.query(index.def);
+      // pg_indexes spells an index of a partitioned table `ON ONLY spans`: built without ONLY, it
+      // covers every partition.
+      await client.query(index.def.replace(' ON ONLY ', ' ON '));
       console.log(`  ${name}: ${index.name} built in ${fmt((performance.now() - t0) / 1000, 1)} s`);
     }
     await client.query('VACUUM ANALYZE');

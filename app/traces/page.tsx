@@ -12,7 +12,7 @@ import { DatabaseProblem, Notice, NoSpansYet } from '@/components/ui/notice';
 import { ApiError } from '@/lib/contracts/api-error';
 import { collectorOtlpHttpEndpoint } from '@/lib/contracts/env';
 import { parseLogfmtTags, parseTraceSearch, type TraceSearch } from '@/lib/contracts/jaeger-query';
-import { findTraceIds, listOperations, listServices, summarizeTraces } from '@/lib/db/trace-queries';
+import { findTraceIds, listOperations, listServices, searchLoadWindow, summarizeTraces } from '@/lib/db/trace-queries';
 import { databaseProblem } from '@/lib/http/route-errors';
 import '@/components/trace/trace-explorer.css';
 
@@ -73,8 +73,9 @@ export default async function TracesPage({ searchParams }: PageProps) {
     services = await listServices();
     if (values.service) operations = [...new Set((await listOperations(values.service)).map((operation) => operation.name))];
     if (search && services.length > 0) {
-      const ids = search.traceIds.length > 0 ? search.traceIds : await findTraceIds(search.query);
-      traces = (await summarizeTraces(ids)).sort((a, b) => (a.startNs > b.startNs ? -1 : a.startNs < b.startNs ? 1 : 0)).map(toResultRow);
+      const byId = search.traceIds.length > 0;
+      const ids = byId ? search.traceIds : await findTraceIds(search.query);
+      traces = (await summarizeTraces(ids, byId ? {} : searchLoadWindow(search.query))).sort((a, b) => (a.startNs > b.startNs ? -1 : a.startNs < b.startNs ? 1 : 0)).map(toResultRow);
     }
   } catch (error) {
     return <DatabaseProblem reason={databaseProblem(error)} />;

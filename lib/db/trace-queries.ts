@@ -13,7 +13,7 @@ import { Head, NO_PARENT, compareByStart, mergeSorted, type SpanDictionaries, ty
 import { getDb, type Db } from './prisma';
 
 export type { OperationInfo, ServiceOverview };
-import { attributeTags, findTraceIdsSql, matchingResourcesSql } from './span-filters';
+import { attributeTags, matchingResourcesSql, newestMatchingSpansSql } from './span-filters';
 
 // ---------------------------------------------------------------------------------------------
 // Services and operations
@@ -60,7 +60,14 @@ export async function listServiceOverviews(db: Db = getDb()): Promise<ServiceOve
 // ---------------------------------------------------------------------------------------------
 // Search
 
-/** Ids (32 hex) of traces with a span matching the query, the most recently active first. */
+/**
+ * Ids (32 hex) of traces with a span matching the query, the most recently active first: the
+ * newest `limit` distinct traces among the matching spans. Matching spans are read newest first in
+ * batches (span-filters.ts newestMatchingSpansSql: PostgreSQL walks a (service, start) index
+ * backwards and stops at the batch's LIMIT), and the walk ends as soon as `limit` traces are
+ * seen, so the cost follows the result, not the number of spans in the window. A trace's first
+ * appearance in the walk is its newest matching span, which is the order asked for.
+ */
 export async function findTraceIds(query: TraceQuery, db: Db = getDb()): Promise<string[]> {
   const resourceMatches = new Map<string, string[]>();
   await Promise.all(
@@ -70,10 +77,30 @@ export async function findTraceIds(query: TraceQuery, db: Db = getDb()): Promise
       if (rows.length > 0) resourceMatches.set(key, rows.map((row) => row.id));
     }),
   );
-  const { text, values } = findTraceIdsSql(query, resourceMatches);
-  const rows = await db.prisma.$queryRawUnsafe<{ trace_id: string }[]>(text, ...values);
-  return rows.map((row) => row.trace_id);
+  const found = new Set<string>();
+  let untilNs = query.endNs;
+  let batch = firstWalkBatch(query.limit);
+  for (;;) {
+    const { text, values } = newestMatchingSpansSql({ ...query, endNs: untilNs }, batch, resourceMatches);
+    const rows = await db.prisma.$queryRawUnsafe<{ trace_id: string; start_ns: string }[]>(text, ...values);
+    for (const row of rows) {
+      found.add(row.trace_id);
+      if (found.size === query.limit) return [...found];
+    }
+    if (rows.length < batch) return [...found];
+    // The next batch starts at the last span's start again (spans sharing it are read twice and
+    // their traces are already counted) and is bigger: few traces per batch means many spans each.
+    untilNs = BigInt(rows[rows.length - 1]!.start_ns);
+    batch *= WALK_BATCH_GROWTH;
+  }
 }
+
+/** Spans read by the first batch of a search's walk: a trace usually matches with a span or two. */
+export function firstWalkBatch(limit: number): number {
+  return limit * 4 + 16;
+}
+
+const WALK_BATCH_GROWTH = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Loading traces
@@ -104,9 +131,33 @@ export type SpanRowColumns = [
   links: string | null,
 ];
 
+/**
+ * A search's traces are loaded from the partitions of its window widened by this much each way: a
+ * trace found by one span may have others that started before the window (or, with clock skew,
+ * after it), and a day covers every trace short of a batch job.
+ */
+export const SEARCH_LOAD_MARGIN_NS = 86_400_000_000_000n;
+
+/** The window the traces a search found are loaded from (see SEARCH_LOAD_MARGIN_NS). */
+export function searchLoadWindow(query: Pick<TraceQuery, 'startNs' | 'endNs'>): TraceWindow {
+  return { startNs: query.startNs - SEARCH_LOAD_MARGIN_NS, endNs: query.endNs + SEARCH_LOAD_MARGIN_NS };
+}
+
+/** Hex ids as a bytea[] parameter's elements (`\x…`, PostgreSQL's hex bytea input). */
+function byteaArray(hexIds: readonly string[]): string[] {
+  return hexIds.map((id) => `\\x${id}`);
+}
+
+/**
+ * The WHERE clause selecting the spans of `traceIds` (in `window`). The ids travel as one bytea[]
+ * parameter so that `trace_id = ANY(…)` is planned with the values known: PostgreSQL then expects
+ * a few rows per id and reads the trace-id index of each partition the window leaves, whatever the
+ * table size. (An `IN (SELECT decode(…) FROM unnest(…))` was estimated at a tenth of the table and
+ * read every partition in full: issue 18.)
+ */
 export function traceIdFilter(traceIds: readonly string[], window: TraceWindow, values: unknown[]): string {
-  values.push(traceIds);
-  let where = `s.trace_id IN (SELECT decode(t, 'hex') FROM unnest($1::text[]) AS t)`;
+  values.push(byteaArray(traceIds));
+  let where = `s.trace_id = ANY($${values.length}::bytea[])`;
   if (window.startNs !== undefined) {
     values.push(window.startNs.toString());
     where += ` AND s.start_ns >= $${values.length}::bigint`;
@@ -116,8 +167,8 @@ export function traceIdFilter(traceIds: readonly string[], window: TraceWindow, 
     where += ` AND s.start_ns <= $${values.length}::bigint`;
   }
   if (window.spanIds !== undefined) {
-    values.push(window.spanIds);
-    where += ` AND s.span_id IN (SELECT decode(x, 'hex') FROM unnest($${values.length}::text[]) AS x)`;
+    values.push(byteaArray(window.spanIds));
+    where += ` AND s.span_id = ANY($${values.length}::bytea[])`;
   }
   return where;
 }
@@ -295,13 +346,17 @@ export async function loadDictionaries(spanWhere: string, values: unknown[], db:
 
 /**
  * One summary per stored trace, computed in SQL so a list of big traces never loads their spans.
- * Same rules as summarizeTrace() in lib/domain/trace.ts; the order follows `traceIds`.
+ * Same rules as summarizeTrace() in lib/domain/trace.ts; the order follows `traceIds`. Spans are
+ * read from `window` only (searchLoadWindow() for a search's results).
  */
 export async function summarizeTraces(
   traceIds: readonly string[],
+  window: TraceWindow = {},
   db: Db = getDb(),
 ): Promise<TraceSummary[]> {
   if (traceIds.length === 0) return [];
+  const values: unknown[] = [];
+  const where = traceIdFilter(traceIds, window, values);
   const rows = await db.prisma.$queryRawUnsafe<
     {
       trace_id: string;
@@ -317,7 +372,7 @@ export async function summarizeTraces(
   >(
     `WITH s AS (
        SELECT DISTINCT ON (trace_id, span_id) trace_id, parent_span_id, start_ns, duration_ns, service_name, name, status_code
-       FROM spans WHERE trace_id IN (SELECT decode(t, 'hex') FROM unnest($1::text[]) AS t)
+       FROM spans s WHERE ${where}
        ORDER BY trace_id, span_id, start_ns
      ), per_service AS (
        SELECT trace_id, service_name, count(*)::int AS spans, (count(*) FILTER (WHERE status_code = 2))::int AS errors
@@ -335,7 +390,7 @@ export async function summarizeTraces(
        (SELECT json_agg(json_build_object('name', p.service_name, 'spanCount', p.spans, 'errorCount', p.errors))
         FROM per_service p WHERE p.trace_id = t.trace_id) AS services
      FROM per_trace t`,
-    traceIds,
+    ...values,
   );
   const byId = new Map(
     rows.map((row): [string, TraceSummary] => {
