@@ -187,7 +187,7 @@ async function measure(size: Size, url: string): Promise<Figures> {
       if (search.page) {
         const { service, start, end, limit } = search.params as Record<string, string>;
         const pageQuery = new URLSearchParams({ service: service!, lookback: 'custom', start: start!, end: end!, limit: limit! }).toString();
-        const page = await time(`http://127.0.0.1:${UI_PORT}/traces?${pageQuery}`, search.runs ?? RUNS, (body) => (body.match(/ traces?, newest first/) ? 1 : 0));
+        const page = await time(`http://127.0.0.1:${UI_PORT}/traces?${pageQuery}`, search.runs ?? RUNS, (body) => (/newest first/.test(body) ? 1 : 0));
         const name = `/traces page: ${search.name}`;
         figures.set(name, page);
         console.log(`  ${size.label.padStart(3)} ${name.padEnd(40)} p50 ${fmt(page.p50, 1).padStart(8)} ms  p95 ${fmt(page.p95, 1).padStart(8)} ms  (${page.results ? 'results shown' : 'NO RESULTS'})`);

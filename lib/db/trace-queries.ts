@@ -95,9 +95,13 @@ export async function findTraceIds(query: TraceQuery, db: Db = getDb()): Promise
   }
 }
 
-/** Spans read by the first batch of a search's walk: a trace usually matches with a span or two. */
+/**
+ * Spans read by the first batch of a search's walk. A trace usually matches with a span or two;
+ * a filter the index cannot check (an attribute, a duration) is paid for each span the walk passes,
+ * so reading a few times the limit up front costs more than a second round trip when it is short.
+ */
 export function firstWalkBatch(limit: number): number {
-  return limit * 4 + 16;
+  return limit * 2 + 10;
 }
 
 const WALK_BATCH_GROWTH = 4;
@@ -377,6 +381,10 @@ export async function summarizeTraces(
      ), per_service AS (
        SELECT trace_id, service_name, count(*)::int AS spans, (count(*) FILTER (WHERE status_code = 2))::int AS errors
        FROM s GROUP BY trace_id, service_name
+     ), services AS (
+       -- Grouped once and joined: a sub-select per trace re-read the whole CTE for each (1,500 traces: 31 s).
+       SELECT trace_id, json_agg(json_build_object('name', service_name, 'spanCount', spans, 'errorCount', errors)) AS services
+       FROM per_service GROUP BY trace_id
      ), per_trace AS (
        SELECT trace_id, count(*)::int AS span_count, (count(*) FILTER (WHERE status_code = 2))::int AS error_count,
          min(start_ns) AS start_ns, max(start_ns + duration_ns) AS end_ns,
@@ -387,9 +395,8 @@ export async function summarizeTraces(
      )
      SELECT encode(t.trace_id, 'hex') AS trace_id, t.span_count, t.error_count, t.start_ns::text AS start_ns,
        t.end_ns::text AS end_ns, t.root_name, t.root_service, t.has_root,
-       (SELECT json_agg(json_build_object('name', p.service_name, 'spanCount', p.spans, 'errorCount', p.errors))
-        FROM per_service p WHERE p.trace_id = t.trace_id) AS services
-     FROM per_trace t`,
+       v.services
+     FROM per_trace t JOIN services v ON v.trace_id = t.trace_id`,
     ...values,
   );
   const byId = new Map(
