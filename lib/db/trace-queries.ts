@@ -187,8 +187,8 @@ const SPAN_READ_PARALLELISM = 2;
 
 /**
  * Whole traces as stored rows (see StoredTraces). `traceIds` are 32 lowercase hex characters
- * (normalizeTraceId). Traces with no stored span are absent; the order follows `traceIds`. The spans
- * and the resources and scopes they reference are read concurrently.
+ * (normalizeTraceId). Traces with no stored span are absent; the order follows `traceIds`. The
+ * resources and scopes the spans reference are read after them, by id.
  */
 export async function loadTraceRows(traceIds: readonly string[], window: TraceWindow = {}, db: Db = getDb()): Promise<StoredTraces> {
   if (traceIds.length === 0) return { traces: [], resources: new Map(), scopes: new Map() };
@@ -198,10 +198,11 @@ export async function loadTraceRows(traceIds: readonly string[], window: TraceWi
     // Array mode skips building an object per row (@types/pg only types it for client.query()).
     db.pool.query<SpanRowColumns>({ text: spanShareSql(where, share), values, rowMode: 'array' } satisfies pg.QueryArrayConfig),
   );
-  const [dictionaries, ...results] = await Promise.all([loadDictionaries(where, values, db), ...shares]);
+  const shareRows = (await Promise.all(shares)).map((result) => result.rows.map(toStoredSpanRow).sort(compareByStart));
+  const dictionaries = await loadDictionariesOf(shareRows.flat(), db);
   const admission = new RowAdmission(dictionaries, traceIds.length > 1);
   const rowsByTrace = new Map<string, StoredSpanRow[]>();
-  for (const row of mergeSorted(results.map((result) => result.rows.map(toStoredSpanRow)), compareByStart)) {
+  for (const row of mergeSorted(shareRows, compareByStart)) {
     if (!admission.admit(row)) continue;
     const traceId = row.head[Head.traceId]!;
     let rows = rowsByTrace.get(traceId);
@@ -215,11 +216,14 @@ export async function loadTraceRows(traceIds: readonly string[], window: TraceWi
   return { traces, ...dictionaries };
 }
 
-/** The rows of one read share, in start order (see SPAN_READ_PARALLELISM). */
+/**
+ * The rows of one read share (see SPAN_READ_PARALLELISM), in no particular order: they are sorted
+ * in JavaScript. Sorted by PostgreSQL, the rows were sorted with their attribute text in tow, past
+ * work_mem on disk for a search's 1,500 traces, about half the read.
+ */
 function spanShareSql(where: string, share: number): string {
   return `SELECT ${SPAN_ROW_SELECT} FROM spans s
-          WHERE ${where} AND get_byte(s.span_id, length(s.span_id) - 1) % ${SPAN_READ_PARALLELISM} = ${share}
-          ORDER BY s.start_ns, s.span_id`;
+          WHERE ${where} AND get_byte(s.span_id, length(s.span_id) - 1) % ${SPAN_READ_PARALLELISM} = ${share}`;
 }
 
 /** The rows of the spans `where` selects, in no particular order. */
@@ -316,18 +320,46 @@ function toTraceSpan(row: StoredSpanRow, resource: TraceResource, scope: TraceSc
 
 /** The resources and scopes the selected spans reference, in one round trip. */
 export async function loadDictionaries(spanWhere: string, values: unknown[], db: Db): Promise<SpanDictionaries> {
-  const rows = await db.prisma.$queryRawUnsafe<
-    { kind: 'r' | 's'; id: string; name: string; version: string; attributes: Attributes; dropped: number }[]
-  >(
-    `WITH ids AS (SELECT DISTINCT s.resource_id, s.scope_id FROM spans s WHERE ${spanWhere})
-     SELECT 'r' AS kind, r.id::text AS id, r.service_name AS name, r.schema_url AS version, r.attributes,
-            r.dropped_attributes_count AS dropped
-       FROM resources r WHERE r.id IN (SELECT resource_id FROM ids)
-     UNION ALL
-     SELECT 's', c.id::text, c.name, c.version, c.attributes, 0
-       FROM scopes c WHERE c.id IN (SELECT scope_id FROM ids)`,
-    ...values,
+  return dictionariesFromRows(
+    await db.prisma.$queryRawUnsafe<DictionaryRow[]>(
+      `WITH ids AS (SELECT DISTINCT s.resource_id, s.scope_id FROM spans s WHERE ${spanWhere})
+       ${DICTIONARY_SELECT} (SELECT resource_id FROM ids) ${DICTIONARY_UNION} (SELECT scope_id FROM ids)`,
+      ...values,
+    ),
   );
+}
+
+/**
+ * The resources and scopes of span rows already read, by their ids: for many traces this spares
+ * reading every span a second time (for 1,500 traces, a second pass over 30,000 rows).
+ */
+export async function loadDictionariesOf(rows: Iterable<StoredSpanRow>, db: Db): Promise<SpanDictionaries> {
+  const resourceIds = new Set<string>();
+  const scopeIds = new Set<string>();
+  for (const row of rows) {
+    resourceIds.add(row.head[Head.resourceId]!);
+    scopeIds.add(row.head[Head.scopeId]!);
+  }
+  return dictionariesFromRows(
+    await db.prisma.$queryRawUnsafe<DictionaryRow[]>(
+      `${DICTIONARY_SELECT} (SELECT unnest($1::bigint[])) ${DICTIONARY_UNION} (SELECT unnest($2::bigint[]))`,
+      [...resourceIds],
+      [...scopeIds],
+    ),
+  );
+}
+
+type DictionaryRow = { kind: 'r' | 's'; id: string; name: string; version: string; attributes: Attributes; dropped: number };
+
+/** Resources whose id is IN the text that follows, then DICTIONARY_UNION and the scopes' ids. */
+const DICTIONARY_SELECT = `SELECT 'r' AS kind, r.id::text AS id, r.service_name AS name, r.schema_url AS version, r.attributes,
+            r.dropped_attributes_count AS dropped
+       FROM resources r WHERE r.id IN`;
+const DICTIONARY_UNION = `UNION ALL
+     SELECT 's', c.id::text, c.name, c.version, c.attributes, 0
+       FROM scopes c WHERE c.id IN`;
+
+function dictionariesFromRows(rows: DictionaryRow[]): SpanDictionaries {
   const dictionaries: SpanDictionaries = { resources: new Map(), scopes: new Map() };
   for (const row of rows) {
     if (row.kind === 'r') {

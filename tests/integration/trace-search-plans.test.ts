@@ -74,7 +74,7 @@ test('a search result of 20 traces is loaded through the trace-id index of the w
   assert.equal(result.traces.length, 20);
   assert.ok(result.traces.every((trace) => trace.rows.length === GENERATED.spansPerTrace));
   const plans = await spanPlans(queries);
-  assert.equal(plans.length, 3, 'two span shares and the resource/scope dictionary');
+  assert.equal(plans.length, 2, 'two span shares (resources and scopes are then read by id)');
   assertIndexOnly(plans, /trace_id_idx/, 'loadTraceRows');
   for (const plan of plans) assert.doesNotMatch(plan, /spans_pday2/, `day 2 is outside the window ± 1 day:\n${plan}`);
 });

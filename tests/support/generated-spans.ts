@@ -88,7 +88,7 @@ export async function insertGeneratedSpans(db: Queryable, range: GeneratedRange)
          'name', 'cache.miss', 'attributes', jsonb_build_object('cache.key', 'item:' || t.n))) END,
        1
      FROM (SELECT n, ${generatedTraceIdSql('n')} AS trace_id, $1::bigint + n * $2::bigint AS start_ns,
-             (30 + (n * 7919) % 470)::bigint * 1000000 AS duration_ns,
+             (30 + (n::bigint * 7919) % 470) * 1000000 AS duration_ns,
              ((n / 2)::bigint * 2654435761) % 4294967296 % 10 = 3 AS failing
            FROM generate_series($3::int, $4::int - 1) n) t
      CROSS JOIN generate_series(0, ${GENERATED.spansPerTrace - 1}) j
