@@ -116,6 +116,8 @@ interface Search {
   params: Record<string, string>;
   /** The UI page is timed too (HTML response, results rendered on the server). */
   page?: boolean;
+  /** Only the UI page (the API requires a service; the page's first search has none). */
+  pageOnly?: boolean;
   runs?: number;
 }
 
@@ -135,6 +137,7 @@ function searches(spans: number): Search[] {
     { name: 'service + operation + minDuration, 24 h', params: { service, ...day, limit: '20', operation: 'GET /api/v1/op-3', minDuration: '100ms' } },
     { name: 'service + rare attribute, 24 h', params: { service, ...day, limit: '20', tags: JSON.stringify({ 'app.order.id': `ord-${rareTrace}` }) } },
     { name: 'service, 24 h, limit=1500', params: { service, ...day, limit: '1500' }, runs: Math.max(3, Math.ceil(RUNS / 4)) },
+    { name: 'all services, last 1 h', params: { service: '', ...hour, limit: '20' }, pageOnly: true },
   ];
 }
 
@@ -180,13 +183,15 @@ async function measure(size: Size, url: string): Promise<Figures> {
   const figures: Figures = new Map();
   try {
     for (const search of searches(size.spans)) {
-      const query = new URLSearchParams(search.params).toString();
-      const api = await time(`http://127.0.0.1:${UI_PORT}/api/traces?${query}`, search.runs ?? RUNS, (body) => (JSON.parse(body) as { data: unknown[] }).data.length);
-      figures.set(search.name, api);
-      console.log(`  ${size.label.padStart(3)} ${search.name.padEnd(40)} p50 ${fmt(api.p50, 1).padStart(8)} ms  p95 ${fmt(api.p95, 1).padStart(8)} ms  (${api.results} traces)`);
-      if (search.page) {
+      if (!search.pageOnly) {
+        const query = new URLSearchParams(search.params).toString();
+        const api = await time(`http://127.0.0.1:${UI_PORT}/api/traces?${query}`, search.runs ?? RUNS, (body) => (JSON.parse(body) as { data: unknown[] }).data.length);
+        figures.set(search.name, api);
+        console.log(`  ${size.label.padStart(3)} ${search.name.padEnd(40)} p50 ${fmt(api.p50, 1).padStart(8)} ms  p95 ${fmt(api.p95, 1).padStart(8)} ms  (${api.results} traces)`);
+      }
+      if (search.page || search.pageOnly) {
         const { service, start, end, limit } = search.params as Record<string, string>;
-        const pageQuery = new URLSearchParams({ service: service!, lookback: 'custom', start: start!, end: end!, limit: limit! }).toString();
+        const pageQuery = new URLSearchParams({ ...(service ? { service } : {}), lookback: 'custom', start: start!, end: end!, limit: limit! }).toString();
         const page = await time(`http://127.0.0.1:${UI_PORT}/traces?${pageQuery}`, search.runs ?? RUNS, (body) => (/newest first/.test(body) ? 1 : 0));
         const name = `/traces page: ${search.name}`;
         figures.set(name, page);
