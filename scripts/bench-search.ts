@@ -7,6 +7,7 @@
 //   BENCH_SEARCH_10M=1    also the 10M-span database (~11 GB, ~30 min to generate on 2 cores)
 //   BENCH_SEARCH_KEEP=1   keep the databases (meshlight_bench_search_1m/_10m) and reuse them
 //   BENCH_SEARCH_RUNS=n   timed runs per search (default 20; limit=1500 runs a quarter of them)
+//   BENCH_SEARCH_SIZES=10m  only these sizes (1m, 10m; comma-separated)
 // The rows are generated inside PostgreSQL (tests/support/generated-spans.ts) into UNLOGGED
 // daily partitions, with the span indexes dropped during the load and built after: reads are
 // what is measured, and this keeps 10M spans to minutes rather than hours.
@@ -36,7 +37,13 @@ interface Size {
   spans: number;
 }
 
-const SIZES: Size[] = [{ label: '1m', spans: 1_000_000 }, ...(process.env.BENCH_SEARCH_10M === '1' ? [{ label: '10m', spans: 10_000_000 }] : [])];
+const ALL_SIZES: Size[] = [
+  { label: '1m', spans: 1_000_000 },
+  { label: '10m', spans: 10_000_000 },
+];
+const SIZES = ALL_SIZES.filter((size) =>
+  process.env.BENCH_SEARCH_SIZES ? process.env.BENCH_SEARCH_SIZES.split(',').includes(size.label) : size.label === '1m' || process.env.BENCH_SEARCH_10M === '1',
+);
 
 const partitionName = (dayNs: bigint) => `spans_p${new Date(Number(dayNs / NS_PER_MS)).toISOString().slice(0, 10).replaceAll('-', '')}`;
 
