@@ -14,6 +14,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import pg from 'pg';
+import { chromium } from 'playwright-core';
 import { GENERATED, generatedService, insertGeneratedDictionaries, insertGeneratedSpans } from '../tests/support/generated-spans';
 import { migrateDatabase } from '../tests/support/migrate';
 import { ADMIN_URL, databaseUrl, fmt, resetDatabase, startUiChild } from './bench-support';
@@ -185,6 +186,42 @@ async function time(url: string, runs: number, count: (body: string) => number):
 
 type Figures = Map<string, Timing>;
 
+const SUBMIT_FIGURE = '/traces: submit → results shown';
+
+/**
+ * In headless Chromium: the /traces page open on another service's results, the service changed
+ * and "Find traces" clicked, until the new results are on screen (the app router moves the URL
+ * when it commits the new page).
+ */
+async function timeSubmit(search: Search): Promise<Timing> {
+  const { service, start, end, limit } = search.params as Record<string, string>;
+  const other = generatedService(8, 0);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const times: number[] = [];
+  try {
+    const page = await browser.newPage();
+    const runs = Math.max(5, Math.ceil(RUNS / 2));
+    for (let i = 0; i < runs + 1; i++) {
+      const from = new URLSearchParams({ service: other, lookback: 'custom', start: start!, end: end!, limit: limit! });
+      await page.goto(`http://127.0.0.1:${UI_PORT}/traces?${from}`);
+      await page.waitForSelector('[data-testid=trace-list]');
+      await page.selectOption('select[name=service]', service!);
+      const started = performance.now();
+      await page.click('[data-testid=search-form] button[type=submit]');
+      await page.waitForFunction((name) => location.search.includes(`service=${name}`) && document.querySelector('[data-testid=trace-list]') !== null, service);
+      if (i > 0) times.push(performance.now() - started); // the first run loads the page's code
+    }
+  } finally {
+    await browser.close();
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]!;
+  return { p50: at(0.5), p95: at(0.95), results: 1 };
+}
+
 async function measure(size: Size, url: string): Promise<Figures> {
   const { child } = await startUiChild(UI_PORT, { DATABASE_URL: url });
   const figures: Figures = new Map();
@@ -205,6 +242,9 @@ async function measure(size: Size, url: string): Promise<Figures> {
         console.log(`  ${size.label.padStart(3)} ${name.padEnd(40)} p50 ${fmt(page.p50, 1).padStart(8)} ms  p95 ${fmt(page.p95, 1).padStart(8)} ms  (${page.results ? 'results shown' : 'NO RESULTS'})`);
       }
     }
+    const submit = await timeSubmit(searches(size.spans)[1]!);
+    figures.set(SUBMIT_FIGURE, submit);
+    console.log(`  ${size.label.padStart(3)} ${SUBMIT_FIGURE.padEnd(40)} p50 ${fmt(submit.p50, 1).padStart(8)} ms  p95 ${fmt(submit.p95, 1).padStart(8)} ms  (Chromium)`);
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
