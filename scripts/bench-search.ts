@@ -8,6 +8,7 @@
 //   BENCH_SEARCH_KEEP=1   keep the databases (meshlight_bench_search_1m/_10m) and reuse them
 //   BENCH_SEARCH_RUNS=n   timed runs per search (default 20; limit=1500 runs a quarter of them)
 //   BENCH_SEARCH_SIZES=10m  only these sizes (1m, 10m; comma-separated)
+//   BENCH_SEARCH_WARMUPS=n  untimed requests before each search's timed ones (default 2)
 // The rows are generated inside PostgreSQL (tests/support/generated-spans.ts) into UNLOGGED
 // daily partitions, with the span indexes dropped during the load and built after: reads are
 // what is measured, and this keeps 10M spans to minutes rather than hours.
@@ -31,6 +32,8 @@ const DATA_END_NS = DATA_START_NS + DAY_NS;
 const TRACES_PER_INSERT = 25_000;
 const RUNS = Number(process.env.BENCH_SEARCH_RUNS ?? 20);
 const KEEP = process.env.BENCH_SEARCH_KEEP === '1';
+/** Untimed requests before each search's timed ones (the first one loads the route's code). */
+const WARMUPS = Number(process.env.BENCH_SEARCH_WARMUPS ?? 2);
 const UI_PORT = Number(process.env.BENCH_SEARCH_PORT ?? 3998);
 
 interface Size {
@@ -176,9 +179,9 @@ interface Timing {
 
 async function time(url: string, runs: number, count: (body: string) => number): Promise<Timing> {
   const first = await timedGet(url);
-  await timedGet(url);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push((await timedGet(url)).ms);
+  const times: number[] = WARMUPS === 0 ? [first.ms] : [];
+  for (let i = 1; i < WARMUPS; i++) await timedGet(url);
+  while (times.length < runs) times.push((await timedGet(url)).ms);
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)]!;
   return { p50: at(0.5), p95: at(0.95), results: count(first.body) };
