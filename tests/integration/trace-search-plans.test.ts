@@ -7,11 +7,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { GET as searchTraces } from '../../app/api/traces/route';
 import { getDb } from '../../lib/db/prisma';
 import { loadCompactTracePart, loadSpan, searchTraceSpans } from '../../lib/db/trace-explorer-queries';
 import { findTraceIds, loadTraceRows, searchLoadWindow, summarizeTraces } from '../../lib/db/trace-queries';
 import { streamTraceRows } from '../../lib/db/trace-row-stream';
 import type { TraceQuery } from '../../lib/domain/trace-query';
+import { SEARCH_READ_BATCH } from '../../lib/http/jaeger-search-response';
+import { jaegerTracesFromRows } from '../../lib/jaeger/rows-to-jaeger';
 import { GENERATED, generatedService, generatedTraceId, insertGeneratedDictionaries, insertGeneratedSpans } from '../support/generated-spans';
 import { createSpansPartition } from '../support/insert-spans';
 import { useQueryDatabase } from '../support/query-database';
@@ -169,4 +172,21 @@ test('a walk that needs several batches (many matching spans per trace) still fi
   const { result, queries } = await recordQueries(() => findTraceIds(query));
   assert.ok(queries.filter((q) => /\bFROM spans\b/.test(q.text)).length > 1, 'more than one batch was read');
   assert.deepEqual(result, await expected(query));
+});
+
+test('GET /api/traces streams a search of several read batches as the one buffered response would be', async () => {
+  const limit = 2 * SEARCH_READ_BATCH + 50;
+  const query: TraceQuery = { service, tags: {}, ...day, limit };
+  const micros = (ns: bigint) => (ns / 1000n).toString();
+  const response = await searchTraces(
+    new Request(`http://meshlight.test/api/traces?service=${service}&start=${micros(day.startNs)}&end=${micros(day.endNs)}&limit=${limit}`),
+    undefined,
+  );
+  assert.equal(response.status, 200);
+  const streamed = JSON.parse(await response.text());
+  const ids = await findTraceIds(query);
+  assert.equal(ids.length, limit);
+  const buffered = JSON.parse(Buffer.concat([...jaegerTracesFromRows(await loadTraceRows(ids, searchLoadWindow(query)))]).toString('utf8'));
+  assert.equal(streamed.data.length, limit);
+  assert.deepEqual(streamed, buffered);
 });

@@ -3,6 +3,7 @@
 // returns those traces instead, reporting unknown ones in `errors` as Jaeger does.
 import { parseTraceSearch } from '@/lib/contracts/jaeger-query';
 import { findTraceIds, loadTraceRows, searchLoadWindow } from '@/lib/db/trace-queries';
+import { jaegerSearchResponse } from '@/lib/http/jaeger-search-response';
 import { apiRoute, jsonStreamResponse } from '@/lib/http/route-errors';
 import { jaegerTracesFromRows } from '@/lib/jaeger/rows-to-jaeger';
 import { jaegerTraceId } from '@/lib/jaeger/to-jaeger';
@@ -20,5 +21,5 @@ export const GET = apiRoute(async (request: Request) => {
       .map((id) => ({ msg: 'trace not found', traceID: jaegerTraceId(id) }));
     return jsonStreamResponse(jaegerTracesFromRows(stored, errors.length > 0 ? errors : null));
   }
-  return jsonStreamResponse(jaegerTracesFromRows(await loadTraceRows(await findTraceIds(search.query), searchLoadWindow(search.query))));
+  return jaegerSearchResponse(await findTraceIds(search.query), searchLoadWindow(search.query));
 });
