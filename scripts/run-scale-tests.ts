@@ -10,6 +10,7 @@ const dir = path.join(ROOT, 'tests/scale');
 const files = readdirSync(dir)
   .filter((name) => name.endsWith('.scale-test.ts'))
   .map((name) => path.join('tests/scale', name))
+  .filter((file) => process.argv.slice(2).every((fragment) => fragment.startsWith('--')) || process.argv.slice(2).some((fragment) => file.includes(fragment)))
   .sort();
 generatePrismaClient();
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
