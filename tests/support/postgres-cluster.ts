@@ -3,7 +3,7 @@
 // run as the `postgres` user (PostgreSQL refuses root). Copying the shared server on 5432 instead
 // would copy every other test's databases (gigabytes); the procedure against it is in docs/scaling.md.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './ui-server';
@@ -53,14 +53,16 @@ function start(dir: string, port: number, options: string): Cluster {
 /** A fresh primary (trust auth, replication allowed from 127.0.0.1 as initdb's defaults do). */
 export async function startPrimary(): Promise<Cluster> {
   const dir = postgresDir('meshlight-primary-');
-  chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
   asPostgres('initdb', ['-D', dir, '-U', 'postgres', '-A', 'trust', '--no-sync']);
   return start(dir, await freePort(), '-c wal_level=replica -c max_wal_senders=4 -c fsync=off -c shared_buffers=32MB');
 }
 
-/** A streaming replica of `primary`: `pg_basebackup -R` (standby.signal + primary_conninfo), hot standby. */
+/**
+ * A streaming replica of `primary`: `pg_basebackup -R` (standby.signal + primary_conninfo), hot
+ * standby. With a fast checkpoint, or the backup first waits out a spread one (a minute and more).
+ */
 export async function startReplica(primary: Cluster): Promise<Cluster> {
   const dir = postgresDir('meshlight-replica-');
-  asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dir, '-R', '-X', 'stream', '--no-sync']);
+  asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dir, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
   return start(dir, await freePort(), '-c hot_standby=on -c fsync=off -c shared_buffers=32MB');
 }
