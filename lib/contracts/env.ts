@@ -16,8 +16,8 @@ export const uiEnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL must be a postgresql:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  /** Replay lag (seconds) past which the UI says it reads from a replica that is behind. */
-  MESHLIGHT_REPLICA_LAG_WARN_SECONDS: z.coerce.number().min(0).default(5),
+  /** Replay lag (seconds) past which the UI says it reads from a replica that is behind (default 5). */
+  MESHLIGHT_REPLICA_LAG_WARN_SECONDS: z.coerce.number().min(0).optional(),
   /** Set by `npm start`: where the collector takes OTLP/HTTP, shown in the UI's "no spans yet" hint. */
   MESHLIGHT_COLLECTOR_OTLP_HTTP: z.url().optional(),
 });

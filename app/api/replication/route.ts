@@ -8,6 +8,6 @@ import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
 export const dynamic = 'force-dynamic';
 
 export const GET = apiRoute(async () => {
-  const status = await loadReplicationStatus(parseUiEnv().MESHLIGHT_REPLICA_LAG_WARN_SECONDS);
+  const status = await loadReplicationStatus(parseUiEnv().MESHLIGHT_REPLICA_LAG_WARN_SECONDS ?? 5);
   return jsonResponse(replicationStatusSchema.parse(status));
 });
