@@ -3,19 +3,12 @@
 // "where are my last spans?" has an answer on screen. Renders nothing otherwise.
 import { useQuery } from '@tanstack/react-query';
 import { replicationStatusSchema, type ReplicationStatus } from '@/lib/contracts/replication-api';
+import { replicaLagText } from './replica-lag-text';
 
 async function fetchReplicationStatus(): Promise<ReplicationStatus | null> {
   const response = await fetch('/api/replication', { cache: 'no-store' });
   if (!response.ok) return null;
   return replicationStatusSchema.parse(await response.json());
-}
-
-/** The banner's text, or null when there is nothing to say. */
-export function replicaLagText(status: ReplicationStatus | null | undefined): string | null {
-  if (!status || status.readFrom !== 'replica' || !status.lagging) return null;
-  if (status.replayPaused) return 'Reading from a read replica whose replay is paused: the newest spans are not shown yet.';
-  const seconds = Math.round(status.lagSeconds ?? 0);
-  return `Reading from a read replica that is ${seconds} s behind the primary: the newest spans may be missing.`;
 }
 
 export function ReplicaLagBanner() {

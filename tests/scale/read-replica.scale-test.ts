@@ -8,7 +8,7 @@ import { GET as getReplication } from '../../app/api/replication/route';
 import { GET as getTrace } from '../../app/api/traces/[traceId]/route';
 import { replicationStatusSchema } from '../../lib/contracts/replication-api';
 import { disconnectDb, getDb, getWriteDb } from '../../lib/db/prisma';
-import { replicaLagText } from '../../components/replication/replica-lag-banner';
+import { replicaLagText } from '../../components/replication/replica-lag-text';
 import { postTrace, simpleTrace, type SimpleTrace } from '../support/otlp-json';
 import { clusterUnavailable, startPrimary, startReplica, type Cluster } from '../support/postgres-cluster';
 import { startTestCollector } from '../support/test-collector';
