@@ -4,6 +4,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
+import { ReplicaLagBanner } from '@/components/replication/replica-lag-banner';
 import './globals.css';
 
 // Every page is rendered per request: its scripts carry the nonce of that response's CSP (proxy.ts).
@@ -32,7 +33,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </nav>
         </header>
         <main className="page">
-          <Providers>{children}</Providers>
+          <Providers>
+            <ReplicaLagBanner />
+            {children}
+          </Providers>
         </main>
       </body>
     </html>

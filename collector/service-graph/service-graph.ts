@@ -7,6 +7,8 @@
 import type { ServiceGraphConfig } from '../../lib/contracts/collector-config';
 import type { TraceBatch } from '../../lib/domain/model';
 import { EdgeDeriver } from '../../lib/domain/service-graph/edge-deriver';
+import { pairedEdges, unpairedEdges } from '../../lib/domain/service-graph/span-edges';
+import type { EdgeObservation } from '../../lib/domain/service-graph/types';
 import { ServiceGraphRollups } from '../../lib/domain/service-graph/rollup';
 import type { LiveHub } from '../live/live-hub';
 import type { Logger } from '../pipeline/batch-writer';
@@ -14,12 +16,16 @@ import type { BatchObserver } from '../pipeline/signal';
 import type { SqlExecutor } from '../store/sql-executor';
 import { LiveDeltaAccumulator } from './live-delta';
 import { RollupStore } from './rollup-store';
+import { SharedEdgePairing } from './shared-pairing';
 
 export class ServiceGraph implements BatchObserver<TraceBatch> {
   private readonly deriver: EdgeDeriver;
   private readonly rollups: ServiceGraphRollups;
   private readonly store: RollupStore;
   private readonly live = new LiveDeltaAccumulator();
+  /** Set with `sharedPairing`: request halves expired here pair across replicas through PostgreSQL. */
+  private readonly shared: SharedEdgePairing | undefined;
+  private readonly emitEdge: (o: EdgeObservation) => void;
   private readonly timers: NodeJS.Timeout[] = [];
   private flushing: Promise<void> | undefined;
   private stopped = false;
@@ -37,13 +43,16 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
     this.store = new RollupStore(db);
     this.rollups = new ServiceGraphRollups(config.maxRollupRows);
     const listening = () => this.hub !== undefined && this.hub.clients > 0;
+    this.emitEdge = (o) => {
+      this.rollups.addEdge(o);
+      if (listening()) this.live.addEdge(o);
+    };
+    const shared = config.sharedPairing ? new SharedEdgePairing(db, { ttlMs: config.waitMs, maxHeld: config.maxPending }) : undefined;
+    this.shared = shared;
     this.deriver = new EdgeDeriver(
-      { ttlMs: config.waitMs, maxPending: config.maxPending, now },
+      { ttlMs: config.waitMs, maxPending: config.maxPending, now, handOff: shared ? (half) => shared.hold(half) : undefined },
       {
-        edge: (o) => {
-          this.rollups.addEdge(o);
-          if (listening()) this.live.addEdge(o);
-        },
+        edge: this.emitEdge,
         operation: (o) => {
           this.rollups.addOperation(o);
           if (listening()) this.live.addOperation(o);
@@ -81,11 +90,15 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
 
   /**
    * Upserts what was rolled up since the last flush. `expirePending` first settles every half
-   * still waiting for its partner (shutdown, tests), so nothing observed is left out.
+   * still waiting for its partner (shutdown, tests), so nothing observed is left out. With shared
+   * pairing, the halves expired here go to PostgreSQL first (pairs completed here are drawn now)
+   * and the shared halves past their TTL are swept; `sweepAllShared` sweeps every shared half
+   * (only once every replica has handed its halves over: tests, the last replica shutting down).
    */
-  flush(options: { expirePending?: boolean } = {}): Promise<void> {
+  flush(options: { expirePending?: boolean; sweepAllShared?: boolean } = {}): Promise<void> {
     const run = async () => {
       if (options.expirePending) this.deriver.expireAll();
+      if (this.shared) await this.exchangeShared(options.sweepAllShared === true);
       const drained = this.rollups.drain();
       const rows = drained.edges.length + drained.services.length + drained.operations.length;
       if (rows === 0) return;
@@ -108,6 +121,18 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
     const next = (this.flushing ?? Promise.resolve()).catch(() => {}).then(run);
     this.flushing = next;
     return next;
+  }
+
+  private async exchangeShared(sweepAll: boolean): Promise<void> {
+    const shared = this.shared!;
+    try {
+      for (const { initiator, responder } of await shared.exchange()) pairedEdges(initiator, responder, 0, this.emitEdge);
+      for (const half of await shared.sweep({ all: sweepAll })) unpairedEdges(half, this.emitEdge);
+    } catch (error) {
+      // The halves stay held and the rows stay in PostgreSQL; the rollups below still go out.
+      this.counters.flushFailures++;
+      if (!this.failing) this.log.warn('service graph shared pairing failed; will retry', { error: String(error) });
+    }
   }
 
   async applyRetention(cutoffMs: number): Promise<number> {
@@ -136,6 +161,8 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
       ['meshlight_service_graph_flush_failures_total', 'counter', 'Rollup flushes that failed (retried).', this.counters.flushFailures],
       ['meshlight_service_graph_rows_written_total', 'counter', 'Rollup rows upserted.', this.counters.rowsWritten],
       ['meshlight_service_graph_observe_failures_total', 'counter', 'Batches the service graph failed to observe.', this.counters.observeFailures],
+      ['meshlight_service_graph_shared_handed_over_total', 'counter', 'Request halves handed to the shared (PostgreSQL) pairing store.', this.shared?.stats.handedOver ?? 0],
+      ['meshlight_service_graph_shared_paired_total', 'counter', 'Request pairs completed here through the shared pairing store.', this.shared?.stats.pairedHere ?? 0],
       ['meshlight_live_clients', 'gauge', 'Browsers connected to /live.', this.hub?.clients ?? 0],
       ['meshlight_live_messages_skipped_total', 'counter', 'Live messages not sent to a client that was behind.', this.hub?.skipped ?? 0],
     ];

@@ -42,6 +42,11 @@ export const collectorEnvSchema = z.object({
   MESHLIGHT_SERVICE_GRAPH_MAX_PENDING: z.coerce.number().int().min(0).default(100_000),
   /** How often the per-minute rollups are upserted into PostgreSQL. */
   MESHLIGHT_SERVICE_GRAPH_FLUSH_MS: positiveInt.default(2_000),
+  /**
+   * Pair request halves that expired unpaired here through PostgreSQL, for several collector
+   * replicas behind a load balancer that does not route by trace id (docs/scaling.md).
+   */
+  MESHLIGHT_SERVICE_GRAPH_SHARED_PAIRING: onOff.default(false),
   /** Serve live updates over WebSocket at ws://<OTLP/HTTP host:port>/live. */
   MESHLIGHT_LIVE: onOff.default(true),
 });
@@ -58,6 +63,8 @@ export interface ServiceGraphConfig {
   /** Live deltas go out at most this often. */
   liveIntervalMs: number;
   liveEnabled: boolean;
+  /** Pair expired request halves across collector replicas through PostgreSQL. */
+  sharedPairing?: boolean;
 }
 
 export interface CollectorConfig {
@@ -109,6 +116,7 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
       maxRollupRows: 200_000,
       liveIntervalMs: 1_000,
       liveEnabled: e.MESHLIGHT_LIVE,
+      sharedPairing: e.MESHLIGHT_SERVICE_GRAPH_SHARED_PAIRING,
     },
   };
 }

@@ -7,6 +7,17 @@ export const uiEnvSchema = z.object({
   DATABASE_URL: z
     .string({ error: 'DATABASE_URL is not set; point it at the PostgreSQL database the collector writes to' })
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgresql:// URL'),
+  /**
+   * A streaming replica of DATABASE_URL for the UI's and query APIs' reads (docs/scaling.md);
+   * writes and migrations always go to DATABASE_URL.
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL must be a postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Replay lag (seconds) past which the UI says it reads from a replica that is behind (default 5). */
+  MESHLIGHT_REPLICA_LAG_WARN_SECONDS: z.coerce.number().min(0).optional(),
   /** Set by `npm start`: where the collector takes OTLP/HTTP, shown in the UI's "no spans yet" hint. */
   MESHLIGHT_COLLECTOR_OTLP_HTTP: z.url().optional(),
 });

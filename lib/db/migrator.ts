@@ -19,7 +19,8 @@ export interface Migration {
   checksum: string;
 }
 
-// Prisma's own advisory lock key, so our migrator and `prisma migrate` never run at once.
+// Prisma's own advisory lock key, so our migrator and `prisma migrate` never run at once (a
+// transaction-level and a session-level lock on the same key exclude each other).
 const PRISMA_MIGRATE_LOCK = 72707369;
 
 const CREATE_MIGRATIONS_TABLE = `
@@ -55,39 +56,54 @@ export interface MigrationResult {
   alreadyApplied: string[];
 }
 
+/** Raised inside a migration's transaction when another process applied it first. */
+const ALREADY_APPLIED_SQLSTATE = 'MLAP1';
+
+/**
+ * Applies what is not applied yet, each migration in its own transaction that first takes Prisma's
+ * advisory lock as a transaction-level lock (pg_advisory_xact_lock) and re-checks, under the lock,
+ * that nobody applied it meanwhile. So collector replicas starting together apply each migration
+ * once, and it works through PgBouncer in transaction pooling mode, where a session-level lock and
+ * its unlock could land on different server connections.
+ */
 export async function applyMigrations(
   db: MigrationExecutor,
   migrations: Migration[] | string = DEFAULT_MIGRATIONS_DIR,
 ): Promise<MigrationResult> {
   const list = typeof migrations === 'string' ? await readMigrations(migrations) : migrations;
-  // Session-level advisory locks need one connection; callers hand us a single-connection executor.
-  await db.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
-  try {
-    await db.query(CREATE_MIGRATIONS_TABLE);
-    const done = await db.query<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    const doneByName = new Map(done.map((row) => [row.migration_name, row.checksum]));
-    const result: MigrationResult = { applied: [], alreadyApplied: [] };
-    for (const migration of list) {
-      const recorded = doneByName.get(migration.name);
-      if (recorded !== undefined) {
-        if (recorded !== migration.checksum) {
-          throw new Error(
-            `migration ${migration.name} was modified after it was applied (checksum differs); add a new migration instead`,
-          );
-        }
-        result.alreadyApplied.push(migration.name);
-        continue;
+  const lock = `SELECT pg_advisory_xact_lock(${PRISMA_MIGRATE_LOCK});`;
+  await db.execInTransaction(`${lock}\n${CREATE_MIGRATIONS_TABLE}`);
+  const done = await db.query<{ migration_name: string; checksum: string }>(
+    'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+  );
+  const doneByName = new Map(done.map((row) => [row.migration_name, row.checksum]));
+  const result: MigrationResult = { applied: [], alreadyApplied: [] };
+  for (const migration of list) {
+    const recorded = doneByName.get(migration.name);
+    if (recorded !== undefined) {
+      if (recorded !== migration.checksum) {
+        throw new Error(
+          `migration ${migration.name} was modified after it was applied (checksum differs); add a new migration instead`,
+        );
       }
-      const id = randomUUID();
-      const record = `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
-        VALUES ('${id}', '${migration.checksum}', '${migration.name.replace(/'/g, "''")}', now(), now(), 1);`;
-      await db.execInTransaction(`${migration.sql}\n;\n${record}`);
-      result.applied.push(migration.name);
+      result.alreadyApplied.push(migration.name);
+      continue;
     }
-    return result;
-  } finally {
-    await db.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK]);
+    const name = migration.name.replace(/'/g, "''");
+    const guard = `DO $meshlight_migrate$ BEGIN
+      IF EXISTS (SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '${name}' AND finished_at IS NOT NULL AND rolled_back_at IS NULL) THEN
+        RAISE EXCEPTION 'migration already applied' USING ERRCODE = '${ALREADY_APPLIED_SQLSTATE}';
+      END IF;
+    END $meshlight_migrate$;`;
+    const record = `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+      VALUES ('${randomUUID()}', '${migration.checksum}', '${name}', now(), now(), 1);`;
+    try {
+      await db.execInTransaction(`${lock}\n${guard}\n${migration.sql}\n;\n${record}`);
+      result.applied.push(migration.name);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== ALREADY_APPLIED_SQLSTATE) throw error;
+      result.alreadyApplied.push(migration.name);
+    }
   }
+  return result;
 }

@@ -2,6 +2,10 @@
 // @prisma/adapter-pg) per process. Created on first use, so `next build` never needs a database,
 // and cached on globalThis so Next's dev-mode module reloads do not open a pool on every edit.
 //
+// With DATABASE_READ_URL set (a streaming replica), getDb() reads from it and getWriteDb() writes
+// to DATABASE_URL; without it both are the same handle. Migrations never run here (the collector
+// applies them on DATABASE_URL).
+//
 // Queries go through Prisma. The exception is the bulk span read (loadTraceRows() and
 // streamTraceRows()), which reads the same pool directly: for a 10,000-span trace Prisma's per-row
 // result decoding costs more than the query itself, and Prisma cannot hand rows over as they arrive.
@@ -16,19 +20,34 @@ export interface Db {
   pool: pg.Pool;
 }
 
-const cache = globalThis as typeof globalThis & { meshlightDb?: Db };
+const cache = globalThis as typeof globalThis & { meshlightDb?: Db; meshlightWriteDb?: Db };
 
-export function createDb(databaseUrl: string): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, application_name: 'meshlight-ui' });
+export function createDb(databaseUrl: string, applicationName = 'meshlight-ui'): Db {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, application_name: applicationName });
   // An idle connection dropping must not crash the server; the next query reports the problem.
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return { prisma, pool };
 }
 
+/** The handle every query reads through: the replica when DATABASE_READ_URL is set. */
 export function getDb(): Db {
-  cache.meshlightDb ??= createDb(parseUiEnv().DATABASE_URL);
+  if (!cache.meshlightDb) {
+    const env = parseUiEnv();
+    cache.meshlightDb = env.DATABASE_READ_URL ? createDb(env.DATABASE_READ_URL, 'meshlight-ui-read') : getWriteDb();
+  }
   return cache.meshlightDb;
+}
+
+/** The handle for writes (settings, CRUD): always DATABASE_URL, the primary. */
+export function getWriteDb(): Db {
+  cache.meshlightWriteDb ??= createDb(parseUiEnv().DATABASE_URL);
+  return cache.meshlightWriteDb;
+}
+
+/** True when reads go to a replica (DATABASE_READ_URL is set). */
+export function readsFromReplica(): boolean {
+  return parseUiEnv().DATABASE_READ_URL !== undefined;
 }
 
 export function getPrisma(): PrismaClient {
@@ -37,9 +56,12 @@ export function getPrisma(): PrismaClient {
 
 /** Closes the process's handles (tests, shutdown); the next getDb() opens new ones. */
 export async function disconnectDb(): Promise<void> {
-  const db = cache.meshlightDb;
+  const handles = new Set([cache.meshlightDb, cache.meshlightWriteDb]);
   cache.meshlightDb = undefined;
-  if (!db) return;
-  await db.prisma.$disconnect();
-  if (!db.pool.ended) await db.pool.end();
+  cache.meshlightWriteDb = undefined;
+  for (const db of handles) {
+    if (!db) continue;
+    await db.prisma.$disconnect();
+    if (!db.pool.ended) await db.pool.end();
+  }
 }

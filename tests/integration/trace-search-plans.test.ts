@@ -26,7 +26,6 @@ const HOUR_NS = 3_600_000_000_000n;
 const DAY0_NS = 1_732_147_200_000_000_000n;
 const TRACES = 10_000;
 const SPACING_NS = (2n * DAY_NS) / BigInt(TRACES);
-const startOf = (n: number) => DAY0_NS + BigInt(n) * SPACING_NS;
 const PARTITIONS = ['spans_pday_1', 'spans_pday0', 'spans_pday1', 'spans_pday2'];
 
 const database = useQueryDatabase('meshlight_search_plans', async (client) => {

@@ -4,7 +4,7 @@
 // single complete trace (golden tests, highlighting a trace's path on the map). The clock is injected.
 import type { Span, TraceBatch } from '../model';
 import { EdgePairer, type EdgePairerStats } from './edge-pairer';
-import { mayContribute, observeSpan, pairedEdges, serviceRef, unpairedEdges, type InitiatorHalf, type ResponderHalf, type SpanSink } from './span-edges';
+import { mayContribute, observeSpan, pairedEdges, serviceRef, unpairedEdges, type Half, type InitiatorHalf, type ResponderHalf, type SpanSink } from './span-edges';
 import type { EdgeObservation, NodeRef, OperationObservation } from './types';
 import { environmentOf } from './virtual-nodes';
 
@@ -19,6 +19,12 @@ export interface EdgeDeriverOptions {
   /** Most halves waiting at once. */
   maxPending: number;
   now(): number;
+  /**
+   * Offered every half that waited out its TTL unpaired, before it is drawn as unpaired; returning
+   * true takes it over (a pairing store shared by several collectors, whose partner half may have
+   * arrived at another one). Evicted halves are never offered: the store is full, not waiting.
+   */
+  handOff?(half: Half): boolean;
 }
 
 export class EdgeDeriver {
@@ -31,7 +37,9 @@ export class EdgeDeriver {
       { ttlMs: options.ttlMs, maxEntries: options.maxPending, now: options.now },
       {
         onPaired: (initiator, responder, index) => pairedEdges(initiator, responder, index, emit),
-        onExpired: (half) => unpairedEdges(half, emit),
+        onExpired: (half) => {
+          if (!options.handOff?.(half)) unpairedEdges(half, emit);
+        },
         // An evicted half is drawn as best it can be, like an expired one; the store counts it.
         onDropped: (half) => unpairedEdges(half, emit),
       },

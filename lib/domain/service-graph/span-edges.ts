@@ -39,6 +39,11 @@ interface HalfBase {
   /** Minute bucketing needs milliseconds only; a double of the nanoseconds is close enough. */
   timeMs: number;
   error: boolean;
+  /**
+   * The span id a request pair is filed under (a client's own, a server's parent's), so a half
+   * can be handed to a pairing store shared by several collectors; unset on messaging halves.
+   */
+  pairSpanId?: string;
 }
 
 export interface InitiatorHalf extends HalfBase {
@@ -107,7 +112,7 @@ export function observeSpan(span: Span, service: NodeRef, environment: string, s
         sink.edge(edge(service, database, 'database', environment, timeMs, micros(startNs, endNs), error, span.traceId));
       } else if (!isMessaging(span.attributes)) {
         // The peer is only drawn if no server answers: it is named only when the half has to wait.
-        const half: InitiatorHalf = { role: 'client', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, target: undefined };
+        const half: InitiatorHalf = { role: 'client', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, target: undefined, pairSpanId: span.spanId };
         sink.initiator(span.traceId, span.spanId, half, 'once', (waiting) => (waiting.target = peerNode(span.attributes)));
       }
       return;
@@ -115,7 +120,18 @@ export function observeSpan(span: Span, service: NodeRef, environment: string, s
     case SpanKind.SERVER:
       if (isRoot) sink.edge(edge(USER_NODE, service, 'request', environment, timeMs, micros(startNs, endNs), error, span.traceId));
       else {
-        const half: ResponderHalf = { role: 'server', service, environment, traceId: span.traceId, startNs, endNs, timeMs, error, destination: undefined };
+        const half: ResponderHalf = {
+          role: 'server',
+          service,
+          environment,
+          traceId: span.traceId,
+          startNs,
+          endNs,
+          timeMs,
+          error,
+          destination: undefined,
+          pairSpanId: span.parentSpanId,
+        };
         sink.responder(span.traceId, span.parentSpanId, half);
       }
       return;
