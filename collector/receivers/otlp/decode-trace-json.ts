@@ -132,7 +132,7 @@ function decodeResourceSpans(input: unknown, index: number, rejections: SpanReje
   return { resource, serviceName: serviceNameOf(resource.attributes), schemaUrl, scopeSpans };
 }
 
-function decodeResourceInto(input: unknown, resource: Resource): void {
+export function decodeResourceInto(input: unknown, resource: Resource): void {
   const o = expectObject(input, 'a Resource');
   for (const key in o) {
     const value = o[key];
@@ -192,7 +192,7 @@ function decodeScopeSpans(input: unknown, resourceIndex: number, scopeIndex: num
   return { scope, schemaUrl, spans };
 }
 
-function decodeScopeInto(input: unknown, scope: InstrumentationScope): void {
+export function decodeScopeInto(input: unknown, scope: InstrumentationScope): void {
   const o = expectObject(input, 'an InstrumentationScope');
   for (const key in o) {
     const value = o[key];
@@ -424,7 +424,7 @@ function decodeStatusInto(input: unknown, span: Span): void {
 }
 
 /** `repeated KeyValue`: an array of {key, value} objects, added to `target`. */
-function decodeAttributesInto(input: unknown, target: Attributes, depth = 0): void {
+export function decodeAttributesInto(input: unknown, target: Attributes, depth = 0): void {
   const list = expectArray(input);
   for (let i = 0; i < list.length; i++) {
     try {
@@ -449,7 +449,7 @@ function decodeAttributesInto(input: unknown, target: Attributes, depth = 0): vo
 }
 
 /** AnyValue: a oneof, so at most one member may be set; none set (or `{}`) is null. */
-function decodeAnyValue(input: unknown, depth: number): AttributeValue {
+export function decodeAnyValue(input: unknown, depth: number): AttributeValue {
   if (depth >= MAX_VALUE_DEPTH) throw new MalformedPayloadError(`attribute values nested more than ${MAX_VALUE_DEPTH} levels deep`);
   const o = expectObject(input, 'an AnyValue');
   let result: AttributeValue = null;

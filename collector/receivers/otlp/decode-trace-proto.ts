@@ -95,7 +95,7 @@ function decodeResourceSpans(r: ProtobufReader, tag: number, index: number, reje
 
 // Resource { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
 // A message field that occurs twice is merged (protobuf semantics), hence "Into".
-function decodeResourceInto(r: ProtobufReader, tag: number, resource: Resource): void {
+export function decodeResourceInto(r: ProtobufReader, tag: number, resource: Resource): void {
   const outer = r.enter(tag);
   while (r.hasMore()) {
     const t = r.readTag();
@@ -160,7 +160,7 @@ function decodeScopeSpans(
 
 // InstrumentationScope { string name = 1; string version = 2; repeated KeyValue attributes = 3;
 //                        uint32 dropped_attributes_count = 4; } — the model has no place for 4.
-function decodeScopeInto(r: ProtobufReader, tag: number, scope: InstrumentationScope): void {
+export function decodeScopeInto(r: ProtobufReader, tag: number, scope: InstrumentationScope): void {
   const outer = r.enter(tag);
   while (r.hasMore()) {
     const t = r.readTag();
@@ -352,7 +352,7 @@ function decodeStatusInto(r: ProtobufReader, tag: number, span: Span): void {
 }
 
 // KeyValue { string key = 1; AnyValue value = 2; } — added to `target`; a missing value is null.
-function decodeKeyValueInto(r: ProtobufReader, tag: number, target: Attributes, depth: number): void {
+export function decodeKeyValueInto(r: ProtobufReader, tag: number, target: Attributes, depth: number): void {
   const outer = r.enter(tag);
   let key = '';
   let value: AttributeValue = null;
@@ -376,7 +376,7 @@ function decodeKeyValueInto(r: ProtobufReader, tag: number, target: Attributes, 
 // AnyValue { oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3;
 //   double double_value = 4; ArrayValue array_value = 5; KeyValueList kvlist_value = 6;
 //   bytes bytes_value = 7; } } — for a oneof the last field on the wire wins.
-function decodeAnyValue(r: ProtobufReader, tag: number, depth: number): AttributeValue {
+export function decodeAnyValue(r: ProtobufReader, tag: number, depth: number): AttributeValue {
   if (depth >= MAX_VALUE_DEPTH) {
     throw new MalformedPayloadError(`attribute values nested more than ${MAX_VALUE_DEPTH} levels deep at byte ${r.pos}`);
   }
