@@ -18,19 +18,28 @@ export function dayBounds(day: number): { from: Nanos; to: Nanos } {
   return { from, to: from + NANOS_PER_DAY };
 }
 
-export function partitionName(day: number): string {
+/** A table partitioned by day on a nanosecond column: `spans` (start_ns), `logs` (time_ns). */
+export interface PartitionedTable {
+  name: string;
+  timeColumn: string;
+}
+
+export const SPANS_TABLE: PartitionedTable = { name: 'spans', timeColumn: 'start_ns' };
+
+export function partitionName(day: number, table = 'spans'): string {
   const date = new Date(day * 86_400_000);
   const yyyy = String(date.getUTCFullYear()).padStart(4, '0');
   const mm = String(date.getUTCMonth() + 1).padStart(2, '0');
   const dd = String(date.getUTCDate()).padStart(2, '0');
-  return `spans_p${yyyy}${mm}${dd}`;
+  return `${table}_p${yyyy}${mm}${dd}`;
 }
 
-const PARTITION_NAME = /^spans_p(\d{4})(\d{2})(\d{2})$/;
+const PARTITION_SUFFIX = /_p(\d{4})(\d{2})(\d{2})$/;
 
-/** Inverse of partitionName(); undefined for names that are not daily partitions. */
-export function dayOfPartition(name: string): number | undefined {
-  const match = PARTITION_NAME.exec(name);
+/** Inverse of partitionName(); undefined for names that are not daily partitions of `table`. */
+export function dayOfPartition(name: string, table = 'spans'): number | undefined {
+  if (!name.startsWith(`${table}_p`) || name.length !== table.length + 10) return undefined;
+  const match = PARTITION_SUFFIX.exec(name);
   if (!match) return undefined;
   const ms = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
   return Number.isFinite(ms) ? Math.floor(ms / 86_400_000) : undefined;
@@ -53,10 +62,10 @@ export function partitionWindow(nowMs: number, policy: RetentionPolicy): { first
 }
 
 /** Daily partitions that retention drops: every one that ended before the retention cut-off. */
-export function partitionsToDrop(existing: readonly string[], nowMs: number, policy: RetentionPolicy): string[] {
+export function partitionsToDrop(existing: readonly string[], nowMs: number, policy: RetentionPolicy, table = 'spans'): string[] {
   const { firstDay } = partitionWindow(nowMs, policy);
   return existing.filter((name) => {
-    const day = dayOfPartition(name);
+    const day = dayOfPartition(name, table);
     return day !== undefined && day < firstDay;
   });
 }

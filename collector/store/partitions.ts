@@ -1,12 +1,14 @@
-// Creates daily `spans` partitions on demand and drops them for retention (rules in partition-plan).
+// Creates daily partitions of `spans` (or another PartitionedTable: `logs`) on demand and drops them
+// for retention (rules in partition-plan).
 import {
-  DEFAULT_PARTITION,
+  SPANS_TABLE,
   dayBounds,
   dayOfPartition,
   partitionName,
   partitionsToDrop,
   partitionWindow,
   retentionCutoffNs,
+  type PartitionedTable,
   type RetentionPolicy,
 } from './partition-plan';
 import type { SqlExecutor } from './sql-executor';
@@ -23,12 +25,17 @@ export class PartitionManager {
     private readonly db: SqlExecutor,
     private readonly policy: RetentionPolicy,
     private readonly now: () => number = Date.now,
+    private readonly table: PartitionedTable = SPANS_TABLE,
   ) {}
+
+  private get defaultPartition(): string {
+    return `${this.table.name}_default`;
+  }
 
   /** Loads the partitions that already exist so that ensureDays() skips them. */
   async load(): Promise<void> {
     for (const name of await this.listDailyPartitions()) {
-      const day = dayOfPartition(name);
+      const day = dayOfPartition(name, this.table.name);
       if (day !== undefined) this.known.add(day);
     }
   }
@@ -53,14 +60,14 @@ export class PartitionManager {
 
   async applyRetention(): Promise<RetentionReport> {
     const nowMs = this.now();
-    const dropped = partitionsToDrop(await this.listDailyPartitions(), nowMs, this.policy);
+    const dropped = partitionsToDrop(await this.listDailyPartitions(), nowMs, this.policy, this.table.name);
     for (const name of dropped) {
       await this.db.query(`DROP TABLE IF EXISTS "${name}"`);
     }
     this.known.clear();
     await this.load();
     const deleted = await this.db.query<{ n: bigint | number }>(
-      `WITH gone AS (DELETE FROM "${DEFAULT_PARTITION}" WHERE start_ns < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
+      `WITH gone AS (DELETE FROM "${this.defaultPartition}" WHERE ${this.table.timeColumn} < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
       [retentionCutoffNs(nowMs, this.policy).toString()],
     );
     return { dropped, deletedFromDefault: Number(deleted[0]?.n ?? 0) };
@@ -71,7 +78,8 @@ export class PartitionManager {
       `SELECT c.relname AS name FROM pg_inherits i
          JOIN pg_class c ON c.oid = i.inhrelid
          JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname = 'spans' AND c.relname LIKE 'spans\\_p%'`,
+        WHERE p.relname = $1 AND c.relname LIKE $2`,
+      [this.table.name, `${this.table.name}\\_p%`],
     );
     return rows.map((row) => row.name);
   }
@@ -83,14 +91,16 @@ export class PartitionManager {
    * over, and is attached, all in one transaction.
    */
   private async createPartition(day: number): Promise<void> {
-    const name = partitionName(day);
+    const { name: table, timeColumn: column } = this.table;
+    const name = partitionName(day, table);
+    const fallback = this.defaultPartition;
     const { from, to } = dayBounds(day);
     try {
       await this.db.execInTransaction(`
-        CREATE TABLE IF NOT EXISTS "${name}" (LIKE spans INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
-        INSERT INTO "${name}" SELECT * FROM "${DEFAULT_PARTITION}" WHERE start_ns >= ${from} AND start_ns < ${to};
-        DELETE FROM "${DEFAULT_PARTITION}" WHERE start_ns >= ${from} AND start_ns < ${to};
-        ALTER TABLE spans ATTACH PARTITION "${name}" FOR VALUES FROM (${from}) TO (${to});`);
+        CREATE TABLE IF NOT EXISTS "${name}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+        INSERT INTO "${name}" SELECT * FROM "${fallback}" WHERE ${column} >= ${from} AND ${column} < ${to};
+        DELETE FROM "${fallback}" WHERE ${column} >= ${from} AND ${column} < ${to};
+        ALTER TABLE "${table}" ATTACH PARTITION "${name}" FOR VALUES FROM (${from}) TO (${to});`);
     } catch (error) {
       // Another collector (or an earlier run) created it first: that is the state we wanted.
       if (!(await this.partitionExists(name))) throw error;
