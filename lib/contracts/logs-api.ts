@@ -142,8 +142,17 @@ export function encodeLogCursor(timeNs: string, id: string): string {
   return `${timeNs}.${id}`;
 }
 
+/** A path segment as the id it names, whether or not the router already percent-decoded it. */
+export function decodePathSegment(raw: string): string {
+  try {
+    return /%[0-9a-fA-F]{2}/.test(raw) ? decodeURIComponent(raw) : raw;
+  } catch {
+    return raw;
+  }
+}
+
 export function parseCorrelationId(raw: string): string {
-  const id = raw.trim();
+  const id = decodePathSegment(raw).trim();
   if (id === '' || id.length > 256) throw badRequest('a correlation id is 1 to 256 characters');
   return id;
 }

@@ -97,7 +97,7 @@ after(async () => {
 });
 
 async function logs(query: string): Promise<{ status: number; body: LogsPage & { errors?: unknown[] } }> {
-  const response = await getLogs(new Request(`http://meshlight.test/api/logs?${query}`));
+  const response = await getLogs(new Request(`http://meshlight.test/api/logs?${query}`), {});
   return { status: response.status, body: await response.json() };
 }
 
@@ -187,7 +187,7 @@ test('GET /api/correlation/{id}: the traces and the logs of every service on one
 
 test('GET /api/logs/volume: counts per bucket and severity', async () => {
   const start = Number(SDK_TIME_NS / 1_000_000n) - 30_000;
-  const response = await getVolume(new Request(`http://meshlight.test/api/logs/volume?start=${start}&end=${start + 60_000}`));
+  const response = await getVolume(new Request(`http://meshlight.test/api/logs/volume?start=${start}&end=${start + 60_000}`), {});
   const volume = await response.json();
   assert.equal(volume.buckets.length, 60);
   const totals: Record<string, number> = {};

@@ -6,6 +6,7 @@ import { Suspense } from 'react';
 import { StoredTraceExplorer } from '@/components/trace/explorer/trace-explorer';
 import { Notice } from '@/components/ui/notice';
 import { normalizeTraceId } from '@/lib/contracts/jaeger-query';
+import '@/components/logs/logs.css';
 import '@/components/trace/trace-explorer.css';
 
 type PageProps = { params: Promise<{ traceId: string }> };

@@ -17,15 +17,17 @@ import { FlameGraphView } from './flame-graph-view';
 import { filterRows, indexCriticalPath, prepareTrace, type PreparedTrace } from './prepared-trace';
 import { SpanDetailPanel } from './span-detail-panel';
 import { TraceStatsTable } from './trace-stats-table';
+import { TraceLogs } from '../../logs/trace-logs';
 import { TraceSummaryHeader } from './trace-summary-header';
 import { TraceToolbar } from './trace-toolbar';
 import { useAttributeSearch, useTrace, type DetailSource } from './use-trace';
 
-type View = 'waterfall' | 'flame' | 'stats';
+type View = 'waterfall' | 'flame' | 'stats' | 'logs';
 const VIEWS: [View, string][] = [
   ['waterfall', 'Waterfall'],
   ['flame', 'Flame graph'],
   ['stats', 'Statistics'],
+  ['logs', 'Logs'],
 ];
 
 export function StoredTraceExplorer({ traceId }: { traceId: string }) {
@@ -171,6 +173,7 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
       </div>
       {view === 'flame' ? <FlameGraphView trace={trace} /> : null}
       {view === 'stats' ? <TraceStatsTable trace={trace} /> : null}
+      {view === 'logs' ? <TraceLogs traceId={model.traceId} /> : null}
       {view === 'waterfall' ? (
         <>
           <TraceToolbar
