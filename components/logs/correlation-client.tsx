@@ -62,23 +62,22 @@ export function CorrelationClient({ correlationId }: { correlationId: string }) 
       {data.traces.length > 0 ? (
         <section>
           <h3>Traces</h3>
-          <table className="attr-table">
-            <tbody>
-              {data.traces.map((t) => (
-                <tr key={t.traceId}>
-                  <th>
-                    <Link href={`/traces/${t.traceId}`} className="mono">
-                      {t.traceId.slice(0, 16)}
-                    </Link>
-                  </th>
-                  <td>
-                    {t.rootService} · {t.rootName} · {t.spanCount} spans · {formatDurationNs(BigInt(t.durationNs))}
-                    {t.errorCount > 0 ? <span className="badge badge-error"> {t.errorCount} errors</span> : null} · {t.services.join(', ')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ul className="correlation-traces">
+            {data.traces.map((t) => (
+              <li key={t.traceId}>
+                <Link href={`/traces/${t.traceId}`} className="mono">
+                  {t.traceId.slice(0, 16)}
+                </Link>
+                <span>
+                  <strong>{t.rootService}</strong> {t.rootName}
+                </span>
+                <span className="muted">
+                  {t.spanCount} spans · {formatDurationNs(BigInt(t.durationNs))} · {t.services.join(', ')}
+                </span>
+                {t.errorCount > 0 ? <span className="badge badge-error">{t.errorCount} errors</span> : null}
+              </li>
+            ))}
+          </ul>
         </section>
       ) : null}
       <section>

@@ -57,7 +57,8 @@ export function LogTable({
         <span role="columnheader">Message</span>
         <span role="columnheader">Trace</span>
       </div>
-      <div ref={scroller} className="log-scroll" style={{ height }}>
+      {/* max-height, not height: a short list takes only the room it needs. */}
+      <div ref={scroller} className="log-scroll" style={{ maxHeight: height, minHeight: entries.length === 0 ? 60 : undefined }}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const entry = entries[item.index]!;
