@@ -46,14 +46,14 @@ async function main(): Promise<void> {
     for (let from = 0; from < N; from += chunk) {
       await db.query(
         `INSERT INTO logs (time_ns, observed_ns, service_name, severity_number, severity_text, body, trace_id, span_id, correlation_id, resource_id, scope_id, attributes)
-         SELECT $1::bigint - (i::bigint * 86400000000000 / $2::bigint), $1::bigint, 'svc-' || (i % 20), (ARRAY[9,9,9,13,17,5])[1 + i % 6], NULL,
+         SELECT $1::bigint - i * $2::bigint, $1::bigint, 'svc-' || (i % 20), (ARRAY[9,9,9,13,17,5])[1 + i % 6], NULL,
                 (ARRAY['order placed for customer','payment error: card declined','stock reserved in warehouse','GET /api/cart 200','db timeout after 5000ms','user logged in'])[1 + i % 6]
                   || ' id=' || i || ' ' || md5(i::text),
                 CASE WHEN i % 50 = 0 THEN decode(md5('t' || (i / 50)), 'hex') END, NULL,
                 CASE WHEN i % 4 = 0 THEN 'c-' || (i / 4) END, i % 20, 0,
                 jsonb_build_object('http.route', '/api/' || (i % 30), 'user.id', 'u-' || (i % 1000))
            FROM generate_series($3::bigint, $4::bigint) i`,
-        [nowNs.toString(), N, from, Math.min(N, from + chunk) - 1],
+        [nowNs.toString(), (86_400_000_000_000n / BigInt(N)).toString(), from, Math.min(N, from + chunk) - 1],
       );
     }
     await db.query('ANALYZE logs');

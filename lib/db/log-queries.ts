@@ -79,7 +79,9 @@ export function logFilterSql(query: ResolvedLogQuery, values: unknown[]): string
   if (query.traceId) {
     const trace = param(query.traceId);
     where.push(
-      `(l.trace_id = decode(${trace}, 'hex') OR l.correlation_id IN (SELECT c.correlation_id FROM correlations c WHERE c.trace_id = decode(${trace}, 'hex')))`,
+      // = ANY(ARRAY(subquery)) makes the learned ids an init-plan parameter, so both halves of the
+      // OR are index scans (a BitmapOr); `IN (subquery)` inside an OR would scan the whole table.
+      `(l.trace_id = decode(${trace}, 'hex') OR l.correlation_id = ANY(ARRAY(SELECT c.correlation_id FROM correlations c WHERE c.trace_id = decode(${trace}, 'hex'))))`,
     );
   }
   if (query.correlationId) where.push(`l.correlation_id = ${param(query.correlationId)}`);
