@@ -25,6 +25,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/service-map">Service map</Link>
             <Link href="/traces">Traces</Link>
             <Link href="/logs">Logs</Link>
+            <Link href="/breakers">Breakers</Link>
+            <Link href="/lag">Lag</Link>
           </nav>
         </header>
         <main className="page">

@@ -4,8 +4,8 @@ import { PartitionManager } from './partitions';
 import type { PartitionedTable, RetentionPolicy } from './partition-plan';
 import type { SqlExecutor } from './sql-executor';
 
-export const PARTITIONED_LOGS: PartitionedTable = { name: 'logs', timeColumn: 'time_ns' };
+export const PARTITIONED_LOGS: PartitionedTable = { name: 'logs', column: 'time_ns' };
 
 export function createLogPartitions(db: SqlExecutor, policy: RetentionPolicy, now: () => number = Date.now): PartitionManager {
-  return new PartitionManager(db, policy, now, PARTITIONED_LOGS);
+  return new PartitionManager(db, PARTITIONED_LOGS, policy, now);
 }

@@ -1,8 +1,8 @@
-// Creates daily partitions of `spans` (or another PartitionedTable: `logs`) on demand and drops them
-// for retention (rules in partition-plan).
+// Creates a table's daily partitions on demand and drops them for retention (rules in
+// partition-plan). One manager per partitioned table (`spans`, and other signals' tables).
 import {
-  SPANS_TABLE,
   dayBounds,
+  defaultPartition,
   dayOfPartition,
   partitionName,
   partitionsToDrop,
@@ -14,6 +14,7 @@ import {
 import type { SqlExecutor } from './sql-executor';
 
 export interface RetentionReport {
+  table: string;
   dropped: string[];
   deletedFromDefault: number;
 }
@@ -23,14 +24,10 @@ export class PartitionManager {
 
   constructor(
     private readonly db: SqlExecutor,
+    readonly table: PartitionedTable,
     private readonly policy: RetentionPolicy,
     private readonly now: () => number = Date.now,
-    private readonly table: PartitionedTable = SPANS_TABLE,
   ) {}
-
-  private get defaultPartition(): string {
-    return `${this.table.name}_default`;
-  }
 
   /** Loads the partitions that already exist so that ensureDays() skips them. */
   async load(): Promise<void> {
@@ -60,17 +57,18 @@ export class PartitionManager {
 
   async applyRetention(): Promise<RetentionReport> {
     const nowMs = this.now();
-    const dropped = partitionsToDrop(await this.listDailyPartitions(), nowMs, this.policy, this.table.name);
+    const { name: table, column } = this.table;
+    const dropped = partitionsToDrop(await this.listDailyPartitions(), nowMs, this.policy, table);
     for (const name of dropped) {
       await this.db.query(`DROP TABLE IF EXISTS "${name}"`);
     }
     this.known.clear();
     await this.load();
     const deleted = await this.db.query<{ n: bigint | number }>(
-      `WITH gone AS (DELETE FROM "${this.defaultPartition}" WHERE ${this.table.timeColumn} < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
+      `WITH gone AS (DELETE FROM "${defaultPartition(table)}" WHERE ${column} < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
       [retentionCutoffNs(nowMs, this.policy).toString()],
     );
-    return { dropped, deletedFromDefault: Number(deleted[0]?.n ?? 0) };
+    return { table, dropped, deletedFromDefault: Number(deleted[0]?.n ?? 0) };
   }
 
   private async listDailyPartitions(): Promise<string[]> {
@@ -78,8 +76,8 @@ export class PartitionManager {
       `SELECT c.relname AS name FROM pg_inherits i
          JOIN pg_class c ON c.oid = i.inhrelid
          JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname = $1 AND c.relname LIKE $2`,
-      [this.table.name, `${this.table.name}\\_p%`],
+        WHERE p.relname = $1 AND starts_with(c.relname, $1 || '_p')`,
+      [this.table.name],
     );
     return rows.map((row) => row.name);
   }
@@ -91,9 +89,9 @@ export class PartitionManager {
    * over, and is attached, all in one transaction.
    */
   private async createPartition(day: number): Promise<void> {
-    const { name: table, timeColumn: column } = this.table;
+    const { name: table, column } = this.table;
     const name = partitionName(day, table);
-    const fallback = this.defaultPartition;
+    const fallback = defaultPartition(table);
     const { from, to } = dayBounds(day);
     try {
       await this.db.execInTransaction(`

@@ -8,6 +8,7 @@ import { CorrelationStore } from '../../collector/store/correlation-store';
 import { createLogPartitions } from '../../collector/store/log-partitions';
 import { encodeLogRows } from '../../collector/store/log-rows';
 import { LogStore } from '../../collector/store/log-store';
+import { SPANS_TABLE } from '../../collector/signals/trace-signal';
 import { retentionCutoffNs } from '../../collector/store/partition-plan';
 import { PartitionManager } from '../../collector/store/partitions';
 import { createPgExecutor } from '../../collector/store/pg-executor';
@@ -60,7 +61,7 @@ async function partitionsOf(table: string): Promise<string[]> {
 test('daily partitions inside the window, the default outside; retention drops only old logs', async () => {
   const policy = { retentionDays: 2, futureDays: 1 };
   const logs = createLogPartitions(db, policy, () => nowMs);
-  const spans = new PartitionManager(db, policy, () => nowMs);
+  const spans = new PartitionManager(db, SPANS_TABLE, policy, () => nowMs);
   await spans.ensureDays([TODAY - 2]);
   const store = new LogStore(db, logs);
   await store.write(encodeLogRows(batchAt([TODAY - 10, TODAY - 2, TODAY - 1, TODAY])));
@@ -70,7 +71,7 @@ test('daily partitions inside the window, the default outside; retention drops o
 
   nowMs += 2 * DAY_MS; // two days later: TODAY-2 and TODAY-1 fall out of a 2-day window
   const report = await logs.applyRetention();
-  assert.deepEqual(report, { dropped: ['logs_p20251119', 'logs_p20251120'], deletedFromDefault: 1 });
+  assert.deepEqual(report, { table: 'logs', dropped: ['logs_p20251119', 'logs_p20251120'], deletedFromDefault: 1 });
   assert.deepEqual(await partitionsOf('logs'), ['logs_default', 'logs_p20251121']);
   assert.deepEqual(await partitionsOf('spans'), ['spans_default', 'spans_p20251119'], "spans' partitions are not the logs' business");
 

@@ -5,7 +5,12 @@
 // types refused with the field's path), whose resource, scope and attribute readers it reuses.
 import { serviceNameOf, type AttributeValue, type InstrumentationScope, type Resource } from '../../../lib/domain/model';
 import { countLogRecords, emptyLogRecord, type LogBatch, type LogRecord, type ResourceLogs, type ScopeLogs } from '../../../lib/domain/logs/model';
-import { decodeAnyValue, decodeAttributesInto, decodeResourceInto, decodeScopeInto } from './decode-trace-json';
+import {
+  decodeAnyValueJson as decodeAnyValue,
+  decodeAttributesJsonInto as decodeAttributesInto,
+  decodeResourceJsonInto as decodeResourceInto,
+  decodeScopeJsonInto as decodeScopeInto,
+} from '../../../lib/otlp/otlp-common';
 import { expectArray, expectObject, jsonEnum, jsonHexId, jsonString, jsonUint32, jsonUint64 } from './json-values';
 import { finishOtlpLogRecord, type LogDecodeOptions } from './log-rules';
 import { MalformedPayloadError, asMalformed, rethrowWithin } from './malformed';

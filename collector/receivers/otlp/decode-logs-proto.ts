@@ -6,7 +6,7 @@
 // Unknown fields are skipped; a malformed buffer throws MalformedPayloadError naming path and offset.
 import { serviceNameOf, type AttributeValue, type InstrumentationScope, type Resource } from '../../../lib/domain/model';
 import { countLogRecords, emptyLogRecord, type LogBatch, type LogRecord, type ResourceLogs, type ScopeLogs } from '../../../lib/domain/logs/model';
-import { decodeAnyValue, decodeKeyValueInto, decodeResourceInto, decodeScopeInto } from './decode-trace-proto';
+import { decodeAnyValue, decodeKeyValueInto, decodeResourceInto, decodeScopeInto } from '../../../lib/otlp/otlp-common';
 import { finishOtlpLogRecord, type LogDecodeOptions } from './log-rules';
 import { asMalformed, rethrowWithin } from './malformed';
 import { ProtobufReader } from './protobuf-reader';
