@@ -6,8 +6,8 @@
 //   POST /logs/jsonl?service= newline-delimited JSON → 200 {accepted, rejected, errors[{line, message}]};
 //                            400 when no line was usable
 // Errors are thrown as PermanentError (400/404/415) for the receiver's one error mapper.
-// The gRPC LogsService/Export definition is here too, so wiring it is one addService() call.
-import type * as grpc from '@grpc/grpc-js';
+// logsWire() is the OTLP wire definition (HTTP /v1/logs and gRPC LogsService/Export through
+// otlpRoutes()); logsRoutes() the Loki push and JSON-lines routes.
 import type { CorrelationOptions } from '../../lib/domain/logs/correlation';
 import type { LogBatch } from '../../lib/domain/logs/model';
 import type { Nanos } from '../../lib/domain/model';
@@ -18,7 +18,10 @@ import { decodeLokiPushProto, uncompressLokiBody } from './loki/decode-loki-prot
 import { decodeLogsRequestJson } from './otlp/decode-logs-json';
 import { decodeLogsRequestProto } from './otlp/decode-logs-proto';
 import { encodeTraceResponseProto } from './otlp/encode-trace-response';
+import { LOGS_EXPORT_PATH } from './otlp/grpc-receiver';
 import { encodingOfContentType } from './otlp/http-receiver';
+import type { ExportFunction, OtlpSignalWire } from './otlp/otlp-signals';
+import type { HttpRoute } from './routes';
 
 export type LogsFormat = 'otlp' | 'loki' | 'jsonl';
 
@@ -27,8 +30,6 @@ export const LOGS_PATHS: Readonly<Record<string, LogsFormat>> = {
   '/loki/api/v1/push': 'loki',
   '/logs/jsonl': 'jsonl',
 };
-
-export const LOGS_EXPORT_PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 
 export function logsFormatOfPath(pathname: string): LogsFormat | undefined {
   return Object.hasOwn(LOGS_PATHS, pathname) ? LOGS_PATHS[pathname] : undefined;
@@ -100,11 +101,13 @@ export function decodeLogsRequest(request: LogsRequest): DecodedLogsRequest {
 }
 
 function jsonLinesResponse(batch: LogBatch, lineErrors: LineError[], result: LogsExportResult): LogsResponse {
+  // The pipeline's result already counts the decoder's rejections (the signal's outcome reports them).
+  const rejected = Math.max(result.rejected, batch.rejectedRecords);
   const body = {
-    accepted: batch.recordCount - result.rejected,
-    rejected: batch.rejectedRecords + result.rejected,
+    accepted: batch.recordCount + batch.rejectedRecords - rejected,
+    rejected,
     errors: lineErrors,
-    ...(result.errorMessage ? { message: result.errorMessage } : {}),
+    ...(result.errorMessage && result.errorMessage !== batch.rejectionMessage ? { message: result.errorMessage } : {}),
   };
   return { status: 200, contentType: 'application/json', body: JSON.stringify(body) };
 }
@@ -130,16 +133,58 @@ export function encodeLogsResponseJson(result: LogsExportResult): string {
   return JSON.stringify({ partialSuccess });
 }
 
-/** LogsService/Export for grpc.Server#addService, raw bytes in and out like the TraceService. */
-export const logsServiceDefinition: grpc.ServiceDefinition = {
-  Export: {
-    path: LOGS_EXPORT_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestDeserialize: (bytes: Buffer) => bytes,
-    requestSerialize: (bytes: Buffer) => bytes,
-    responseSerialize: (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-    responseDeserialize: (bytes: Buffer) => bytes,
-    originalName: 'export',
-  },
-};
+export interface LogsIntakeOptions {
+  maxBodyBytes: number;
+  correlationKeys: readonly string[];
+  /** The clock: receive time in Unix ns. */
+  nowNs(): Nanos;
+}
+
+/** OTLP logs for otlpRoutes(): POST /v1/logs and gRPC LogsService/Export. */
+export function logsWire(options: LogsIntakeOptions): OtlpSignalWire<LogBatch> {
+  const decodeOptions = () => ({ receivedNs: options.nowNs(), correlationKeys: options.correlationKeys });
+  return {
+    signal: 'logs',
+    httpPath: '/v1/logs',
+    grpcPath: LOGS_EXPORT_PATH,
+    decodeProto: (bytes) => decodeLogsRequestProto(bytes, decodeOptions()),
+    decodeJson: (text) => decodeLogsRequestJson(text, decodeOptions()),
+    encodeResponseProto: encodeLogsResponseProto,
+    encodeResponseJson: encodeLogsResponseJson,
+  };
+}
+
+/** Loki's own error body is the message as plain text. */
+const plainTextError = (status: { message: string }) => ({ contentType: 'text/plain; charset=utf-8', body: `${status.message}\n` });
+
+/** POST /loki/api/v1/push and POST /logs/jsonl, exporting through the logs lane. */
+export function logsRoutes(exportBatch: ExportFunction<LogBatch>, options: LogsIntakeOptions): HttpRoute[] {
+  const route = (format: 'loki' | 'jsonl', path: string, extra: Partial<HttpRoute>): HttpRoute => ({
+    path,
+    signal: 'logs',
+    ...extra,
+    async handle({ url, mediaType, body }) {
+      const decoded = decodeLogsRequest({
+        format,
+        contentType: mediaType,
+        body,
+        search: url.searchParams,
+        receivedNs: options.nowNs(),
+        maxBodyBytes: options.maxBodyBytes,
+        correlationKeys: options.correlationKeys,
+      });
+      const result = await exportBatch(decoded.batch);
+      const response = decoded.respond(result);
+      return { status: response.status, contentType: response.contentType ?? 'text/plain; charset=utf-8', body: response.body };
+    },
+  });
+  return [
+    route('loki', '/loki/api/v1/push', {
+      mediaTypes: ['application/x-protobuf', 'application/protobuf', 'application/json'],
+      // Loki's protobuf body is a snappy block whether or not the client says so in Content-Encoding.
+      ownEncodings: ['snappy'],
+      errorBody: plainTextError,
+    }),
+    route('jsonl', '/logs/jsonl', {}),
+  ];
+}

@@ -129,10 +129,13 @@ export function extractCorrelation(record: LogRecord, fields: Attributes, option
   }
 }
 
-/** The first correlation id found under `keys`, or ''. */
-export function correlationIdIn(fields: Attributes, keys: readonly string[]): string {
+/**
+ * The first correlation id found under `keys`, or ''. `nested` also follows dotted keys into
+ * nested objects (JSON log lines); span attributes are flat, and the ingest path skips that walk.
+ */
+export function correlationIdIn(fields: Attributes, keys: readonly string[], nested = true): string {
   for (const key of keys) {
-    const id = correlationValue(lookupKey(fields, key));
+    const id = correlationValue(nested ? lookupKey(fields, key) : Object.hasOwn(fields, key) ? fields[key] : undefined);
     if (id !== '') return id;
   }
   return '';
@@ -166,7 +169,7 @@ export function correlationLinksOfSpans(
   for (const rs of resources) {
     for (const ss of rs.scopeSpans) {
       for (const span of ss.spans) {
-        const correlationId = correlationIdIn(span.attributes, keys);
+        const correlationId = correlationIdIn(span.attributes, keys, false);
         if (correlationId === '') continue;
         const key = `${correlationId}\u0000${span.traceId}`;
         const known = links.get(key);
