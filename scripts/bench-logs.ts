@@ -3,8 +3,8 @@
 // decoded, encoded to COPY rows and written by LogStore into a scratch PostgreSQL database; beside
 // it a direct COPY of the same rows (ratio = path / COPY). Prints bytes on disk per record (heap +
 // every index of the day's partition, TOAST included) and the table's index sizes.
-// The HTTP hop and the queue are the generic pipeline's and are measured by `npm run bench` once
-// logs are wired into it.
+// Then end to end: the same requests POSTed to /v1/logs of an in-process collector (HTTP, generic
+// pipeline, writers) by 4 concurrent senders, timed until every record is written.
 //   npx tsx scripts/bench-logs.ts [requests] [requestsPerWrite]
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -16,6 +16,12 @@ import { DictionaryWriter } from '../collector/store/dictionary-writer';
 import { LogStore } from '../collector/store/log-store';
 import { createPgExecutor } from '../collector/store/pg-executor';
 import { applyMigrations } from '../lib/db/migrator';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startCollector } from '../collector/collector';
+import { createLogger } from '../collector/logger';
+import { readCollectorConfig } from '../lib/contracts/collector-config';
 import { databaseUrl, fmt, resetDatabase } from './bench-support';
 
 const REQUESTS = Number(process.argv[2] ?? 200);
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
   const decodeSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   console.log(`decode + encode rows      ${fmt(total / decodeSeconds).padStart(10)} records/s (one core)`);
 
+  let directCopyRate = 0;
   for (const mode of ['LogStore (decode+encode+write)', 'direct COPY of the same rows'] as const) {
     const name = mode.startsWith('LogStore') ? 'meshlight_bench_logs_store' : 'meshlight_bench_logs_copy';
     await resetDatabase(name);
@@ -100,6 +107,7 @@ async function main(): Promise<void> {
       }
       const seconds = Number(process.hrtime.bigint() - t) / 1e9;
       console.log(`${mode.padEnd(32)} ${fmt(total / seconds).padStart(10)} records/s (${PER_WRITE * RECORDS} records per COPY)`);
+      if (!mode.startsWith('LogStore')) directCopyRate = total / seconds;
       const size = await db.query<{ part: string; bytes: string; heap: string; n: string }>(
         `SELECT c.relname AS part, pg_total_relation_size(c.oid)::text AS bytes, pg_table_size(c.oid)::text AS heap,
                 (SELECT count(*) FROM logs)::text AS n
@@ -121,6 +129,42 @@ async function main(): Promise<void> {
     } finally {
       await db.close();
     }
+  }
+  await endToEnd(requests, total, directCopyRate);
+}
+
+async function endToEnd(requests: Uint8Array[], total: number, directCopyRate: number): Promise<void> {
+  const name = 'meshlight_bench_logs_e2e';
+  await resetDatabase(name);
+  const collector = await startCollector(
+    { ...readCollectorConfig({}), databaseUrl: databaseUrl(name), dataDir: mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-')), httpPort: 0, grpcPort: 0, selfTraceRatio: 0 },
+    createLogger('bench', true),
+  );
+  try {
+    const url = `http://127.0.0.1:${collector.httpPort}/v1/logs`;
+    let next = 0;
+    let retries = 0;
+    const start = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < requests.length) {
+          const body = requests[next++]!;
+          for (;;) {
+            const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(body) });
+            await response.arrayBuffer();
+            if (response.status === 200) break;
+            if (response.status !== 503 && response.status !== 429) throw new Error(`collector answered ${response.status}`);
+            retries++;
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        }
+      }),
+    );
+    if (!(await collector.flushed(300_000))) throw new Error('not flushed');
+    const rate = total / (Number(process.hrtime.bigint() - start) / 1e9);
+    console.log(`end to end (HTTP → pipeline → COPY) ${fmt(rate).padStart(10)} records/s, ${retries} retries; ratio to direct COPY ${(rate / directCopyRate).toFixed(2)}`);
+  } finally {
+    await collector.stop();
   }
 }
 
