@@ -6,6 +6,9 @@ import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import './globals.css';
 
+// Every page is rendered per request: its scripts carry the nonce of that response's CSP (proxy.ts).
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: { default: 'Meshlight', template: '%s · Meshlight' },
   description: 'Traces from your services, over OpenTelemetry',

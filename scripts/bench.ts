@@ -82,6 +82,7 @@ async function main(): Promise<void> {
       DATABASE_URL: DB_URL,
       MESHLIGHT_OTLP_HTTP_PORT: '0',
       MESHLIGHT_OTLP_GRPC_PORT: '0',
+      MESHLIGHT_ZIPKIN_PORT: '0',
       MESHLIGHT_SELF_TRACE_RATIO: '0',
       MESHLIGHT_SERVICE_GRAPH: process.env.BENCH_GRAPH === 'off' ? 'off' : 'on',
     },

@@ -44,7 +44,7 @@ export function useLiveMessages(endpoint: LiveEndpoint, onMessage: (message: Liv
       clearTimeout(retry);
       socket?.close();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reconnect only when the endpoint changes
+    // Reconnect only when the endpoint changes (the handler is read through a ref).
   }, [key]);
   return live;
 }

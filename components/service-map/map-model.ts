@@ -2,9 +2,13 @@
 // (focus, hidden nodes and kinds), their colours from health, edge thickness from rate, labels
 // (req/s, error %, p95), and what is dimmed by a search or a highlighted trace. React Flow only
 // receives the result.
+import type { BreakerWire, LagGroupResponse } from '@/lib/contracts/health-api';
+import { lagInTime } from '../lag/lag-view';
+import type { HealthOverlay } from './health-overlay';
 import type { Edge, Node } from 'reactflow';
 import { focusGraph, hideNodes, searchNodes, type GraphEdge, type GraphNode, type Health, type ServiceGraph } from '@/lib/domain/service-graph/graph';
 import type { NodeKind } from '@/lib/domain/service-graph/types';
+import { formatMs, formatPercent, formatRate } from '../ui/red-format';
 import type { Positions } from './layout';
 
 export const HEALTH_COLORS: Record<Health, string> = {
@@ -41,33 +45,6 @@ export function viewGraph(graph: ServiceGraph, view: MapView): ServiceGraph {
   return shown;
 }
 
-/** 1 234/s · 12.5/s · 0.42/s · 3/min for very slow edges. */
-export function formatRate(perSecond: number): string {
-  if (perSecond === 0) return '0/s';
-  if (perSecond < 0.1) return `${trim(perSecond * 60)}/min`;
-  if (perSecond >= 1000) return `${Math.round(perSecond).toLocaleString('en-US')}/s`;
-  return `${trim(perSecond)}/s`;
-}
-
-export function formatPercent(ratio: number): string {
-  if (ratio === 0) return '0%';
-  const percent = ratio * 100;
-  return percent < 0.1 ? '<0.1%' : `${trim(percent)}%`;
-}
-
-export function formatMs(ms: number | null): string {
-  if (ms === null) return '–';
-  if (ms < 1) return `${Math.round(ms * 1000)} µs`;
-  if (ms < 1000) return `${trim(ms)} ms`;
-  return `${trim(ms / 1000)} s`;
-}
-
-function trim(value: number): string {
-  if (value >= 100) return value.toFixed(0);
-  if (value >= 10) return value.toFixed(1).replace(/\.0$/, '');
-  return value.toFixed(2).replace(/\.?0+$/, '') || '0';
-}
-
 /**
  * An edge's label in two short lines, `12.5/s · 1.2% err` over `p95 45 ms`; the error part only
  * when there are errors, the second line only when there is a latency.
@@ -85,6 +62,8 @@ export function edgeWidth(rate: number, maxRate: number): number {
 
 export interface MapNodeData {
   node: GraphNode;
+  /** A topic/queue's worst consumer-group lag (broker metrics), when known. */
+  lag?: LagGroupResponse;
   color: string;
   dimmed: boolean;
   highlighted: boolean;
@@ -94,6 +73,10 @@ export interface MapNodeData {
 
 export interface MapEdgeData {
   edge: GraphEdge;
+  /** The circuit breaker guarding this call, when it is not closed. */
+  breaker?: BreakerWire;
+  /** Broker → consumer: how long messages wait (lag in time), when known. */
+  queueLag?: string;
   color: string;
   width: number;
   /** Where along the curve the label sits (0 source … 1 target). */
@@ -172,6 +155,7 @@ export function buildMap(
   graph: ServiceGraph,
   positions: Positions,
   emphasis: Emphasis,
+  overlay?: HealthOverlay,
 ): { nodes: Node<MapNodeData>[]; edges: Edge<MapEdgeData>[] } {
   const maxRate = Math.max(0, ...graph.edges.map((e) => e.rate));
   const inFocus = (id: string) =>
@@ -189,6 +173,7 @@ export function buildMap(
         dimmed: !inFocus(node.id),
         highlighted: emphasis.path?.nodes.has(node.id) ?? false,
         fresh: emphasis.fresh.has(node.id),
+        ...(overlay?.lag.has(node.id) ? { lag: overlay.lag.get(node.id) } : {}),
       },
     }));
   const placed = new Set(nodes.map((n) => n.id));
@@ -202,6 +187,8 @@ export function buildMap(
     .filter((e) => placed.has(e.source) && placed.has(e.target))
     .map((edge) => {
       const onPath = emphasis.path?.edges.has(edge.id) ?? false;
+      const breaker = overlay?.breakers.get(edge.id);
+      const lag = edge.connectionType === 'messaging' ? overlay?.lag.get(edge.source) : undefined;
       const dimmed = emphasis.path !== null ? !onPath : emphasis.matches !== null && !(emphasis.matches.has(edge.source) || emphasis.matches.has(edge.target));
       return {
         id: edge.id,
@@ -217,6 +204,8 @@ export function buildMap(
           label: edgeLabel(edge),
           dimmed,
           highlighted: onPath,
+          ...(breaker ? { breaker } : {}),
+          ...(lag ? { queueLag: lagInTime(lag) } : {}),
         },
       };
     });

@@ -26,7 +26,6 @@ import { startTestCollector } from '../support/test-collector';
 import { freePort } from '../support/ui-server';
 
 // opossum-prometheus has no types of its own (the demo declares them in scripts/demo/lib).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { default: PrometheusMetrics } = (await import('opossum-prometheus')) as unknown as {
   default: new (options: { circuits: CircuitBreaker[]; registry: Registry }) => { clear(): void };
 };

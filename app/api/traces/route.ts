@@ -3,7 +3,7 @@
 // returns those traces instead, reporting unknown ones in `errors` as Jaeger does.
 import { parseTraceSearch } from '@/lib/contracts/jaeger-query';
 import { findTraceIds, loadTraceRows } from '@/lib/db/trace-queries';
-import { apiRoute, jsonStreamResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonStreamResponse, methodNotAllowed } from '@/lib/http/route-errors';
 import { jaegerTracesFromRows } from '@/lib/jaeger/rows-to-jaeger';
 import { jaegerTraceId } from '@/lib/jaeger/to-jaeger';
 import type { JaegerError } from '@/lib/jaeger/types';
@@ -22,3 +22,5 @@ export const GET = apiRoute(async (request: Request) => {
   }
   return jsonStreamResponse(jaegerTracesFromRows(await loadTraceRows(await findTraceIds(search.query))));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { DeltaToCumulative } from '../../../lib/domain/metrics/delta-to-cumulative';
 import type { MetricBatch } from '../../../lib/domain/metrics/types';
-import { fuzzRuns, mutateText, random } from '../../../tests/fixtures/fuzz';
+import { fuzzRuns, mutateText, random } from '../../../tests/support/fuzz';
 import { PermanentError } from '../../pipeline/errors';
 import { decodeMetricsJson, decodeMetricsRequestJson } from './decode-metrics-json';
 import { INTERNAL_ERROR_PREFIX } from './malformed';

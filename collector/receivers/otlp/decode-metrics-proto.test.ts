@@ -4,7 +4,7 @@ import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, AggregationType, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { OtlpMetricsRequest } from '../../../lib/domain/metrics/otlp-metrics';
-import { fuzzRuns, mutateBytes, random } from '../../../tests/fixtures/fuzz';
+import { fuzzRuns, mutateBytes, random } from '../../../tests/support/fuzz';
 import { I64, LEN, bytesField, doubleField, fixed64Field, keyValue, message, messageField, stringField, tag, varint, varintField, type Bytes } from '../../../tests/fixtures/otlp/proto-builder';
 import { PermanentError } from '../../pipeline/errors';
 import { decodeMetricsProto, decodeMetricsRequestProto } from './decode-metrics-proto';

@@ -9,7 +9,7 @@ import { scrapeToBatch } from '../../../lib/domain/metrics/exposition/scrape-sem
 import { isStaleNaN, type MetricBatch } from '../../../lib/domain/metrics/types';
 import { FIXTURE_EXPOSITION, OPENMETRICS_CONTENT_TYPE } from '../../../tests/fixtures/prometheus/remote-write-fixture';
 import { remoteWriteBody, writeRequestBytes, type WriteSeries } from '../../../tests/fixtures/prometheus/write-request-builder';
-import { fuzzRuns, mutateBytes, random } from '../../../tests/fixtures/fuzz';
+import { fuzzRuns, mutateBytes, random } from '../../../tests/support/fuzz';
 import { decodeRemoteWrite, decodeWriteRequest } from './decode-remote-write';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../tests/fixtures/prometheus/${name}`, import.meta.url));
@@ -176,7 +176,7 @@ test('truncation at every offset of the golden request never throws anything but
 test('fuzz: random and mutated bodies only ever decode or throw a PermanentError', () => {
   const next = random(20261128);
   const golden = [fixture('remote-write-prometheus-2.42-samples.bin'), fixture('remote-write-prometheus-2.42-metadata.bin')];
-  const goldenRaw = golden.map((b) => Buffer.from(writeRequestBytes([{ labels: [['__name__', 'x']], samples: [{ t: 1, v: 1 }] }])));
+  const goldenRaw = golden.map((_b) => Buffer.from(writeRequestBytes([{ labels: [['__name__', 'x']], samples: [{ t: 1, v: 1 }] }])));
   let decoded = 0;
   const runs = fuzzRuns(3000);
   for (let i = 0; i < runs; i++) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { fuzzRuns, mutateText, random } from '../../../../tests/fixtures/fuzz';
+import { fuzzRuns, mutateText, random } from '../../../../tests/support/fuzz';
 import { ExpositionParseError, parsePrometheusText } from './parse-prometheus-text';
 
 const OM = 'application/openmetrics-text; version=1.0.0';

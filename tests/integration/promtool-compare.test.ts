@@ -9,12 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Labels } from '../metrics/types';
-import { evaluateInstant } from './engine';
-import { almostEqual, labelsKey } from './labels';
-import { MemoryQueryable } from './memory-queryable';
-import { parsePromQL } from './parser';
-import { expandValues, parseSeriesLine, pointValue } from './promql-script';
+import type { Labels } from '../../lib/domain/metrics/types';
+import { evaluateInstant } from '../../lib/domain/promql/engine';
+import { almostEqual, labelsKey } from '../../lib/domain/promql/labels';
+import { MemoryQueryable } from '../../lib/domain/promql/memory-queryable';
+import { parsePromQL } from '../../lib/domain/promql/parser';
+import { expandValues, parseSeriesLine, pointValue } from '../../lib/domain/promql/promql-script';
 
 const INTERVAL_MS = 15_000;
 

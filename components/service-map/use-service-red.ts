@@ -1,9 +1,9 @@
 'use client';
 // A service's RED over a window: GET /api/services/{service}/red, for the map's side panel and
-// the service page.
+// the service page (which imports it from here: the page builds on the map's pieces, never the reverse).
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { ServiceRedResponse } from '@/lib/contracts/service-graph-api';
-import { fetchJson, type GraphWindow } from '../service-map/use-service-graph';
+import { fetchJson, type GraphWindow } from './use-service-graph';
 
 export function serviceRedUrl(service: string, window: GraphWindow, environment: string | null): string {
   const search = new URLSearchParams();
