@@ -3,7 +3,7 @@
 // attributes and its resource.
 import Link from 'next/link';
 import type { LogEntry } from '@/lib/contracts/logs-api';
-import { AttributeTable } from '../trace/attribute-table';
+import { AttributeTable } from '../ui/attribute-table';
 import { severityColor } from './severity-style';
 
 export function LogDetail({ entry, onClose }: { entry: LogEntry; onClose(): void }) {

@@ -3,9 +3,8 @@
 // Pages of /api/logs are an infinite query keyed by the API query (the time range is fixed when
 // the filters are applied, so scrolling further never shifts the window under the reader).
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { CorrelationView, LogEntry, LogsPage } from '@/lib/contracts/logs-api';
-import type { VolumeBucket } from '@/lib/db/log-queries';
-import { getJson, type HttpError } from '../trace/explorer/use-trace';
+import type { CorrelationView, LogEntry, LogsPage, VolumeBucket } from '@/lib/contracts/logs-api';
+import { getJson, type HttpError } from '../ui/get-json';
 
 export const LOG_PAGE_SIZE = 200;
 

@@ -34,6 +34,13 @@ export interface LogsPage {
   nextCursor: string | null;
 }
 
+export interface VolumeBucket {
+  /** Bucket start, Unix ms. */
+  t: number;
+  /** Records per severity range name. */
+  counts: Record<string, number>;
+}
+
 export interface CorrelatedTrace {
   traceId: string;
   rootService: string;

@@ -11,6 +11,7 @@ import {
   type LogEntry,
   type LogQuery,
   type LogsPage,
+  type VolumeBucket,
 } from '../contracts/logs-api';
 import { getDb, type Db } from './prisma';
 
@@ -130,12 +131,6 @@ export async function searchLogs(query: LogQuery, db: Db = getDb()): Promise<Log
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];
   return { data: page.map(logEntryOfRow), nextCursor: more && last ? encodeLogCursor(last.time_ns, last.id) : null };
-}
-
-export interface VolumeBucket {
-  /** Bucket start, Unix ms. */
-  t: number;
-  counts: Record<string, number>;
 }
 
 /** Record counts per time bucket and severity range, for the histogram above the table. */

@@ -1,10 +1,11 @@
+// Lives beside the JSON-lines receiver rather than in lib/domain because it runs the real pino.
 // JSON log lines from real loggers: pino output captured from the pino package itself, and the
 // documented shapes of bunyan and winston (neither is a dependency).
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import pino from 'pino';
-import { logRecordFromJson } from './json-log-record';
+import { logRecordFromJson } from '../../../lib/domain/logs/json-log-record';
 
 const RECEIVED = 1_800_000_000_000_000_000n;
 
