@@ -25,7 +25,11 @@ import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
 import { ServiceGraph } from './service-graph/service-graph';
+import { correlationObserver, logSignal } from './signals/log-signal';
 import { SPANS_TABLE, traceSignal } from './signals/trace-signal';
+import { createLogPartitions } from './store/log-partitions';
+import { logsRoutes, logsWire } from './receivers/logs-intake';
+import { readLogsConfig } from '../lib/contracts/logs-config';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './store/embedded-database';
 import { forgetBatchesBefore } from './store/ingest-batches';
 import { retentionCutoffNs } from './store/partition-plan';
@@ -76,17 +80,27 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
 
   const policy = { retentionDays: config.retentionDays, futureDays: 1 };
   const spanPartitions = new PartitionManager(db, SPANS_TABLE, policy);
-  const partitions = [spanPartitions];
+  const logsConfig = config.logs ?? readLogsConfig({});
+  const logsPolicy = { retentionDays: logsConfig.retentionDays, futureDays: 1 };
+  const logPartitions = createLogPartitions(db, logsPolicy);
+  const partitions = [spanPartitions, logPartitions];
   const graphConfig = config.serviceGraph;
   const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
+  const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans });
+  const correlations = correlationObserver(logs.store.correlations, logsConfig.spanCorrelationKeys, (error) =>
+    log.warn('could not record correlation ids from spans', { error: String(error) }),
+  );
+  const traceObservers = [...(serviceGraph ? [serviceGraph] : []), health, correlations];
   const signals: AnySignalDefinition[] = [
-    traceSignal({ db, partitions: spanPartitions, maxQueuedSpans: config.queue.maxSpans, observers: serviceGraph ? [serviceGraph, health] : [health] }),
+    traceSignal({ db, partitions: spanPartitions, maxQueuedSpans: config.queue.maxSpans, observers: traceObservers }),
+    logs,
   ];
-  const wires: OtlpSignalWire<unknown>[] = [traceWire as OtlpSignalWire<unknown>];
+  const logsIntake = { maxBodyBytes: config.maxBodyBytes, correlationKeys: logsConfig.correlationKeys, nowNs: () => BigInt(Date.now()) * 1_000_000n };
+  const wires: OtlpSignalWire<unknown>[] = [traceWire as OtlpSignalWire<unknown>, logsWire(logsIntake) as OtlpSignalWire<unknown>];
 
   const pipeline = new IngestPipeline(
     signals,
@@ -110,6 +124,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       const cutoffMs = Number(retentionCutoffNs(Date.now(), policy) / 1_000_000n);
       // The graph's rollups live exactly as long as the spans they summarize.
       const rollupRows = await serviceGraph?.applyRetention(cutoffMs);
+      await logs.store.correlations.applyRetention(retentionCutoffNs(Date.now(), logsPolicy));
       await health.applyRetention(cutoffMs);
       const batchIds = await forgetBatchesBefore(db, cutoffMs);
       const dropped = reports.filter((r) => r.dropped.length || r.deletedFromDefault);
@@ -167,6 +182,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const routes: ReceiverRoutes = otlpRoutes(wires, exportOf);
   // Routes of other ingest protocols (remote_write, Loki push, JSON lines, ...) are added here:
   // routes.http.push(...myRoutes(exportOf('metrics'))).
+  routes.http.push(...logsRoutes(exportOf('logs'), logsIntake));
 
   const http: HttpServer = createHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
@@ -204,6 +220,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await selfTracing.shutdown().catch(() => {});
       await preparing;
       await pipeline.stop(Date.now() + config.shutdownTimeoutMs, writing);
+      await correlations.idle();
       if (writing) await serviceGraph?.stop();
       if (writing) await health.stop();
       await db.close();

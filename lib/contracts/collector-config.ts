@@ -1,5 +1,6 @@
 // The collector's configuration, read from environment variables and validated at start-up so a
 // typo fails loudly instead of silently falling back. README's configuration table mirrors this.
+import { readLogsConfig, type LogsConfig } from './logs-config';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -68,6 +69,8 @@ export interface ServiceGraphConfig {
 }
 
 export interface CollectorConfig {
+  /** The logs signal's settings (logs-config.ts); defaults when absent. */
+  logs?: LogsConfig;
   databaseUrl: string | undefined;
   dataDir: string;
   bindHost: string;
@@ -94,6 +97,7 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
   const e = parsed.data;
   const origins = e.MESHLIGHT_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   return {
+    logs: readLogsConfig(env),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.MESHLIGHT_DATA_DIR,
     bindHost: e.MESHLIGHT_BIND_HOST,

@@ -134,7 +134,8 @@ async function runFleet(
       {
         ports,
         otlpEndpoint: `http://127.0.0.1:${collector.httpPort}`,
-        otlpLogs: false,
+        // Meshlight takes OTLP logs: the services' pino logs go there too, as `npm run demo` sends them.
+        otlpLogs: true,
         broker: dependencies.broker,
         // The orders table lives in the scratch database too, and goes with it.
         pgUrl: dependencies.postgres ? database.url : undefined,
@@ -313,6 +314,21 @@ describe('the demo fleet on a machine without RabbitMQ, PostgreSQL or Redis', { 
 
   test('still five services', async () => {
     assert.deepEqual(await serviceNames(run), SERVICES);
+  });
+
+  test('the fleet\u2019s pino logs arrive over OTLP; notifier\u2019s audit line knows only the correlation id and still joins its trace', async () => {
+    const [logged] = await run.query<{ services: string[] }>(`SELECT array_agg(DISTINCT service_name ORDER BY service_name) AS services FROM logs`);
+    for (const service of ['gateway', 'notifier', 'orders']) assert.ok(logged!.services.includes(service), `${service} logs: ${logged!.services.join()}`);
+    const audits = await run.query<{ trace_id: string | null; correlation_id: string | null }>(
+      `SELECT encode(trace_id, 'hex') AS trace_id, correlation_id FROM logs WHERE service_name = 'notifier' AND body = 'confirmation e-mail sent'`,
+    );
+    assert.ok(audits.length > 0, 'notifier logged its e-mails');
+    assert.ok(audits.every((a) => a.trace_id === null && a.correlation_id), 'only the correlation id');
+    const [joined] = await run.query<{ n: number }>(
+      `SELECT count(DISTINCT l.correlation_id)::int AS n FROM logs l JOIN correlations c ON c.correlation_id = l.correlation_id
+        WHERE l.service_name = 'notifier' AND l.trace_id IS NULL`,
+    );
+    assert.ok(joined!.n > 0, 'the spans taught which trace each audit line belongs to');
   });
 
   test('the in-process broker still links orders\u2019 PRODUCER span to notifier\u2019s CONSUMER span', async () => {

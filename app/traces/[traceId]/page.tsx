@@ -12,6 +12,7 @@ import { StoredTraceExplorer } from '@/components/trace/explorer/trace-explorer'
 import { Notice } from '@/components/ui/notice';
 import { normalizeTraceId } from '@/lib/contracts/jaeger-query';
 import { tracePartUrls } from '@/lib/contracts/trace-parts';
+import '@/components/logs/logs.css';
 import '@/components/trace/trace-explorer.css';
 
 type PageProps = { params: Promise<{ traceId: string }> };

@@ -2,7 +2,7 @@
 // The selected span in full: identity, kind, status, timing, attributes, resource, scope, events
 // (with their attributes), links to other traces (and the spans elsewhere that link here).
 import Link from 'next/link';
-import { AttributeTable } from '@/components/trace/attribute-table';
+import { AttributeTable } from '@/components/ui/attribute-table';
 import { formatDurationNs, formatTimestampNs, serviceColor } from '@/components/ui/format';
 import { StatusCode, spanKindName } from '@/lib/domain/model';
 import { useSpanDetail, type DetailSource } from './use-trace';

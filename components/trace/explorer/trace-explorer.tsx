@@ -20,16 +20,18 @@ import { TraceSummaryHeader } from './trace-summary-header';
 import { TraceToolbar } from './trace-toolbar';
 import { useAttributeSearch, useTrace, type DetailSource } from './use-trace';
 
-// The flame graph and statistics load when first shown: the waterfall, what a trace opens on, does
-// not wait for their code.
+// The flame graph, statistics and logs load when first shown: the waterfall, what a trace opens
+// on, does not wait for their code.
 const FlameGraphView = dynamic(() => import('./flame-graph-view').then((m) => m.FlameGraphView), { ssr: false });
 const TraceStatsTable = dynamic(() => import('./trace-stats-table').then((m) => m.TraceStatsTable), { ssr: false });
+const TraceLogs = dynamic(() => import('../../logs/trace-logs').then((m) => m.TraceLogs), { ssr: false });
 
-type View = 'waterfall' | 'flame' | 'stats';
+type View = 'waterfall' | 'flame' | 'stats' | 'logs';
 const VIEWS: [View, string][] = [
   ['waterfall', 'Waterfall'],
   ['flame', 'Flame graph'],
   ['stats', 'Statistics'],
+  ['logs', 'Logs'],
 ];
 
 export function StoredTraceExplorer({ traceId }: { traceId: string }) {
@@ -190,6 +192,7 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
       </div>
       {view === 'flame' ? <FlameGraphView trace={trace} /> : null}
       {view === 'stats' ? <TraceStatsTable trace={trace} /> : null}
+      {view === 'logs' ? <TraceLogs traceId={model.traceId} /> : null}
       {view === 'waterfall' ? (
         <>
           <TraceToolbar

@@ -7,31 +7,11 @@ import { useQuery } from '@tanstack/react-query';
 import type { SpanDetailResponse, TraceSearchResponse, UploadedTrace } from '@/lib/contracts/trace-explorer-api';
 import { TRACE_PARTS, tracePartUrls } from '@/lib/contracts/trace-parts';
 import type { CompactTracePart } from '@/lib/domain/trace-model';
+import { HttpError, getJson } from '../../ui/get-json';
 import { prepareTrace, type PreparedTrace } from './prepared-trace';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      const body = (await response.json()) as { errors?: { msg: string }[] };
-      message = body.errors?.[0]?.msg ?? message;
-    } catch {
-      // not JSON: keep the status line
-    }
-    throw new HttpError(response.status, message);
-  }
-  return (await response.json()) as T;
-}
+// Shared with the other features' hooks (components/ui/get-json.ts); re-exported for existing imports.
+export { HttpError, getJson } from '../../ui/get-json';
 
 export async function fetchTraceParts(traceId: string, parts = TRACE_PARTS): Promise<CompactTracePart[]> {
   return Promise.all(tracePartUrls(traceId, parts).map((url) => getJson<CompactTracePart>(url)));

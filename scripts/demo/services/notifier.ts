@@ -2,9 +2,9 @@
 // a time. The slow-consumer scenario makes each e-mail take ~10x longer, so the queue builds up,
 // and drains once healed. Exposes queue depth and consumer lag on /metrics and reports them to the
 // supervisor's summary.
-import { trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { CORRELATION_ATTRIBUTE, getCorrelationId } from '../lib/correlation';
+import { CORRELATION_ATTRIBUTE, getCorrelationId, withCorrelationId } from '../lib/correlation';
 import { closeServer, createJsonServer, HttpError, listen, type Route } from '../lib/json-http';
 import { subscribeAmqp } from '../lib/messaging/amqp';
 import { BROKER_PATH, InProcessBroker } from '../lib/messaging/in-process-broker';
@@ -59,7 +59,11 @@ async function sendConfirmation({ event, publishedAtMs }: Delivery): Promise<voi
   });
   processed += 1;
   processedCounter.inc({ queue: queueName });
-  log.info({ orderId: event.orderId, lag_ms: lagMs }, 'confirmation e-mail sent');
+  // The e-mail audit line is written outside the trace context, as a logger that predates tracing
+  // would write it: it carries only the correlation id, no trace_id or span_id. Meshlight still
+  // shows it in the checkout's trace, joining it through the correlation id the span recorded.
+  const auditContext = correlationId ? withCorrelationId(ROOT_CONTEXT, correlationId) : ROOT_CONTEXT;
+  context.with(auditContext, () => log.info({ orderId: event.orderId, lag_ms: lagMs }, 'confirmation e-mail sent'));
 }
 
 const routes: Route[] = [];

@@ -1,6 +1,6 @@
 // Key/value attributes as a compact two-column table.
 import type { Attributes } from '@/lib/domain/model';
-import { formatAttributeValue } from '../ui/format';
+import { formatAttributeValue } from './format';
 
 export function AttributeTable({ attributes, title }: { attributes: Attributes; title: string }) {
   const keys = Object.keys(attributes).sort();

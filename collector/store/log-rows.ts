@@ -1,0 +1,175 @@
+// Turns a decoded LogBatch into what storage writes: `logs` rows as PostgreSQL COPY text, the
+// dictionary rows they reference (the same resources and scopes spans use), and the correlation
+// links the records teach (a record with both a trace id and a correlation id). Done once, when a
+// request is accepted, like span-rows.ts; the merge/split/size/spool helpers below are what the
+// generic pipeline's RowsCodec needs.
+import { correlationLinksOfLogs, type CorrelationLink } from '../../lib/domain/logs/correlation';
+import { effectiveTimeNs, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
+import { COPY_NULL, copyByteaFromHex, copyNullableText, copyText, needsSanitizing, sanitizeJson } from './copy-text';
+import { PARTITIONED_LOGS } from './log-partitions';
+import { dayOf } from './partition-plan';
+import { resourceRow, scopeRow, type ResourceRow, type ScopeRow } from './span-rows';
+
+export const LOG_COPY_COLUMNS = [
+  'time_ns',
+  'observed_ns',
+  'service_name',
+  'severity_number',
+  'severity_text',
+  'body',
+  'trace_id',
+  'span_id',
+  'correlation_id',
+  'flags',
+  'event_name',
+  'resource_id',
+  'scope_id',
+  'attributes',
+  'dropped_attributes_count',
+] as const;
+
+export const LOG_COPY_TARGET = `${PARTITIONED_LOGS.name} (${LOG_COPY_COLUMNS.join(', ')})`;
+
+/** A batch of log records ready to write. */
+export interface LogRows {
+  copyText: string;
+  recordCount: number;
+  /** UTC days the records fall in, so their partitions can be ensured. */
+  days: Set<number>;
+  resources: Map<bigint, ResourceRow>;
+  scopes: Map<bigint, ScopeRow>;
+  correlations: CorrelationLink[];
+}
+
+export function encodeLogRows(batch: LogBatch): LogRows {
+  const rows: LogRows = { copyText: '', recordCount: 0, days: new Set(), resources: new Map(), scopes: new Map(), correlations: [] };
+  const lines: string[] = [];
+  for (const rl of batch.resourceLogs) {
+    const resource = resourceRow(rl.resource, rl.serviceName, rl.schemaUrl);
+    rows.resources.set(resource.id, resource);
+    const service = copyText(resource.serviceName);
+    for (const sl of rl.scopeLogs) {
+      const scope = scopeRow(sl.scope);
+      rows.scopes.set(scope.id, scope);
+      const ids = `\t${resource.id}\t${scope.id}\t`;
+      for (const record of sl.records) {
+        let line = logLine(record, service, ids);
+        if (needsSanitizing(line)) line = logLine(sanitizeJson(record), service, ids);
+        lines.push(line);
+        rows.days.add(dayOf(effectiveTimeNs(record)));
+      }
+    }
+  }
+  rows.recordCount = lines.length;
+  rows.copyText = lines.join('');
+  rows.correlations = correlationLinksOfLogs(batch.resourceLogs).map((link) => sanitizeJson(link));
+  return rows;
+}
+
+function logLine(record: LogRecord, service: string, resourceAndScope: string): string {
+  return (
+    effectiveTimeNs(record) +
+    '\t' +
+    record.observedTimeUnixNano +
+    '\t' +
+    service +
+    '\t' +
+    record.severityNumber +
+    '\t' +
+    copyNullableText(record.severityText) +
+    '\t' +
+    copyText(record.body) +
+    '\t' +
+    (record.traceId ? copyByteaFromHex(record.traceId) : COPY_NULL) +
+    '\t' +
+    (record.spanId ? copyByteaFromHex(record.spanId) : COPY_NULL) +
+    '\t' +
+    copyNullableText(record.correlationId) +
+    '\t' +
+    record.flags +
+    '\t' +
+    copyNullableText(record.eventName) +
+    resourceAndScope +
+    copyText(JSON.stringify(record.attributes)) +
+    '\t' +
+    record.droppedAttributesCount +
+    '\n'
+  );
+}
+
+/** Several accepted batches as one write. */
+export function mergeLogRows(parts: readonly LogRows[]): LogRows {
+  if (parts.length === 1) return parts[0]!;
+  const merged: LogRows = {
+    copyText: parts.map((p) => p.copyText).join(''),
+    recordCount: 0,
+    days: new Set(),
+    resources: new Map(),
+    scopes: new Map(),
+    correlations: [],
+  };
+  for (const part of parts) {
+    merged.recordCount += part.recordCount;
+    for (const day of part.days) merged.days.add(day);
+    for (const [id, row] of part.resources) merged.resources.set(id, row);
+    for (const [id, row] of part.scopes) merged.scopes.set(id, row);
+    merged.correlations.push(...part.correlations);
+  }
+  return merged;
+}
+
+/** Two halves by line, to isolate a row the database refuses; correlations go with the first. */
+export function splitLogRows(rows: LogRows): [LogRows, LogRows] {
+  const lines = rows.copyText.split('\n').slice(0, -1);
+  const half = Math.ceil(lines.length / 2);
+  const make = (part: string[], correlations: CorrelationLink[]): LogRows => ({
+    ...rows,
+    copyText: part.length ? part.join('\n') + '\n' : '',
+    recordCount: part.length,
+    correlations,
+  });
+  return [make(lines.slice(0, half), rows.correlations), make(lines.slice(half), [])];
+}
+
+/** Approximate memory held (COPY text is UTF-16 in memory; dictionary rows are small). */
+export function logRowsBytes(rows: LogRows): number {
+  return rows.copyText.length * 2 + (rows.resources.size + rows.scopes.size) * 256 + rows.correlations.length * 128;
+}
+
+export function describeLogRows(rows: LogRows): string {
+  const first = rows.copyText.slice(0, rows.copyText.indexOf('\n') >>> 0);
+  return first.length > 300 ? `${first.slice(0, 300)}…` : first;
+}
+
+interface LogRowsJson {
+  copyText: string;
+  recordCount: number;
+  days: number[];
+  resources: Array<Omit<ResourceRow, 'id'> & { id: string }>;
+  scopes: Array<Omit<ScopeRow, 'id'> & { id: string }>;
+  correlations: Array<Omit<CorrelationLink, 'firstSeenNs'> & { firstSeenNs: string }>;
+}
+
+/** For the shutdown spool: bigints as decimal strings. */
+export function logRowsToJson(rows: LogRows): LogRowsJson {
+  return {
+    copyText: rows.copyText,
+    recordCount: rows.recordCount,
+    days: [...rows.days],
+    resources: [...rows.resources.values()].map((r) => ({ ...r, id: r.id.toString() })),
+    scopes: [...rows.scopes.values()].map((s) => ({ ...s, id: s.id.toString() })),
+    correlations: rows.correlations.map((c) => ({ ...c, firstSeenNs: c.firstSeenNs.toString() })),
+  };
+}
+
+export function logRowsFromJson(value: unknown): LogRows {
+  const json = value as LogRowsJson;
+  return {
+    copyText: json.copyText,
+    recordCount: json.recordCount,
+    days: new Set(json.days),
+    resources: new Map(json.resources.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
+    scopes: new Map(json.scopes.map((s) => [BigInt(s.id), { ...s, id: BigInt(s.id) }])),
+    correlations: json.correlations.map((c) => ({ ...c, firstSeenNs: BigInt(c.firstSeenNs) })),
+  };
+}

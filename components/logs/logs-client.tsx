@@ -1,0 +1,130 @@
+'use client';
+// `/logs`: filters and free text (kept in the URL), the volume histogram (drag to zoom), the
+// virtualized table and a selected record's details. The time range is anchored when the filters
+// are applied; "Refresh" moves a lookback range to now.
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo, useState, type FormEvent } from 'react';
+import { SEVERITY_NAMES, type SeverityName } from '@/lib/domain/logs/severity';
+import { LogDetail } from './log-detail';
+import { LogTable } from './log-table';
+import { LogVolumeChart } from './log-volume-chart';
+import { LOOKBACKS, logApiQuery, logFiltersToUrl, readLogFilters, type LogFilters, type Lookback } from './log-search-params';
+import { severityColor } from './severity-style';
+import { useLogs, useLogVolume } from './use-logs';
+
+export function LogsClient() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters = useMemo(() => readLogFilters(params), [params]);
+  const [anchorMs, setAnchorMs] = useState(() => Date.now());
+  const apiQuery = useMemo(() => logApiQuery(filters, anchorMs), [filters, anchorMs]);
+  const logs = useLogs(apiQuery);
+  const volume = useLogVolume(apiQuery);
+  const [selected, setSelected] = useState<number | undefined>();
+  const entries = logs.data ?? [];
+  const entry = selected !== undefined ? entries[selected] : undefined;
+
+  const apply = useCallback(
+    (next: LogFilters) => {
+      setSelected(undefined);
+      setAnchorMs(Date.now());
+      router.replace(`${pathname}${logFiltersToUrl(next)}`, { scroll: false });
+    },
+    [router, pathname],
+  );
+  const loadMore = useCallback(() => void logs.fetchNextPage(), [logs]);
+
+  return (
+    <div className="logs-page">
+      <FilterBar filters={filters} onApply={apply} onRefresh={() => setAnchorMs(Date.now())} />
+      {volume.data ? (
+        <LogVolumeChart points={volume.data} onZoom={(startMs, endMs) => apply({ ...filters, startMs, endMs })} />
+      ) : (
+        <div className="log-volume placeholder" />
+      )}
+      {logs.error ? <p className="error-text">Could not load logs: {logs.error.message}</p> : null}
+      <div className={`logs-body${entry ? ' with-details' : ''}`}>
+        <LogTable
+          entries={entries}
+          selected={selected}
+          onSelect={setSelected}
+          hasMore={!!logs.hasNextPage}
+          loadingMore={logs.isFetchingNextPage}
+          onLoadMore={loadMore}
+          height="calc(100vh - 330px)"
+        />
+        {entry ? <LogDetail entry={entry} onClose={() => setSelected(undefined)} /> : null}
+      </div>
+      <p className="muted small">
+        {logs.isLoading ? 'Loading…' : `${entries.length}${logs.hasNextPage ? '+' : ''} records`}
+      </p>
+    </div>
+  );
+}
+
+function FilterBar({ filters, onApply, onRefresh }: { filters: LogFilters; onApply(next: LogFilters): void; onRefresh(): void }) {
+  const [draft, setDraft] = useState(filters);
+  const [attrText, setAttrText] = useState(filters.attrs.join(' '));
+  const [seen, setSeen] = useState(filters);
+  if (seen !== filters) {
+    // The URL changed (zoom, back button): show what it says.
+    setSeen(filters);
+    setDraft(filters);
+    setAttrText(filters.attrs.join(' '));
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onApply({ ...draft, attrs: attrText.split(/\s+/).filter((a) => a.includes(':')) });
+  };
+  const toggle = (name: SeverityName) =>
+    setDraft({ ...draft, severities: draft.severities.includes(name) ? draft.severities.filter((s) => s !== name) : [...draft.severities, name] });
+  const zoomed = filters.startMs !== undefined;
+  return (
+    <form className="log-filters" onSubmit={submit} role="search">
+      <input className="log-q" placeholder="Search log text…" aria-label="Search log text" value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
+      <input placeholder="service" aria-label="Service" value={draft.service} onChange={(e) => setDraft({ ...draft, service: e.target.value })} />
+      <input placeholder="trace id" aria-label="Trace id" value={draft.traceId} onChange={(e) => setDraft({ ...draft, traceId: e.target.value.trim() })} />
+      <input
+        placeholder="correlation id"
+        aria-label="Correlation id"
+        value={draft.correlationId}
+        onChange={(e) => setDraft({ ...draft, correlationId: e.target.value.trim() })}
+      />
+      <input placeholder="key:value …" aria-label="Attribute filters" value={attrText} onChange={(e) => setAttrText(e.target.value)} />
+      <div className="log-severities" role="group" aria-label="Severities">
+        {SEVERITY_NAMES.map((name) => (
+          <button
+            key={name}
+            type="button"
+            aria-pressed={draft.severities.includes(name)}
+            className={draft.severities.includes(name) ? 'active' : undefined}
+            style={{ borderColor: severityColor(name), color: draft.severities.includes(name) ? '#0e1014' : severityColor(name), background: draft.severities.includes(name) ? severityColor(name) : 'transparent' }}
+            onClick={() => toggle(name)}
+          >
+            {name}
+          </button>
+        ))}
+      </div>
+      {zoomed ? (
+        <button type="button" onClick={() => onApply({ ...draft, startMs: undefined, endMs: undefined })} title="Back to the lookback range">
+          {new Date(filters.startMs!).toISOString().slice(11, 19)}–{new Date(filters.endMs!).toISOString().slice(11, 19)} ×
+        </button>
+      ) : (
+        <select aria-label="Time range" value={draft.lookback} onChange={(e) => onApply({ ...draft, lookback: e.target.value as Lookback })}>
+          {LOOKBACKS.map(([id]) => (
+            <option key={id} value={id}>
+              Last {id}
+            </option>
+          ))}
+        </select>
+      )}
+      <button type="submit" className="primary">
+        Search
+      </button>
+      <button type="button" onClick={onRefresh}>
+        Refresh
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,215 @@
+// The logs' reads for the UI server: a filtered, newest-first page of log records (keyset
+// pagination on (time_ns, id)), the log volume by severity over time for the histogram, and one
+// correlation id's traces and logs. Raw SQL on the shared pool, like trace-explorer-queries.ts:
+// full-text search, jsonb containment and the correlation join are clearer in SQL than through Prisma.
+import type { Attributes } from '../domain/model';
+import { severityName, severityRange } from '../domain/logs/severity';
+import {
+  encodeLogCursor,
+  type CorrelatedTrace,
+  type CorrelationView,
+  type LogEntry,
+  type LogQuery,
+  type LogsPage,
+  type VolumeBucket,
+} from '../contracts/logs-api';
+import { getDb, type Db } from './prisma';
+
+interface LogRow {
+  time_ns: string;
+  id: string;
+  service_name: string;
+  severity_number: number;
+  severity_text: string | null;
+  body: string;
+  trace_id: string | null;
+  span_id: string | null;
+  correlation_id: string | null;
+  attributes: Attributes;
+  resource: Attributes | null;
+}
+
+const LOG_COLUMNS = `l.time_ns::text AS time_ns, l.id::text AS id, l.service_name, l.severity_number, l.severity_text, l.body,
+  encode(l.trace_id, 'hex') AS trace_id, encode(l.span_id, 'hex') AS span_id, l.correlation_id, l.attributes,
+  r.attributes AS resource`;
+
+/**
+ * A free-text query as a prefix tsquery (`'declin':* & '/checkout':*`), tokenized by PostgreSQL's
+ * own 'simple' parser so the tokens are exactly those the body index holds ('' when there are none).
+ */
+export async function prefixTsQuery(q: string, db: Db): Promise<string> {
+  const result = await db.pool.query<{ q: string | null }>(
+    `SELECT string_agg(quote_literal(lexeme) || ':*', ' & ') AS q
+       FROM (SELECT lexeme FROM unnest(to_tsvector('simple', $1)) WHERE position(E'\\\\' in lexeme) = 0 LIMIT 16) AS words`,
+    [q],
+  );
+  return result.rows[0]?.q ?? '';
+}
+
+export type ResolvedLogQuery = Omit<LogQuery, 'limit' | 'cursor'> & { tsquery?: string };
+
+/** Looks up what the filter SQL needs from the database first (the text query's tokens). */
+async function resolve<Q extends Omit<LogQuery, 'limit' | 'cursor'>>(query: Q, db: Db): Promise<Q & { tsquery?: string }> {
+  return query.q ? { ...query, tsquery: await prefixTsQuery(query.q, db) } : query;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The WHERE clause of a log query (without the cursor); parameters are appended to `values`. */
+export function logFilterSql(query: ResolvedLogQuery, values: unknown[]): string {
+  const where: string[] = [];
+  const param = (value: unknown): string => `$${values.push(value)}`;
+  if (query.service) where.push(`l.service_name = ${param(query.service)}`);
+  if (query.severities.length > 0) {
+    where.push(
+      `(${query.severities
+        .map((name) => {
+          const { min, max } = severityRange(name);
+          return `l.severity_number BETWEEN ${min} AND ${max}`;
+        })
+        .join(' OR ')})`,
+    );
+  }
+  if (query.q) {
+    const tsquery = query.tsquery ?? '';
+    const like = `l.body ILIKE ${param(`%${escapeLike(query.q)}%`)}`;
+    where.push(tsquery ? `(to_tsvector('simple', l.body) @@ to_tsquery('simple', ${param(tsquery)}) AND ${like})` : like);
+  }
+  if (query.traceId) {
+    const trace = param(query.traceId);
+    where.push(
+      // = ANY(ARRAY(subquery)) makes the learned ids an init-plan parameter, so both halves of the
+      // OR are index scans (a BitmapOr); `IN (subquery)` inside an OR would scan the whole table.
+      `(l.trace_id = decode(${trace}, 'hex') OR l.correlation_id = ANY(ARRAY(SELECT c.correlation_id FROM correlations c WHERE c.trace_id = decode(${trace}, 'hex'))))`,
+    );
+  }
+  if (query.correlationId) where.push(`l.correlation_id = ${param(query.correlationId)}`);
+  for (const { key, value } of query.attributes) {
+    const alternatives = [JSON.stringify({ [key]: value })];
+    if (/^-?\d+(\.\d+)?$/.test(value)) alternatives.push(JSON.stringify({ [key]: Number(value) }));
+    if (value === 'true' || value === 'false') alternatives.push(JSON.stringify({ [key]: value === 'true' }));
+    where.push(`(${alternatives.map((a) => `l.attributes @> ${param(a)}::jsonb`).join(' OR ')})`);
+  }
+  if (query.startNs !== undefined) where.push(`l.time_ns >= ${param(query.startNs.toString())}`);
+  if (query.endNs !== undefined) where.push(`l.time_ns <= ${param(query.endNs.toString())}`);
+  return where.length > 0 ? where.join(' AND ') : 'TRUE';
+}
+
+export function logEntryOfRow(row: LogRow): LogEntry {
+  const timeNs = BigInt(row.time_ns);
+  return {
+    timeUnixNano: row.time_ns,
+    time: new Date(Number(timeNs / 1_000_000n)).toISOString(),
+    service: row.service_name,
+    severity: severityName(row.severity_number),
+    severityNumber: row.severity_number,
+    severityText: row.severity_text ?? '',
+    body: row.body,
+    traceId: row.trace_id ?? '',
+    spanId: row.span_id ?? '',
+    correlationId: row.correlation_id ?? '',
+    attributes: row.attributes,
+    resource: row.resource ?? {},
+  };
+}
+
+export async function searchLogs(query: LogQuery, db: Db = getDb()): Promise<LogsPage> {
+  const values: unknown[] = [];
+  let where = logFilterSql(await resolve(query, db), values);
+  if (query.cursor) {
+    where += ` AND (l.time_ns, l.id) < ($${values.push(query.cursor.timeNs.toString())}::bigint, $${values.push(query.cursor.id.toString())}::bigint)`;
+  }
+  const result = await db.pool.query<LogRow>(
+    `SELECT ${LOG_COLUMNS} FROM logs l LEFT JOIN resources r ON r.id = l.resource_id
+      WHERE ${where} ORDER BY l.time_ns DESC, l.id DESC LIMIT ${query.limit + 1}`,
+    values,
+  );
+  const rows = result.rows;
+  const more = rows.length > query.limit;
+  const page = more ? rows.slice(0, query.limit) : rows;
+  const last = page[page.length - 1];
+  return { data: page.map(logEntryOfRow), nextCursor: more && last ? encodeLogCursor(last.time_ns, last.id) : null };
+}
+
+/** Record counts per time bucket and severity range, for the histogram above the table. */
+export async function logVolume(
+  query: Omit<LogQuery, 'limit' | 'cursor'> & { startNs: bigint; endNs: bigint },
+  buckets = 60,
+  db: Db = getDb(),
+): Promise<{ stepMs: number; buckets: VolumeBucket[] }> {
+  const spanNs = query.endNs - query.startNs;
+  const stepNs = spanNs / BigInt(buckets) > 1_000_000n ? spanNs / BigInt(buckets) : 1_000_000n;
+  const values: unknown[] = [];
+  const where = logFilterSql(await resolve(query, db), values);
+  const start = `$${values.push(query.startNs.toString())}::bigint`;
+  const step = `$${values.push(stepNs.toString())}::bigint`;
+  const result = await db.pool.query<{ bucket: string; severity_number: number; n: string }>(
+    `SELECT ((l.time_ns - ${start}) / ${step})::text AS bucket, (((l.severity_number + 3) / 4) * 4 - 3) AS severity_number, count(*)::text AS n
+       FROM logs l WHERE ${where} GROUP BY 1, 2`,
+    values,
+  );
+  const out: VolumeBucket[] = [];
+  for (let i = 0; i < buckets; i++) out.push({ t: Number((query.startNs + BigInt(i) * stepNs) / 1_000_000n), counts: {} });
+  for (const row of result.rows) {
+    const bucket = out[Number(row.bucket)];
+    if (!bucket) continue;
+    const name = severityName(row.severity_number);
+    bucket.counts[name] = (bucket.counts[name] ?? 0) + Number(row.n);
+  }
+  return { stepMs: Number(stepNs / 1_000_000n), buckets: out };
+}
+
+const MAX_CORRELATION_LOGS = 2000;
+const MAX_CORRELATION_TRACES = 200;
+
+/** Every trace and log of one correlation id, across services. */
+export async function loadCorrelation(correlationId: string, db: Db = getDb()): Promise<CorrelationView> {
+  const traceRows = await db.pool.query<{
+    trace_id: string;
+    start_ns: string | null;
+    end_ns: string | null;
+    span_count: string;
+    error_count: string;
+    services: string[] | null;
+    root_service: string | null;
+    root_name: string | null;
+  }>(
+    `WITH ids AS (
+       SELECT trace_id FROM correlations WHERE correlation_id = $1
+       UNION SELECT DISTINCT trace_id FROM logs WHERE correlation_id = $1 AND trace_id IS NOT NULL
+       LIMIT ${MAX_CORRELATION_TRACES})
+     SELECT encode(ids.trace_id, 'hex') AS trace_id, min(s.start_ns)::text AS start_ns, max(s.start_ns + s.duration_ns)::text AS end_ns,
+            count(s.span_id)::text AS span_count, count(*) FILTER (WHERE s.status_code = 2)::text AS error_count,
+            array_agg(DISTINCT s.service_name) FILTER (WHERE s.service_name IS NOT NULL) AS services,
+            (array_agg(s.service_name ORDER BY s.parent_span_id IS NOT NULL, s.start_ns))[1] AS root_service,
+            (array_agg(s.name ORDER BY s.parent_span_id IS NOT NULL, s.start_ns))[1] AS root_name
+       FROM ids LEFT JOIN spans s ON s.trace_id = ids.trace_id
+      GROUP BY ids.trace_id ORDER BY min(s.start_ns) NULLS LAST`,
+    [correlationId],
+  );
+  const traces: CorrelatedTrace[] = traceRows.rows.map((row) => ({
+    traceId: row.trace_id,
+    rootService: row.root_service ?? '',
+    rootName: row.root_name ?? '',
+    startNs: row.start_ns ?? '0',
+    durationNs: row.start_ns && row.end_ns ? (BigInt(row.end_ns) - BigInt(row.start_ns)).toString() : '0',
+    spanCount: Number(row.span_count),
+    errorCount: Number(row.error_count),
+    services: row.services ?? [],
+  }));
+  const logRows = await db.pool.query<LogRow>(
+    `SELECT ${LOG_COLUMNS} FROM logs l LEFT JOIN resources r ON r.id = l.resource_id
+      WHERE l.correlation_id = $1 OR l.trace_id IN (SELECT decode(t, 'hex') FROM unnest($2::text[]) AS t)
+      ORDER BY l.time_ns, l.id LIMIT ${MAX_CORRELATION_LOGS + 1}`,
+    [correlationId, traces.map((t) => t.traceId)],
+  );
+  const truncated = logRows.rows.length > MAX_CORRELATION_LOGS;
+  return {
+    correlationId,
+    traces,
+    logs: logRows.rows.slice(0, MAX_CORRELATION_LOGS).map(logEntryOfRow),
+    truncated,
+  };
+}
