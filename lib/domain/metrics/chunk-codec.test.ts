@@ -15,7 +15,7 @@ function fromBits(bits: bigint): number {
 
 // Values live in a Float64Array: V8 quiets a signalling NaN (the staleness marker is one) stored in a
 // plain number[] of doubles, while typed arrays and object fields keep its bits.
-function roundTrip(times: number[], valueList: ArrayLike<number>): void {
+function roundTrip(times: ArrayLike<number>, valueList: ArrayLike<number>): void {
   const values = valueList instanceof Float64Array ? valueList : Float64Array.from(valueList);
   const decoded = decodeChunk(encodeChunk(times, values));
   assert.equal(decoded.length, times.length);

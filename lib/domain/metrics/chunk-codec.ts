@@ -69,7 +69,7 @@ class BitWriter {
       const free = 8 - this.bitPos;
       const take = free < count ? free : count;
       const chunk = (value >>> (count - take)) & ((1 << take) - 1);
-      this.bytes[this.length] |= chunk << (free - take);
+      this.bytes[this.length] = this.bytes[this.length]! | (chunk << (free - take));
       this.bitPos += take;
       count -= take;
       if (this.bitPos === 8) {
