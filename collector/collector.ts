@@ -18,6 +18,7 @@ import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { LiveHub } from './live/live-hub';
+import { startMetrics } from './metrics';
 import { ServiceGraph } from './service-graph/service-graph';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './store/embedded-database';
 import { retentionCutoffNs } from './store/partition-plan';
@@ -83,6 +84,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   await runRetention();
   const retentionTimer = setInterval(runRetention, RETENTION_INTERVAL_MS).unref();
 
+  const metrics = await startMetrics(db, config.metrics, log);
   const stats = new CollectorStats();
   const queue = new SpanQueue(config.queue);
   const store = new SpanStore(db, partitions);
@@ -118,7 +120,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     exportTraces,
-    metricsText: () => stats.toPrometheus(gauges()) + (serviceGraph?.metricsText() ?? ''),
+    metricsText: () => stats.toPrometheus(gauges()) + (serviceGraph?.metricsText() ?? '') + metrics.metricsText(),
     health: () => ({ status: writer.storageAvailable ? 'ok' : 'degraded', ...gauges(), spansWritten: stats.spansWritten }),
   });
   await new Promise<void>((resolve, reject) => {
@@ -127,6 +129,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   });
   const httpPort = (http.address() as { port: number }).port;
   liveHub?.attach(http);
+  const selfHost = ['0.0.0.0', '::', ''].includes(config.bindHost) ? '127.0.0.1' : config.bindHost.includes(':') ? `[${config.bindHost}]` : config.bindHost;
+  metrics.startScraping(`${selfHost}:${httpPort}`);
   const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, exportTraces });
   const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
   log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}` });
@@ -143,6 +147,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await selfTracing.shutdown().catch(() => {});
       await writer.stop(Date.now() + config.shutdownTimeoutMs);
       await serviceGraph?.stop();
+      await metrics.stop();
       const left = queue.drainAll();
       if (left.length) {
         const file = await spoolRows(spoolDir, left);
