@@ -24,6 +24,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/">Services</Link>
             <Link href="/service-map">Service map</Link>
             <Link href="/traces">Traces</Link>
+            <Link href="/metrics">Metrics</Link>
+            <Link href="/targets">Targets</Link>
           </nav>
         </header>
         <main className="page">

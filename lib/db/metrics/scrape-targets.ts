@@ -67,3 +67,15 @@ export async function deleteScrapeTarget(id: string): Promise<void> {
   // deleteMany: a concurrent delete is not an error.
   await getPrisma().scrapeTarget.deleteMany({ where: { id } });
 }
+
+export interface CardinalityRefusalView {
+  metric: string;
+  refused: number;
+  lastRefused: string;
+}
+
+/** Metrics that hit MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC, most refusals first. */
+export async function listCardinalityRefusals(): Promise<CardinalityRefusalView[]> {
+  const rows = await getPrisma().metricCardinalityRefusal.findMany({ orderBy: { refused: 'desc' }, take: 100 });
+  return rows.map((row) => ({ metric: row.metric, refused: Number(row.refused), lastRefused: new Date(Number(row.lastRefusedMs)).toISOString() }));
+}
