@@ -55,7 +55,8 @@ export function targetsOfJob(job: ScrapeJob, groups: readonly TargetGroup[], sou
       labels.instance ||= address;
       out.push({
         source,
-        job: job.jobName,
+        // A group may set its own `job` label (file_sd often does); the target is listed under it.
+        job: labels.job || job.jobName,
         address,
         scheme,
         metricsPath,
