@@ -89,7 +89,10 @@ async function probeDependencies(options: DemoOptions): Promise<Dependencies> {
 /** Prometheus file_sd targets for every /metrics endpoint, for Meshlight to scrape once it can. */
 function writeScrapeTargets(targets: Record<string, string>, rabbitmqPrometheus: boolean): string {
   const file = path.join(DEMO_DATA, 'prometheus-targets.json');
-  const groups = Object.entries(targets).map(([service, target]) => ({ targets: [target], labels: { job: 'meshlight-demo', service } }));
+  const groups: { targets: string[]; labels: Record<string, string> }[] = Object.entries(targets).map(([service, target]) => ({
+    targets: [target],
+    labels: { job: 'meshlight-demo', service },
+  }));
   if (rabbitmqPrometheus) {
     groups.push({ targets: ['127.0.0.1:15692'], labels: { job: 'rabbitmq', service: 'rabbitmq' } });
     // Per-queue depth is on the plugin's detailed endpoint (Prometheus's __metrics_path__/__param_ labels).
