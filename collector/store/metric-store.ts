@@ -101,7 +101,7 @@ export class MetricStore {
     for (const meta of batch.metadata) this.noteMetadata(meta);
     for (const series of batch.series) {
       if (series.samples.length === 0) continue;
-      const entry = this.entryFor(series.labels, series.samples[0]!.t);
+      const entry = this.entryFor(withoutEmptyLabels(series.labels), series.samples[0]!.t);
       if (!entry) {
         result.refusedSeries++;
         result.refusedSamples += series.samples.length;
@@ -121,7 +121,7 @@ export class MetricStore {
 
   /** The last timestamp stored for a label set in this process (scrapers use it for staleness). */
   lastTimestamp(labels: Labels): number | undefined {
-    const entry = this.byKey.get(seriesKey(labels));
+    const entry = this.byKey.get(seriesKey(withoutEmptyLabels(labels)));
     return entry ? this.head.lastTimestamp(entry.ref) : undefined;
   }
 
@@ -319,6 +319,18 @@ export class MetricStore {
       throw error;
     }
   }
+}
+
+/** Prometheus treats a label with an empty value as absent: `{a=""}` and `{}` are one series. */
+export function withoutEmptyLabels(labels: Labels): Labels {
+  for (const name in labels) {
+    if (labels[name] === '') {
+      const out: Record<string, string> = {};
+      for (const [key, value] of Object.entries(labels)) if (value !== '') out[key] = value;
+      return out;
+    }
+  }
+  return labels;
 }
 
 function escapeLabel(value: string): string {

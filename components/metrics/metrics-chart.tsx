@@ -10,8 +10,11 @@ const AXIS = { stroke: '#6b7280', fontSize: 11 };
 
 function timeLabel(ms: number, rangeMs: number): string {
   const d = new Date(ms);
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  return rangeMs > 86_400_000 ? `${d.getMonth() + 1}/${d.getDate()} ${hm}` : hm;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (rangeMs > 86_400_000) return `${d.getMonth() + 1}/${d.getDate()} ${hm}`;
+  // Short ranges tick more often than once a minute: show seconds so ticks do not repeat.
+  return rangeMs <= 30 * 60_000 ? `${hm}:${pad(d.getSeconds())}` : hm;
 }
 
 const MAX_LINES = 50;

@@ -189,6 +189,8 @@ export function MetricsExplorer({ initial }: { initial: ExplorerState }) {
       <section className="explorer-result">
         {!state.query.trim() ? (
           <p className="muted">Pick a metric or type a PromQL query, then Run (Enter).</p>
+        ) : error ? (
+          <p className="muted">No result: {error.errorType === 'bad_data' ? 'fix the query above.' : 'the query failed (see above).'}</p>
         ) : result.data ? (
           result.data.result.length === 0 ? (
             <p className="muted">No data for this query in the chosen range. Samples reach queries within about 10 s of being scraped.</p>
