@@ -56,7 +56,7 @@ test('pick a metric, toggle a series, filter by label, see a parse error in plac
   await page.goto(`${ui.url}/metrics`);
   await page.getByLabel('Metric').fill('queue_dep');
   const suggestion = page.locator('.metric-suggestions li').first();
-  await suggestion.waitFor();
+  await suggestion.locator('.metric-type').waitFor(); // metadata arrives after the names
   assert.match(await suggestion.innerText(), /shop_queue_depth\s*gauge\s*Messages waiting per queue\./);
   await suggestion.click();
 
