@@ -4,7 +4,7 @@
 // a runtime target (POST /api/scrape-targets) and API-added targets can be removed.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { ScrapeTargetView } from '@/lib/db/metrics/scrape-targets';
+import type { ScrapeTargetView } from '@/lib/contracts/scrape-config';
 import './metrics-explorer.css';
 
 async function readTargets(signal?: AbortSignal): Promise<ScrapeTargetView[]> {

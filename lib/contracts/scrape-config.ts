@@ -175,3 +175,21 @@ export const createScrapeTargetSchema = z.object({
   labels: labelSetSchema.default({}),
 });
 export type CreateScrapeTarget = z.infer<typeof createScrapeTargetSchema>;
+
+/** One row of GET /api/scrape-targets. */
+export interface ScrapeTargetView {
+  id: string;
+  source: string;
+  job: string;
+  target: string;
+  scheme: string;
+  metricsPath: string;
+  intervalSeconds: number;
+  labels: Record<string, string>;
+  health: 'up' | 'down' | 'unknown';
+  lastScrape: string | null;
+  lastDurationMs: number | null;
+  samples: number | null;
+  refusedSeries: number;
+  lastError: string | null;
+}

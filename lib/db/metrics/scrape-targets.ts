@@ -2,26 +2,12 @@
 // and /targets show, and runtime targets added or removed there. The collector picks changes up at
 // its next reconcile (MESHLIGHT_SCRAPE_RELOAD_MS) and writes each scrape's outcome to the row.
 import { ApiError } from '../../contracts/api-error';
-import type { CreateScrapeTarget } from '../../contracts/scrape-config';
+import type { CreateScrapeTarget, ScrapeTargetView } from '../../contracts/scrape-config';
+
+export type { ScrapeTargetView };
 import { Prisma } from '../generated/client';
 import { getPrisma } from '../prisma';
 
-export interface ScrapeTargetView {
-  id: string;
-  source: string;
-  job: string;
-  target: string;
-  scheme: string;
-  metricsPath: string;
-  intervalSeconds: number;
-  labels: Record<string, string>;
-  health: 'up' | 'down' | 'unknown';
-  lastScrape: string | null;
-  lastDurationMs: number | null;
-  samples: number | null;
-  refusedSeries: number;
-  lastError: string | null;
-}
 
 export async function listScrapeTargets(): Promise<ScrapeTargetView[]> {
   const rows = await getPrisma().scrapeTarget.findMany({ orderBy: [{ job: 'asc' }, { target: 'asc' }, { metricsPath: 'asc' }] });
