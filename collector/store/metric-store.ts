@@ -59,9 +59,18 @@ export function seriesKey(labels: Labels): string {
   return key;
 }
 
+/** Like seriesKey() but in the labels' own order: equal for equal label sets sent the same way. */
+function arrivalKey(labels: Labels): string {
+  let key = '';
+  for (const name in labels) key += `${name}\xfe${labels[name]}\xff`;
+  return key;
+}
+
 export class MetricStore {
   private readonly head: MetricHead;
   private readonly byKey = new Map<string, SeriesEntry>();
+  /** The same entries by arrivalKey() (label order as received); may hold several keys per series. */
+  private readonly byArrivalKey = new Map<string, SeriesEntry>();
   private readonly byRef = new Map<number, SeriesEntry>();
   /** Series ids already in the database (from init()), by hex hash, not yet seen by this process. */
   private stored = new Map<string, number>();
@@ -180,9 +189,17 @@ export class MetricStore {
   }
 
   private entryFor(labels: Labels, firstT: number): SeriesEntry | undefined {
+    // Senders repeat a series' labels in the same order, so the key in arrival order finds it
+    // without sorting; the sorted key (the series' identity) is built only on a miss.
+    const fastKey = arrivalKey(labels);
+    const fast = this.byArrivalKey.get(fastKey);
+    if (fast) return fast;
     const key = seriesKey(labels);
     const known = this.byKey.get(key);
-    if (known) return known;
+    if (known) {
+      this.byArrivalKey.set(fastKey, known);
+      return known;
+    }
     const metric = labels.__name__ ?? '';
     const hash = createHash('md5').update(key).digest();
     const storedId = this.stored.get(hash.toString('hex'));
@@ -200,6 +217,7 @@ export class MetricStore {
     }
     const entry: SeriesEntry = { ref: this.nextRef++, id: storedId, metric, labels, hash, firstSeenMs: firstT, lastSeenMs: firstT, lastSeenWrittenMs: storedId === undefined ? 0 : -Infinity };
     this.byKey.set(key, entry);
+    this.byArrivalKey.set(fastKey, entry);
     this.byRef.set(entry.ref, entry);
     return entry;
   }
