@@ -107,4 +107,16 @@ describe('metric store round trip', () => {
     assert.deepEqual(refusals, [{ metric: 'http_requests_total', refused: '1' }]);
     assert.match(store.metricsText(), /meshlight_metric_series_refused_total\{metric="http_requests_total"\} 1/);
   });
+
+  it('retention drops whole daily partitions and series not seen since', async () => {
+    // The first test wrote chunks on 2026-11-28 and 2026-11-29; 30 days later, with 7 days kept, both go.
+    const later = Date.UTC(2026, 11, 29);
+    const partitions = new MetricPartitionManager(db, 7, () => later);
+    await partitions.load();
+    const report = await partitions.applyRetention();
+    assert.deepEqual(report.droppedPartitions.sort(), ['metric_chunks_p20261128', 'metric_chunks_p20261129']);
+    assert.equal(report.deletedSeries, 3);
+    const left = await db.query<{ n: string }>('SELECT (SELECT count(*) FROM metric_chunks) + (SELECT count(*) FROM metric_open_chunks) AS n');
+    assert.equal(Number(left[0]!.n), 0);
+  });
 });
