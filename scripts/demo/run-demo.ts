@@ -89,9 +89,11 @@ async function probeDependencies(options: DemoOptions): Promise<Dependencies> {
 /** Prometheus file_sd targets for every /metrics endpoint, for Meshlight to scrape once it can. */
 function writeScrapeTargets(targets: Record<string, string>, rabbitmqPrometheus: boolean): string {
   const file = path.join(DEMO_DATA, 'prometheus-targets.json');
-  const groups: { targets: string[]; labels: Record<string, string> }[] = Object.entries(targets).map(([service, target]) => ({
+  // No `service` target label: the services put it on every metric themselves (prom-client default
+  // labels), and a target label of the same name would turn theirs into `exported_service`.
+  const groups: { targets: string[]; labels: Record<string, string> }[] = Object.values(targets).map((target) => ({
     targets: [target],
-    labels: { job: 'meshlight-demo', service },
+    labels: { job: 'meshlight-demo' },
   }));
   if (rabbitmqPrometheus) {
     groups.push({ targets: ['127.0.0.1:15692'], labels: { job: 'rabbitmq', service: 'rabbitmq' } });
