@@ -6,6 +6,9 @@ import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import './globals.css';
 
+// Every page is rendered per request: its scripts carry the nonce of that response's CSP (proxy.ts).
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: { default: 'Meshlight', template: '%s · Meshlight' },
   description: 'Traces from your services, over OpenTelemetry',
@@ -26,6 +29,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/traces">Traces</Link>
             <Link href="/metrics">Metrics</Link>
             <Link href="/targets">Targets</Link>
+            <Link href="/breakers">Breakers</Link>
+            <Link href="/lag">Lag</Link>
           </nav>
         </header>
         <main className="page">

@@ -1,7 +1,11 @@
 // Wires the collector together: database (a PostgreSQL server, or the embedded PGlite it then
-// serves to the UI), migrations, partitions and retention, the queue and writers, the OTLP
-// receivers, and an orderly shutdown that flushes what was accepted. main.ts is the CLI around it;
-// tests and benchmarks start it in-process.
+// serves to the UI), migrations, partitions and retention, the signals and their ingest pipeline,
+// the receivers' route table, and an orderly shutdown that flushes what was accepted. main.ts is
+// the CLI around it; tests and benchmarks start it in-process.
+//
+// A database that is down at start-up does not stop the collector: it listens at once (receivers
+// answer 503 + Retry-After, /health says degraded) and retries the migrations with backoff, then
+// starts writing.
 import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
@@ -9,33 +13,47 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { CollectorConfig } from '../lib/contracts/collector-config';
 import { applyMigrations } from '../lib/db/migrator';
 import type { TraceBatch } from '../lib/domain/model';
-import { BatchWriter, type Logger } from './pipeline/batch-writer';
-import { CollectorStats } from './pipeline/collector-stats';
-import { SpanQueue } from './pipeline/span-queue';
-import { spoolRows, unspoolRows } from './pipeline/spool';
-import { TraceConsumer } from './pipeline/trace-consumer';
+import type { Logger } from './pipeline/batch-writer';
+import { IngestPipeline, type SignalLane } from './pipeline/ingest-pipeline';
+import type { AnySignalDefinition, ExportResult } from './pipeline/signal';
 import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
+import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './receivers/otlp/otlp-signals';
+import type { ReceiverRoutes } from './receivers/routes';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
+import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
-import { startMetrics } from './metrics';
+import { startMetrics, type RunningMetrics } from './metrics';
 import { ServiceGraph } from './service-graph/service-graph';
+import { SPANS_TABLE, traceSignal } from './signals/trace-signal';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './store/embedded-database';
+import { forgetBatchesBefore } from './store/ingest-batches';
 import { retentionCutoffNs } from './store/partition-plan';
 import { PartitionManager } from './store/partitions';
 import { createPgExecutor } from './store/pg-executor';
-import { SpanStore } from './store/span-store';
+import { retryUntilReady } from './store/retry-until-ready';
 import type { SqlExecutor } from './store/sql-executor';
+
+/** The trace signal's counters under the names they always had. */
+export interface SpanStatsView {
+  readonly spansAccepted: number;
+  readonly spansRejected: number;
+  readonly spansWritten: number;
+  readonly spansDroppedInvalid: number;
+}
 
 export interface RunningCollector {
   httpPort: number;
   grpcPort: number;
   /** The URL the UI server should use: the configured server, or the embedded database's endpoint. */
   databaseUrl: string;
-  stats: CollectorStats;
+  stats: SpanStatsView;
+  pipeline: IngestPipeline;
   /** Undefined when MESHLIGHT_SERVICE_GRAPH=off. */
   serviceGraph: ServiceGraph | undefined;
-  /** Resolves once every span accepted so far has been written (or the timeout passes). */
+  /** Circuit breakers and broker lag: fed by scrapes, metrics and spans. */
+  health: HealthMonitor;
+  /** Resolves once every item accepted so far has been written (or the timeout passes). */
   flushed(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -47,81 +65,123 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   let db: SqlExecutor;
   let databaseUrl: string;
   if (config.databaseUrl) {
-    const migrationDb = createPgExecutor(config.databaseUrl, 1);
-    try {
-      await applyMigrations(migrationDb);
-    } finally {
-      await migrationDb.close();
-    }
-    db = createPgExecutor(config.databaseUrl, config.batch.writers + 2);
+    db = createPgExecutor(config.databaseUrl, config.batch.writers * OTLP_SIGNALS.length + 2);
     databaseUrl = config.databaseUrl;
   } else {
     embedded = await startEmbeddedDatabase({ dataDir: config.dataDir, host: '127.0.0.1', port: config.embeddedDbPort });
-    await applyMigrations(embedded.executor);
     db = embedded.executor;
     databaseUrl = embedded.url;
   }
-  log.info('database ready', { database: db.description });
 
   const policy = { retentionDays: config.retentionDays, futureDays: 1 };
-  const partitions = new PartitionManager(db, policy);
-  await partitions.load();
-  await partitions.ensureUpcoming();
+  const spanPartitions = new PartitionManager(db, SPANS_TABLE, policy);
+  const partitions = [spanPartitions];
   const graphConfig = config.serviceGraph;
   const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
+  const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
+
+  // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
+  const signals: AnySignalDefinition[] = [
+    traceSignal({ db, partitions: spanPartitions, maxQueuedSpans: config.queue.maxSpans, observers: serviceGraph ? [serviceGraph, health] : [health] }),
+  ];
+  const wires: OtlpSignalWire<unknown>[] = [traceWire as OtlpSignalWire<unknown>];
+
+  const pipeline = new IngestPipeline(
+    signals,
+    {
+      maxQueuedBytes: config.queue.maxBytes,
+      writers: { writers: config.batch.writers, batchItems: config.batch.batchSpans, lingerMs: config.batch.lingerMs, maxBackoffMs: 5000 },
+      spoolDir: path.resolve(config.dataDir, 'spool'),
+    },
+    log,
+  );
+  await pipeline.replaySpool();
+  const traces = pipeline.lane<TraceBatch>('traces');
+
   const runRetention = async () => {
     try {
-      const report = await partitions.applyRetention();
-      await partitions.ensureUpcoming();
+      const reports = [];
+      for (const manager of partitions) {
+        reports.push(await manager.applyRetention());
+        await manager.ensureUpcoming();
+      }
+      const cutoffMs = Number(retentionCutoffNs(Date.now(), policy) / 1_000_000n);
       // The graph's rollups live exactly as long as the spans they summarize.
-      const rollupRows = await serviceGraph?.applyRetention(Number(retentionCutoffNs(Date.now(), policy) / 1_000_000n));
-      if (report.dropped.length || report.deletedFromDefault || rollupRows) log.info('retention applied', { ...report, rollupRows });
+      const rollupRows = await serviceGraph?.applyRetention(cutoffMs);
+      await health.applyRetention(cutoffMs);
+      const batchIds = await forgetBatchesBefore(db, cutoffMs);
+      const dropped = reports.filter((r) => r.dropped.length || r.deletedFromDefault);
+      if (dropped.length || rollupRows || batchIds) log.info('retention applied', { partitions: dropped, rollupRows, batchIds });
     } catch (error) {
       log.warn('retention failed; will retry', { error: String(error) });
     }
   };
-  await runRetention();
-  const retentionTimer = setInterval(runRetention, RETENTION_INTERVAL_MS).unref();
-
-  const metrics = await startMetrics(db, config.metrics, log);
-  const stats = new CollectorStats();
-  const queue = new SpanQueue(config.queue);
-  const store = new SpanStore(db, partitions);
-  const writer = new BatchWriter(queue, store, { ...config.batch, maxBackoffMs: 5000 }, stats, log);
-  const spoolDir = path.resolve(config.dataDir, 'spool');
-  const spooled = await unspoolRows(spoolDir);
-  if (spooled.length) {
-    queue.putBack(spooled);
-    log.info('re-queued spans spooled at the last shutdown', { spans: spooled.reduce((n, r) => n + r.spanCount, 0) });
-  }
-  writer.start();
-
-  serviceGraph?.start();
-  const consumer = new TraceConsumer(queue, writer, stats, serviceGraph);
-  const selfTracing: SelfTracing = startSelfTracing(config.selfTraceRatio, 'collector', (batch) => consumer.export(batch));
-  const exportTraces = (batch: TraceBatch) =>
-    selfTracing.tracer.startActiveSpan('otlp.export traces', (span) => {
-      span.setAttribute('meshlight.spans', batch.spanCount);
+  const prepareDatabase = async () => {
+    if (config.databaseUrl) {
+      const migrationDb = createPgExecutor(config.databaseUrl, 1);
       try {
-        const result = consumer.export(batch);
-        if (result.rejectedSpans) span.setAttribute('meshlight.rejected_spans', result.rejectedSpans);
-        return result;
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        throw error;
+        await applyMigrations(migrationDb);
       } finally {
-        span.end();
+        await migrationDb.close();
       }
-    });
+    } else {
+      await applyMigrations(db);
+    }
+    for (const manager of partitions) {
+      await manager.load();
+      await manager.ensureUpcoming();
+    }
+  };
 
-  const gauges = () => ({ queuedSpans: queue.queuedSpans, queuedBytes: queue.queuedBytes, storageAvailable: writer.storageAvailable });
+  let stopped = false;
+  let writing = false;
+  // Metrics (store, retention, scraping) start once the database is ready; scraping also needs
+  // the OTLP/HTTP port, for the collector's own /metrics.
+  let metrics: RunningMetrics | undefined;
+  let selfAddress: string | undefined;
+  const startScraping = () => {
+    if (metrics && selfAddress && !stopped) metrics.startScraping(selfAddress, health);
+  };
+  let retentionTimer: NodeJS.Timeout | undefined;
+  const startWriting = async () => {
+    log.info('database ready', { database: db.description });
+    await runRetention();
+    retentionTimer = setInterval(runRetention, RETENTION_INTERVAL_MS).unref();
+    metrics = await startMetrics(db, config.metrics, log);
+    startScraping();
+    pipeline.start();
+    serviceGraph?.start();
+    health.start();
+    writing = true;
+  };
+  let preparing: Promise<void> | undefined;
+  try {
+    await prepareDatabase();
+    await startWriting();
+  } catch (error) {
+    if (!config.databaseUrl) throw error; // the embedded database is ours: nothing to wait for
+    log.error('database unreachable at start-up; answering 503 until it is back', { database: db.description, error: String(error) });
+    pipeline.markUnavailable();
+    preparing = retryUntilReady(prepareDatabase, 'database start-up', log, { firstDelayMs: 500, maxDelayMs: 10_000, cancelled: () => stopped }).then(
+      async (ready) => {
+        if (ready && !stopped) await startWriting();
+      },
+    );
+  }
+
+  const selfTracing: SelfTracing = startSelfTracing(config.selfTraceRatio, 'collector', (batch) => traces.export(batch));
+  const exportOf = (signal: string) => tracedExport(pipeline.lane(signal), selfTracing);
+  const routes: ReceiverRoutes = otlpRoutes(wires, exportOf);
+  // Routes of other ingest protocols (remote_write, Loki push, JSON lines, ...) are added here:
+  // routes.http.push(...myRoutes(exportOf('metrics'))).
+
   const http: HttpServer = createHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
-    exportTraces,
-    metricsText: () => stats.toPrometheus(gauges()) + (serviceGraph?.metricsText() ?? '') + metrics.metricsText(),
-    health: () => ({ status: writer.storageAvailable ? 'ok' : 'degraded', ...gauges(), spansWritten: stats.spansWritten }),
+    routes: routes.http,
+    metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? '') + (metrics?.metricsText() ?? ''),
+    health: () => pipeline.health(),
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -130,14 +190,16 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const httpPort = (http.address() as { port: number }).port;
   liveHub?.attach(http);
   const selfHost = ['0.0.0.0', '::', ''].includes(config.bindHost) ? '127.0.0.1' : config.bindHost.includes(':') ? `[${config.bindHost}]` : config.bindHost;
-  metrics.startScraping(`${selfHost}:${httpPort}`);
-  const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, exportTraces });
+  selfAddress = `${selfHost}:${httpPort}`;
+  startScraping();
+  const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc });
   const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
   log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}` });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      stopped = true;
       clearInterval(retentionTimer);
       await liveHub?.close();
       // Stop taking new requests, let in-flight ones finish, then flush everything accepted.
@@ -145,30 +207,58 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
       await selfTracing.shutdown().catch(() => {});
-      await writer.stop(Date.now() + config.shutdownTimeoutMs);
-      await serviceGraph?.stop();
-      await metrics.stop();
-      const left = queue.drainAll();
-      if (left.length) {
-        const file = await spoolRows(spoolDir, left);
-        log.warn('database unavailable at shutdown; spooled accepted spans to disk', {
-          file,
-          spans: left.reduce((n, r) => n + r.spanCount, 0),
-        });
-      }
+      await preparing;
+      await pipeline.stop(Date.now() + config.shutdownTimeoutMs, writing);
+      if (writing) await serviceGraph?.stop();
+      if (writing) await metrics?.stop();
+      if (writing) await health.stop();
       await db.close();
       await embedded?.close();
-      log.info('collector stopped', { spansWritten: stats.spansWritten });
+      log.info('collector stopped', { spansWritten: traces.stats.written });
     })());
 
   const flushed = async (timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (stats.spansWritten + stats.spansDroppedInvalid >= stats.spansAccepted && queue.queuedSpans === 0) return true;
+      if (pipeline.flushed) return true;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return false;
   };
 
-  return { httpPort, grpcPort, databaseUrl, stats, serviceGraph, flushed, stop };
+  const s = traces.stats;
+  const stats: SpanStatsView = {
+    get spansAccepted() {
+      return s.accepted;
+    },
+    get spansRejected() {
+      return s.rejected;
+    },
+    get spansWritten() {
+      return s.written;
+    },
+    get spansDroppedInvalid() {
+      return s.droppedInvalid;
+    },
+  };
+  return { httpPort, grpcPort, databaseUrl, stats, pipeline, serviceGraph, health, flushed, stop };
+}
+
+/** A lane's export(), traced as `otlp.export <signal>` (a sample of them, see self-tracing.ts). */
+function tracedExport<Batch>(lane: SignalLane<Batch, unknown>, selfTracing: SelfTracing): (batch: Batch) => ExportResult {
+  const { name, unit } = lane.definition;
+  return (batch) =>
+    selfTracing.tracer.startActiveSpan(`otlp.export ${name}`, (span) => {
+      span.setAttribute(`meshlight.${unit}`, lane.definition.outcome(batch).accepted);
+      try {
+        const result = lane.export(batch);
+        if (result.rejected) span.setAttribute(`meshlight.rejected_${unit}`, result.rejected);
+        return result;
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
 }

@@ -13,6 +13,7 @@ import { parseScrapeConfig, type ScrapeJob } from '../lib/contracts/scrape-confi
 import type { Logger } from './pipeline/batch-writer';
 import { parseExposition, SCRAPE_ACCEPT } from './scrape/exposition';
 import { ScrapeManager } from './scrape/scrape-manager';
+import type { ScrapeObserver } from './scrape/scrape-loop';
 import { MetricPartitionManager } from './store/metric-partitions';
 import { MetricStore } from './store/metric-store';
 import type { SqlExecutor } from './store/sql-executor';
@@ -20,7 +21,8 @@ import type { SqlExecutor } from './store/sql-executor';
 export interface RunningMetrics {
   store: MetricStore;
   scrapes: ScrapeManager | undefined;
-  startScraping(selfAddress: string | undefined): void;
+  /** Starts the scrape loops (once); `observer` sees each scrape's samples (breakers and lag). */
+  startScraping(selfAddress: string | undefined, observer?: ScrapeObserver): void;
   metricsText(): string;
   stop(): Promise<void>;
 }
@@ -64,7 +66,8 @@ export async function startMetrics(db: SqlExecutor, config: MetricsConfig, log: 
     get scrapes() {
       return scrapes;
     },
-    startScraping(selfAddress) {
+    startScraping(selfAddress, observer) {
+      if (scrapes) return;
       scrapes = new ScrapeManager({
         db,
         sink: store,
@@ -75,6 +78,7 @@ export async function startMetrics(db: SqlExecutor, config: MetricsConfig, log: 
         selfAddress: config.scrapeSelf ? selfAddress : undefined,
         reloadIntervalMs: config.scrapeReloadMs,
         log,
+        observer,
       });
       scrapes.start();
       if (jobs.length) log.info('scraping', { jobs: jobs.map((job) => job.jobName), config: config.scrapeConfigFile });

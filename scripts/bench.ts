@@ -13,6 +13,7 @@ import { decodeTraceRequestProto } from '../collector/receivers/otlp/decode-trac
 import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
 import { makeBigTrace, makeSpans, toRequests } from './bench-data';
+import { runPromqlBench } from './bench-promql';
 import { runServiceGraphBench } from './bench-service-graph';
 import { closeSenders, databaseUrl, fmt, resetDatabase, sendOtlp, spansWritten, startChild, startUiChild } from './bench-support';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
   console.log(`  machine load average (1 min) at start ${fmt(loadAtStart, 2)}, at end ${fmt(os.loadavg()[0]!, 2)} on ${os.cpus().length} cores`);
   closeSenders();
   if (process.env.BENCH_SKIP_GRAPH !== '1') await runServiceGraphBench();
+  if (process.env.BENCH_SKIP_PROMQL !== '1') await runPromqlBench();
   if (process.env.BENCH_EXPLORER === '1') {
     console.log('');
     const explorer = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-trace-explorer.ts')], { cwd: ROOT, stdio: 'inherit' });

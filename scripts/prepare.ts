@@ -56,7 +56,7 @@ export function generatePrismaClient(force = false): void {
   });
 }
 
-const UI_SOURCES = ['app', 'components', 'lib', 'public', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
+const UI_SOURCES = ['app', 'components', 'lib', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
 
 const BUILD_LOCK = path.join(ROOT, '.next-build.lock');
 

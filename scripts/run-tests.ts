@@ -1,6 +1,8 @@
 // `npm test`: every *.test.ts under lib/, collector/, components/, app/ and tests/, on Node's
 // test runner. Integration tests need the PostgreSQL on 127.0.0.1:5432 (or TEST_DATABASE_URL);
-// e2e tests need Debian's chromium. Pass paths or name fragments to run a subset.
+// e2e tests need Debian's chromium. Pass paths or name fragments to run a subset. A full run (no
+// filters) first type-checks (`tsc --noEmit`) and lints (`eslint .`, which holds the layout's
+// boundaries) and fails if either does.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +34,19 @@ if (selected.length === 0) {
   process.exit(1);
 }
 generatePrismaClient();
+if (filters.length === 0) {
+  for (const [name, bin, args] of [
+    ['type-check', 'node_modules/typescript/bin/tsc', ['--noEmit', '-p', '.']],
+    ['lint', 'node_modules/eslint/bin/eslint.js', ['.']],
+  ] as const) {
+    console.log(`meshlight: ${name}`);
+    const check = spawnSync(process.execPath, [path.join(ROOT, bin), ...args], { cwd: ROOT, stdio: 'inherit' });
+    if (check.status !== 0) {
+      console.error(`meshlight: ${name} failed`);
+      process.exit(check.status ?? 1);
+    }
+  }
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected.sort()],

@@ -1,19 +1,24 @@
-// Writer loops that drain the queue into the database in batches. A database outage never loses
-// accepted rows: the batch goes back to the front of the queue and is retried with backoff, while
-// receivers refuse new data with 503. Rows the database refuses as invalid are isolated by
-// bisection and dropped one by one (logged and counted), so one bad span cannot block the rest.
-import type { CollectorStats } from './collector-stats';
-import type { SpanQueue } from './span-queue';
+// Writer loops that drain one signal's queue into the database in batches. A database outage never
+// loses accepted rows: the batch goes back to the front of the queue and is retried with backoff
+// (up to `maxBackoffMs`), while receivers refuse new data with 503. Rows the database refuses as
+// invalid are isolated by bisection and dropped one by one (logged and counted), so one bad row
+// cannot block the rest.
+//
+// Exactly once: every batch gets an id before its first write, and the store writes a batch's rows
+// and its id in one transaction, skipping an id already committed. A retry (the commit happened but
+// its acknowledgement was lost with the connection) therefore writes nothing twice. Halves made by
+// bisection get ids derived from their parent's, and splitting is deterministic, so a bisection
+// interrupted by an outage resumes without duplicating the halves it already wrote.
+import { randomUUID } from 'node:crypto';
+import type { SignalStats } from './collector-stats';
+import type { RowsCodec, SignalStore } from './signal';
+import type { QueuedRows, SignalQueue } from './signal-queue';
 import { isDataRejected } from '../store/sql-executor';
-import { mergeSpanRows, splitSpanRows, type SpanRows } from '../store/span-rows';
-
-export interface SpanSink {
-  write(rows: SpanRows): Promise<void>;
-}
 
 export interface BatchWriterOptions {
   writers: number;
-  batchSpans: number;
+  /** Most items per database write. */
+  batchItems: number;
   lingerMs: number;
   maxBackoffMs: number;
 }
@@ -24,18 +29,20 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export class BatchWriter {
+export class BatchWriter<Rows> {
   private loops: Promise<void>[] = [];
   private available = true;
   private stopping = false;
   private backoffMs = 0;
-  private readonly written = new Set<() => void>();
+  private holding = 0;
 
   constructor(
-    private readonly queue: SpanQueue,
-    private readonly sink: SpanSink,
+    private readonly signal: string,
+    private readonly queue: SignalQueue<Rows>,
+    private readonly codec: RowsCodec<Rows>,
+    private readonly store: SignalStore<Rows>,
     private readonly options: BatchWriterOptions,
-    private readonly stats: CollectorStats,
+    private readonly stats: SignalStats,
     private readonly log: Logger,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
@@ -43,6 +50,16 @@ export class BatchWriter {
   /** False while the database is unreachable; receivers then refuse new data. */
   get storageAvailable(): boolean {
     return this.available;
+  }
+
+  /** Items taken from the queue by a writer and not yet written or put back. */
+  get inFlight(): number {
+    return this.holding;
+  }
+
+  /** Marks storage unavailable before the writers start (the database is not reachable yet). */
+  markUnavailable(): void {
+    this.available = false;
   }
 
   start(): void {
@@ -67,16 +84,19 @@ export class BatchWriter {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      const parts = await this.queue.take(this.options.batchSpans, this.options.lingerMs);
+      const parts = await this.queue.take(this.options.batchItems, this.options.lingerMs);
       if (parts.length === 0) return;
-      const rows = mergeSpanRows(parts);
+      const batch = this.seal(parts);
+      this.holding += batch.count;
       try {
-        const dropped = await this.writeIsolatingBadRows(rows);
-        this.onWritten(rows.spanCount - dropped);
+        const dropped = await this.writeIsolatingBadRows(batch.rows, batch.count, batch.batchId!);
+        this.holding -= batch.count;
+        this.onWritten(batch.count - dropped);
       } catch (error) {
+        this.holding -= batch.count;
         this.stats.writeFailures++;
-        this.queue.putBack(parts);
-        if (this.available) this.log.error('database unavailable; holding accepted spans and retrying', { error: String(error) });
+        this.queue.putBack([batch]);
+        if (this.available) this.log.error(`database unavailable; holding accepted ${this.signal} and retrying`, { error: String(error) });
         this.available = false;
         if (this.stopping) return;
         this.backoffMs = Math.min(this.options.maxBackoffMs, Math.max(250, this.backoffMs * 2));
@@ -85,11 +105,24 @@ export class BatchWriter {
     }
   }
 
-  private onWritten(spanCount: number): void {
-    if (!this.available) this.log.info('database reachable again; writing held spans');
+  /** One batch with an id: a sealed batch as it was, or the parts merged under a new id. */
+  private seal(parts: QueuedRows<Rows>[]): QueuedRows<Rows> {
+    if (parts.length === 1 && parts[0]!.batchId !== undefined) return parts[0]!;
+    const rows = parts.length === 1 ? parts[0]!.rows : this.codec.merge(parts.map((p) => p.rows));
+    let count = 0;
+    let bytes = 0;
+    for (const part of parts) {
+      count += part.count;
+      bytes += part.bytes;
+    }
+    return { rows, count, bytes, batchId: randomUUID() };
+  }
+
+  private onWritten(count: number): void {
+    if (!this.available) this.log.info(`database reachable again; writing held ${this.signal}`);
     this.available = true;
     this.backoffMs = 0;
-    this.stats.spansWritten += spanCount;
+    this.stats.written += count;
     this.stats.batchesWritten++;
   }
 
@@ -97,19 +130,22 @@ export class BatchWriter {
    * Writes rows and returns how many the database refused as invalid (dropped, logged, counted).
    * Throws when the database is unavailable (or failed for any reason other than the data).
    */
-  private async writeIsolatingBadRows(rows: SpanRows): Promise<number> {
+  private async writeIsolatingBadRows(rows: Rows, count: number, batchId: string): Promise<number> {
     try {
-      await this.sink.write(rows);
+      await this.store.write(rows, batchId);
       return 0;
     } catch (error) {
       if (!isDataRejected(error)) throw error;
-      if (rows.spanCount <= 1) {
-        this.stats.spansDroppedInvalid += rows.spanCount;
-        this.log.warn('database refused a span; dropped it', { error: String(error), row: rows.copyText.slice(0, 500) });
-        return rows.spanCount;
+      if (count <= 1) {
+        this.stats.droppedInvalid += count;
+        this.log.warn(`database refused one of the ${this.signal}; dropped it`, { error: String(error), row: this.codec.describe(rows) });
+        return count;
       }
-      const [left, right] = splitSpanRows(rows);
-      return (await this.writeIsolatingBadRows(left)) + (await this.writeIsolatingBadRows(right));
+      const [left, right] = this.codec.split(rows);
+      return (
+        (await this.writeIsolatingBadRows(left, this.codec.count(left), `${batchId}.0`)) +
+        (await this.writeIsolatingBadRows(right, this.codec.count(right), `${batchId}.1`))
+      );
     }
   }
 }

@@ -1,48 +1,64 @@
-// Counters the collector keeps about itself, served on /metrics (Prometheus text) and /health.
-export class CollectorStats {
-  spansAccepted = 0;
-  spansRejected = 0;
-  spansWritten = 0;
-  spansDroppedInvalid = 0;
+// Counters the collector keeps about itself, per signal, served on /metrics (Prometheus text) and
+// /health. A signal's item counters are named after its unit, so the trace signal (unit `spans`)
+// keeps the names it always had: meshlight_spans_accepted_total, meshlight_queue_spans, ...
+export class SignalStats {
+  accepted = 0;
+  rejected = 0;
+  written = 0;
+  droppedInvalid = 0;
   batchesWritten = 0;
   writeFailures = 0;
-  requestsRefused = new Map<string, number>();
-  readonly startedAtMs = Date.now();
+  readonly requestsRefused = new Map<string, number>();
+
+  constructor(
+    readonly signal: string,
+    readonly unit: string,
+  ) {}
 
   refused(reason: string): void {
     this.requestsRefused.set(reason, (this.requestsRefused.get(reason) ?? 0) + 1);
   }
 
-  toPrometheus(gauges: { queuedSpans: number; queuedBytes: number; storageAvailable: boolean }): string {
-    const lines = [
-      '# HELP meshlight_spans_accepted_total Spans accepted by the OTLP receivers.',
-      '# TYPE meshlight_spans_accepted_total counter',
-      `meshlight_spans_accepted_total ${this.spansAccepted}`,
-      '# HELP meshlight_spans_rejected_total Spans refused as invalid and reported in partial_success.',
-      '# TYPE meshlight_spans_rejected_total counter',
-      `meshlight_spans_rejected_total ${this.spansRejected}`,
-      '# HELP meshlight_spans_written_total Spans committed to the database.',
-      '# TYPE meshlight_spans_written_total counter',
-      `meshlight_spans_written_total ${this.spansWritten}`,
-      '# HELP meshlight_spans_dropped_invalid_total Accepted spans the database refused (logged).',
-      '# TYPE meshlight_spans_dropped_invalid_total counter',
-      `meshlight_spans_dropped_invalid_total ${this.spansDroppedInvalid}`,
-      '# HELP meshlight_write_failures_total Failed batch writes (retried).',
-      '# TYPE meshlight_write_failures_total counter',
-      `meshlight_write_failures_total ${this.writeFailures}`,
-      '# HELP meshlight_requests_refused_total Export requests refused, by reason.',
-      '# TYPE meshlight_requests_refused_total counter',
-      ...[...this.requestsRefused].map(([reason, n]) => `meshlight_requests_refused_total{reason="${reason}"} ${n}`),
-      '# HELP meshlight_queue_spans Spans accepted and waiting to be written.',
-      '# TYPE meshlight_queue_spans gauge',
-      `meshlight_queue_spans ${gauges.queuedSpans}`,
-      '# HELP meshlight_queue_bytes Bytes of encoded rows waiting to be written.',
-      '# TYPE meshlight_queue_bytes gauge',
-      `meshlight_queue_bytes ${gauges.queuedBytes}`,
-      '# HELP meshlight_storage_available 1 when the last write reached the database.',
-      '# TYPE meshlight_storage_available gauge',
-      `meshlight_storage_available ${gauges.storageAvailable ? 1 : 0}`,
-    ];
-    return lines.join('\n') + '\n';
+  /** Everything accepted has been written or refused by the database. */
+  get settled(): boolean {
+    return this.written + this.droppedInvalid >= this.accepted;
   }
+}
+
+export interface SignalGauges {
+  queuedItems: number;
+  queuedBytes: number;
+  storageAvailable: boolean;
+}
+
+type Sample = [labels: string, value: number];
+
+/** Prometheus text for every signal: one HELP/TYPE per metric name, then its samples. */
+export function signalsToPrometheus(signals: ReadonlyArray<{ stats: SignalStats; gauges: SignalGauges }>): string {
+  const out: string[] = [];
+  const metric = (name: string, type: 'counter' | 'gauge', help: string, samples: Sample[]) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) out.push(`${name}${labels} ${value}`);
+  };
+  for (const { stats, gauges } of signals) {
+    const u = stats.unit;
+    metric(`meshlight_${u}_accepted_total`, 'counter', `${u} accepted by the receivers.`, [['', stats.accepted]]);
+    metric(`meshlight_${u}_rejected_total`, 'counter', `${u} refused as invalid and reported in partial_success.`, [['', stats.rejected]]);
+    metric(`meshlight_${u}_written_total`, 'counter', `${u} committed to the database.`, [['', stats.written]]);
+    metric(`meshlight_${u}_dropped_invalid_total`, 'counter', `Accepted ${u} the database refused (logged).`, [['', stats.droppedInvalid]]);
+    metric(`meshlight_queue_${u}`, 'gauge', `${u} accepted and waiting to be written.`, [['', gauges.queuedItems]]);
+  }
+  const bySignal = (value: (s: { stats: SignalStats; gauges: SignalGauges }) => number): Sample[] =>
+    signals.map((s) => [`{signal="${s.stats.signal}"}`, value(s)]);
+  metric('meshlight_write_failures_total', 'counter', 'Failed batch writes (retried).', bySignal((s) => s.stats.writeFailures));
+  metric('meshlight_batches_written_total', 'counter', 'Batches committed to the database.', bySignal((s) => s.stats.batchesWritten));
+  metric(
+    'meshlight_requests_refused_total',
+    'counter',
+    'Export requests refused, by reason.',
+    signals.flatMap(({ stats }) => [...stats.requestsRefused].map(([reason, n]): Sample => [`{signal="${stats.signal}",reason="${reason}"}`, n])),
+  );
+  metric('meshlight_queue_bytes', 'gauge', 'Bytes of encoded rows waiting to be written.', bySignal((s) => s.gauges.queuedBytes));
+  metric('meshlight_storage_available', 'gauge', '1 when the last write reached the database.', bySignal((s) => (s.gauges.storageAvailable ? 1 : 0)));
+  return out.join('\n') + '\n';
 }

@@ -1,61 +1,52 @@
-// Keeps accepted spans across a restart when the database was down at shutdown: what the writers
-// could not write is saved under <dataDir>/spool and queued again at the next start.
+// Keeps accepted rows across a restart when the database was down at shutdown: what the writers
+// could not write is saved under <dataDir>/spool, one file per signal and shutdown, and queued
+// again at the next start. Batch ids travel with the rows, so a batch that was in fact committed
+// before the shutdown is not written twice.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Attributes } from '../../lib/domain/model';
-import type { SpanRows } from '../store/span-rows';
+import type { RowsCodec } from './signal';
+import type { QueuedRows } from './signal-queue';
 
-// bigint fields are written as decimal strings; JSON has no 64-bit integers.
-interface SpooledRows {
-  copyText: string;
-  spanCount: number;
-  days: number[];
-  resources: Array<{ id: string; serviceName: string; attributes: Attributes; droppedAttributesCount: number; schemaUrl: string }>;
-  scopes: Array<{ id: string; name: string; version: string; attributes: Attributes }>;
-  operations: Array<{ key: string; serviceName: string; spanName: string; spanKind: number; lastSeenNs: string }>;
+interface SpooledEntry {
+  batchId?: string;
+  rows: unknown;
 }
 
-export async function spoolRows(dir: string, parts: readonly SpanRows[]): Promise<string | undefined> {
-  if (parts.length === 0) return undefined;
+/** Writes `items` to a new spool file named after `prefix` (the signal's unit); returns its path. */
+export async function spoolRows<Rows>(dir: string, prefix: string, codec: RowsCodec<Rows>, items: readonly QueuedRows<Rows>[]): Promise<string | undefined> {
+  if (items.length === 0) return undefined;
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `spans-${Date.now()}-${process.pid}.json`);
-  const spooled: SpooledRows[] = parts.map((rows) => ({
-    copyText: rows.copyText,
-    spanCount: rows.spanCount,
-    days: [...rows.days],
-    resources: [...rows.resources.values()].map((r) => ({ ...r, id: r.id.toString() })),
-    scopes: [...rows.scopes.values()].map((s) => ({ ...s, id: s.id.toString() })),
-    operations: [...rows.operations].map(([key, o]) => ({ ...o, key, lastSeenNs: o.lastSeenNs.toString() })),
-  }));
-  await writeFile(file, JSON.stringify(spooled));
+  const file = path.join(dir, `${prefix}-${Date.now()}-${process.pid}.json`);
+  const entries: SpooledEntry[] = items.map((item) => ({ batchId: item.batchId, rows: codec.toJson(item.rows) }));
+  await writeFile(file, JSON.stringify(entries));
   return file;
 }
 
-/** Reads and removes spooled rows. */
-export async function unspoolRows(dir: string): Promise<SpanRows[]> {
+/** Reads and removes the spool files of one signal. */
+export async function unspoolRows<Rows>(dir: string, prefix: string, codec: RowsCodec<Rows>): Promise<QueuedRows<Rows>[]> {
   let files: string[];
   try {
-    files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    files = (await readdir(dir)).filter((f) => f.startsWith(`${prefix}-`) && f.endsWith('.json')).sort();
   } catch {
     return [];
   }
-  const all: SpanRows[] = [];
+  const all: QueuedRows<Rows>[] = [];
   for (const file of files) {
     const full = path.join(dir, file);
-    const spooled = JSON.parse(await readFile(full, 'utf8')) as SpooledRows[];
-    for (const s of spooled) {
-      all.push({
-        copyText: s.copyText,
-        spanCount: s.spanCount,
-        days: new Set(s.days),
-        resources: new Map(s.resources.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
-        scopes: new Map(s.scopes.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
-        operations: new Map(
-          s.operations.map(({ key, ...o }) => [key, { ...o, lastSeenNs: BigInt(o.lastSeenNs) }]),
-        ),
-      });
+    const entries = JSON.parse(await readFile(full, 'utf8')) as unknown[];
+    for (const entry of entries) {
+      // Spools written before batch ids existed hold the rows themselves.
+      const spooled = isEntry(entry) ? entry : { rows: entry };
+      const rows = codec.fromJson(spooled.rows);
+      const item: QueuedRows<Rows> = { rows, count: codec.count(rows), bytes: codec.bytes(rows) };
+      if (spooled.batchId !== undefined) item.batchId = spooled.batchId;
+      all.push(item);
     }
     await rm(full);
   }
   return all;
+}
+
+function isEntry(value: unknown): value is SpooledEntry {
+  return typeof value === 'object' && value !== null && 'rows' in value;
 }

@@ -1,12 +1,9 @@
-// What the scraper needs from a metrics exposition parser, narrowly: exposition text in,
-// series with samples and metadata out. The full Prometheus text 0.0.4 / OpenMetrics 1.0 parser is
-// written on the `metrics-ingest` branch.
-//
-// MERGE POINT: `parseExposition` and `SCRAPE_ACCEPT` below are the only two lines to change when the
-// real parser lands: point parseExposition at it (adapting its result to ParsedExposition) and set
-// SCRAPE_ACCEPT to Prometheus's header (OpenMetrics preferred), then delete exposition-stub.ts.
+// What the scraper needs from an exposition parser: the body in, series with samples and metadata
+// out. An adapter over lib/domain/metrics/exposition (Prometheus text 0.0.4 and OpenMetrics 1.0,
+// chosen by Content-Type as Prometheus 2.42 does; its Accept header byte for byte).
+import { parsePrometheusText, SCRAPE_ACCEPT_HEADER } from '../../lib/domain/metrics/exposition/parse-prometheus-text';
 import type { MetricMetadata, SeriesSamples } from '../../lib/domain/metrics/types';
-import { parsePrometheusTextStub } from './exposition-stub';
+import { seriesKey } from '../store/metric-store';
 
 export interface ParsedExposition {
   series: SeriesSamples[];
@@ -20,9 +17,17 @@ export interface ParsedExposition {
  */
 export type ExpositionParser = (body: string, contentType: string, defaultTimestampMs: number) => ParsedExposition;
 
-export const parseExposition: ExpositionParser = parsePrometheusTextStub;
+export const parseExposition: ExpositionParser = (body, contentType, defaultTimestampMs) => {
+  const parsed = parsePrometheusText(body, contentType, defaultTimestampMs);
+  const bySeries = new Map<string, SeriesSamples>();
+  for (const sample of parsed.samples) {
+    const key = seriesKey(sample.labels);
+    let series = bySeries.get(key);
+    if (!series) bySeries.set(key, (series = { labels: sample.labels, samples: [] }));
+    series.samples.push({ t: sample.t, v: sample.value });
+  }
+  return { series: [...bySeries.values()], metadata: parsed.metadata };
+};
 
-/** Prometheus 2.42's Accept: OpenMetrics first. The stub only reads text 0.0.4, so it asks for that. */
-export const PROMETHEUS_ACCEPT =
-  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
-export const SCRAPE_ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
+/** Prometheus 2.42's Accept header: OpenMetrics first, then text 0.0.4. */
+export const SCRAPE_ACCEPT = SCRAPE_ACCEPT_HEADER;

@@ -5,7 +5,7 @@
 // `up`, `scrape_duration_seconds`, `scrape_samples_scraped`. The outcome goes to `onReport`
 // (the scrape_targets row).
 import { readFileSync } from 'node:fs';
-import type { Labels, MetricBatch, MetricMetadata, SeriesSamples } from '../../lib/domain/metrics/types';
+import type { InstantSample, Labels, MetricBatch, MetricMetadata, SeriesSamples } from '../../lib/domain/metrics/types';
 import { staleNaN } from '../../lib/domain/metrics/types';
 import { seriesKey, type AppendResult } from '../store/metric-store';
 import type { ExpositionParser } from './exposition';
@@ -27,7 +27,13 @@ export interface ScrapeReport {
   error: string | undefined;
 }
 
+/** Told about every successful scrape: each series' latest value, with target labels, at the scrape time. */
+export interface ScrapeObserver {
+  observeSamples(samples: readonly InstantSample[], t: number): void;
+}
+
 export interface ScrapeLoopDeps {
+  observer?: ScrapeObserver;
   sink: MetricSink;
   parser: ExpositionParser;
   accept: string;
@@ -105,6 +111,18 @@ export class ScrapeLoop {
     }
     const stale = this.staleSeries(new Set(current.keys()), start);
     this.previous = current;
+    if (parsed && this.deps.observer) {
+      const latest: InstantSample[] = [];
+      for (const s of series) {
+        const last = s.samples[s.samples.length - 1];
+        if (last) latest.push({ labels: s.labels, value: last.v });
+      }
+      try {
+        this.deps.observer.observeSamples(latest, start);
+      } catch {
+        // An observer's problem must not stop the scrape from being stored.
+      }
+    }
     const report = this.reportSeries(start, error === undefined, durationMs, samples);
     this.reported = report.map((r) => r.labels);
     const result = this.append([...series, ...stale, ...report], parsed?.metadata ?? []);

@@ -8,7 +8,7 @@ import type { Logger } from '../pipeline/batch-writer';
 import type { SqlExecutor } from '../store/sql-executor';
 import type { ExpositionParser } from './exposition';
 import { FileSdReader } from './file-sd';
-import { ScrapeLoop, type MetricSink, type ScrapeReport } from './scrape-loop';
+import { ScrapeLoop, type MetricSink, type ScrapeObserver, type ScrapeReport } from './scrape-loop';
 import { targetIdentity, targetsOfJob, type ScrapeTargetSpec } from './targets';
 
 export interface ScrapeManagerOptions {
@@ -26,6 +26,8 @@ export interface ScrapeManagerOptions {
   log: Logger;
   now?: () => number;
   fetch?: typeof fetch;
+  /** Sees every successful scrape's samples (the breaker and lag monitor). */
+  observer?: ScrapeObserver;
 }
 
 interface ApiTargetRow {
@@ -182,6 +184,7 @@ export class ScrapeManager {
         now: this.options.now ?? Date.now,
         fetch: this.options.fetch ?? fetch,
         onReport: (report) => this.queueReport(report),
+        observer: this.options.observer,
       });
       this.loops.set(key, loop);
       if (this.started) loop.start(spreadOffset(key, target.intervalMs));

@@ -1,5 +1,5 @@
-// The collector's service graph, after the OpenTelemetry Collector's servicegraph connector: fed
-// every accepted batch by TraceConsumer.export() (after the spans are queued), it derives edges at
+// The collector's service graph, after the OpenTelemetry Collector's servicegraph connector: an
+// observer of the trace signal, fed every accepted batch after its spans are queued, it derives edges at
 // ingest (lib/domain/service-graph), rolls them up per minute, upserts the rollups every
 // `flushIntervalMs`, and pushes a delta to live clients every `liveIntervalMs`. It never fails or
 // slows an export: work per span is a kind check for most spans and a few map updates for the rest,
@@ -10,12 +10,12 @@ import { EdgeDeriver } from '../../lib/domain/service-graph/edge-deriver';
 import { ServiceGraphRollups } from '../../lib/domain/service-graph/rollup';
 import type { LiveHub } from '../live/live-hub';
 import type { Logger } from '../pipeline/batch-writer';
-import type { BatchObserver } from '../pipeline/trace-consumer';
+import type { BatchObserver } from '../pipeline/signal';
 import type { SqlExecutor } from '../store/sql-executor';
 import { LiveDeltaAccumulator } from './live-delta';
 import { RollupStore } from './rollup-store';
 
-export class ServiceGraph implements BatchObserver {
+export class ServiceGraph implements BatchObserver<TraceBatch> {
   private readonly deriver: EdgeDeriver;
   private readonly rollups: ServiceGraphRollups;
   private readonly store: RollupStore;

@@ -51,6 +51,18 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     async copyFrom(target: string, text: string) {
       await db.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
     },
+    async transaction(work) {
+      return db.transaction((tx) =>
+        work({
+          async query<Row>(sql: string, params?: unknown[]) {
+            return (await tx.query<Row>(sql, params)).rows;
+          },
+          async copyFrom(target: string, text: string) {
+            await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+          },
+        }),
+      );
+    },
     async close() {},
   };
 

@@ -1,17 +1,20 @@
-// Creates daily `spans` partitions on demand and drops them for retention (rules in partition-plan).
+// Creates a table's daily partitions on demand and drops them for retention (rules in
+// partition-plan). One manager per partitioned table (`spans`, and other signals' tables).
 import {
-  DEFAULT_PARTITION,
   dayBounds,
+  defaultPartition,
   dayOfPartition,
   partitionName,
   partitionsToDrop,
   partitionWindow,
   retentionCutoffNs,
+  type PartitionedTable,
   type RetentionPolicy,
 } from './partition-plan';
 import type { SqlExecutor } from './sql-executor';
 
 export interface RetentionReport {
+  table: string;
   dropped: string[];
   deletedFromDefault: number;
 }
@@ -21,6 +24,7 @@ export class PartitionManager {
 
   constructor(
     private readonly db: SqlExecutor,
+    readonly table: PartitionedTable,
     private readonly policy: RetentionPolicy,
     private readonly now: () => number = Date.now,
   ) {}
@@ -28,7 +32,7 @@ export class PartitionManager {
   /** Loads the partitions that already exist so that ensureDays() skips them. */
   async load(): Promise<void> {
     for (const name of await this.listDailyPartitions()) {
-      const day = dayOfPartition(name);
+      const day = dayOfPartition(name, this.table.name);
       if (day !== undefined) this.known.add(day);
     }
   }
@@ -53,17 +57,18 @@ export class PartitionManager {
 
   async applyRetention(): Promise<RetentionReport> {
     const nowMs = this.now();
-    const dropped = partitionsToDrop(await this.listDailyPartitions(), nowMs, this.policy);
+    const { name: table, column } = this.table;
+    const dropped = partitionsToDrop(await this.listDailyPartitions(), nowMs, this.policy, table);
     for (const name of dropped) {
       await this.db.query(`DROP TABLE IF EXISTS "${name}"`);
     }
     this.known.clear();
     await this.load();
     const deleted = await this.db.query<{ n: bigint | number }>(
-      `WITH gone AS (DELETE FROM "${DEFAULT_PARTITION}" WHERE start_ns < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
+      `WITH gone AS (DELETE FROM "${defaultPartition(table)}" WHERE ${column} < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
       [retentionCutoffNs(nowMs, this.policy).toString()],
     );
-    return { dropped, deletedFromDefault: Number(deleted[0]?.n ?? 0) };
+    return { table, dropped, deletedFromDefault: Number(deleted[0]?.n ?? 0) };
   }
 
   private async listDailyPartitions(): Promise<string[]> {
@@ -71,7 +76,8 @@ export class PartitionManager {
       `SELECT c.relname AS name FROM pg_inherits i
          JOIN pg_class c ON c.oid = i.inhrelid
          JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname = 'spans' AND c.relname LIKE 'spans\\_p%'`,
+        WHERE p.relname = $1 AND starts_with(c.relname, $1 || '_p')`,
+      [this.table.name],
     );
     return rows.map((row) => row.name);
   }
@@ -83,14 +89,16 @@ export class PartitionManager {
    * over, and is attached, all in one transaction.
    */
   private async createPartition(day: number): Promise<void> {
-    const name = partitionName(day);
+    const { name: table, column } = this.table;
+    const name = partitionName(day, table);
+    const fallback = defaultPartition(table);
     const { from, to } = dayBounds(day);
     try {
       await this.db.execInTransaction(`
-        CREATE TABLE IF NOT EXISTS "${name}" (LIKE spans INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
-        INSERT INTO "${name}" SELECT * FROM "${DEFAULT_PARTITION}" WHERE start_ns >= ${from} AND start_ns < ${to};
-        DELETE FROM "${DEFAULT_PARTITION}" WHERE start_ns >= ${from} AND start_ns < ${to};
-        ALTER TABLE spans ATTACH PARTITION "${name}" FOR VALUES FROM (${from}) TO (${to});`);
+        CREATE TABLE IF NOT EXISTS "${name}" (LIKE "${table}" INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+        INSERT INTO "${name}" SELECT * FROM "${fallback}" WHERE ${column} >= ${from} AND ${column} < ${to};
+        DELETE FROM "${fallback}" WHERE ${column} >= ${from} AND ${column} < ${to};
+        ALTER TABLE "${table}" ATTACH PARTITION "${name}" FOR VALUES FROM (${from}) TO (${to});`);
     } catch (error) {
       // Another collector (or an earlier run) created it first: that is the state we wanted.
       if (!(await this.partitionExists(name))) throw error;

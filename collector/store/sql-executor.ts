@@ -3,9 +3,23 @@
 // only how COPY data is streamed differs (COPY FROM STDIN vs PGlite's /dev/blob).
 import type { MigrationExecutor } from '../../lib/db/migrator';
 
+/** Statements on one connection: a transaction's view of the database. */
+export interface SqlSession {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** `COPY <target> FROM STDIN` with `text` in PostgreSQL's text COPY format. */
+  copyFrom(target: string, text: string): Promise<void>;
+}
+
 export interface SqlExecutor extends MigrationExecutor {
   /** `COPY <target> FROM STDIN` with `text` in PostgreSQL's text COPY format. */
   copyFrom(target: string, text: string): Promise<void>;
+  /**
+   * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when
+   * it throws. A connection lost mid-way rolls back too (PostgreSQL's doing), so the work is all or
+   * nothing; only a lost acknowledgement of the COMMIT itself leaves the outcome unknown, which is
+   * what the ingest_batches marker is for (see SignalStore.write).
+   */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /** A human description for logs, never containing a password. */
   readonly description: string;
   close(): Promise<void>;

@@ -3,7 +3,7 @@
 // and duration (p50, p95, p99). Used by the map's side panels and the service page.
 import { Area, AreaChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RedPoint } from '@/lib/contracts/service-graph-api';
-import { formatMs, formatPercent, formatRate } from '../service-map/map-model';
+import { formatMs, formatPercent, formatRate } from '../ui/red-format';
 
 const AXIS = { stroke: '#6b7280', fontSize: 11 };
 const GRID = '#2a303c';

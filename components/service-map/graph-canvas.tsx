@@ -34,8 +34,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
     // After React Flow has measured the new nodes.
     const timer = setTimeout(() => flow.fitView({ padding: 0.15, duration: 200, maxZoom: 1.2 }), 30);
     return () => clearTimeout(timer);
-    // Only a fresh layout refits; live additions must not move the viewport.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only a fresh layout refits; live additions must not move the viewport (so not every dependency).
   }, [props.fitKey]);
 
   // A side panel opening (or the window resizing) changes the canvas' size: fit the graph to the

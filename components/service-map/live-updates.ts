@@ -27,6 +27,8 @@ export function applyLiveMessage(
   thresholds: HealthThresholds,
 ): LiveStep {
   if (message.type === 'hello') return { state: { lastSeq: null }, graph, refetch: false };
+  // Breaker and lag changes are for the health overlays (use-health-overlay.ts), not the graph.
+  if (message.type !== 'graph-delta') return { state, graph, refetch: false };
   const gap = state.lastSeq !== null && message.seq !== state.lastSeq + 1;
   const next = { lastSeq: message.seq };
   if (!graph) return { state: next, graph, refetch: false };

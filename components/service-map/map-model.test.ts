@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GraphEdge, GraphNode, ServiceGraph } from '@/lib/domain/service-graph/graph';
-import { HEALTH_COLORS, buildMap, displayName, edgeLabel, labelPosition, pointOnEdge, edgeWidth, formatMs, formatPercent, formatRate, pathInGraph, viewGraph } from './map-model';
+import { HEALTH_COLORS, buildMap, displayName, edgeLabel, labelPosition, pointOnEdge, edgeWidth, pathInGraph, viewGraph } from './map-model';
 
 const red = { calls: 10, errors: 0, rate: 1, errorRate: 0, p50Ms: 1, p95Ms: 2, p99Ms: 3, health: 'healthy' as const };
 const node = (id: string, extra: Partial<GraphNode> = {}): GraphNode => {
@@ -30,18 +30,7 @@ const graph: ServiceGraph = {
 const positions = new Map(graph.nodes.map((n, i) => [n.id, { x: i * 250, y: 0 }]));
 const none = { matches: null, path: null, selected: null, fresh: new Set<string>() };
 
-test('numbers read the way an operator says them', () => {
-  assert.equal(formatRate(0), '0/s');
-  assert.equal(formatRate(0.05), '3/min');
-  assert.equal(formatRate(1.5), '1.5/s');
-  assert.equal(formatRate(12.345), '12.3/s');
-  assert.equal(formatRate(2500), '2,500/s');
-  assert.equal(formatPercent(0.0123), '1.23%');
-  assert.equal(formatPercent(0.0004), '<0.1%');
-  assert.equal(formatMs(0.25), '250 µs');
-  assert.equal(formatMs(45.2), '45.2 ms');
-  assert.equal(formatMs(1500), '1.5 s');
-  assert.equal(formatMs(null), '–');
+test('edge labels read the way an operator says them', () => {
   assert.deepEqual(edgeLabel({ rate: 12.5, errorRate: 0.012, p95Ms: 45 }), { traffic: '12.5/s · 1.2% err', latency: 'p95 45 ms' });
   assert.deepEqual(edgeLabel({ rate: 2, errorRate: 0, p95Ms: null }), { traffic: '2/s', latency: null });
 });

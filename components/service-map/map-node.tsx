@@ -5,7 +5,8 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from 'reactflow';
 import type { NodeKind } from '@/lib/domain/service-graph/types';
-import { KIND_LABELS, displayName, formatMs, formatPercent, formatRate, type MapNodeData } from './map-model';
+import { formatMs, formatPercent, formatRate } from '../ui/red-format';
+import { KIND_LABELS, displayName, type MapNodeData } from './map-model';
 
 function KindIcon({ kind }: { kind: NodeKind }) {
   const common = { width: 18, height: 18, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 1.8, 'aria-hidden': true };

@@ -6,9 +6,10 @@ import Link from 'next/link';
 import type { GraphEdge, GraphNode, ServiceGraph } from '@/lib/domain/service-graph/graph';
 import { spanKindName } from '@/lib/domain/model';
 import { RedCharts } from '../charts/red-charts';
-import { useServiceRed } from '../service/use-service-red';
+import { useServiceRed } from './use-service-red';
 import { serviceLink, traceLink, tracesLink } from './links';
-import { HEALTH_COLORS, KIND_LABELS, formatMs, formatPercent, formatRate } from './map-model';
+import { formatMs, formatPercent, formatRate } from '../ui/red-format';
+import { HEALTH_COLORS, KIND_LABELS } from './map-model';
 import type { GraphWindow } from './use-service-graph';
 
 export function RedFacts({ item }: { item: Pick<GraphNode, 'calls' | 'errors' | 'rate' | 'errorRate' | 'p50Ms' | 'p95Ms' | 'p99Ms'> }) {

@@ -71,7 +71,7 @@ export function ServiceMapClient({ initialState, liveEndpoint }: { initialState:
 
   const graph = graphQuery.data;
   const view = { focus: state.focus, hops: state.hops, hidden, hiddenKinds };
-  const shown = useMemo(() => (graph ? viewGraph(graph, view) : undefined), [graph, state.focus, state.hops, hidden, hiddenKinds]); // eslint-disable-line react-hooks/exhaustive-deps
+  const shown = useMemo(() => (graph ? viewGraph(graph, view) : undefined), [graph, state.focus, state.hops, hidden, hiddenKinds]); // `view` is rebuilt each render from these
   const viewKey = `${state.focus}|${state.hops}|${state.environment}|${[...hidden].join(',')}|${[...hiddenKinds].join(',')}`;
   const layout = useMapLayout(shown, viewKey, relayoutCount);
   const matches = useMemo(() => (shown ? searchMatches(shown, state.search) : null), [shown, state.search]);

@@ -54,8 +54,7 @@ export function useMapLayout(graph: ServiceGraph | undefined, viewKey: string, r
       setPositions(layout);
       setFitKey((k) => k + 1);
     });
-    // The graph's shape, not its numbers, decides the layout.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // The graph's shape, not its numbers, decides the layout (so not every dependency).
   }, [shapeKey, viewKey, relayoutCount]);
 
   const moveNode = useCallback((id: string, point: { x: number; y: number }) => {

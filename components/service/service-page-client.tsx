@@ -6,11 +6,11 @@ import { useState } from 'react';
 import { spanKindName } from '@/lib/domain/model';
 import { RedCharts } from '../charts/red-charts';
 import { traceLink, tracesLink } from '../service-map/links';
-import { formatMs, formatPercent, formatRate } from '../service-map/map-model';
 import { WINDOW_PRESETS } from '../service-map/map-state';
 import { RedFacts } from '../service-map/node-panel';
 import '../service-map/service-map.css';
-import { useServiceRed } from './use-service-red';
+import { useServiceRed } from '../service-map/use-service-red';
+import { formatMs, formatPercent, formatRate } from '../ui/red-format';
 
 export function ServicePageClient({ service, environment }: { service: string; environment: string | null }) {
   const [lookbackMs, setLookbackMs] = useState(60 * 60_000);

@@ -21,6 +21,10 @@ export const DEFAULT_API_LOOKBACK_NS = 2n * 24n * 3600n * NANOS_PER_SECOND;
 export const DEFAULT_API_LIMIT = 100;
 /** Jaeger UI's largest "Limit Results". */
 export const MAX_LIMIT = 1500;
+/** The longest window one search may scan (as the service graph's MAX_WINDOW_MS): a clear 400, not a scan of every partition. */
+export const MAX_SEARCH_WINDOW_NS = 31n * 86_400n * NANOS_PER_SECOND;
+/** Times and durations are stored as int64 nanoseconds (Unix ns up to the year 2262). */
+export const MAX_NANOS = 2n ** 63n - 1n;
 
 // ---------------------------------------------------------------------------------------------
 // Scalar formats
@@ -135,13 +139,16 @@ function fail(ctx: z.RefinementCtx, message: string): never {
 
 const microsParam = z.string().transform((text, ctx): Nanos => {
   if (!/^[+-]?\d{1,19}$/.test(text)) return fail(ctx, `strconv.ParseInt: parsing "${text}": invalid syntax`);
-  return BigInt(text) * NANOS_PER_MICRO;
+  const ns = BigInt(text) * NANOS_PER_MICRO;
+  if (ns < 0n || ns > MAX_NANOS) return fail(ctx, `out of range: Unix microseconds between 0 and ${MAX_NANOS / NANOS_PER_MICRO}, got ${text}`);
+  return ns;
 });
 
 const durationParam = z.string().transform((text, ctx): Nanos => {
   try {
     const ns = parseGoDuration(text);
     if (ns < 0n) return fail(ctx, `negative duration "${text}"`);
+    if (ns > MAX_NANOS) return fail(ctx, `duration "${text}" is out of range`);
     return ns;
   } catch (error) {
     return fail(ctx, (error as Error).message);
@@ -278,6 +285,10 @@ export function parseTraceSearch(params: URLSearchParams, options: TraceSearchOp
   const lookbackNs = parsed.lookback ?? options.defaultLookbackNs ?? DEFAULT_API_LOOKBACK_NS;
   const startNs = parsed.start ?? (parsed.lookback !== undefined ? endNs : nowNs) - lookbackNs;
   if (startNs > endNs) throw badRequest("unable to parse param 'start': 'start' is after 'end'");
+  if (endNs - startNs > MAX_SEARCH_WINDOW_NS) {
+    const param = parsed.start !== undefined ? 'start' : 'lookback';
+    throw badRequest(`unable to parse param '${param}': the window is too long: at most ${MAX_SEARCH_WINDOW_NS / (86_400n * NANOS_PER_SECOND)} days`);
+  }
 
   const tags: Record<string, string> = {};
   for (const [key, value] of parsed.tag) tags[key] = value;
@@ -333,6 +344,9 @@ export interface TraceLookup {
 export function parseTraceLookup(traceIdText: string, params: URLSearchParams): TraceLookup {
   const traceId = parseTraceIdParam(traceIdText);
   const parsed = parseWith(traceLookupSchema, params);
+  if (parsed.start !== undefined && parsed.end !== undefined && parsed.start > parsed.end) {
+    throw badRequest("unable to parse param 'start': 'start' is after 'end'");
+  }
   const lookup: TraceLookup = { traceId };
   if (parsed.start !== undefined) lookup.startNs = parsed.start;
   if (parsed.end !== undefined) lookup.endNs = parsed.end;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { GraphDelta } from '../domain/service-graph/graph';
 import { CONNECTION_TYPES, parseNodeId, type NodeRef } from '../domain/service-graph/types';
+import { breakerWire, lagWire } from './health-api';
 
 export const LIVE_PATH = '/live';
 export const LIVE_PROTOCOL_VERSION = 1;
@@ -46,10 +47,18 @@ export const graphDeltaMessage = z.object({
   ),
 });
 
-export const liveMessage = z.discriminatedUnion('type', [helloMessage, graphDeltaMessage]);
+/** A circuit breaker changed state (sent as soon as the collector sees it). */
+export const breakerStateMessage = z.object({ type: z.literal('breaker-state'), breaker: breakerWire });
+
+/** A consumer group's / queue's lag status changed. */
+export const lagStatusMessage = z.object({ type: z.literal('lag-status'), lag: lagWire });
+
+export const liveMessage = z.discriminatedUnion('type', [helloMessage, graphDeltaMessage, breakerStateMessage, lagStatusMessage]);
 
 export type HelloMessage = z.infer<typeof helloMessage>;
 export type GraphDeltaMessage = z.infer<typeof graphDeltaMessage>;
+export type BreakerStateMessage = z.infer<typeof breakerStateMessage>;
+export type LagStatusMessage = z.infer<typeof lagStatusMessage>;
 export type LiveMessage = z.infer<typeof liveMessage>;
 
 /** Parses one text frame; undefined for anything that is not a valid message. */

@@ -27,9 +27,14 @@ function fail(ctx: z.RefinementCtx, message: string): never {
   return z.NEVER as never;
 }
 
+/** Unix ms up to the year 2262: what int64 nanoseconds hold. */
+export const MAX_TIME_MS = 9_223_372_036_854;
+
 const millisParam = z.string().transform((text, ctx): number => {
   if (!/^\d{1,16}$/.test(text)) return fail(ctx, `expected Unix milliseconds, got "${text}"`);
-  return Number(text);
+  const ms = Number(text);
+  if (ms > MAX_TIME_MS) return fail(ctx, `out of range: Unix milliseconds up to ${MAX_TIME_MS}, got ${text}`);
+  return ms;
 });
 
 const lookbackParam = z.string().transform((text, ctx): number => {
@@ -146,7 +151,7 @@ export interface RedPoint extends Omit<Red, 'health'> {
   timeMs: number;
 }
 
-export interface RedSummary extends Omit<RedPoint, 'timeMs'> {}
+export type RedSummary = Omit<RedPoint, 'timeMs'>;
 
 export interface Exemplar {
   traceId: string;

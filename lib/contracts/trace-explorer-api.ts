@@ -10,7 +10,6 @@
 //   GET  /api/ui/attributes?service=&key=          attribute keys (or values of `key`) seen lately
 import { z } from 'zod';
 import type { Attributes } from '../domain/model';
-import type { LinkingSpan } from '../db/trace-explorer-queries';
 import type { TraceSpan } from '../domain/trace';
 import type { CompactTracePart } from '../domain/trace-model';
 import { badRequest } from './api-error';
@@ -18,6 +17,14 @@ import { badRequest } from './api-error';
 /** Parts the UI splits a trace into: concurrent reads, and no response larger than it needs. */
 export const TRACE_PARTS = 2;
 export const MAX_PARTS = 16;
+
+/** A span of another trace whose link points at the span being looked at. */
+export interface LinkingSpan {
+  traceId: string;
+  spanId: string;
+  service: string;
+  name: string;
+}
 
 /** Numbers are ns as decimal strings (they exceed a double). */
 export interface SpanDetail {

@@ -4,6 +4,7 @@
 // demand; spans of other traces that link to a span; attribute text search inside a trace; and
 // the attribute keys and values seen recently, for the search form's autocomplete.
 import pg from 'pg';
+import type { LinkingSpan } from '../contracts/trace-explorer-api';
 import type { CompactTracePart } from '../domain/trace-model';
 import type { TraceSpan } from '../domain/trace';
 import { getDb, type Db } from './prisma';
@@ -96,13 +97,6 @@ export function compactPartFromRows(traceId: string, rows: readonly CompactRow[]
 export async function loadSpan(traceId: string, spanId: string, db: Db = getDb()): Promise<TraceSpan | undefined> {
   const trace = await loadTrace(traceId, { spanIds: [spanId] }, db);
   return trace?.spans[0];
-}
-
-export interface LinkingSpan {
-  traceId: string;
-  spanId: string;
-  service: string;
-  name: string;
 }
 
 /**

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeCriticalPath } from './critical-path';
 import { buildSpanTree } from './span-tree';
-import { modelFromDrawing } from './trace-model';
+import { modelFromDrawing } from '@/tests/support/trace-drawing';
 
 function path(drawing: string): string[] {
   const model = modelFromDrawing(drawing);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { layoutFlameGraph } from './flame-graph';
 import { foldByPath } from './span-paths';
 import { buildSpanTree } from './span-tree';
-import { modelFromDrawing } from './trace-model';
+import { modelFromDrawing } from '@/tests/support/trace-drawing';
 
 function layout(drawing: string, focus?: number) {
   const model = modelFromDrawing(drawing);

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ancestors, buildSpanTree, collapseBelowDepth, visibleRows, type SpanTree } from './span-tree';
-import { modelFromDrawing, modelFromSpans, type TraceModel } from './trace-model';
+import { modelFromDrawing, modelFromSpans } from '@/tests/support/trace-drawing';
+import type { TraceModel } from './trace-model';
 
 function outline(model: TraceModel, tree: SpanTree, rows: ArrayLike<number> = tree.order): string[] {
   return Array.from(rows, (node) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { foldByPath } from './span-paths';
 import { buildSpanTree } from './span-tree';
 import { diffTraces } from './trace-diff';
-import { modelFromDrawing } from './trace-model';
+import { modelFromDrawing } from '@/tests/support/trace-drawing';
 
 function fold(drawing: string) {
   const model = modelFromDrawing(drawing);

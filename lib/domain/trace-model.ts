@@ -152,7 +152,7 @@ export function modelFromParts(parts: readonly CompactTracePart[]): TraceModel {
   };
 }
 
-/** A span as tests and fixtures describe it; see modelFromSpans. */
+/** A span as uploads (compactPartFromTrace) and tests describe it: times in ns from the part's base. */
 export interface SpanSketch {
   id: string;
   parent?: string;
@@ -166,12 +166,8 @@ export interface SpanSketch {
   links?: boolean;
 }
 
-/** A model from plain span descriptions (times in ns from 0): fixtures, uploads, tests. */
-export function modelFromSpans(traceId: string, spans: readonly SpanSketch[], baseNs: Nanos = 0n): TraceModel {
-  return modelFromParts([partFromSketches(traceId, spans, baseNs)]);
-}
-
-function partFromSketches(traceId: string, spans: readonly SpanSketch[], baseNs: Nanos): CompactTracePart {
+/** One compact part from span sketches. */
+export function partFromSketches(traceId: string, spans: readonly SpanSketch[], baseNs: Nanos): CompactTracePart {
   const services: string[] = [];
   const names: string[] = [];
   const indexes = new Map<string[], Map<string, number>>([[services, new Map()], [names, new Map()]]);
@@ -214,32 +210,6 @@ function partFromSketches(traceId: string, spans: readonly SpanSketch[], baseNs:
     if (span.links) part.linkSpan.push(i);
   });
   return part;
-}
-
-/**
- * Reads a model from an ASCII drawing, one span a line, time running right one unit a column
- * (columns count from the left edge of the drawing, so labels of any width share one origin):
- *
- *     root          |==========|
- *     root>a          |===|
- *     a>b!@db          |=|
- *
- * A label is `parent>id`, then `!` for an error status and `@service`; ids `name#2`, `name#3`
- * are more spans named `name` (span ids are unique, names need not be); `unit` is the ns a
- * column stands for. Lines without a bar are comments.
- */
-export function modelFromDrawing(drawing: string, unit = 1, traceId = 'f'.repeat(32)): TraceModel {
-  const spans: SpanSketch[] = [];
-  for (const line of drawing.split('\n')) {
-    const match = /^\s*(?:([\w.#-]+)>)?([\w.#-]+)(!?)(?:@([\w.-]+))?\s+\|/.exec(line);
-    const first = line.indexOf('|');
-    const last = line.lastIndexOf('|');
-    if (!match || last <= first) continue;
-    const [, parent, id, bang, service] = match;
-    spans.push({ id: id!, parent: parent ?? '', start: first * unit, end: last * unit, service: service ?? 'svc', name: id!.split('#')[0]!, error: bang === '!' });
-  }
-  const origin = Math.min(...spans.map((span) => span.start));
-  return modelFromSpans(traceId, spans.map((span) => ({ ...span, start: span.start - origin, end: span.end - origin })));
 }
 
 export function isError(model: TraceModel, span: number): boolean {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSpanTree } from './span-tree';
-import { modelFromDrawing } from './trace-model';
+import { modelFromDrawing } from '@/tests/support/trace-drawing';
 import { computeTraceStats } from './trace-stats';
 
 test('self time subtracts the union of children, so parallel children count once', () => {

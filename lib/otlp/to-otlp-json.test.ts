@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeTraceRequestJson } from '../../collector/receivers/otlp/decode-trace-json';
+import { decodeTraceRequestJson } from './decode-trace-json';
 import { tracesFromBatch } from '../domain/trace';
 import { makeSyntheticTrace } from '../../tests/support/synthetic-trace';
 import { toOtlpJson } from './to-otlp-json';

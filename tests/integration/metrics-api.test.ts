@@ -31,6 +31,9 @@ function executorOf(client: { query(sql: string, params?: unknown[]): Promise<{ 
     copyFrom: async () => {
       throw new Error('unexpected COPY');
     },
+    transaction: async () => {
+      throw new Error('unexpected transaction');
+    },
     close: async () => {},
   };
 }
@@ -85,6 +88,19 @@ describe('Prometheus HTTP API', () => {
     const range = await call(queryRangeGet, `/api/v1/query_range?query=${encodeURIComponent('http_requests_total{instance="a:1"}')}&start=${sec(T0)}&end=${sec(T0 + 60_000)}&step=30s`);
     assert.equal(range.body.data.resultType, 'matrix');
     assert.deepEqual(range.body.data.result[0].values, [[sec(T0), '0'], [sec(T0 + 30_000), '2'], [sec(T0 + 60_000), '4']]);
+  });
+
+  it('evaluates PromQL over the stored chunks', async () => {
+    const at = sec(T0 + 9 * 60_000);
+    const q = encodeURIComponent('sum by (job) (rate(http_requests_total[5m]))');
+    const { body } = await call(queryGet, `/api/v1/query?query=${q}&time=${at}`);
+    const byJob = Object.fromEntries(body.data.result.map((r: { metric: Record<string, string>; value: [number, string] }) => [r.metric.job, Number(r.value[1])]));
+    // a:1 grows 1 per 15 s and b:1 2 per 15 s: 0.2/s together; c:1 1 per 15 s.
+    assert.ok(Math.abs(byJob.api - 0.2) < 1e-9, String(byJob.api));
+    assert.ok(Math.abs(byJob.web - 1 / 15) < 1e-9, String(byJob.web));
+    const unsupported = await call(queryGet, `/api/v1/query?query=${encodeURIComponent('sum(')}`);
+    assert.equal(unsupported.status, 400);
+    assert.equal(unsupported.body.errorType, 'bad_data');
   });
 
   it('answers bad requests with Prometheus error shapes', async () => {

@@ -21,12 +21,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startUiServer(databaseUrl: string): Promise<UiServer> {
+export async function startUiServer(databaseUrl: string, env: Record<string, string> = {}): Promise<UiServer> {
   buildUi();
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, uiServerArgs('start', port, '127.0.0.1'), {
     cwd: ROOT,
-    env: uiServerEnv(process.env, { DATABASE_URL: databaseUrl, MESHLIGHT_SELF_TRACE_RATIO: '0' }),
+    env: uiServerEnv(process.env, { DATABASE_URL: databaseUrl, MESHLIGHT_SELF_TRACE_RATIO: '0', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

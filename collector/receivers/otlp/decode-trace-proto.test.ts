@@ -168,7 +168,7 @@ test('protobuf semantics: unknown fields skipped, last scalar wins, repeated mes
             varintField(6, 3),
             varintField(6, 9), // an enum value this model does not know
             fixed64Field(7, 1n),
-            fixed64Field(8, 2n ** 64n - 1n),
+            fixed64Field(8, 2n ** 63n - 1n), // the largest timestamp storage holds (see the u64 test)
             messageField(15, varintField(3, 2), unknowns, varintField(1, 5)),
             messageField(15, stringField(2, 'second status message merges in')),
             varintField(12, 4),
@@ -192,7 +192,7 @@ test('protobuf semantics: unknown fields skipped, last scalar wins, repeated mes
   assert.equal(span.name, 'renamed');
   assert.equal(span.kind, 0, 'unknown kinds become UNSPECIFIED');
   assert.equal(span.startNs, 1n);
-  assert.equal(span.endNs, 2n ** 64n - 1n);
+  assert.equal(span.endNs, 2n ** 63n - 1n);
   assert.equal(span.statusCode, 2);
   assert.equal(span.statusMessage, 'second status message merges in');
   assert.equal(span.droppedEventsCount, 4);
@@ -327,4 +327,26 @@ test('fuzz: random bytes and bit-flipped real payloads never throw anything but 
   }
   // Flips inside strings and numbers still decode; the point is that nothing else escapes.
   assert.ok(decoded > 0);
+});
+
+test('timestamps over int64 (fixed64 up to 2^64 - 1) reject their span alone, with a reason', () => {
+  const batch = decodeTraceRequestProto(
+    requestWithSpans(spanFields('ok'), spanFields('u64 start', fixed64Field(7, 2n ** 64n - 1n)), spanFields('u64 end', fixed64Field(8, 2n ** 63n))),
+  );
+  assert.deepEqual(spans(batch).map((s) => s.name), ['ok']);
+  assert.equal(batch.rejectedSpans, 2);
+  assert.equal(
+    batch.rejectionMessage,
+    'resourceSpans[0].scopeSpans[0].spans[1] ("u64 start"): startTimeUnixNano 18446744073709551615 is out of range (at most 9223372036854775807)',
+  );
+});
+
+test('NUL in any string is replaced at decode time and reported as a partial_success warning', () => {
+  const batch = decodeTraceRequestProto(requestWithSpans(spanFields('ok'), spanFields('nul\u0000', keyValue(9, 'k', stringField(1, 'v\u0000')))));
+  const [ok, cleaned] = spans(batch);
+  assert.equal(ok!.name, 'ok');
+  assert.equal(cleaned!.name, 'nul\uFFFD');
+  assert.deepEqual(cleaned!.attributes, { k: 'v\uFFFD' });
+  assert.equal(batch.rejectedSpans, 0);
+  assert.match(batch.rejectionMessage, /^1 span had text PostgreSQL cannot store .*spans\[1\]\)$/);
 });

@@ -5,13 +5,12 @@
 // resource/v1/resource.proto, collector/trace/v1/trace_service.proto.
 //
 // Unknown fields are skipped (proto3 forward compatibility); a malformed buffer throws
-// MalformedPayloadError naming the path and byte offset; a span with invalid ids is not fatal: it
-// is counted in `rejectedSpans` for the partial-success response (see span-rules.ts).
+// MalformedPayloadError naming the path and byte offset; a span with invalid ids or timestamps out
+// of range is not fatal: it is counted in `rejectedSpans` for the partial-success response (see
+// span-rules.ts). Resource, scope and attributes are decoded by lib/otlp/otlp-common.ts.
 import {
   countSpans,
   serviceNameOf,
-  type AttributeValue,
-  type Attributes,
   type InstrumentationScope,
   type Resource,
   type ResourceSpans,
@@ -22,10 +21,11 @@ import {
   type TraceBatch,
   emptySpan,
 } from '../../../lib/domain/model';
-import { MAX_VALUE_DEPTH, doubleAttribute, int64Attribute, setAttribute } from './attribute-values';
-import { MalformedPayloadError, asMalformed, rethrowWithin } from './malformed';
-import { ProtobufReader } from './protobuf-reader';
-import { SpanRejections, admitSpan, isUsableLink, spanKindOf, statusCodeOf } from './span-rules';
+import { textRepairs } from '../../../lib/otlp/clean-text';
+import { asMalformed, rethrowWithin } from '../../../lib/otlp/malformed';
+import { decodeKeyValueInto, decodeResourceInto, decodeScopeInto, emptyResource, emptyScope } from '../../../lib/otlp/otlp-common';
+import { ProtobufReader } from '../../../lib/otlp/protobuf-reader';
+import { SpanRejections, admitSpan, isUsableLink, spanKindOf, statusCodeOf } from '../../../lib/otlp/span-rules';
 
 export function decodeTraceRequestProto(bytes: Uint8Array): TraceBatch {
   const r = new ProtobufReader(bytes);
@@ -53,14 +53,14 @@ export function decodeTraceRequestProto(bytes: Uint8Array): TraceBatch {
     resourceSpans,
     spanCount: countSpans(resourceSpans),
     rejectedSpans: rejections.count,
-    rejectionMessage: rejections.firstMessage,
+    rejectionMessage: rejections.message,
   };
 }
 
 // ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; string schema_url = 3; }
 function decodeResourceSpans(r: ProtobufReader, tag: number, index: number, rejections: SpanRejections): ResourceSpans {
   const outer = r.enter(tag);
-  const resource: Resource = { attributes: {}, droppedAttributesCount: 0 };
+  const resource: Resource = emptyResource();
   const scopeSpans: ScopeSpans[] = [];
   let schemaUrl = '';
   while (r.hasMore()) {
@@ -93,26 +93,6 @@ function decodeResourceSpans(r: ProtobufReader, tag: number, index: number, reje
   return { resource, serviceName: serviceNameOf(resource.attributes), schemaUrl, scopeSpans };
 }
 
-// Resource { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
-// A message field that occurs twice is merged (protobuf semantics), hence "Into".
-function decodeResourceInto(r: ProtobufReader, tag: number, resource: Resource): void {
-  const outer = r.enter(tag);
-  while (r.hasMore()) {
-    const t = r.readTag();
-    switch (t >>> 3) {
-      case 1:
-        decodeKeyValueInto(r, t, resource.attributes, 0);
-        break;
-      case 2:
-        resource.droppedAttributesCount = r.uint32(t);
-        break;
-      default:
-        r.skip(t);
-    }
-  }
-  r.leave(outer);
-}
-
 // ScopeSpans { InstrumentationScope scope = 1; repeated Span spans = 2; string schema_url = 3; }
 function decodeScopeSpans(
   r: ProtobufReader,
@@ -122,7 +102,7 @@ function decodeScopeSpans(
   rejections: SpanRejections,
 ): ScopeSpans {
   const outer = r.enter(tag);
-  const scope: InstrumentationScope = { name: '', version: '', attributes: {} };
+  const scope: InstrumentationScope = emptyScope();
   const spans: Span[] = [];
   let schemaUrl = '';
   let spanIndex = 0;
@@ -138,12 +118,13 @@ function decodeScopeSpans(
         break;
       case 2: {
         let span: Span;
+        const repairs = textRepairs.count;
         try {
           span = decodeSpan(r, t);
         } catch (error) {
           rethrowWithin(error, `spans[${spanIndex}]`);
         }
-        if (admitSpan(span, rejections, resourceIndex, scopeIndex, spanIndex)) spans.push(span);
+        if (admitSpan(span, rejections, resourceIndex, scopeIndex, spanIndex, undefined, textRepairs.count !== repairs)) spans.push(span);
         spanIndex++;
         break;
       }
@@ -156,32 +137,6 @@ function decodeScopeSpans(
   }
   r.leave(outer);
   return { scope, schemaUrl, spans };
-}
-
-// InstrumentationScope { string name = 1; string version = 2; repeated KeyValue attributes = 3;
-//                        uint32 dropped_attributes_count = 4; } — the model has no place for 4.
-function decodeScopeInto(r: ProtobufReader, tag: number, scope: InstrumentationScope): void {
-  const outer = r.enter(tag);
-  while (r.hasMore()) {
-    const t = r.readTag();
-    switch (t >>> 3) {
-      case 1:
-        scope.name = r.repeatedString(t);
-        break;
-      case 2:
-        scope.version = r.repeatedString(t);
-        break;
-      case 3:
-        decodeKeyValueInto(r, t, scope.attributes, 0);
-        break;
-      case 4:
-        r.uint32(t);
-        break;
-      default:
-        r.skip(t);
-    }
-  }
-  r.leave(outer);
 }
 
 // Span: see trace.proto; the field number is in each case label.
@@ -349,93 +304,4 @@ function decodeStatusInto(r: ProtobufReader, tag: number, span: Span): void {
     }
   }
   r.leave(outer);
-}
-
-// KeyValue { string key = 1; AnyValue value = 2; } — added to `target`; a missing value is null.
-function decodeKeyValueInto(r: ProtobufReader, tag: number, target: Attributes, depth: number): void {
-  const outer = r.enter(tag);
-  let key = '';
-  let value: AttributeValue = null;
-  while (r.hasMore()) {
-    const t = r.readTag();
-    switch (t >>> 3) {
-      case 1:
-        key = r.repeatedString(t);
-        break;
-      case 2:
-        value = decodeAnyValue(r, t, depth);
-        break;
-      default:
-        r.skip(t);
-    }
-  }
-  r.leave(outer);
-  setAttribute(target, key, value);
-}
-
-// AnyValue { oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3;
-//   double double_value = 4; ArrayValue array_value = 5; KeyValueList kvlist_value = 6;
-//   bytes bytes_value = 7; } } — for a oneof the last field on the wire wins.
-function decodeAnyValue(r: ProtobufReader, tag: number, depth: number): AttributeValue {
-  if (depth >= MAX_VALUE_DEPTH) {
-    throw new MalformedPayloadError(`attribute values nested more than ${MAX_VALUE_DEPTH} levels deep at byte ${r.pos}`);
-  }
-  const outer = r.enter(tag);
-  let value: AttributeValue = null;
-  while (r.hasMore()) {
-    const t = r.readTag();
-    switch (t >>> 3) {
-      case 1:
-        value = r.string(t);
-        break;
-      case 2:
-        value = r.bool(t);
-        break;
-      case 3:
-        value = int64Attribute(r.int64(t));
-        break;
-      case 4:
-        value = doubleAttribute(r.double(t));
-        break;
-      case 5:
-        value = decodeArrayValue(r, t, depth + 1);
-        break;
-      case 6:
-        value = decodeKeyValueList(r, t, depth + 1);
-        break;
-      case 7:
-        value = r.base64(t);
-        break;
-      default:
-        r.skip(t);
-    }
-  }
-  r.leave(outer);
-  return value;
-}
-
-// ArrayValue { repeated AnyValue values = 1; }
-function decodeArrayValue(r: ProtobufReader, tag: number, depth: number): AttributeValue[] {
-  const outer = r.enter(tag);
-  const values: AttributeValue[] = [];
-  while (r.hasMore()) {
-    const t = r.readTag();
-    if (t >>> 3 === 1) values.push(decodeAnyValue(r, t, depth));
-    else r.skip(t);
-  }
-  r.leave(outer);
-  return values;
-}
-
-// KeyValueList { repeated KeyValue values = 1; }
-function decodeKeyValueList(r: ProtobufReader, tag: number, depth: number): Attributes {
-  const outer = r.enter(tag);
-  const values: Attributes = {};
-  while (r.hasMore()) {
-    const t = r.readTag();
-    if (t >>> 3 === 1) decodeKeyValueInto(r, t, values, depth);
-    else r.skip(t);
-  }
-  r.leave(outer);
-  return values;
 }

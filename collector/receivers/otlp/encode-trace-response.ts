@@ -114,3 +114,20 @@ class ProtoBytes {
     this.parts.length = 0;
   }
 }
+
+/**
+ * Every OTLP Export*ServiceResponse has the same wire shape: partial_success = 1 holding
+ * {int64 rejected_<items> = 1; string error_message = 2}. Only the JSON name of the count differs:
+ * `rejectedSpans`, `rejectedDataPoints`, `rejectedLogRecords`.
+ */
+export function encodeExportResponseProto(result: { rejected: number; errorMessage: string }): Uint8Array {
+  return encodeTraceResponseProto({ rejectedSpans: result.rejected, errorMessage: result.errorMessage });
+}
+
+export function encodeExportResponseJson(result: { rejected: number; errorMessage: string }, rejectedField: string): string {
+  if (result.rejected === 0 && result.errorMessage === '') return '{}';
+  const partialSuccess: Record<string, string> = {};
+  if (result.rejected !== 0) partialSuccess[rejectedField] = String(checkedCount(result.rejected));
+  if (result.errorMessage !== '') partialSuccess.errorMessage = result.errorMessage;
+  return JSON.stringify({ partialSuccess });
+}

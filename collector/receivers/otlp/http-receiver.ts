@@ -1,50 +1,43 @@
-// OTLP/HTTP transport (https://opentelemetry.io/docs/specs/otlp/#otlphttp): POST /v1/traces with
-// binary protobuf or JSON, optionally gzip-compressed; the response uses the request's encoding.
-// Also serves the collector's own /health and /metrics. Everything else is the shared pipeline.
+// The HTTP receiver: one handler for every route in its table (routes.ts) — OTLP/HTTP
+// (https://opentelemetry.io/docs/specs/otlp/#otlphttp) `POST /v1/{traces,metrics,logs}` with
+// binary protobuf or JSON, and any other ingest protocol's routes — plus the collector's own
+// /health and /metrics. It reads the body within the size limit (before and after gzip/deflate),
+// checks path, method and media type, and maps every error to its status in one place.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { TraceBatch } from '../../../lib/domain/model';
-import { PermanentError, statusForError } from '../../pipeline/errors';
+import { PermanentError, statusForError, type WireStatus } from '../../pipeline/errors';
 import { decodeContentEncoding, readRawBody } from '../../pipeline/request-body';
-import type { ExportResult } from '../../pipeline/trace-consumer';
-import { decodeTraceRequestJson } from './decode-trace-json';
-import { decodeTraceRequestProto } from './decode-trace-proto';
-import {
-  encodeStatusJson,
-  encodeStatusProto,
-  encodeTraceResponseJson,
-  encodeTraceResponseProto,
-} from './encode-trace-response';
+import type { HttpRoute } from '../routes';
+import { encodeStatusJson, encodeStatusProto } from './encode-trace-response';
 
 export type BodyEncoding = 'protobuf' | 'json';
 
 export interface HttpReceiverOptions {
   maxBodyBytes: number;
   corsOrigins: '*' | string[];
-  exportTraces(batch: TraceBatch): ExportResult | Promise<ExportResult>;
+  routes: readonly HttpRoute[];
   /** Prometheus text for GET /metrics. */
   metricsText(): string;
   health(): { status: 'ok' | 'degraded'; [key: string]: unknown };
 }
 
-const CONTENT_TYPE: Record<BodyEncoding, string> = {
-  protobuf: 'application/x-protobuf',
-  json: 'application/json',
-};
-
 export function encodingOfContentType(contentType: string | undefined): BodyEncoding | undefined {
-  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const mediaType = mediaTypeOf(contentType);
   if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
   if (mediaType === 'application/json') return 'json';
   return undefined;
 }
 
-const SIGNAL_PATHS = new Set(['/v1/traces', '/v1/metrics', '/v1/logs']);
+function mediaTypeOf(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
 
 export function createHttpReceiver(options: HttpReceiverOptions): Server {
+  const routes = new Map(options.routes.map((route) => [route.path, route]));
+  const known = options.routes.filter((r) => r.handle).map((r) => r.path);
   const server = createServer((request, response) => {
-    handle(request, response, options).catch((error) => {
+    handle(request, response, options, routes, known).catch((error) => {
       // handle() answers every error it can; this is for a response that broke mid-way.
-      if (!response.headersSent) respondError(response, 'json', error);
+      if (!response.headersSent) respondError(response, undefined, '', error);
       else response.destroy();
     });
   });
@@ -53,7 +46,13 @@ export function createHttpReceiver(options: HttpReceiverOptions): Server {
   return server;
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: HttpReceiverOptions): Promise<void> {
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: HttpReceiverOptions,
+  routes: Map<string, HttpRoute>,
+  known: string[],
+): Promise<void> {
   applyCors(request, response, options.corsOrigins);
   const url = new URL(request.url ?? '/', 'http://collector');
   if (request.method === 'OPTIONS') {
@@ -69,38 +68,45 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     response.writeHead(health.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(health));
     return;
   }
-  const encoding = encodingOfContentType(request.headers['content-type']) ?? 'json';
+  const mediaType = mediaTypeOf(request.headers['content-type']);
+  const route = routes.get(url.pathname);
   try {
-    if (!SIGNAL_PATHS.has(url.pathname)) throw new PermanentError('not-found', `no OTLP endpoint at ${url.pathname}; send traces to /v1/traces`);
-    if (url.pathname !== '/v1/traces') throw new PermanentError('not-found', `${url.pathname} is not supported yet; only /v1/traces is`);
-    if (request.method !== 'POST') throw new PermanentError('method-not-allowed', `use POST for ${url.pathname}`);
-    const requestEncoding = encodingOfContentType(request.headers['content-type']);
-    if (!requestEncoding) {
+    if (!route) throw new PermanentError('not-found', `no endpoint at ${url.pathname}; send data to ${known.join(', ')}`);
+    if (!route.handle) throw new PermanentError('not-found', `${route.signal} are not supported yet: nothing is served at ${url.pathname}`);
+    const method = route.method ?? 'POST';
+    if (request.method !== method) throw new PermanentError('method-not-allowed', `use ${method} for ${url.pathname}`);
+    if (route.mediaTypes && !route.mediaTypes.includes(mediaType)) {
       throw new PermanentError(
         'unsupported-media-type',
-        `unsupported Content-Type "${request.headers['content-type'] ?? ''}"; use application/x-protobuf or application/json`,
+        `unsupported Content-Type "${request.headers['content-type'] ?? ''}"; use ${route.mediaTypes.join(' or ')}`,
       );
     }
+    const contentEncoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase() || 'identity';
     const raw = await readRawBody(request, options.maxBodyBytes);
-    const body = await decodeContentEncoding(raw, request.headers['content-encoding'], options.maxBodyBytes);
-    const batch = requestEncoding === 'protobuf' ? decodeTraceRequestProto(body) : decodeTraceRequestJson(body.toString('utf8'));
-    const result = await options.exportTraces(batch);
-    const payload = requestEncoding === 'protobuf' ? encodeTraceResponseProto(result) : encodeTraceResponseJson(result);
-    response.writeHead(200, { 'content-type': CONTENT_TYPE[requestEncoding] }).end(payload);
+    const body = route.ownEncodings?.includes(contentEncoding) ? raw : await decodeContentEncoding(raw, contentEncoding, options.maxBodyBytes);
+    const answer = await route.handle({ url, headers: request.headers, mediaType, body, contentEncoding });
+    response.writeHead(answer.status ?? 200, { ...answer.headers, 'content-type': answer.contentType }).end(answer.body);
   } catch (error) {
     // The body may be unread (refused early); stop reading it rather than buffering it for nothing.
     if (!request.complete) request.resume();
-    respondError(response, encoding, error);
+    respondError(response, route, mediaType, error);
   }
 }
 
-function respondError(response: ServerResponse, encoding: BodyEncoding, error: unknown): void {
+function respondError(response: ServerResponse, route: HttpRoute | undefined, mediaType: string, error: unknown): void {
   const status = statusForError(error);
-  const headers: Record<string, string> = { 'content-type': CONTENT_TYPE[encoding] };
+  const { contentType, body } = route?.errorBody?.(status, mediaType) ?? rpcStatusBody(status, mediaType);
+  const headers: Record<string, string> = { 'content-type': contentType };
   if (status.retryAfterSeconds !== undefined) headers['retry-after'] = String(status.retryAfterSeconds);
   if (status.http === 413) headers.connection = 'close';
-  const body = encoding === 'protobuf' ? encodeStatusProto(status.grpc, status.message) : encodeStatusJson(status.grpc, status.message);
   response.writeHead(status.http, headers).end(body);
+}
+
+/** OTLP's failure body: google.rpc.Status, protobuf when the request was protobuf, else JSON. */
+export function rpcStatusBody(status: WireStatus, mediaType: string): { contentType: string; body: string | Uint8Array } {
+  return encodingOfContentType(mediaType) === 'protobuf'
+    ? { contentType: 'application/x-protobuf', body: encodeStatusProto(status.grpc, status.message) }
+    : { contentType: 'application/json', body: encodeStatusJson(status.grpc, status.message) };
 }
 
 function applyCors(request: IncomingMessage, response: ServerResponse, allowed: '*' | string[]): void {

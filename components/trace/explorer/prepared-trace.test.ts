@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modelFromDrawing } from '@/lib/domain/trace-model';
+import { modelFromDrawing } from '@/tests/support/trace-drawing';
 import { buildSpanTree } from '@/lib/domain/span-tree';
 import { filterRows, indexCriticalPath } from './prepared-trace';
 

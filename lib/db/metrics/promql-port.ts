@@ -1,21 +1,20 @@
 // The PromQL engine as the query API uses it: query text + a SeriesQueryable in, Prometheus's
-// `data` object out. The engine itself (lib/domain/promql/: parsePromQL, evaluateInstant,
-// evaluateRange, format.ts) is written on the `promql` branch.
-//
-// MERGE POINT: `promqlEngine` below is the one line to change when lib/domain/promql lands: an
-// adapter whose instant()/range() call parsePromQL + evaluateInstant/evaluateRange and format the
-// result with format.ts, throwing PromqlError('bad_data', message) for parse errors and
-// unsupported features ('execution' for evaluation errors). Then delete promql-stub.ts.
+// `data` object out, errors as Prometheus's error types. An adapter over lib/domain/promql
+// (parsePromQL, evaluateInstant/evaluateRange, toPrometheusJson): parse errors and unsupported
+// features are `bad_data` (400), evaluation errors `execution` (422), as Prometheus answers them.
+import {
+  evaluateInstant,
+  evaluateRange,
+  parsePromQL,
+  PromQLEvalError,
+  PromQLParseError,
+  PromQLUnsupportedError,
+  toPrometheusJson,
+  type PromQueryData,
+} from '../../domain/promql';
 import type { SeriesQueryable } from '../../domain/metrics/types';
-import { selectorOnlyEngine } from './promql-stub';
 
-export type PromResultType = 'vector' | 'matrix' | 'scalar' | 'string';
-
-/** Prometheus's query result `data`: https://prometheus.io/docs/prometheus/latest/querying/api/#expression-query-result-formats */
-export interface PromQueryData {
-  resultType: PromResultType;
-  result: unknown;
-}
+export type { PromQueryData };
 
 export type PromErrorType = 'bad_data' | 'execution' | 'timeout' | 'canceled' | 'internal' | 'unavailable' | 'not_found';
 
@@ -35,4 +34,18 @@ export interface PromqlEngine {
   range(queryable: SeriesQueryable, query: string, startMs: number, endMs: number, stepMs: number): Promise<PromQueryData>;
 }
 
-export const promqlEngine: PromqlEngine = selectorOnlyEngine;
+async function asPromError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PromQLParseError || error instanceof PromQLUnsupportedError) throw new PromqlError('bad_data', error.message);
+    if (error instanceof PromQLEvalError) throw new PromqlError('execution', error.message);
+    throw error;
+  }
+}
+
+export const promqlEngine: PromqlEngine = {
+  instant: (queryable, query, timeMs) => asPromError(async () => toPrometheusJson(await evaluateInstant(queryable, parsePromQL(query), timeMs))),
+  range: (queryable, query, startMs, endMs, stepMs) =>
+    asPromError(async () => toPrometheusJson(await evaluateRange(queryable, parsePromQL(query), startMs, endMs, stepMs))),
+};

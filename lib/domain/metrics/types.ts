@@ -72,3 +72,9 @@ export function isStaleNaN(v: number): boolean {
   scratch.setFloat64(0, v);
   return scratch.getBigUint64(0) === STALE_NAN_BITS;
 }
+
+/** One series' value at one moment: a scrape's sample, or one point of an instant vector. */
+export interface InstantSample {
+  labels: Labels;
+  value: number;
+}

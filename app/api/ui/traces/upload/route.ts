@@ -1,7 +1,7 @@
 // POST /api/ui/traces/upload — a trace file (OTLP/JSON as exporters send it or as Meshlight
 // downloads it, or Jaeger JSON) decoded for viewing, not stored: the biggest trace in the file as
-// compact columns plus every span's details. OTLP/JSON goes through the collector's own decoder.
-import { decodeTraceRequestJsonValue } from '@/collector/receivers/otlp/decode-trace-json';
+// compact columns plus every span's details. OTLP/JSON goes through the collector's own decoder (lib/otlp).
+import { decodeTraceRequestJsonValue } from '@/lib/otlp/decode-trace-json';
 import { ApiError, badRequest } from '@/lib/contracts/api-error';
 import { MAX_UPLOAD_BYTES, toSpanDetail, type SpanDetail, type UploadedTrace } from '@/lib/contracts/trace-explorer-api';
 import { tracesFromBatch, type Trace } from '@/lib/domain/trace';

@@ -1,0 +1,181 @@
+// The ingest pipeline of every signal, written once: for each SignalDefinition a lane of its own
+// (queue, writers, stats) under one shared memory budget, the one export() its receivers call, the
+// shutdown spool and its replay, /metrics and /health. After the OpenTelemetry Collector's
+// consumer.Traces/Metrics/Logs, but with one generic implementation instead of three.
+import type { SignalGauges } from './collector-stats';
+import { SignalStats, signalsToPrometheus } from './collector-stats';
+import { BatchWriter, type BatchWriterOptions, type Logger } from './batch-writer';
+import { RetryableError } from './errors';
+import { MemoryBudget } from './memory-budget';
+import type { AnySignalDefinition, ExportResult, SignalDefinition } from './signal';
+import { SignalQueue } from './signal-queue';
+import { spoolRows, unspoolRows } from './spool';
+
+export interface IngestPipelineOptions {
+  /** The memory budget every signal's queue shares (bytes of encoded rows). */
+  maxQueuedBytes: number;
+  writers: BatchWriterOptions;
+  spoolDir: string;
+}
+
+/** One signal's queue, writers and counters. */
+export class SignalLane<Batch, Rows> {
+  readonly stats: SignalStats;
+  readonly queue: SignalQueue<Rows>;
+  readonly writer: BatchWriter<Rows>;
+
+  constructor(
+    readonly definition: SignalDefinition<Batch, Rows>,
+    budget: MemoryBudget,
+    options: BatchWriterOptions,
+    log: Logger,
+  ) {
+    this.stats = new SignalStats(definition.name, definition.unit);
+    this.queue = new SignalQueue<Rows>(definition.maxQueuedItems, budget);
+    this.writer = new BatchWriter(definition.name, this.queue, definition.rows, definition.store, options, this.stats, log);
+  }
+
+  /**
+   * Turns a decoded batch into rows and queues them, or refuses the whole request with a retryable
+   * error (queue full, database down) so the client retries it.
+   */
+  export(batch: Batch): ExportResult {
+    const outcome = this.definition.outcome(batch);
+    try {
+      if (!this.writer.storageAvailable) {
+        throw new RetryableError('storage-unavailable', 'database unavailable; accepted data is being held, retry later', 5);
+      }
+      if (outcome.accepted > 0) {
+        const rows = this.definition.encode(batch);
+        const codec = this.definition.rows;
+        this.queue.offer({ rows, count: codec.count(rows), bytes: codec.bytes(rows) });
+      }
+    } catch (error) {
+      if (error instanceof RetryableError) this.stats.refused(error.reason);
+      throw error;
+    }
+    if (outcome.accepted > 0) for (const observer of this.definition.observers ?? []) observer.observe(batch);
+    this.stats.accepted += outcome.accepted;
+    this.stats.rejected += outcome.rejected;
+    return { rejected: outcome.rejected, errorMessage: outcome.errorMessage };
+  }
+
+  get gauges(): SignalGauges {
+    return { queuedItems: this.queue.queuedItems, queuedBytes: this.queue.queuedBytes, storageAvailable: this.writer.storageAvailable };
+  }
+
+  /** Everything accepted so far is written (or refused by the database) and nothing is queued. */
+  get flushed(): boolean {
+    return this.stats.settled && this.queue.queuedItems === 0 && this.writer.inFlight === 0;
+  }
+}
+
+export class IngestPipeline {
+  readonly budget: MemoryBudget;
+  private readonly lanes = new Map<string, SignalLane<unknown, unknown>>();
+
+  constructor(
+    signals: readonly AnySignalDefinition[],
+    private readonly options: IngestPipelineOptions,
+    private readonly log: Logger,
+  ) {
+    this.budget = new MemoryBudget(options.maxQueuedBytes);
+    for (const definition of signals) {
+      if (this.lanes.has(definition.name)) throw new Error(`signal ${definition.name} is defined twice`);
+      this.lanes.set(definition.name, new SignalLane(definition, this.budget, options.writers, log));
+    }
+  }
+
+  /** The lane of a signal; throws for a signal that was not defined (a wiring bug). */
+  lane<Batch = unknown>(name: string): SignalLane<Batch, unknown> {
+    const lane = this.lanes.get(name);
+    if (!lane) throw new Error(`no signal named ${name}`);
+    return lane as SignalLane<Batch, unknown>;
+  }
+
+  get all(): SignalLane<unknown, unknown>[] {
+    return [...this.lanes.values()];
+  }
+
+  /** Queues what the last shutdown spooled. Call before start(). */
+  async replaySpool(): Promise<void> {
+    for (const lane of this.lanes.values()) {
+      const items = await unspoolRows(this.options.spoolDir, lane.definition.unit, lane.definition.rows);
+      if (items.length === 0) continue;
+      lane.queue.putBack(items);
+      this.log.info(`re-queued ${lane.definition.unit} spooled at the last shutdown`, { [lane.definition.unit]: items.reduce((n, i) => n + i.count, 0) });
+    }
+  }
+
+  /** Storage is not reachable yet: receivers refuse with 503 until start(). */
+  markUnavailable(): void {
+    for (const lane of this.lanes.values()) lane.writer.markUnavailable();
+  }
+
+  start(): void {
+    for (const lane of this.lanes.values()) lane.writer.start();
+  }
+
+  /** Writes what it can until `deadlineMs`, then spools what is left to disk. */
+  async stop(deadlineMs: number, writersStarted = true): Promise<void> {
+    if (writersStarted) await Promise.all(this.all.map((lane) => lane.writer.stop(deadlineMs)));
+    else for (const lane of this.lanes.values()) lane.queue.close();
+    for (const lane of this.lanes.values()) {
+      const left = lane.queue.drainAll();
+      if (left.length === 0) continue;
+      const file = await spoolRows(this.options.spoolDir, lane.definition.unit, lane.definition.rows, left);
+      this.log.warn(`database unavailable at shutdown; spooled accepted ${lane.definition.unit} to disk`, {
+        file,
+        [lane.definition.unit]: left.reduce((n, i) => n + i.count, 0),
+      });
+    }
+  }
+
+  get storageAvailable(): boolean {
+    return this.all.every((lane) => lane.writer.storageAvailable);
+  }
+
+  get flushed(): boolean {
+    return this.all.every((lane) => lane.flushed);
+  }
+
+  metricsText(): string {
+    return signalsToPrometheus(this.all.map((lane) => ({ stats: lane.stats, gauges: lane.gauges }))) + budgetMetrics(this.budget);
+  }
+
+  /**
+   * /health: overall status, per signal, and for each signal its unit-named figures at the top
+   * level too (`queuedSpans`, `spansWritten`, ...), the shape /health has always had for traces.
+   */
+  health(): { status: 'ok' | 'degraded'; [key: string]: unknown } {
+    const signals: Record<string, unknown> = {};
+    const flat: Record<string, unknown> = {};
+    for (const lane of this.lanes.values()) {
+      const g = lane.gauges;
+      const s = lane.stats;
+      signals[lane.definition.name] = { storageAvailable: g.storageAvailable, queued: g.queuedItems, queuedBytes: g.queuedBytes, accepted: s.accepted, written: s.written };
+      const unit = camel(lane.definition.unit);
+      flat[`queued${unit[0]!.toUpperCase()}${unit.slice(1)}`] = g.queuedItems;
+      flat[`${unit}Written`] = s.written;
+    }
+    return {
+      status: this.storageAvailable ? 'ok' : 'degraded',
+      ...flat,
+      queuedBytes: this.budget.usedBytes,
+      storageAvailable: this.storageAvailable,
+      signals,
+    };
+  }
+}
+
+function camel(snake: string): string {
+  return snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function budgetMetrics(budget: MemoryBudget): string {
+  return (
+    '# HELP meshlight_queue_budget_bytes The memory budget all signal queues share.\n' +
+    '# TYPE meshlight_queue_budget_bytes gauge\n' +
+    `meshlight_queue_budget_bytes ${budget.maxBytes}\n`
+  );
+}

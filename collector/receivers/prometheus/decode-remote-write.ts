@@ -1,0 +1,296 @@
+// Decodes a Prometheus remote_write 1.0 request body into a MetricBatch.
+// Spec: https://prometheus.io/docs/specs/remote_write_spec/ — the body is a snappy *block*
+// (not framed) of a protobuf prometheus.WriteRequest (prompb/remote.proto, prompb/types.proto):
+//
+//   WriteRequest   { repeated TimeSeries timeseries = 1; reserved 2; repeated MetricMetadata metadata = 3; }
+//   TimeSeries     { repeated Label labels = 1; repeated Sample samples = 2;
+//                    repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
+//   Label          { string name = 1; string value = 2; }
+//   Sample         { double value = 1; int64 timestamp = 2; }          // timestamp: Unix ms
+//   MetricMetadata { MetricType type = 1; string metric_family_name = 2; string help = 4; string unit = 5; }
+//
+//   decodeRemoteWrite(body: Buffer, options?) → MetricBatch
+//
+// Everything the spec says a receiver must refuse throws MalformedPayloadError (a
+// PermanentError('malformed'): HTTP 400, never retried) with a message naming the series:
+// bad snappy, a decompressed size over the limit, bad protobuf, label names that are invalid,
+// unsorted or repeated, a series without `__name__`, sample timestamps that do not ascend.
+// Labels with an empty value are dropped (the spec says senders must not send them; Prometheus
+// treats "" as absent). Entries naming the same series are merged (Prometheus sends one entry
+// per sample), their samples in time order. Exemplars are read and validated but not carried: MetricBatch has no
+// place for them yet. Native histograms (field 4) are out of scope: each is counted in
+// rejectedSamples with a message, the rest of the request is kept.
+import { uncompressSync } from 'snappy';
+import type { Labels, MetricBatch, MetricMetadata, MetricType, Sample, SeriesSamples } from '../../../lib/domain/metrics/types';
+import { MalformedPayloadError, asMalformed, rethrowWithin } from '../otlp/malformed';
+import { ProtobufReader } from '../otlp/protobuf-reader';
+
+export interface RemoteWriteOptions {
+  /** Refuse bodies that claim to decompress to more than this (a snappy bomb guard). */
+  maxDecompressedBytes?: number;
+}
+
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+
+const METRIC_TYPES: readonly MetricType[] = ['unknown', 'counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset'];
+
+export function decodeRemoteWrite(body: Uint8Array, options: RemoteWriteOptions = {}): MetricBatch {
+  const bytes = uncompressBlock(body, options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES);
+  return decodeWriteRequest(bytes);
+}
+
+/** The protobuf WriteRequest alone (already decompressed). */
+export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
+  const r = new ProtobufReader(bytes);
+  const series: SeriesSamples[] = [];
+  // Prometheus sends one TimeSeries entry per sample, so a request may name one series many
+  // times: entries with the same labels are merged into one SeriesSamples.
+  const byKey = new Map<string, SeriesSamples>();
+  const merged = new Set<SeriesSamples>();
+  const metadata: MetricMetadata[] = [];
+  const rejections = { count: 0, message: '' };
+  let sampleCount = 0;
+  try {
+    while (r.hasMore()) {
+      const tag = r.readTag();
+      switch (tag >>> 3) {
+        case 1: {
+          const index = series.length;
+          try {
+            const decoded = decodeTimeSeries(r, tag, rejections);
+            const existing = byKey.get(decoded.key);
+            if (existing === undefined) {
+              byKey.set(decoded.key, decoded.series);
+              series.push(decoded.series);
+            } else if (decoded.series.samples.length > 0) {
+              for (const sample of decoded.series.samples) existing.samples.push(sample);
+              merged.add(existing);
+            }
+          } catch (error) {
+            rethrowWithin(error, `timeseries[${index}]`);
+          }
+          break;
+        }
+        case 3:
+          try {
+            metadata.push(decodeMetadata(r, tag));
+          } catch (error) {
+            rethrowWithin(error, `metadata[${metadata.length}]`);
+          }
+          break;
+        default:
+          r.skip(tag);
+      }
+    }
+  } catch (error) {
+    throw asMalformed(error);
+  }
+  for (const s of merged) s.samples = ascending(s.samples);
+  for (const s of series) sampleCount += s.samples.length;
+  return { series, metadata, sampleCount, rejectedSamples: rejections.count, rejectionMessage: rejections.message };
+}
+
+/** Samples of merged entries in time order; for a repeated time the last one sent wins. */
+function ascending(samples: Sample[]): Sample[] {
+  const sorted = samples.map((sample, i) => ({ sample, i })).sort((a, b) => a.sample.t - b.sample.t || a.i - b.i);
+  const out: Sample[] = [];
+  for (const { sample } of sorted) {
+    if (out.length > 0 && out[out.length - 1]!.t === sample.t) out[out.length - 1] = sample;
+    else out.push(sample);
+  }
+  return out;
+}
+
+function uncompressBlock(body: Uint8Array, maxBytes: number): Uint8Array {
+  // The block starts with the uncompressed length as a varint (≤ 32 bits); check it before the
+  // native decoder allocates that much.
+  let length = 0;
+  let i = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (i >= body.length || shift > 28) throw new MalformedPayloadError('snappy: invalid or truncated block length');
+    const b = body[i++]!;
+    length += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) break;
+  }
+  if (length > maxBytes) {
+    throw new MalformedPayloadError(`snappy: the body decompresses to ${length} bytes, over the ${maxBytes}-byte limit`);
+  }
+  try {
+    return uncompressSync(Buffer.from(body.buffer, body.byteOffset, body.byteLength), { asBuffer: true }) as Buffer;
+  } catch (error) {
+    throw new MalformedPayloadError(`snappy: ${error instanceof Error ? error.message.replace(/^snappy: /, '') : String(error)} (the body must be a snappy block-compressed WriteRequest)`);
+  }
+}
+
+function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: number; message: string }): { series: SeriesSamples; key: string } {
+  const outer = r.enter(tag);
+  const labels: Record<string, string> = {};
+  // The labels arrive sorted by name, so this is labelsKey(labels) built as they are read.
+  let key = '';
+  const samples: Sample[] = [];
+  let previousName: string | undefined;
+  let histograms = 0;
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1: {
+        const { name, value } = decodeLabel(r, t);
+        if (!isLabelName(name)) throw new MalformedPayloadError(`invalid label name ${JSON.stringify(name)}`);
+        if (previousName !== undefined && name <= previousName) {
+          throw new MalformedPayloadError(
+            name === previousName ? `duplicate label name ${JSON.stringify(name)}` : `labels not sorted by name (${JSON.stringify(name)} after ${JSON.stringify(previousName)})`,
+          );
+        }
+        previousName = name;
+        if (value !== '') {
+          setLabel(labels, name, value);
+          key += `${name}\u0000${value.length}\u0000${value}`;
+        }
+        break;
+      }
+      case 2: {
+        const sample = decodeSample(r, t);
+        const last = samples[samples.length - 1];
+        if (last !== undefined && sample.t <= last.t) {
+          throw new MalformedPayloadError(`sample timestamps must ascend (${sample.t} after ${last.t})`);
+        }
+        samples.push(sample);
+        break;
+      }
+      case 3:
+        try {
+          skipExemplar(r, t);
+        } catch (error) {
+          rethrowWithin(error, 'exemplars');
+        }
+        break;
+      case 4:
+        r.skip(t);
+        histograms++;
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  // Labels may arrive after samples on the wire; validate the set once it is complete.
+  if (labels.__name__ === undefined) throw new MalformedPayloadError('series has no __name__ label');
+  if (histograms > 0) {
+    rejections.count += histograms;
+    rejections.message ||= `native histograms are not supported (series ${labels.__name__} sent ${histograms})`;
+  }
+  return { series: { labels: labels as Labels, samples }, key };
+}
+
+// Label { string name = 1; string value = 2; }
+function decodeLabel(r: ProtobufReader, tag: number): { name: string; value: string } {
+  const outer = r.enter(tag);
+  let name = '';
+  let value = '';
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        name = r.repeatedString(t);
+        break;
+      case 2:
+        value = r.repeatedString(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  return { name, value };
+}
+
+// Sample { double value = 1; int64 timestamp = 2; }
+function decodeSample(r: ProtobufReader, tag: number): Sample {
+  const outer = r.enter(tag);
+  let v = 0;
+  let t = 0;
+  while (r.hasMore()) {
+    const f = r.readTag();
+    switch (f >>> 3) {
+      case 1:
+        v = r.double(f);
+        break;
+      case 2: {
+        const ts = r.int64(f);
+        if (typeof ts !== 'number') throw new MalformedPayloadError(`sample timestamp ${ts} ms is out of range`);
+        t = ts;
+        break;
+      }
+      default:
+        r.skip(f);
+    }
+  }
+  r.leave(outer);
+  return { t, v };
+}
+
+// Exemplar { repeated Label labels = 1; double value = 2; int64 timestamp = 3; }
+function skipExemplar(r: ProtobufReader, tag: number): void {
+  const outer = r.enter(tag);
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        decodeLabel(r, t);
+        break;
+      case 2:
+        r.double(t);
+        break;
+      case 3:
+        r.int64(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+}
+
+// MetricMetadata { MetricType type = 1; string metric_family_name = 2; string help = 4; string unit = 5; }
+function decodeMetadata(r: ProtobufReader, tag: number): MetricMetadata {
+  const outer = r.enter(tag);
+  const entry: MetricMetadata = { metric: '', type: 'unknown', help: '', unit: '' };
+  while (r.hasMore()) {
+    const t = r.readTag();
+    switch (t >>> 3) {
+      case 1:
+        entry.type = METRIC_TYPES[r.int32(t)] ?? 'unknown';
+        break;
+      case 2:
+        entry.metric = r.repeatedString(t);
+        break;
+      case 4:
+        entry.help = r.string(t);
+        break;
+      case 5:
+        entry.unit = r.repeatedString(t);
+        break;
+      default:
+        r.skip(t);
+    }
+  }
+  r.leave(outer);
+  return entry;
+}
+
+/** `[a-zA-Z_][a-zA-Z0-9_]*`, the label-name grammar of remote_write 1.0. */
+function isLabelName(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (i > 0 && c >= 0x30 && c <= 0x39);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** `__proto__` is a legal label name and must become an own property. */
+function setLabel(labels: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
+  else labels[name] = value;
+}

@@ -1,0 +1,186 @@
+// Reads for /api/breakers and /api/lag: the current state tables and the history tables the
+// collector's health monitor writes (collector/health/health-monitor.ts), plus time in queue from
+// the service graph's messaging edges (broker → consumer latency = consumer start − producer start).
+import type { BreakerHistoryResponse, BreakerWire, LagGroupResponse, LagHistoryResponse, LagWire } from '../contracts/health-api';
+import { stateBands } from '../contracts/health-api';
+import { histogramFromSql, mergeHistogram, emptyHistogram, histogramCount, percentileUs } from '../domain/service-graph/latency-histogram';
+import { getDb, type Db } from './prisma';
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+interface BreakerRow {
+  service: string;
+  name: string;
+  target: string | null;
+  state: string;
+  since_ms: string;
+  failure_rate: number | null;
+  slow_call_rate: number | null;
+  calls_per_second: number | null;
+  rejected_per_second: number | null;
+  source: string;
+  flapping: boolean;
+}
+
+function toBreaker(r: BreakerRow): BreakerWire {
+  return {
+    name: r.name,
+    service: r.service,
+    target: r.target,
+    state: r.state as BreakerWire['state'],
+    since: Number(r.since_ms),
+    failureRate: num(r.failure_rate),
+    slowCallRate: num(r.slow_call_rate),
+    callsPerSecond: num(r.calls_per_second),
+    rejectedPerSecond: num(r.rejected_per_second),
+    source: r.source,
+    flapping: r.flapping,
+  };
+}
+
+const STATE_ORDER = `CASE state WHEN 'open' THEN 0 WHEN 'forced_open' THEN 1 WHEN 'suspected_open' THEN 2 WHEN 'half_open' THEN 3 ELSE 4 END`;
+
+/** Every breaker seen since `sinceMs`, worst first. */
+export async function loadBreakers(sinceMs: number, db: Db = getDb()): Promise<BreakerWire[]> {
+  const { rows } = await db.pool.query<BreakerRow>(
+    `SELECT service, name, target, state, since_ms, failure_rate, slow_call_rate, calls_per_second, rejected_per_second, source, flapping
+     FROM breaker_status WHERE last_seen_ms >= $1 ORDER BY ${STATE_ORDER}, flapping DESC, service, name LIMIT 5000`,
+    [sinceMs],
+  );
+  return rows.map(toBreaker);
+}
+
+export async function loadBreakerHistory(service: string, name: string, start: number, end: number, db: Db = getDb()): Promise<BreakerHistoryResponse> {
+  const [status, before, within] = await Promise.all([
+    db.pool.query<BreakerRow>(
+      `SELECT service, name, target, state, since_ms, failure_rate, slow_call_rate, calls_per_second, rejected_per_second, source, flapping
+       FROM breaker_status WHERE service = $1 AND name = $2`,
+      [service, name],
+    ),
+    db.pool.query<{ to_state: string }>(
+      `SELECT to_state FROM breaker_transitions WHERE service = $1 AND name = $2 AND t_ms < $3 ORDER BY t_ms DESC LIMIT 1`,
+      [service, name, start],
+    ),
+    db.pool.query<{ t_ms: string; from_state: string | null; to_state: string; source: string }>(
+      `SELECT t_ms, from_state, to_state, source FROM breaker_transitions
+       WHERE service = $1 AND name = $2 AND t_ms >= $3 AND t_ms <= $4 ORDER BY t_ms LIMIT 10000`,
+      [service, name, start, end],
+    ),
+  ]);
+  const transitions = within.rows.map((r) => ({ t: Number(r.t_ms), from: r.from_state, to: r.to_state, source: r.source }));
+  const breaker = status.rows[0] ? toBreaker(status.rows[0]) : null;
+  return { breaker, transitions, bands: stateBands(before.rows[0]?.to_state ?? null, transitions, start, breaker ? Math.min(end, Date.now()) : end), start, end };
+}
+
+interface LagRow {
+  system: string;
+  cluster: string;
+  destination: string;
+  grp: string;
+  lag: number;
+  lag_seconds: number | null;
+  status: string;
+  trend: string;
+  consume_rate: number | null;
+  produce_rate: number | null;
+  drain_seconds: number | null;
+  consumers: number | null;
+  partitions: Array<{ partition: string; lag: number; status: string }>;
+  since_ms: string;
+  updated_ms: string;
+}
+
+function toLag(r: LagRow, queue: LagGroupResponse['tracesQueueMs']): LagGroupResponse {
+  const wire: LagWire = {
+    system: r.system as LagWire['system'],
+    cluster: r.cluster,
+    destination: r.destination,
+    group: r.grp,
+    lag: Number(r.lag),
+    lagSeconds: num(r.lag_seconds),
+    status: r.status as LagWire['status'],
+    trend: r.trend as LagWire['trend'],
+    consumeRate: num(r.consume_rate),
+    produceRate: num(r.produce_rate),
+    drainSeconds: num(r.drain_seconds),
+    consumers: num(r.consumers),
+  };
+  return {
+    ...wire,
+    ...(r.partitions.length > 1 || r.partitions.some((p) => p.partition) ? { partitions: r.partitions } : {}),
+    since: Number(r.since_ms),
+    updated: Number(r.updated_ms),
+    tracesQueueMs: queue,
+  };
+}
+
+const STATUS_ORDER = `CASE status WHEN 'REWIND' THEN 0 WHEN 'STOP' THEN 1 WHEN 'STALL' THEN 2 WHEN 'ERR' THEN 3 WHEN 'WARN' THEN 4 ELSE 5 END`;
+
+/**
+ * Time in queue per messaging destination from traces over the last `windowMs`: the service graph's
+ * destination → consumer edges, whose latency is the consumer's start minus the producer's start.
+ * Keyed by the destination name (the messaging node is `<system>/<destination>`).
+ */
+export async function loadQueueTimesFromTraces(nowMs: number, windowMs: number, db: Db = getDb()): Promise<Map<string, { p50: number; p95: number; count: number }>> {
+  const { rows } = await db.pool.query<{ source_name: string; histogram: string | null }>(
+    `SELECT source_name, histogram::text AS histogram FROM service_graph_edge_minutes
+     WHERE minute >= to_timestamp($1 / 1000.0) AND source_kind = 'messaging' AND connection_type = 'messaging'`,
+    [nowMs - windowMs],
+  );
+  const merged = new Map<string, number[]>();
+  for (const r of rows) {
+    const destination = r.source_name.includes('/') ? r.source_name.slice(r.source_name.indexOf('/') + 1) : r.source_name;
+    const h = merged.get(destination) ?? emptyHistogram();
+    merged.set(destination, mergeHistogram(h, histogramFromSql(r.histogram)));
+  }
+  const out = new Map<string, { p50: number; p95: number; count: number }>();
+  for (const [destination, h] of merged) {
+    const count = histogramCount(h);
+    if (!count) continue;
+    out.set(destination, { p50: (percentileUs(h, 0.5) ?? 0) / 1000, p95: (percentileUs(h, 0.95) ?? 0) / 1000, count });
+  }
+  return out;
+}
+
+/** Every consumer group / queue updated since `sinceMs`, worst first, with time in queue from traces. */
+export async function loadLagGroups(sinceMs: number, nowMs: number, db: Db = getDb()): Promise<LagGroupResponse[]> {
+  const [{ rows }, queueTimes] = await Promise.all([
+    db.pool.query<LagRow>(
+      `SELECT system, cluster, destination, grp, lag, lag_seconds, status, trend, consume_rate, produce_rate, drain_seconds, consumers, partitions, since_ms, updated_ms
+       FROM lag_status WHERE updated_ms >= $1 ORDER BY ${STATUS_ORDER}, lag DESC, system, destination, grp LIMIT 5000`,
+      [sinceMs],
+    ),
+    loadQueueTimesFromTraces(nowMs, 5 * 60_000, db),
+  ]);
+  return rows.map((r) => toLag(r, queueTimes.get(r.destination) ?? null));
+}
+
+export async function loadLagHistory(system: string, destination: string, group: string, start: number, end: number, db: Db = getDb()): Promise<LagHistoryResponse> {
+  const [status, history, queueTimes] = await Promise.all([
+    db.pool.query<LagRow>(
+      `SELECT system, cluster, destination, grp, lag, lag_seconds, status, trend, consume_rate, produce_rate, drain_seconds, consumers, partitions, since_ms, updated_ms
+       FROM lag_status WHERE system = $1 AND destination = $2 AND grp = $3 ORDER BY updated_ms DESC LIMIT 1`,
+      [system, destination, group],
+    ),
+    db.pool.query<{ t_ms: string; lag: number; lag_seconds: number | null; status: string; consume_rate: number | null; produce_rate: number | null; partitions: Array<{ partition: string; lag: number }> }>(
+      `SELECT t_ms, lag, lag_seconds, status, consume_rate, produce_rate, partitions FROM lag_history
+       WHERE system = $1 AND destination = $2 AND grp = $3 AND t_ms >= $4 AND t_ms <= $5 ORDER BY t_ms LIMIT 20000`,
+      [system, destination, group, start, end],
+    ),
+    loadQueueTimesFromTraces(end, 5 * 60_000, db),
+  ]);
+  return {
+    group: status.rows[0] ? toLag(status.rows[0], queueTimes.get(destination) ?? null) : null,
+    points: history.rows.map((r) => ({
+      t: Number(r.t_ms),
+      lag: Number(r.lag),
+      lagSeconds: num(r.lag_seconds),
+      status: r.status,
+      consumeRate: num(r.consume_rate),
+      produceRate: num(r.produce_rate),
+      partitions: (r.partitions ?? []).map((p) => ({ partition: p.partition, lag: p.lag })),
+    })),
+    start,
+    end,
+  };
+}

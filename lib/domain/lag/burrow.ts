@@ -1,0 +1,196 @@
+// Burrow's consumer-lag evaluation rules, for every broker Meshlight reads (Kafka partitions,
+// RabbitMQ queues, NATS JetStream consumers), over a sliding window of observations.
+// After linkedin/Burrow core/internal/evaluator (calculatePartitionStatus): a partition whose lag
+// touched zero in the window is OK; otherwise, in this order, an offset that moved backwards is
+// REWIND, a consumer gone quiet for longer than the window spans is STOP, an offset that never moved
+// is STALL, and lag that never decreased is WARN. Burrow sees every offset commit; Meshlight sees
+// scrapes, so "the consumer is still there" comes from the source (consumer/member count, last
+// activity) instead of from commits: a present consumer whose offset does not move is STALL, an
+// absent one (or one idle for longer than the window) is STOP.
+// Pure: observations in, status out; the clock is an argument.
+
+export type PartitionStatus = 'OK' | 'WARN' | 'STOP' | 'STALL' | 'REWIND';
+/** Group status: Burrow's OK/WARN/ERR plus the partition detail that made it ERR. */
+export type LagStatus = 'OK' | 'WARN' | 'ERR' | 'STOP' | 'STALL' | 'REWIND';
+export type LagTrend = 'growing' | 'steady' | 'draining';
+
+export interface LagObservation {
+  /** When it was observed, Unix ms. */
+  t: number;
+  /** Messages behind: Kafka lag, RabbitMQ ready (+ unacked), NATS num_pending (+ ack pending). */
+  lag: number;
+  /**
+   * Cumulative position of the consumer (Kafka committed offset, RabbitMQ delivered/acked total,
+   * NATS ack floor stream sequence); undefined when the source has none.
+   */
+  consumed?: number;
+  /** Cumulative position of the producers (Kafka high-water mark, published total, stream last seq). */
+  produced?: number;
+  /** Consumers attached (group members, queue consumers); undefined when unknown. */
+  consumers?: number;
+  /** Last time the consumer was seen active (NATS last_active), Unix ms. */
+  lastActiveMs?: number;
+}
+
+export const SEVERITY: Record<LagStatus, number> = { OK: 0, WARN: 1, ERR: 2, STALL: 3, STOP: 4, REWIND: 5 };
+
+/** Burrow's per-partition rule set over a window (oldest first). */
+export function evaluatePartition(window: readonly LagObservation[], nowMs: number): PartitionStatus {
+  if (window.length === 0) return 'OK';
+  const last = window[window.length - 1]!;
+  if (last.lag <= 0) return 'OK';
+  // Nobody is attached to consume what waits: stopped, however recently the lag was zero.
+  if (last.consumers === 0) return 'STOP';
+  if (window.some((o) => o.lag <= 0)) return 'OK';
+  const first = window[0]!;
+  const positions = window.map((o) => o.consumed).filter((c): c is number => c !== undefined);
+  for (let i = 1; i < positions.length; i++) if (positions[i]! < positions[i - 1]!) return 'REWIND';
+  const span = last.t - first.t;
+  if (last.lastActiveMs !== undefined && window.length > 1 && nowMs - last.lastActiveMs > span) return 'STOP';
+  // Burrow: (now - last commit) > (last commit - first commit). With scrapes, the last "commit" is
+  // the last time the position moved.
+  if (positions.length === window.length && window.length > 1) {
+    let lastMoveT = first.t;
+    for (let i = 1; i < window.length; i++) if (positions[i] !== positions[i - 1]) lastMoveT = window[i]!.t;
+    const moved = lastMoveT !== first.t;
+    if (!moved) return last.consumers === undefined && nowMs - last.t > span ? 'STOP' : 'STALL';
+  }
+  if (window.length > 1) {
+    let decreased = false;
+    for (let i = 1; i < window.length; i++) if (window[i]!.lag < window[i - 1]!.lag) decreased = true;
+    if (!decreased) return 'WARN';
+  }
+  return 'OK';
+}
+
+/** Burrow's group status from its partitions: the worst one, with STOP/STALL/REWIND named. */
+export function groupStatus(partitions: readonly PartitionStatus[]): LagStatus {
+  let worst: LagStatus = 'OK';
+  for (const p of partitions) if (SEVERITY[p] > SEVERITY[worst]) worst = p;
+  return worst;
+}
+
+/** ERR-class statuses (Burrow's ERR): the group is not keeping up at all. */
+export function isError(status: LagStatus): boolean {
+  return SEVERITY[status] >= SEVERITY.ERR;
+}
+
+/** Per-second rate of a cumulative position over the window (resets count as restarts from 0). */
+export function counterRate(window: readonly LagObservation[], pick: (o: LagObservation) => number | undefined): number | undefined {
+  let total = 0;
+  let prev: number | undefined;
+  let firstT: number | undefined;
+  let lastT: number | undefined;
+  for (const o of window) {
+    const v = pick(o);
+    if (v === undefined) continue;
+    if (prev !== undefined) total += v >= prev ? v - prev : v;
+    else firstT = o.t;
+    prev = v;
+    lastT = o.t;
+  }
+  if (firstT === undefined || lastT === undefined || lastT <= firstT) return undefined;
+  return total / ((lastT - firstT) / 1000);
+}
+
+/** Least-squares slope of lag in messages per second. */
+export function lagSlope(window: readonly LagObservation[]): number {
+  const n = window.length;
+  if (n < 2) return 0;
+  const t0 = window[0]!.t;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  for (const o of window) {
+    const x = (o.t - t0) / 1000;
+    sx += x;
+    sy += o.lag;
+    sxx += x * x;
+    sxy += x * o.lag;
+  }
+  const d = n * sxx - sx * sx;
+  return d === 0 ? 0 : (n * sxy - sx * sy) / d;
+}
+
+/**
+ * Growing or draining when the lag moves by more than 5 % of its mean (or one message) per minute
+ * across the window; steady otherwise.
+ */
+export function lagTrend(window: readonly LagObservation[]): LagTrend {
+  if (window.length < 2) return 'steady';
+  const slopePerMin = lagSlope(window) * 60;
+  const mean = window.reduce((s, o) => s + o.lag, 0) / window.length;
+  const threshold = Math.max(1, mean * 0.05);
+  if (slopePerMin > threshold) return 'growing';
+  if (slopePerMin < -threshold) return 'draining';
+  return 'steady';
+}
+
+export interface LagAssessment {
+  status: LagStatus;
+  partitionStatuses: PartitionStatus[];
+  lag: number;
+  trend: LagTrend;
+  /** Messages/s consumed and produced over the window (undefined when not measurable). */
+  consumeRate: number | undefined;
+  produceRate: number | undefined;
+  /** Time to drain at the current net rate; null when the lag is not shrinking; 0 when none. */
+  drainSeconds: number | null;
+  /** Lag expressed in time: how long the consumer needs for what is waiting at its consume rate. */
+  lagSeconds: number | null;
+}
+
+/**
+ * Assesses one group/queue from the windows of its partitions (a queue is one partition).
+ * Rates add up across partitions; the status is the worst partition's.
+ */
+export function assessGroup(partitionWindows: readonly (readonly LagObservation[])[], nowMs: number): LagAssessment {
+  const partitionStatuses = partitionWindows.map((w) => evaluatePartition(w, nowMs));
+  const lag = partitionWindows.reduce((s, w) => s + (w.length ? w[w.length - 1]!.lag : 0), 0);
+  // The group's lag series: the sum per observation index, aligned from the end.
+  const len = Math.max(0, ...partitionWindows.map((w) => w.length));
+  const summed: LagObservation[] = [];
+  for (let i = 0; i < len; i++) {
+    let l = 0;
+    let t = 0;
+    for (const w of partitionWindows) {
+      const o = w[w.length - len + i];
+      if (o) {
+        l += o.lag;
+        t = Math.max(t, o.t);
+      }
+    }
+    summed.push({ t, lag: l });
+  }
+  const sumRates = (pick: (o: LagObservation) => number | undefined) => {
+    let any = false;
+    let total = 0;
+    for (const w of partitionWindows) {
+      const r = counterRate(w, pick);
+      if (r !== undefined) {
+        any = true;
+        total += r;
+      }
+    }
+    return any ? total : undefined;
+  };
+  const consumeRate = sumRates((o) => o.consumed);
+  let produceRate = sumRates((o) => o.produced);
+  const slope = lagSlope(summed);
+  // Without a producer position, production is what was consumed plus the lag's growth.
+  if (produceRate === undefined && consumeRate !== undefined) produceRate = Math.max(0, consumeRate + slope);
+  const netDrain = consumeRate !== undefined && produceRate !== undefined ? consumeRate - produceRate : -slope;
+  const drainSeconds = lag <= 0 ? 0 : netDrain > 1e-9 ? lag / netDrain : null;
+  const lagSeconds = lag <= 0 ? 0 : consumeRate !== undefined && consumeRate > 1e-9 ? lag / consumeRate : null;
+  return {
+    status: groupStatus(partitionStatuses),
+    partitionStatuses,
+    lag,
+    trend: lagTrend(summed),
+    consumeRate,
+    produceRate,
+    drainSeconds,
+    lagSeconds,
+  };
+}

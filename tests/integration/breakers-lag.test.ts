@@ -1,0 +1,236 @@
+// Circuit breakers and broker lag end to end on the real PostgreSQL with real parts: a real opossum
+// breaker measured by opossum-prometheus, driven open, half-open and closed; a real RabbitMQ queue
+// backlog (amqplib; the broker's own Prometheus plugin, per-object endpoint) built and drained; a real
+// NATS JetStream consumer backlog (our own nats-server with monitoring); spans carrying
+// `circuit.state`. Each reaches the collector's health monitor, is stored, and is read back through
+// /api/breakers, /api/lag and their history endpoints.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import amqp from 'amqplib';
+import CircuitBreaker from 'opossum';
+import { connect as natsConnect, AckPolicy } from 'nats';
+import { Registry } from 'prom-client';
+import { GET as getBreakers } from '../../app/api/breakers/route';
+import { GET as getBreakerHistory } from '../../app/api/breakers/[service]/[name]/history/route';
+import { GET as getLag } from '../../app/api/lag/route';
+import { GET as getLagHistory } from '../../app/api/lag/[system]/[destination]/[group]/history/route';
+import type { BreakerHistoryResponse, BreakerWire, LagGroupResponse, LagHistoryResponse } from '../../lib/contracts/health-api';
+import { disconnectDb } from '../../lib/db/prisma';
+import { samplesFromText } from '../support/exposition-samples';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { startTestCollector } from '../support/test-collector';
+import { freePort } from '../support/ui-server';
+
+// opossum-prometheus has no types of its own (the demo declares them in scripts/demo/lib).
+const { default: PrometheusMetrics } = (await import('opossum-prometheus')) as unknown as {
+  default: new (options: { circuits: CircuitBreaker[]; registry: Registry }) => { clear(): void };
+};
+
+type Collector = Awaited<ReturnType<typeof startTestCollector>>;
+let database: ScratchDatabase;
+let collector: Collector;
+
+before(async () => {
+  database = await createScratchDatabase();
+  collector = await startTestCollector(database.url);
+  process.env.DATABASE_URL = collector.databaseUrl;
+});
+
+after(async () => {
+  await disconnectDb();
+  await collector.stop();
+  await database.drop();
+});
+
+async function api<T>(handler: (r: Request, c: never) => Promise<Response>, url: string, params?: Record<string, string>): Promise<T> {
+  const response = await handler(new Request(`http://meshlight${url}`), { params: Promise.resolve(params ?? {}) } as never);
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()) as T;
+}
+
+/** Polls `probe` until it returns a value (bounded); for brokers that publish their statistics periodically. */
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('a real opossum breaker: open, half-open, closed — in /api/breakers and its history', { timeout: 60_000 }, async () => {
+  let failing = true;
+  const breaker = new CircuitBreaker(async () => {
+    if (failing) throw new Error('payments down');
+    return 'ok';
+  }, { name: 'payments', resetTimeout: 1000, errorThresholdPercentage: 50, volumeThreshold: 2 });
+  breaker.fallback(() => 'fallback');
+  const registry = new Registry();
+  const metrics = new PrometheusMetrics({ circuits: [breaker], registry });
+  let t = Date.now() - 30_000; // readings a second apart, all in the past
+  const scrape = async () => {
+    t += 1000;
+    const samples = samplesFromText(await registry.metrics()).map((s) => ({ ...s, labels: { ...s.labels, job: 'orders' } }));
+    collector.health.observeSamples(samples, t);
+  };
+  try {
+    await breaker.fire();
+    await scrape();
+    const halfOpened = new Promise<void>((resolve) => breaker.once('halfOpen', () => resolve()));
+    for (let i = 0; i < 4; i++) await breaker.fire();
+    assert.ok(breaker.opened, 'the library opened it');
+    await scrape();
+    await collector.health.flush();
+    const open = await api<BreakerWire[]>(getBreakers, '/api/breakers');
+    const b = open.find((x) => x.name === 'payments')!;
+    assert.equal(b.state, 'open');
+    assert.equal(b.service, 'orders');
+    assert.equal(b.source, 'opossum');
+    assert.equal(b.failureRate, 100, 'every call let through failed');
+    // Reset timeout passes: the library half-opens and the next success closes it.
+    await halfOpened;
+    failing = false;
+    await breaker.fire();
+    assert.ok(breaker.closed);
+    await scrape();
+    await collector.health.flush();
+    const closed = (await api<BreakerWire[]>(getBreakers, '/api/breakers')).find((x) => x.name === 'payments')!;
+    assert.equal(closed.state, 'closed');
+    const history = await api<BreakerHistoryResponse>(getBreakerHistory, `/api/breakers/orders/payments/history?start=${t - 60_000}&end=${t + 1}`, {
+      service: 'orders',
+      name: 'payments',
+    });
+    assert.deepEqual(history.transitions.map((x) => x.to), ['closed', 'open', 'closed']);
+    assert.deepEqual(history.bands.map((x) => x.state), ['closed', 'open', 'closed']);
+  } finally {
+    metrics.clear();
+    breaker.shutdown();
+  }
+});
+
+test('spans carrying circuit.state make a breaker on their service', { timeout: 60_000 }, async () => {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const body = {
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: '5b8efff798038103d269b633813fc60c',
+                spanId: 'eee19b7ec3c1b174',
+                name: 'inventory.reserve',
+                kind: 3,
+                startTimeUnixNano: String(now),
+                endTimeUnixNano: String(now + 1_000_000n),
+                attributes: [
+                  { key: 'circuit.name', value: { stringValue: 'inventory' } },
+                  { key: 'circuit.state', value: { stringValue: 'half-open' } },
+                  { key: 'peer.service', value: { stringValue: 'inventory' } },
+                ],
+                status: { code: 2 },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const response = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200);
+  await collector.health.flush();
+  const b = (await api<BreakerWire[]>(getBreakers, '/api/breakers')).find((x) => x.service === 'checkout')!;
+  assert.deepEqual({ name: b.name, state: b.state, source: b.source, target: b.target }, { name: 'inventory', state: 'half_open', source: 'span', target: 'inventory' });
+});
+
+test('a real RabbitMQ backlog: lag builds with no consumer (STOP), then drains back to OK', { timeout: 60_000 }, async (t) => {
+  const endpoint = 'http://127.0.0.1:15692/metrics/per-object';
+  if (!(await fetch(endpoint).then((r) => r.ok).catch(() => false))) {
+    t.skip('RabbitMQ Prometheus plugin not enabled (rabbitmq-plugins enable rabbitmq_prometheus)');
+    return;
+  }
+  const queue = `meshlight.test.${process.pid}.${Date.now()}`;
+  const connection = await amqp.connect('amqp://guest:guest@127.0.0.1:5672');
+  const channel = await connection.createChannel();
+  try {
+    await channel.assertQueue(queue, { durable: false, autoDelete: false });
+    for (let i = 0; i < 40; i++) channel.sendToQueue(queue, Buffer.from(`order ${i}`));
+    const scrapeUntil = async (accept: (lag: number) => boolean) =>
+      eventually(async () => {
+        const text = await (await fetch(endpoint)).text();
+        const samples = samplesFromText(text).filter((s) => s.labels.queue === queue);
+        if (!samples.length) return undefined;
+        collector.health.observeSamples(samples, Date.now());
+        const g = collector.health.lagStates().find((x) => x.destination === queue);
+        return g && accept(g.lag) ? g : undefined;
+      }, `queue ${queue}`);
+    const built = await scrapeUntil((lag) => lag >= 40);
+    assert.equal(built.status, 'STOP', 'messages waiting and no consumer');
+    assert.equal(built.consumers, 0);
+    await collector.health.flush();
+    const listed = (await api<LagGroupResponse[]>(getLag, '/api/lag')).find((x) => x.destination === queue)!;
+    assert.equal(listed.system, 'rabbitmq');
+    assert.equal(listed.lag, 40);
+    assert.equal(listed.status, 'STOP');
+
+    await channel.consume(queue, (m) => m && channel.ack(m));
+    const drained = await scrapeUntil((lag) => lag === 0);
+    assert.equal(drained.status, 'OK');
+    await collector.health.flush();
+    const history = await api<LagHistoryResponse>(getLagHistory, `/api/lag/rabbitmq/${encodeURIComponent(queue)}/${encodeURIComponent(queue)}/history`, {
+      system: 'rabbitmq',
+      destination: queue,
+      group: queue,
+    });
+    assert.ok(history.points.some((p) => p.lag >= 40) && history.points.at(-1)!.lag === 0);
+    assert.equal(history.group?.status, 'OK');
+  } finally {
+    await channel.deleteQueue(queue).catch(() => {});
+    await connection.close();
+  }
+});
+
+test('a real NATS JetStream consumer backlog from /jsz?consumers=true', { timeout: 60_000 }, async () => {
+  const [port, monitor] = [await freePort(), await freePort()];
+  const store = mkdtempSync(path.join(os.tmpdir(), 'meshlight-nats-'));
+  const server: ChildProcess = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), '-sd', store], { stdio: 'ignore' });
+  try {
+    const nc = await eventually(() => natsConnect({ servers: `127.0.0.1:${port}` }).catch(() => undefined), 'nats-server');
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: 'ORDERS', subjects: ['orders.>'] });
+    const js = nc.jetstream();
+    for (let i = 0; i < 30; i++) await js.publish('orders.created', new TextEncoder().encode(`o${i}`));
+    await jsm.consumers.add('ORDERS', { durable_name: 'order-processor', ack_policy: AckPolicy.Explicit });
+    const jsz = async () => (await fetch(`http://127.0.0.1:${monitor}/jsz?consumers=true`)).json();
+    collector.health.observeJsz(await jsz(), Date.now(), 'nats-test');
+    let g = collector.health.lagStates().find((x) => x.system === 'nats' && x.group === 'order-processor')!;
+    assert.equal(g.lag, 30);
+    assert.equal(g.destination, 'ORDERS');
+    const consumer = await js.consumers.get('ORDERS', 'order-processor');
+    const batch = await consumer.fetch({ max_messages: 30, expires: 2000 });
+    for await (const m of batch) m.ack();
+    await nc.flush();
+    const drained = await eventually(async () => {
+      collector.health.observeJsz(await jsz(), Date.now(), 'nats-test');
+      g = collector.health.lagStates().find((x) => x.system === 'nats' && x.group === 'order-processor')!;
+      return g.lag === 0 ? g : undefined;
+    }, 'consumer drained');
+    assert.equal(drained.status, 'OK');
+    await collector.health.flush();
+    const listed = (await api<LagGroupResponse[]>(getLag, '/api/lag')).find((x) => x.system === 'nats')!;
+    assert.deepEqual({ cluster: listed.cluster, destination: listed.destination, group: listed.group, lag: listed.lag }, { cluster: 'nats-test', destination: 'ORDERS', group: 'order-processor', lag: 0 });
+    await nc.close();
+  } finally {
+    server.kill();
+  }
+});
