@@ -2,10 +2,9 @@
 //
 // append() is synchronous and cheap: it finds (or admits) each series, applies the per-metric
 // cardinality limit, and adds samples to the head (metric-head.ts). flush(), on a timer and at
-// shutdown, writes in an order that keeps readers consistent: new series first (so every chunk's
-// series_id exists), then closed chunks (one COPY), then the open chunks (an upsert per series).
-// A crash between the two chunk writes leaves samples both closed and open; readers drop repeated
-// timestamps. Samples appended since the last flush are not yet visible to queries (the UI server
+// shutdown, writes new series first (so every chunk's series_id exists), then in one transaction
+// the closed chunks (one COPY) and the open chunks (COPY + one upsert), so readers see each sample
+// exactly once. Samples appended since the last flush are not yet visible to queries (the UI server
 // reads only the database): at the default 10 s flush, the last ~10 s may be missing.
 import { createHash } from 'node:crypto';
 import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
@@ -235,11 +234,24 @@ export class MetricStore {
     const changes = this.head.changes();
     const closed = changes.closed.filter((chunk) => this.byRef.get(chunk.ref)?.id !== undefined);
     const open = changes.open.filter((chunk) => this.byRef.get(chunk.ref)?.id !== undefined);
-    if (closed.length) {
-      await this.options.partitions?.ensureDays(closed.map((chunk) => Math.floor(chunk.startMs / 86_400_000)));
-      await this.db.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', this.copyText(closed));
+    if (closed.length) await this.options.partitions?.ensureDays(closed.map((chunk) => Math.floor(chunk.startMs / 86_400_000)));
+    // One transaction: closed chunks appended and open chunks rewritten together, so a reader never
+    // sees a sample twice or not at all. Open chunks go through COPY into a temporary table and one
+    // upsert from it, far cheaper than binding 100,000 bytea parameters.
+    if (closed.length || open.length) {
+      await this.db.transaction(async (session) => {
+        if (closed.length) await session.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', this.copyText(closed));
+        if (open.length) {
+          await session.query('CREATE TEMP TABLE metric_open_staging (LIKE metric_open_chunks) ON COMMIT DROP');
+          await session.copyFrom('metric_open_staging (series_id, start_ms, end_ms, n, data)', this.copyText(open));
+          await session.query(
+            `INSERT INTO metric_open_chunks (series_id, start_ms, end_ms, n, data)
+             SELECT series_id, start_ms, end_ms, n, data FROM metric_open_staging
+             ON CONFLICT (series_id) DO UPDATE SET start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms, n = EXCLUDED.n, data = EXCLUDED.data`,
+          );
+        }
+      });
     }
-    for (let i = 0; i < open.length; i += REGISTER_BATCH) await this.upsertOpen(open.slice(i, i + REGISTER_BATCH));
     this.head.commit(changes);
     this.stats.chunksWritten += closed.length;
     await this.touchLastSeen();
@@ -254,21 +266,6 @@ export class MetricStore {
       text += `${id}\t${chunk.startMs}\t${chunk.endMs}\t${chunk.n}\t${copyByteaFromHex(Buffer.from(chunk.data).toString('hex'))}\n`;
     }
     return text;
-  }
-
-  private async upsertOpen(chunks: EncodedChunk[]): Promise<void> {
-    await this.db.query(
-      `INSERT INTO metric_open_chunks (series_id, start_ms, end_ms, n, data)
-       SELECT * FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int4[], $5::bytea[])
-       ON CONFLICT (series_id) DO UPDATE SET start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms, n = EXCLUDED.n, data = EXCLUDED.data`,
-      [
-        chunks.map((c) => this.byRef.get(c.ref)!.id!),
-        chunks.map((c) => c.startMs),
-        chunks.map((c) => c.endMs),
-        chunks.map((c) => c.n),
-        chunks.map((c) => Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength)),
-      ],
-    );
   }
 
   private async registerSeries(): Promise<void> {

@@ -15,31 +15,18 @@ import { GET as buildinfoGet } from '../../app/api/v1/status/buildinfo/route';
 import { DELETE as deleteTarget } from '../../app/api/scrape-targets/[id]/route';
 import { GET as listTargets, POST as postTarget } from '../../app/api/scrape-targets/route';
 import { MetricStore } from '../../collector/store/metric-store';
-import type { SqlExecutor } from '../../collector/store/sql-executor';
+import { createPgExecutor } from '../../collector/store/pg-executor';
 import { staleNaN, type SeriesSamples } from '../../lib/domain/metrics/types';
 import { useQueryDatabase } from '../support/query-database';
+import { ADMIN_URL } from '../support/scratch-database';
 
 const T0 = Date.UTC(2026, 10, 28, 10); // samples every 15 s for 10 minutes from here
 const sec = (ms: number) => ms / 1000;
 
-/** pg.Client as the SqlExecutor MetricStore writes through (no COPY needed: no chunk closes). */
-function executorOf(client: { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): SqlExecutor {
-  return {
-    description: 'test',
-    query: async <Row>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as Row[],
-    execInTransaction: async (sql: string) => void (await client.query(sql)),
-    copyFrom: async () => {
-      throw new Error('unexpected COPY');
-    },
-    transaction: async () => {
-      throw new Error('unexpected transaction');
-    },
-    close: async () => {},
-  };
-}
-
 useQueryDatabase('meshlight_metrics_api', async (client) => {
-  const store = new MetricStore(executorOf(client), { maxSeriesPerMetric: 100, flushIntervalMs: 60_000, now: () => T0 });
+  // The collector's own executor on the same scratch database.
+  const db = createPgExecutor(ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${client.database}$1`), 2);
+  const store = new MetricStore(db, { maxSeriesPerMetric: 100, flushIntervalMs: 60_000, now: () => T0 });
   const series: SeriesSamples[] = [];
   for (const [job, instance] of [['api', 'a:1'], ['api', 'b:1'], ['web', 'c:1']] as const) {
     const samples = Array.from({ length: 40 }, (_, i) => ({ t: T0 + i * 15_000, v: i * (instance === 'b:1' ? 2 : 1) }));
@@ -56,6 +43,7 @@ useQueryDatabase('meshlight_metrics_api', async (client) => {
     rejectionMessage: '',
   });
   await store.flush();
+  await db.close();
   await client.query(`INSERT INTO scrape_targets (source, job, target) VALUES ('config', 'fleet', 'x:9100')`);
 });
 
