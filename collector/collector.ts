@@ -20,6 +20,7 @@ import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './receivers/otlp/otlp-signals';
 import type { ReceiverRoutes } from './receivers/routes';
+import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
@@ -45,6 +46,7 @@ export interface SpanStatsView {
 export interface RunningCollector {
   httpPort: number;
   grpcPort: number;
+  zipkinPort: number;
   /** The URL the UI server should use: the configured server, or the embedded database's endpoint. */
   databaseUrl: string;
   stats: SpanStatsView;
@@ -194,7 +196,11 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   startScraping();
   const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc });
   const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
-  log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}` });
+  // Zipkin v1/v2 JSON and proto3 on their own port, into the same trace lane as OTLP.
+  const zipkin: HttpServer = createZipkinReceiver({ maxBodyBytes: config.maxBodyBytes, corsOrigins: config.corsOrigins, exportTraces: exportOf('traces') });
+  await new Promise<void>((resolve, reject) => zipkin.once('error', reject).listen(config.zipkinPort, config.bindHost, () => resolve()));
+  const zipkinPort = (zipkin.address() as { port: number }).port;
+  log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}`, zipkin: `http://${config.bindHost}:${zipkinPort}` });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -206,6 +212,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
+      await new Promise<void>((resolve) => zipkin.close(() => resolve()));
+      zipkin.closeAllConnections();
       await selfTracing.shutdown().catch(() => {});
       await preparing;
       await pipeline.stop(Date.now() + config.shutdownTimeoutMs, writing);
@@ -241,7 +249,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       return s.droppedInvalid;
     },
   };
-  return { httpPort, grpcPort, databaseUrl, stats, pipeline, serviceGraph, health, flushed, stop };
+  return { httpPort, grpcPort, zipkinPort, databaseUrl, stats, pipeline, serviceGraph, health, flushed, stop };
 }
 
 /** A lane's export(), traced as `otlp.export <signal>` (a sample of them, see self-tracing.ts). */

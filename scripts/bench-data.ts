@@ -99,3 +99,46 @@ export function makeBigTrace(count: number): ReadableSpan[] {
   root.end();
   return exporter.getFinishedSpans();
 }
+
+/** Tree shapes the trace explorer benchmark opens (scripts/bench-trace-explorer.ts). */
+export type TraceShape = 'random' | 'chain' | 'fan-out' | 'orphans' | 'distinct-names';
+
+export const TRACE_SHAPES: Record<TraceShape, string> = {
+  random: 'random tree (each span under a random one of the first 500)',
+  chain: 'deep chain (each span the child of the previous one)',
+  'fan-out': 'wide fan-out (every span a child of the root)',
+  orphans: 'a third of the spans under parents that never arrived, each its own missing parent',
+  'distinct-names': 'random tree, every span named differently',
+};
+
+const randomHex = (length: number) => Array.from({ length }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+
+/** One trace of `count` spans in the given shape. */
+export function makeShapedTrace(shape: TraceShape, count: number): ReadableSpan[] {
+  if (shape === 'random') return makeBigTrace(count);
+  const exporter = new InMemorySpanExporter();
+  const tracers = SERVICES.map((s) => tracerFor(s, exporter));
+  const root = tracers[0]!.startSpan('batch-job', { kind: SpanKind.SERVER, attributes: attributes(0, 'gateway') });
+  const rootCtx = trace.setSpan(context.active(), root);
+  const traceId = root.spanContext().traceId;
+  const parents = [rootCtx];
+  let previous = rootCtx;
+  for (let i = 1; i < count; i++) {
+    let parent = rootCtx;
+    let name = `step-${i % 50}`;
+    if (shape === 'chain') parent = previous;
+    else if (shape === 'orphans' && i % 3 === 0) {
+      parent = trace.setSpanContext(context.active(), { traceId, spanId: randomHex(16), traceFlags: 1 });
+    } else if (shape === 'orphans' || shape === 'distinct-names') {
+      parent = parents[Math.floor(Math.random() * parents.length)]!;
+    }
+    if (shape === 'distinct-names') name = `operation ${i} ${randomHex(6)}`;
+    const span = tracers[i % SERVICES.length]!.startSpan(name, { kind: SpanKind.INTERNAL, attributes: attributes(i, 'x') }, parent);
+    const spanCtx = trace.setSpan(context.active(), span);
+    if (parents.length < 500) parents.push(spanCtx);
+    previous = spanCtx;
+    span.end();
+  }
+  root.end();
+  return exporter.getFinishedSpans();
+}

@@ -202,6 +202,7 @@ export async function ingestRun(graph: boolean, requests: Uint8Array[], spans: n
       DATABASE_URL: url,
       MESHLIGHT_OTLP_HTTP_PORT: '0',
       MESHLIGHT_OTLP_GRPC_PORT: '0',
+      MESHLIGHT_ZIPKIN_PORT: '0',
       MESHLIGHT_SELF_TRACE_RATIO: '0',
       MESHLIGHT_SERVICE_GRAPH: graph ? 'on' : 'off',
     },
@@ -492,7 +493,7 @@ async function queryAndLive(): Promise<void> {
 
   const { child: collector, line } = await startChild(
     ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
-    { DATABASE_URL: url, MESHLIGHT_OTLP_HTTP_PORT: '0', MESHLIGHT_OTLP_GRPC_PORT: '0', MESHLIGHT_SELF_TRACE_RATIO: '0' },
+    { DATABASE_URL: url, MESHLIGHT_OTLP_HTTP_PORT: '0', MESHLIGHT_OTLP_GRPC_PORT: '0', MESHLIGHT_ZIPKIN_PORT: '0', MESHLIGHT_SELF_TRACE_RATIO: '0' },
     /meshlight-collector-ready/,
   );
   let ui: ChildProcess | undefined;

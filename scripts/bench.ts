@@ -4,7 +4,8 @@
 //  2. writes the same rows with a direct COPY into the same tables: the ceiling, and the ratio;
 //  3. prints bytes stored per span (table + indexes);
 //  4. times GET /api/traces/{id} of a 10k-span trace through the UI server (p50, p95);
-//  5. with BENCH_EXPLORER=1, the trace explorer's browser benchmark (scripts/bench-trace-explorer.ts).
+//  5. with BENCH_EXPLORER=1, the trace explorer's browser benchmark (scripts/bench-trace-explorer.ts);
+//  6. trace search at 1M (and with BENCH_SEARCH_10M=1, 10M) spans (scripts/bench-search.ts).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
 import { makeBigTrace, makeSpans, toRequests } from './bench-data';
 import { runPromqlBench } from './bench-promql';
+import { runSearchBench } from './bench-search';
 import { runServiceGraphBench } from './bench-service-graph';
 import { closeSenders, databaseUrl, fmt, resetDatabase, sendOtlp, spansWritten, startChild, startUiChild } from './bench-support';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
       DATABASE_URL: DB_URL,
       MESHLIGHT_OTLP_HTTP_PORT: '0',
       MESHLIGHT_OTLP_GRPC_PORT: '0',
+      MESHLIGHT_ZIPKIN_PORT: '0',
       MESHLIGHT_SELF_TRACE_RATIO: '0',
       MESHLIGHT_SERVICE_GRAPH: process.env.BENCH_GRAPH === 'off' ? 'off' : 'on',
     },
@@ -137,6 +140,7 @@ async function main(): Promise<void> {
   closeSenders();
   if (process.env.BENCH_SKIP_GRAPH !== '1') await runServiceGraphBench();
   if (process.env.BENCH_SKIP_PROMQL !== '1') await runPromqlBench();
+  if (process.env.BENCH_SKIP_SEARCH !== '1') await runSearchBench();
   if (process.env.BENCH_EXPLORER === '1') {
     console.log('');
     const explorer = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-trace-explorer.ts')], { cwd: ROOT, stdio: 'inherit' });

@@ -12,7 +12,7 @@ import { DatabaseProblem, Notice, NoSpansYet } from '@/components/ui/notice';
 import { ApiError } from '@/lib/contracts/api-error';
 import { collectorOtlpHttpEndpoint } from '@/lib/contracts/env';
 import { parseLogfmtTags, parseTraceSearch, type TraceSearch } from '@/lib/contracts/jaeger-query';
-import { findTraceIds, listOperations, listServices, summarizeTraces } from '@/lib/db/trace-queries';
+import { findTraceIds, listOperations, listServices, searchLoadWindow, summarizeTraces } from '@/lib/db/trace-queries';
 import { databaseProblem } from '@/lib/http/route-errors';
 import '@/components/trace/trace-explorer.css';
 
@@ -54,6 +54,13 @@ function toJaegerParams(params: URLSearchParams): URLSearchParams {
   return normalized;
 }
 
+async function searchResults(search: TraceSearch): Promise<ResultRow[]> {
+  const byId = search.traceIds.length > 0;
+  const ids = byId ? search.traceIds : await findTraceIds(search.query);
+  const summaries = await summarizeTraces(ids, byId ? {} : searchLoadWindow(search.query));
+  return summaries.sort((a, b) => (a.startNs > b.startNs ? -1 : a.startNs < b.startNs ? 1 : 0)).map(toResultRow);
+}
+
 export default async function TracesPage({ searchParams }: PageProps) {
   const params = toSearchParams(await searchParams);
   const values = readSearchValues(params);
@@ -70,12 +77,15 @@ export default async function TracesPage({ searchParams }: PageProps) {
   let operations: string[] = [];
   let traces: ResultRow[] = [];
   try {
-    services = await listServices();
-    if (values.service) operations = [...new Set((await listOperations(values.service)).map((operation) => operation.name))];
-    if (search && services.length > 0) {
-      const ids = search.traceIds.length > 0 ? search.traceIds : await findTraceIds(search.query);
-      traces = (await summarizeTraces(ids)).sort((a, b) => (a.startNs > b.startNs ? -1 : a.startNs < b.startNs ? 1 : 0)).map(toResultRow);
-    }
+    // The form's lists and the search are independent reads: made at once, the page waits for the slowest.
+    const searching = search ? searchResults(search) : Promise.resolve([]);
+    searching.catch(() => {}); // awaited below, after the lists; must not go unhandled meanwhile
+    [services, operations] = await Promise.all([
+      listServices(),
+      values.service ? listOperations(values.service).then((found) => [...new Set(found.map((operation) => operation.name))]) : [],
+    ]);
+    const results = await searching;
+    if (services.length > 0) traces = results;
   } catch (error) {
     return <DatabaseProblem reason={databaseProblem(error)} />;
   }

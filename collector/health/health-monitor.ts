@@ -4,9 +4,9 @@
 // current state, transitions and lag history to PostgreSQL every `flushIntervalMs`, and pushes
 // state changes to live clients at once. The trackers are per-process state behind small classes,
 // so several collector replicas can later share them through the database instead.
-import type { TraceBatch } from '../../lib/domain/model';
+import { SpanKind, StatusCode, type TraceBatch } from '../../lib/domain/model';
 import { BreakerTracker, type BreakerReading, type BreakerSnapshot, type BreakerTransition } from '../../lib/domain/breakers/model';
-import { breakerReadingFromSpan, breakerReadingsFromSamples } from '../../lib/domain/breakers/sources';
+import { breakerReadingFromSpan, breakerReadingsFromSamples, suspectOpenBreaker } from '../../lib/domain/breakers/sources';
 import { assessGroup, type LagAssessment, type LagStatus } from '../../lib/domain/lag/burrow';
 import { LagWindows } from '../../lib/domain/lag/lag-windows';
 import { groupKey, lagReadingsFromSamples, natsJszReadings, readingKey, type LagReading } from '../../lib/domain/lag/sources';
@@ -40,12 +40,20 @@ export interface LagGroupState extends LagAssessment {
 
 const PEER_KEYS = ['peer.service', 'service.peer.name', 'server.address', 'net.peer.name'] as const;
 
+/** Inference from traces: client calls per (service, peer) in windows of this length. */
+const SUSPECT_WINDOW_MS = 10_000;
+/** A failed client call this short never reached the network: a breaker (or a pool) refused it. */
+const FAST_FAILURE_NS = 2_000_000n;
+
 export class HealthMonitor {
   private readonly breakers = new BreakerTracker();
   private readonly lagWindows = new LagWindows();
   /** Partition keys of each group, and each group's last assessment. */
   private readonly groups = new Map<string, { first: LagReading; partitions: Map<string, string | null>; state?: LagGroupState }>();
   private pendingTransitions: Array<BreakerTransition & { snapshot: BreakerSnapshot }> = [];
+  /** Client calls per `service\0peer` in the current inference window. */
+  private edgeWindow = new Map<string, { calls: number; fastFailures: number }>();
+  private edgeWindowStart = 0;
   private dirtyBreakers = new Set<string>();
   private dirtyGroups = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -85,13 +93,28 @@ export class HealthMonitor {
     this.observeLag(natsJszReadings(body, t, cluster), t);
   }
 
-  /** Trace batches: client spans that carry `circuit.state`. Never throws. */
+  /**
+   * Trace batches: client spans that carry `circuit.state`, and client calls that fail fast without
+   * a breaker saying so (the inference of a probably open breaker). Never throws.
+   */
   observe(batch: TraceBatch): void {
     try {
+      const now = this.now();
+      if (now - this.edgeWindowStart >= SUSPECT_WINDOW_MS) this.closeEdgeWindow(now);
       for (const rs of batch.resourceSpans) {
         for (const ss of rs.scopeSpans) {
           for (const span of ss.spans) {
             const a = span.attributes;
+            if (span.kind === SpanKind.CLIENT) {
+              const peer = PEER_KEYS.map((k) => a[k]).find((v): v is string => typeof v === 'string' && v !== '');
+              if (peer) {
+                const key = `${rs.serviceName}\u0000${peer}`;
+                const w = this.edgeWindow.get(key) ?? { calls: 0, fastFailures: 0 };
+                w.calls++;
+                if (span.statusCode === StatusCode.ERROR && span.endNs - span.startNs < FAST_FAILURE_NS) w.fastFailures++;
+                if (this.edgeWindow.size < 10_000 || this.edgeWindow.has(key)) this.edgeWindow.set(key, w);
+              }
+            }
             if (a['circuit.state'] === undefined && a['circuit_breaker.state'] === undefined) continue;
             let target: string | undefined;
             for (const k of PEER_KEYS) if (typeof a[k] === 'string' && a[k]) target = (target ?? a[k]) as string;
@@ -108,6 +131,22 @@ export class HealthMonitor {
     } catch (error) {
       this.log.warn('breaker observation failed', { error: String(error) });
     }
+  }
+
+  private closeEdgeWindow(now: number): void {
+    for (const [key, w] of this.edgeWindow) {
+      const [client, server] = key.split('\u0000') as [string, string];
+      const suspected = suspectOpenBreaker({ client, server, t: now, calls: w.calls, errorsWithoutServer: w.fastFailures, fastErrorsWithoutServer: w.fastFailures });
+      if (suspected) this.observeBreaker(suspected);
+      else {
+        // A suspicion clears once calls on that edge stop failing fast.
+        const id = { service: client, name: `${server} (inferred)` };
+        const known = this.breakers.get(id);
+        if (known?.state === 'suspected_open' && w.calls > 0) this.observeBreaker({ ...id, t: now, source: 'inferred', state: 'closed', target: server });
+      }
+    }
+    this.edgeWindow = new Map();
+    this.edgeWindowStart = now;
   }
 
   observeBreaker(r: BreakerReading): void {
@@ -167,6 +206,8 @@ export class HealthMonitor {
 
   /** Writes what changed since the last flush; a failed flush keeps it for the next one. */
   flush(): Promise<void> {
+    const now = this.now();
+    if (this.edgeWindow.size && now - this.edgeWindowStart >= SUSPECT_WINDOW_MS) this.closeEdgeWindow(now);
     this.flushing ??= this.write().finally(() => (this.flushing = undefined));
     return this.flushing;
   }

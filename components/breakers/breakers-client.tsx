@@ -117,7 +117,7 @@ function Sparkline({ values, color }: { values: number[]; color: string }) {
 
 const rate = (v: number | null) => (v === null ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-function BreakerTile({ breaker: b, now, windowMs, rates }: { breaker: BreakerWire; now: number; windowMs: number; rates: Array<{ calls: number; rejected: number }> }) {
+export function BreakerTile({ breaker: b, now, windowMs, rates }: { breaker: BreakerWire; now: number; windowMs: number; rates: Array<{ calls: number; rejected: number }> }) {
   const color = STATE_COLOR[b.state] ?? '#6b7280';
   const failure = b.failureRate;
   return (

@@ -4,6 +4,9 @@
 import Link from 'next/link';
 import type { GraphEdge, ServiceGraph } from '@/lib/domain/service-graph/graph';
 import type { Exemplar } from '@/lib/contracts/service-graph-api';
+import type { BreakerWire } from '@/lib/contracts/health-api';
+import { BreakerTile } from '../breakers/breakers-client';
+import '../breakers/breakers.css';
 import { RedCharts } from '../charts/red-charts';
 import { traceLink, tracesLink } from './links';
 import { formatMs } from '../ui/red-format';
@@ -59,6 +62,8 @@ export function EdgePanel(props: {
   onHighlightTrace(id: string): void;
   onSelectNode(id: string): void;
   onClose(): void;
+  /** The circuit breaker guarding this call, when there is one that is not closed. */
+  breaker?: BreakerWire;
 }) {
   const { edge, graph, range } = props;
   const detail = useEdgeDetail(edge, range, props.environment);
@@ -90,6 +95,11 @@ export function EdgePanel(props: {
         <div className="sm-panel-actions">
           <Link href={tracesLink({ service: caller, window: range })}>Traces of {caller}</Link>
           {edge.errors > 0 && <Link href={tracesLink({ service: caller, errorsOnly: true, window: range })}>Failing traces</Link>}
+        </div>
+      )}
+      {props.breaker && (
+        <div className="sm-panel-breaker">
+          <BreakerTile breaker={props.breaker} now={Date.now()} windowMs={3600_000} rates={[]} />
         </div>
       )}
       <RedFacts item={edge} />

@@ -13,9 +13,13 @@ function MapEdgeView(props: EdgeProps<MapEdgeData>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd, selected } = props;
   const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   if (!data) return null;
-  const { edge, color, width, label, dimmed, highlighted } = data;
+  const { edge, width, label, dimmed, highlighted, breaker, queueLag } = data;
+  // A breaker that is open breaks the line in red; half-open draws it amber.
+  const breakerColor = breaker ? (breaker.state === 'half_open' ? '#ffc35c' : '#ff6b6b') : undefined;
+  const color = breakerColor ?? data.color;
   const { x: labelX, y: labelY } = pointOnEdge(sourceX, sourceY, targetX, targetY, data.labelAt);
   const dashed = edge.connectionType === 'messaging' || edge.connectionType === 'virtual';
+  const dash = breaker && breaker.state !== 'half_open' ? '2 7' : dashed ? '6 4' : undefined;
   const classes = ['sm-edge-label'];
   if (dimmed) classes.push('is-dimmed');
   if (highlighted) classes.push('is-highlighted');
@@ -30,7 +34,7 @@ function MapEdgeView(props: EdgeProps<MapEdgeData>) {
         style={{
           stroke: highlighted ? '#7cb0ff' : color,
           strokeWidth: highlighted ? Math.max(width, 3) : width,
-          strokeDasharray: dashed ? '6 4' : undefined,
+          strokeDasharray: dash,
           opacity: dimmed ? 0.15 : selected ? 1 : 0.85,
         }}
       />
@@ -41,8 +45,14 @@ function MapEdgeView(props: EdgeProps<MapEdgeData>) {
           data-testid={`map-edge-label-${id}`}
           onClick={() => selectEdge(id)}
         >
+          {breaker && (
+            <span className="sm-edge-breaker" style={{ color: breakerColor }} data-testid={`map-edge-breaker-${id}`} title={`circuit breaker ${breaker.name}: ${breaker.state.replace('_', '-')}`}>
+              {breaker.state === 'half_open' ? '◐' : '⊘'} breaker {breaker.state.replace('_', '-')}
+            </span>
+          )}
           {label.traffic}
           {label.latency && <span className="sm-edge-p95">{label.latency}</span>}
+          {queueLag && <span className="sm-edge-p95" title="how long messages wait in the broker">waits {queueLag}</span>}
         </div>
       </EdgeLabelRenderer>
     </>

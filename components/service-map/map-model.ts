@@ -2,6 +2,9 @@
 // (focus, hidden nodes and kinds), their colours from health, edge thickness from rate, labels
 // (req/s, error %, p95), and what is dimmed by a search or a highlighted trace. React Flow only
 // receives the result.
+import type { BreakerWire, LagGroupResponse } from '@/lib/contracts/health-api';
+import { lagInTime } from '../lag/lag-view';
+import type { HealthOverlay } from './health-overlay';
 import type { Edge, Node } from 'reactflow';
 import { focusGraph, hideNodes, searchNodes, type GraphEdge, type GraphNode, type Health, type ServiceGraph } from '@/lib/domain/service-graph/graph';
 import type { NodeKind } from '@/lib/domain/service-graph/types';
@@ -59,6 +62,8 @@ export function edgeWidth(rate: number, maxRate: number): number {
 
 export interface MapNodeData {
   node: GraphNode;
+  /** A topic/queue's worst consumer-group lag (broker metrics), when known. */
+  lag?: LagGroupResponse;
   color: string;
   dimmed: boolean;
   highlighted: boolean;
@@ -68,6 +73,10 @@ export interface MapNodeData {
 
 export interface MapEdgeData {
   edge: GraphEdge;
+  /** The circuit breaker guarding this call, when it is not closed. */
+  breaker?: BreakerWire;
+  /** Broker → consumer: how long messages wait (lag in time), when known. */
+  queueLag?: string;
   color: string;
   width: number;
   /** Where along the curve the label sits (0 source … 1 target). */
@@ -146,6 +155,7 @@ export function buildMap(
   graph: ServiceGraph,
   positions: Positions,
   emphasis: Emphasis,
+  overlay?: HealthOverlay,
 ): { nodes: Node<MapNodeData>[]; edges: Edge<MapEdgeData>[] } {
   const maxRate = Math.max(0, ...graph.edges.map((e) => e.rate));
   const inFocus = (id: string) =>
@@ -163,6 +173,7 @@ export function buildMap(
         dimmed: !inFocus(node.id),
         highlighted: emphasis.path?.nodes.has(node.id) ?? false,
         fresh: emphasis.fresh.has(node.id),
+        ...(overlay?.lag.has(node.id) ? { lag: overlay.lag.get(node.id) } : {}),
       },
     }));
   const placed = new Set(nodes.map((n) => n.id));
@@ -176,6 +187,8 @@ export function buildMap(
     .filter((e) => placed.has(e.source) && placed.has(e.target))
     .map((edge) => {
       const onPath = emphasis.path?.edges.has(edge.id) ?? false;
+      const breaker = overlay?.breakers.get(edge.id);
+      const lag = edge.connectionType === 'messaging' ? overlay?.lag.get(edge.source) : undefined;
       const dimmed = emphasis.path !== null ? !onPath : emphasis.matches !== null && !(emphasis.matches.has(edge.source) || emphasis.matches.has(edge.target));
       return {
         id: edge.id,
@@ -191,6 +204,8 @@ export function buildMap(
           label: edgeLabel(edge),
           dimmed,
           highlighted: onPath,
+          ...(breaker ? { breaker } : {}),
+          ...(lag ? { queueLag: lagInTime(lag) } : {}),
         },
       };
     });

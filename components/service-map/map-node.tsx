@@ -6,6 +6,7 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps } from 'reactflow';
 import type { NodeKind } from '@/lib/domain/service-graph/types';
 import { formatMs, formatPercent, formatRate } from '../ui/red-format';
+import { STATUS_COLOR, formatCount } from '../lag/lag-view';
 import { KIND_LABELS, displayName, type MapNodeData } from './map-model';
 
 function KindIcon({ kind }: { kind: NodeKind }) {
@@ -78,6 +79,16 @@ function MapNodeView({ data, selected }: NodeProps<MapNodeData>) {
           {node.errorRate > 0 && <span className="sm-node-errors"> · {formatPercent(node.errorRate)} err</span>}
         </span>
         {latency && <span className="sm-node-stats">{latency}</span>}
+        {data.lag && (
+          <span
+            className="sm-node-lag"
+            style={{ background: STATUS_COLOR[data.lag.status] }}
+            data-testid={`map-node-lag-${node.id}`}
+            title={`${data.lag.destination}: ${data.lag.status}, ${data.lag.lag} messages behind`}
+          >
+            lag {formatCount(data.lag.lag)} · {data.lag.status}
+          </span>
+        )}
       </span>
       <Handle type="source" position={Position.Right} className="sm-handle" isConnectable={false} />
     </div>

@@ -9,6 +9,7 @@ import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import type { HealthThresholds } from '@/lib/domain/service-graph/graph';
 import type { NodeKind } from '@/lib/domain/service-graph/types';
 import { EdgePanel } from './edge-panel';
+import { useHealthOverlay } from './use-health-overlay';
 import { GraphCanvas } from './graph-canvas';
 import { buildMap, pathInGraph, searchMatches, viewGraph } from './map-model';
 import { THRESHOLDS_STORAGE_KEY, mapStateToQuery, parseThresholds, type MapState } from './map-state';
@@ -76,12 +77,13 @@ export function ServiceMapClient({ initialState, liveEndpoint }: { initialState:
   const layout = useMapLayout(shown, viewKey, relayoutCount);
   const matches = useMemo(() => (shown ? searchMatches(shown, state.search) : null), [shown, state.search]);
   const highlighted = useMemo(() => (path.data && shown ? pathInGraph(path.data, shown) : null), [path.data, shown]);
+  const overlay = useHealthOverlay(shown);
   const map = useMemo(
     () =>
       shown
-        ? buildMap(shown, layout.positions, { matches, path: highlighted, selected: selection?.id ?? null, fresh: layout.fresh })
+        ? buildMap(shown, layout.positions, { matches, path: highlighted, selected: selection?.id ?? null, fresh: layout.fresh }, overlay)
         : { nodes: [], edges: [] },
-    [shown, layout.positions, layout.fresh, matches, highlighted, selection],
+    [shown, layout.positions, layout.fresh, matches, highlighted, selection, overlay],
   );
 
   const selectedNode = selection?.type === 'node' ? graph?.nodes.find((n) => n.id === selection.id) : undefined;
@@ -179,6 +181,7 @@ export function ServiceMapClient({ initialState, liveEndpoint }: { initialState:
             graph={graph}
             range={range}
             environment={state.environment}
+            breaker={overlay.breakers.get(selectedEdge.id)}
             onHighlightTrace={(trace) => setState({ trace })}
             onSelectNode={(id) => setSelection({ type: 'node', id })}
             onClose={() => setSelection(null)}

@@ -47,6 +47,11 @@ export function useLiveGraph(options: {
       socket.onmessage = (event) => {
         const message = parseLiveMessage(String(event.data));
         if (!message) return;
+        // Breaker and lag changes: the map's overlays refetch at once.
+        if (message.type === 'breaker-state' || message.type === 'lag-status') {
+          void queryClient.invalidateQueries({ queryKey: [message.type === 'breaker-state' ? 'breakers' : 'lag'] });
+          return;
+        }
         if (message.type === 'hello') {
           // After a reconnect, what happened while away is only in the rollups.
           if (attempts > 0) void queryClient.invalidateQueries({ queryKey: target.current.queryKey });

@@ -18,6 +18,8 @@ export const collectorEnvSchema = z.object({
   MESHLIGHT_BIND_HOST: z.string().default('127.0.0.1'),
   MESHLIGHT_OTLP_HTTP_PORT: port.default(4318),
   MESHLIGHT_OTLP_GRPC_PORT: port.default(4317),
+  /** Zipkin intake (POST /api/v2/spans), Zipkin's own port by default. */
+  MESHLIGHT_ZIPKIN_PORT: port.default(9411),
   /** Port of the embedded database's PostgreSQL wire endpoint (0 = any free port). */
   MESHLIGHT_EMBEDDED_DB_PORT: port.default(0),
   MESHLIGHT_RETENTION_DAYS: positiveInt.default(7),
@@ -85,6 +87,7 @@ export interface CollectorConfig {
   bindHost: string;
   httpPort: number;
   grpcPort: number;
+  zipkinPort: number;
   embeddedDbPort: number;
   retentionDays: number;
   maxBodyBytes: number;
@@ -111,6 +114,7 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
     bindHost: e.MESHLIGHT_BIND_HOST,
     httpPort: e.MESHLIGHT_OTLP_HTTP_PORT,
     grpcPort: e.MESHLIGHT_OTLP_GRPC_PORT,
+    zipkinPort: e.MESHLIGHT_ZIPKIN_PORT,
     embeddedDbPort: e.MESHLIGHT_EMBEDDED_DB_PORT,
     retentionDays: e.MESHLIGHT_RETENTION_DAYS,
     maxBodyBytes: e.MESHLIGHT_MAX_BODY_BYTES,

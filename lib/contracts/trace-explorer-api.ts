@@ -14,8 +14,7 @@ import type { TraceSpan } from '../domain/trace';
 import type { CompactTracePart } from '../domain/trace-model';
 import { badRequest } from './api-error';
 
-/** Parts the UI splits a trace into: concurrent reads, and no response larger than it needs. */
-export const TRACE_PARTS = 2;
+export { TRACE_PARTS } from './trace-parts';
 export const MAX_PARTS = 16;
 
 /** A span of another trace whose link points at the span being looked at. */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceQuery } from '../domain/trace-query';
-import { SqlParams, attributeCandidates, attributeTags, findTraceIdsSql, matchingResourcesSql, tagCondition } from './span-filters';
+import { SqlParams, attributeCandidates, attributeTags, matchingResourcesSql, newestMatchingSpansSql, tagCondition } from './span-filters';
 
 const base: TraceQuery = { tags: {}, startNs: 1000n, endNs: 2000n, limit: 20 };
 
@@ -65,7 +65,7 @@ test('attribute tags may also match resources, by id list resolved beforehand', 
   assert.equal(resources.text, 'SELECT id::text AS id FROM resources WHERE attributes @> $1::jsonb OR attributes @> $2::jsonb');
 });
 
-test('the search query binds every value and orders by recency', () => {
+test('a walk batch binds every value and reads spans newest first', () => {
   const query: TraceQuery = {
     ...base,
     service: "cart'; DROP TABLE spans; --",
@@ -74,7 +74,7 @@ test('the search query binds every value and orders by recency', () => {
     maxDurationNs: 10n,
     tags: { 'http.status_code': '500', 'span.kind': 'server' },
   };
-  const { text, values } = findTraceIdsSql(query);
+  const { text, values } = newestMatchingSpansSql(query, 20);
   assert.doesNotMatch(text, /DROP TABLE|GET \/cart|500/);
   assert.deepEqual(values, [
     1000n,
@@ -89,10 +89,19 @@ test('the search query binds every value and orders by recency', () => {
   ]);
   assert.match(text, /s\.start_ns >= \$1::bigint\s+AND s\.start_ns <= \$2::bigint\s+AND s\.service_name = \$3::text/);
   assert.match(text, /\(s\.attributes @> \$7::jsonb OR s\.attributes @> \$8::jsonb\)\s+AND s\.kind = 2/);
-  assert.match(text, /GROUP BY s\.trace_id\s+ORDER BY max\(s\.start_ns\) DESC\s+LIMIT \$9::int$/);
+  assert.match(text, /ORDER BY s\.start_ns DESC\s+LIMIT \$9::int$/);
+  assert.doesNotMatch(text, /GROUP BY|operations/);
+});
+
+test('without a service, each service known to operations is walked and the walks merged', () => {
+  const { text, values } = newestMatchingSpansSql({ ...base, tags: { a: 'b' } }, 84);
+  assert.match(text, /FROM \(SELECT DISTINCT service_name FROM operations\) o\s+CROSS JOIN LATERAL/);
+  assert.match(text, /WHERE s\.service_name = o\.service_name\s+AND s\.start_ns >= \$1::bigint/);
+  assert.match(text, /ORDER BY s\.start_ns DESC\s+LIMIT \$4::int\s+\) m\s+ORDER BY m\.start_ns DESC\s+LIMIT \$4::int$/);
+  assert.deepEqual(values, [1000n, 2000n, '{"a":"b"}', 84]);
 });
 
 test('zero durations mean no duration filter', () => {
-  const { text } = findTraceIdsSql({ ...base, minDurationNs: 0n, maxDurationNs: 0n });
+  const { text } = newestMatchingSpansSql({ ...base, minDurationNs: 0n, maxDurationNs: 0n }, 20);
   assert.doesNotMatch(text, /duration_ns/);
 });

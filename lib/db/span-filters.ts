@@ -113,16 +113,44 @@ export function spanWhere(query: TraceQuery, params: SqlParams, resourceMatches:
   return conditions.join('\n  AND ');
 }
 
-/** Trace ids with a span matching the query, the most recently active first. */
-export function findTraceIdsSql(query: TraceQuery, resourceMatches?: ResourceMatches): { text: string; values: unknown[] } {
+/**
+ * One batch of a search's newest-first walk (trace-queries.ts findTraceIds): up to `batch`
+ * matching spans starting at or before `query.endNs`, newest first, as (trace id, start).
+ *
+ * With a service, PostgreSQL reads the (service_name[, name], start_ns) index backwards, one
+ * partition after the other, and stops at the LIMIT; a rare attribute value instead comes from
+ * the attributes' GIN index (its estimate is small, so the planner picks it). Without a service
+ * there is no index in start order, so each service's own walk is merged: one short backward
+ * index read per service known to `operations`, instead of sorting every span of the window.
+ */
+export function newestMatchingSpansSql(
+  query: TraceQuery,
+  batch: number,
+  resourceMatches?: ResourceMatches,
+): { text: string; values: unknown[] } {
   const params = new SqlParams();
   const where = spanWhere(query, params, resourceMatches);
-  const text = `SELECT encode(s.trace_id, 'hex') AS trace_id
+  const limit = params.add(batch, 'int');
+  if (query.service) {
+    const text = `SELECT encode(s.trace_id, 'hex') AS trace_id, s.start_ns::text AS start_ns
 FROM spans s
 WHERE ${where}
-GROUP BY s.trace_id
-ORDER BY max(s.start_ns) DESC
-LIMIT ${params.add(query.limit, 'int')}`;
+ORDER BY s.start_ns DESC
+LIMIT ${limit}`;
+    return { text, values: params.values };
+  }
+  const text = `SELECT encode(m.trace_id, 'hex') AS trace_id, m.start_ns::text AS start_ns
+FROM (SELECT DISTINCT service_name FROM operations) o
+CROSS JOIN LATERAL (
+  SELECT s.trace_id, s.start_ns
+  FROM spans s
+  WHERE s.service_name = o.service_name
+  AND ${where}
+  ORDER BY s.start_ns DESC
+  LIMIT ${limit}
+) m
+ORDER BY m.start_ns DESC
+LIMIT ${limit}`;
   return { text, values: params.values };
 }
 

@@ -53,17 +53,48 @@ export function computeCriticalPath(tree: SpanTree, root: number | undefined = t
     clippedEnd[node] = e;
   }
 
-  /** The included child of `node` that ends last, at or before `before` when given. */
-  const lastFinishingChild = (node: number, before: number | undefined): number => {
-    let best = -1;
+  // The included children of each node sorted by (end, start) ascending, ties in reverse child
+  // order, built when the walk first reaches the node; and a cursor per node into that order. The
+  // walk only moves backwards in time, so each node is asked with a `before` that never grows and a
+  // child that fails the test once fails it for good: the cursor only moves left, and the walk costs
+  // O(n log n) in all, not O(children) per step (quadratic for a wide fan-out).
+  const sortedChildren: Array<Int32Array | undefined> = [];
+  const cursor = new Int32Array(tree.nodeCount);
+  const childrenByEnd = (node: number): Int32Array => {
+    let sorted = sortedChildren[node];
+    if (sorted) return sorted;
+    const list: number[] = [];
     for (let c = tree.childStart[node]!; c < tree.childStart[node + 1]!; c++) {
-      const child = tree.children[c]!;
-      if (!included[child]) continue;
-      const e = clippedEnd[child]!;
-      if (before !== undefined && (e > before || (e === before && clippedStart[child]! === before))) continue;
-      if (best < 0 || e > clippedEnd[best]! || (e === clippedEnd[best]! && clippedStart[child]! > clippedStart[best]!)) best = child;
+      if (included[tree.children[c]!]) list.push(c);
     }
-    return best;
+    list.sort((a, b) => {
+      const x = tree.children[a]!;
+      const y = tree.children[b]!;
+      return clippedEnd[x]! - clippedEnd[y]! || clippedStart[x]! - clippedStart[y]! || b - a;
+    });
+    sorted = Int32Array.from(list, (c) => tree.children[c]!);
+    sortedChildren[node] = sorted;
+    cursor[node] = sorted.length - 1;
+    return sorted;
+  };
+
+  /**
+   * The included child of `node` that ends last, at or before `before` when given (a zero-length
+   * child exactly at `before` excluded); ties go to the later start, then the first child.
+   */
+  const lastFinishingChild = (node: number, before: number | undefined): number => {
+    const sorted = childrenByEnd(node);
+    let i = cursor[node]!;
+    if (before !== undefined) {
+      while (i >= 0) {
+        const child = sorted[i]!;
+        const e = clippedEnd[child]!;
+        if (e < before || (e === before && clippedStart[child]! !== before)) break;
+        i--;
+      }
+      cursor[node] = i;
+    }
+    return i >= 0 ? sorted[i]! : -1;
   };
 
   const push = (node: number, start: number, end: number) => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, badRequest, notFound } from '../contracts/api-error';
 import { EnvError } from '../contracts/env';
-import { databaseProblem, describeError, errorResponse, isDatabaseUnavailable } from './route-errors';
+import { apiRoute, databaseProblem, describeError, errorResponse, isDatabaseUnavailable, jsonResponse, methodNotAllowed, uncompressed, wantsPrettyPrint } from './route-errors';
 
 test('status mapping', () => {
   const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
@@ -48,4 +48,25 @@ test('self-trace span names collapse ids so they stay low-cardinality', async ()
   const { routeSpanName } = await import('./route-errors');
   assert.equal(routeSpanName(new Request('http://ui/api/traces/5b8efff798038103d269b633813fc60c?x=1')), 'GET /api/traces/{id}');
   assert.equal(routeSpanName(new Request('http://ui/api/services/orders/operations')), 'GET /api/services/orders/operations');
+});
+
+test('prettyPrint as Jaeger reads it: any value but empty or "false"', async () => {
+  const req = (q: string) => new Request(`http://m.test/api/services${q}`);
+  assert.deepEqual(['', '?prettyPrint=', '?prettyPrint=false', '?prettyPrint=true', '?prettyPrint=1'].map((q) => wantsPrettyPrint(req(q))), [false, false, false, true, true]);
+  const handler = apiRoute(async () => jsonResponse({ data: [1], errors: null }));
+  assert.equal(await (await handler(req('?prettyPrint=true'), {})).text(), '{\n    "data": [\n        1\n    ],\n    "errors": null\n}');
+  assert.equal(await (await handler(req(''), {})).text(), '{"data":[1],"errors":null}');
+});
+
+test('API responses are marked no-transform so Next does not gzip them; other methods answer a JSON 405', async () => {
+  assert.equal(uncompressed(jsonResponse({})).headers.get('cache-control'), 'no-store, no-transform');
+  assert.equal(uncompressed(new Response('x')).headers.get('cache-control'), 'no-store, no-transform');
+  const { POST } = methodNotAllowed('GET');
+  const response = await POST(new Request('http://m.test/api/services', { method: 'POST' }), {});
+  assert.equal(response.status, 405);
+  assert.equal(response.headers.get('allow'), 'GET, HEAD, OPTIONS');
+  assert.match(response.headers.get('cache-control')!, /no-transform/);
+  const body = (await response.json()) as { errors: Array<{ code: number; msg: string }> };
+  assert.equal(body.errors[0]!.code, 405);
+  assert.match(body.errors[0]!.msg, /method POST not allowed on \/api\/services/);
 });

@@ -86,17 +86,74 @@ export function routeSpanName(request: Request): string {
 export function apiRoute<Ctx>(handler: (request: Request, context: Ctx) => Promise<Response>) {
   return (request: Request, context: Ctx): Promise<Response> =>
     traceResponse(routeSpanName(request), { 'http.request.method': request.method }, async (span) => {
+      let response: Response;
       try {
-        const response = await handler(request, context);
-        span.setAttribute('http.response.status_code', response.status);
-        return response;
+        response = await handler(request, context);
       } catch (error) {
-        const response = errorResponse(error);
-        span.setAttribute('http.response.status_code', response.status);
+        response = errorResponse(error);
         if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-        return response;
       }
+      span.setAttribute('http.response.status_code', response.status);
+      if (wantsPrettyPrint(request)) response = await prettyPrinted(response);
+      return uncompressed(response);
     });
+}
+
+/**
+ * Marks an API response `no-transform`, which Next's gzip (next.config.js `compress`) honours:
+ * pages and static assets are compressed, API bodies are not (gzip of a 10,000-span trace's 18 MB
+ * costs more than its query; a reverse proxy can still compress them).
+ */
+export function uncompressed(response: Response): Response {
+  const cacheControl = response.headers.get('cache-control');
+  if (cacheControl?.includes('no-transform')) return response;
+  try {
+    response.headers.set('cache-control', cacheControl ? `${cacheControl}, no-transform` : 'no-store, no-transform');
+  } catch {
+    // immutable headers (a proxied response): leave them
+  }
+  return response;
+}
+
+/** Jaeger's `prettyPrint` parameter: any value but empty or "false" (http_handler.go writeJSON). */
+export function wantsPrettyPrint(request: Request): boolean {
+  const value = new URL(request.url).searchParams.get('prettyPrint');
+  return value !== null && value !== '' && value !== 'false';
+}
+
+/** The same JSON response indented by four spaces, as jaeger-query pretty-prints; other bodies as they are. */
+export async function prettyPrinted(response: Response): Promise<Response> {
+  if (!response.headers.get('content-type')?.includes('application/json') || response.body === null) return response;
+  const text = await response.text();
+  let body: string;
+  try {
+    body = JSON.stringify(JSON.parse(text), null, 4);
+  } catch {
+    body = text;
+  }
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+type RouteHandler = (request: Request, context: unknown) => Promise<Response>;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * Handlers answering a route's other methods with a Jaeger-shaped 405 and an `Allow` header
+ * (Next's own 405 has no body, which Jaeger clients print as an empty error). Use as
+ * `export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');`.
+ */
+export function methodNotAllowed(...allowed: Method[]): Record<Method, RouteHandler> {
+  const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+  const handler = apiRoute(async (request: Request) => {
+    const path = new URL(request.url).pathname;
+    return Response.json(jaegerErrorEnvelope(405, `method ${request.method} not allowed on ${path}; allowed: ${allow}`), {
+      status: 405,
+      headers: { allow, 'cache-control': 'no-store' },
+    });
+  }) as RouteHandler;
+  return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };
 }
 
 export function jsonResponse(body: unknown, status = 200): Response {

@@ -16,6 +16,7 @@ export async function startTestCollector(
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'meshlight-test-')),
     httpPort: 0,
     grpcPort: 0,
+    zipkinPort: 0,
     selfTraceRatio: 0,
     ...overrides,
   };

@@ -3,7 +3,7 @@
 // graph's per-minute rollups; every edge counts, databases, brokers and users included.
 import { parseDependenciesRequest } from '@/lib/contracts/service-graph-api';
 import { loadDependencyLinks } from '@/lib/db/service-graph-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 import { jaegerEnvelope } from '@/lib/jaeger/response';
 
 export const dynamic = 'force-dynamic';
@@ -13,3 +13,5 @@ export const GET = apiRoute(async (request: Request) => {
   const links = await loadDependencyLinks(window);
   return jsonResponse(jaegerEnvelope(links, links.length));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

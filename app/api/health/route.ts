@@ -2,7 +2,7 @@
 // the database is unreachable, not configured, or slower than the timeout.
 import { EnvError } from '@/lib/contracts/env';
 import { pingDatabase } from '@/lib/db/trace-queries';
-import { isDatabaseUnavailable } from '@/lib/http/route-errors';
+import { isDatabaseUnavailable, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -36,3 +36,5 @@ export async function GET(): Promise<Response> {
     clearTimeout(timer);
   }
 }
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -4,7 +4,7 @@
 import { parseServiceGraphRequest, type ServiceGraphResponse } from '@/lib/contracts/service-graph-api';
 import { loadGraphTotals, rollupWindow } from '@/lib/db/service-graph-queries';
 import { assembleGraph } from '@/lib/domain/service-graph/graph';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,3 +15,5 @@ export const GET = apiRoute(async (request: Request) => {
   const body: ServiceGraphResponse = { ...graph, environments: totals.environments, environment: query.environment };
   return jsonResponse(body);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -2,8 +2,9 @@
 // Jaeger's trace search (formats in lib/contracts/jaeger-query.ts); with traceID= parameters it
 // returns those traces instead, reporting unknown ones in `errors` as Jaeger does.
 import { parseTraceSearch } from '@/lib/contracts/jaeger-query';
-import { findTraceIds, loadTraceRows } from '@/lib/db/trace-queries';
-import { apiRoute, jsonStreamResponse } from '@/lib/http/route-errors';
+import { findTraceIds, loadTraceRows, searchLoadWindow } from '@/lib/db/trace-queries';
+import { jaegerSearchResponse } from '@/lib/http/jaeger-search-response';
+import { apiRoute, jsonStreamResponse, methodNotAllowed } from '@/lib/http/route-errors';
 import { jaegerTracesFromRows } from '@/lib/jaeger/rows-to-jaeger';
 import { jaegerTraceId } from '@/lib/jaeger/to-jaeger';
 import type { JaegerError } from '@/lib/jaeger/types';
@@ -20,5 +21,7 @@ export const GET = apiRoute(async (request: Request) => {
       .map((id) => ({ msg: 'trace not found', traceID: jaegerTraceId(id) }));
     return jsonStreamResponse(jaegerTracesFromRows(stored, errors.length > 0 ? errors : null));
   }
-  return jsonStreamResponse(jaegerTracesFromRows(await loadTraceRows(await findTraceIds(search.query))));
+  return jaegerSearchResponse(await findTraceIds(search.query), searchLoadWindow(search.query));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -3,6 +3,7 @@
 // header and one of three views: the waterfall (with minimap, search, critical path, span
 // details), the flame graph, or the statistics table. The URL keeps the view and the selected span
 // (`?view=flame`, `?span=<id>`), so a link can point at a span.
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -13,13 +14,16 @@ import { matchSpans } from '@/lib/domain/trace-model';
 import { Minimap } from '../waterfall/minimap';
 import type { TimeWindow } from '../waterfall/time-window';
 import { Waterfall, type WaterfallHandle } from '../waterfall/waterfall';
-import { FlameGraphView } from './flame-graph-view';
-import { filterRows, indexCriticalPath, prepareTrace, type PreparedTrace } from './prepared-trace';
+import { filterRows, indexCriticalPath, prepareTrace, type CriticalIndex, type PreparedTrace } from './prepared-trace';
 import { SpanDetailPanel } from './span-detail-panel';
-import { TraceStatsTable } from './trace-stats-table';
 import { TraceSummaryHeader } from './trace-summary-header';
 import { TraceToolbar } from './trace-toolbar';
 import { useAttributeSearch, useTrace, type DetailSource } from './use-trace';
+
+// The flame graph and statistics load when first shown: the waterfall, what a trace opens on, does
+// not wait for their code.
+const FlameGraphView = dynamic(() => import('./flame-graph-view').then((m) => m.FlameGraphView), { ssr: false });
+const TraceStatsTable = dynamic(() => import('./trace-stats-table').then((m) => m.TraceStatsTable), { ssr: false });
 
 type View = 'waterfall' | 'flame' | 'stats';
 const VIEWS: [View, string][] = [
@@ -83,7 +87,22 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
   const waterfall = useRef<WaterfallHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 
-  const criticalIndex = useMemo(() => (critical ? indexCriticalPath(tree) : undefined), [tree, critical]);
+  // The critical path is drawn just after the rows, never before them: it is computed in the task
+  // after the first frame with rows (rAF, then a timeout), so opening a 100,000-span trace does
+  // not wait for it.
+  const [criticalIndex, setCriticalIndex] = useState<{ tree: PreparedTrace['tree']; index: CriticalIndex } | undefined>();
+  useEffect(() => {
+    if (!critical) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setCriticalIndex({ tree, index: indexCriticalPath(tree) }), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [tree, critical]);
+  const shownCritical = critical && criticalIndex?.tree === tree ? criticalIndex.index : undefined;
   const attributeHits = useAttributeSearch(model.traceId, search, source.kind === 'stored');
   const matches = useMemo(() => {
     if (!search.trim()) return undefined;
@@ -197,7 +216,7 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
               collapsed={collapsed}
               selected={selected}
               matches={matches}
-              critical={criticalIndex}
+              critical={shownCritical}
               onToggle={toggle}
               onSelect={select}
               onOpenDetails={() => setDetailsOpen(true)}

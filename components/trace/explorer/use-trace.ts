@@ -1,9 +1,11 @@
 'use client';
 // Data hooks of the trace explorer: fetch (here) + pure transform (prepared-trace.ts) + a thin
-// useQuery. A trace is fetched as TRACE_PARTS concurrent parts (lib/contracts/trace-explorer-api.ts)
-// and never refetched: stored spans of a trace do not change once it is complete.
+// useQuery. A trace is fetched as TRACE_PARTS concurrent parts (lib/contracts/trace-parts.ts)
+// and never refetched: stored spans of a trace do not change once it is complete. The trace page
+// preloads the same URLs with the navigation, so these fetches find their responses on the way.
 import { useQuery } from '@tanstack/react-query';
-import { TRACE_PARTS, type SpanDetailResponse, type TraceSearchResponse, type UploadedTrace } from '@/lib/contracts/trace-explorer-api';
+import type { SpanDetailResponse, TraceSearchResponse, UploadedTrace } from '@/lib/contracts/trace-explorer-api';
+import { TRACE_PARTS, tracePartUrls } from '@/lib/contracts/trace-parts';
 import type { CompactTracePart } from '@/lib/domain/trace-model';
 import { prepareTrace, type PreparedTrace } from './prepared-trace';
 
@@ -32,7 +34,7 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 export async function fetchTraceParts(traceId: string, parts = TRACE_PARTS): Promise<CompactTracePart[]> {
-  return Promise.all(Array.from({ length: parts }, (_, part) => getJson<CompactTracePart>(`/api/ui/traces/${traceId}?part=${part}&parts=${parts}`)));
+  return Promise.all(tracePartUrls(traceId, parts).map((url) => getJson<CompactTracePart>(url)));
 }
 
 export const traceQueryKey = (traceId: string) => ['trace', traceId] as const;

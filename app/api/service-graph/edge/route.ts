@@ -3,7 +3,7 @@
 // traces (the rollups' exemplars) to open.
 import { autoStepMs, parseEdgeRequest, type EdgeDetailResponse } from '@/lib/contracts/service-graph-api';
 import { loadEdgeDetail } from '@/lib/db/service-graph-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,3 +22,5 @@ export const GET = apiRoute(async (request: Request) => {
   };
   return jsonResponse(body);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -4,7 +4,7 @@ import { notFound } from '@/lib/contracts/api-error';
 import { parseTracePathRequest, type TracePathResponse } from '@/lib/contracts/service-graph-api';
 import { loadTrace } from '@/lib/db/trace-queries';
 import { tracePath } from '@/lib/domain/service-graph/trace-path';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,3 +15,5 @@ export const GET = apiRoute(async (request: Request) => {
   const body: TracePathResponse = { traceId, ...tracePath(trace) };
   return jsonResponse(body);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

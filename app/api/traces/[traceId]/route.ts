@@ -2,7 +2,7 @@
 // 32 hex digits (left-padded, as Jaeger does); start/end (µs) optionally narrow the partitions read.
 import { parseTraceLookup } from '@/lib/contracts/jaeger-query';
 import { jaegerTraceResponse } from '@/lib/http/jaeger-trace-response';
-import { apiRoute } from '@/lib/http/route-errors';
+import { apiRoute, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,3 +11,5 @@ export const GET = apiRoute(async (request: Request, context: { params: Promise<
   const { traceId, ...window } = parseTraceLookup(rawId, new URL(request.url).searchParams);
   return jaegerTraceResponse(traceId, window);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

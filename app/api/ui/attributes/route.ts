@@ -7,7 +7,7 @@ import {
   type AttributeSuggestions,
 } from '@/lib/contracts/trace-explorer-api';
 import { sampleAttributeKeys, sampleAttributeValues } from '@/lib/db/trace-explorer-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,3 +17,5 @@ export const GET = apiRoute(async (request: Request) => {
   const body: AttributeSuggestions = key ? { key, values: await sampleAttributeValues({ ...query, key }) } : { keys: await sampleAttributeKeys(query) };
   return jsonResponse(body);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -1,7 +1,7 @@
 // GET /api/services/{service}/operations — Jaeger's older endpoint: unique operation names of a
 // service, whatever their span kind.
 import { listOperations } from '@/lib/db/trace-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 import { jaegerEnvelope } from '@/lib/jaeger/response';
 
 export const dynamic = 'force-dynamic';
@@ -12,3 +12,5 @@ export const GET = apiRoute(async (_request: Request, context: { params: Promise
   const names = [...new Set(operations.map((operation) => operation.name))];
   return jsonResponse(jaegerEnvelope(names, names.length));
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -3,7 +3,7 @@
 // series, and the same per operation, busiest first. Reads rollups only.
 import { parseServiceRedRequest, type ServiceRedResponse } from '@/lib/contracts/service-graph-api';
 import { loadServiceRed } from '@/lib/db/service-graph-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,3 +21,5 @@ export const GET = apiRoute(async (request: Request, context: { params: Promise<
   };
   return jsonResponse(body);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -4,7 +4,7 @@ import { notFound } from '@/lib/contracts/api-error';
 import { parseTraceIdParam } from '@/lib/contracts/jaeger-query';
 import { parseTracePartRequest } from '@/lib/contracts/trace-explorer-api';
 import { loadCompactTracePart } from '@/lib/db/trace-explorer-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,3 +15,5 @@ export const GET = apiRoute(async (request: Request, context: { params: Promise<
   if (!compact) throw notFound('trace not found', traceId);
   return jsonResponse(compact);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -6,7 +6,7 @@ import { ApiError, badRequest } from '@/lib/contracts/api-error';
 import { MAX_UPLOAD_BYTES, toSpanDetail, type SpanDetail, type UploadedTrace } from '@/lib/contracts/trace-explorer-api';
 import { tracesFromBatch, type Trace } from '@/lib/domain/trace';
 import { compactPartFromTrace } from '@/lib/domain/trace-model';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 import { fromJaegerJson, looksLikeJaeger } from '@/lib/jaeger/from-jaeger';
 
 export const dynamic = 'force-dynamic';
@@ -40,3 +40,5 @@ export const POST = apiRoute(async (request: Request) => {
   const body: UploadedTrace = { part: compactPartFromTrace(trace), details, otherTraceCount: traces.length - 1, format };
   return jsonResponse(body);
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodNotAllowed('POST');

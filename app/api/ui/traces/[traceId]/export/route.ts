@@ -4,7 +4,7 @@ import { notFound } from '@/lib/contracts/api-error';
 import { parseTraceIdParam } from '@/lib/contracts/jaeger-query';
 import { parseExportRequest } from '@/lib/contracts/trace-explorer-api';
 import { loadTrace } from '@/lib/db/trace-queries';
-import { apiRoute } from '@/lib/http/route-errors';
+import { apiRoute, methodNotAllowed } from '@/lib/http/route-errors';
 import { jaegerTracesJson, textChunksToStream } from '@/lib/jaeger/serialize';
 import { toOtlpJson } from '@/lib/otlp/to-otlp-json';
 
@@ -24,3 +24,5 @@ export const GET = apiRoute(async (request: Request, context: { params: Promise<
     },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -3,7 +3,7 @@
 import { parseTraceIdParam } from '@/lib/contracts/jaeger-query';
 import { parseTraceTextSearch, type TraceSearchResponse } from '@/lib/contracts/trace-explorer-api';
 import { searchTraceSpans } from '@/lib/db/trace-explorer-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,3 +13,5 @@ export const GET = apiRoute(async (request: Request, context: { params: Promise<
   const body: TraceSearchResponse = { spanIds: await searchTraceSpans(traceId, text) };
   return jsonResponse(body);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

@@ -4,7 +4,7 @@ import { notFound } from '@/lib/contracts/api-error';
 import { parseTraceIdParam } from '@/lib/contracts/jaeger-query';
 import { parseSpanIdParam, toSpanDetail, type SpanDetailResponse } from '@/lib/contracts/trace-explorer-api';
 import { findLinkingSpans, loadSpan } from '@/lib/db/trace-explorer-queries';
-import { apiRoute, jsonResponse } from '@/lib/http/route-errors';
+import { apiRoute, jsonResponse, methodNotAllowed } from '@/lib/http/route-errors';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,3 +17,5 @@ export const GET = apiRoute(async (_request: Request, context: { params: Promise
   const body: SpanDetailResponse = { span: toSpanDetail(span), linkedFrom: await findLinkingSpans(traceId, spanId, span.startNs) };
   return jsonResponse(body);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed('GET');

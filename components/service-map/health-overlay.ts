@@ -1,0 +1,58 @@
+// Breakers and broker lag on the service map: which edge a breaker guards (the owning service calling
+// its target), which topic/queue node a lag group belongs to, and the time messages wait on the
+// broker → consumer edge. Pure: the graph and the two API answers in, lookups out.
+import type { BreakerWire, LagGroupResponse } from '@/lib/contracts/health-api';
+import type { ServiceGraph } from '@/lib/domain/service-graph/graph';
+import { parseNodeId } from '@/lib/domain/service-graph/types';
+
+export interface HealthOverlay {
+  /** Edge id → the worst breaker guarding it. */
+  breakers: Map<string, BreakerWire>;
+  /** Messaging node id → the worst lag group reading from it. */
+  lag: Map<string, LagGroupResponse>;
+}
+
+const BREAKER_RANK: Record<string, number> = { open: 0, forced_open: 1, suspected_open: 2, half_open: 3 };
+const LAG_RANK: Record<string, number> = { REWIND: 0, STOP: 1, STALL: 2, ERR: 3, WARN: 4, OK: 5 };
+
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Whether a queue / topic named by the broker's metrics is the destination a messaging node names
+ * (`rabbitmq/order.created`, `kafka/orders`, `demo.orders:order.created`): the same name, or the
+ * queue's name containing the node's last segment (RabbitMQ queues are often named after the
+ * routing key they are bound to, e.g. `demo.notifier.order-created`).
+ */
+export function destinationMatches(nodeName: string, system: string, destination: string): boolean {
+  const slash = nodeName.indexOf('/');
+  const nodeSystem = slash > 0 ? nodeName.slice(0, slash) : '';
+  if (nodeSystem && nodeSystem !== system) return false;
+  const dest = slash > 0 ? nodeName.slice(slash + 1) : nodeName;
+  if (squash(dest) === squash(destination)) return true;
+  const last = squash(dest.split(/[:/]/).filter(Boolean).at(-1) ?? dest);
+  return last.length >= 3 && squash(destination).includes(last);
+}
+
+export function buildHealthOverlay(graph: Pick<ServiceGraph, 'nodes' | 'edges'>, breakers: readonly BreakerWire[], lag: readonly LagGroupResponse[]): HealthOverlay {
+  const out: HealthOverlay = { breakers: new Map(), lag: new Map() };
+  for (const edge of graph.edges) {
+    const source = parseNodeId(edge.source);
+    const target = parseNodeId(edge.target);
+    if (!source || !target || source.kind !== 'service') continue;
+    for (const b of breakers) {
+      if (b.service !== source.name || !(b.state in BREAKER_RANK)) continue;
+      if (b.target !== target.name && b.name !== target.name) continue;
+      const current = out.breakers.get(edge.id);
+      if (!current || BREAKER_RANK[b.state]! < BREAKER_RANK[current.state]!) out.breakers.set(edge.id, b);
+    }
+  }
+  for (const node of graph.nodes) {
+    if (node.kind !== 'messaging') continue;
+    for (const g of lag) {
+      if (!destinationMatches(node.name, g.system, g.destination)) continue;
+      const current = out.lag.get(node.id);
+      if (!current || (LAG_RANK[g.status] ?? 9) < (LAG_RANK[current.status] ?? 9) || (g.status === current.status && g.lag > current.lag)) out.lag.set(node.id, g);
+    }
+  }
+  return out;
+}
