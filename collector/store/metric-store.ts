@@ -6,6 +6,11 @@
 // the closed chunks (one COPY) and the open chunks (COPY + one upsert), so readers see each sample
 // exactly once. Samples appended since the last flush are not yet visible to queries (the UI server
 // reads only the database): at the default 10 s flush, the last ~10 s may be missing.
+//
+// Cost to watch: every flush rewrites the open chunk of every series that got a sample, so with
+// 100,000 active series a flush rewrites 100,000 rows. Cheaper options: append only the samples
+// since the last flush as small delta rows (merged on read, folded into the chunk when it closes),
+// or flush open chunks less often than the scrape rate while keeping the recent head queryable.
 import { createHash } from 'node:crypto';
 import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
 import { copyByteaFromHex } from './copy-text';
