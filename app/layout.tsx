@@ -29,6 +29,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/service-map">Service map</Link>
             <Link href="/traces">Traces</Link>
             <Link href="/logs">Logs</Link>
+            <Link href="/metrics">Metrics</Link>
+            <Link href="/targets">Targets</Link>
             <Link href="/breakers">Breakers</Link>
             <Link href="/lag">Lag</Link>
           </nav>

@@ -24,6 +24,7 @@ import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
+import { startMetrics, type RunningMetrics } from './metrics';
 import { ServiceGraph } from './service-graph/service-graph';
 import { correlationObserver, logSignal } from './signals/log-signal';
 import { SPANS_TABLE, traceSignal } from './signals/trace-signal';
@@ -152,11 +153,20 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
 
   let stopped = false;
   let writing = false;
+  // Metrics (store, retention, scraping) start once the database is ready; scraping also needs
+  // the OTLP/HTTP port, for the collector's own /metrics.
+  let metrics: RunningMetrics | undefined;
+  let selfAddress: string | undefined;
+  const startScraping = () => {
+    if (metrics && selfAddress && !stopped) metrics.startScraping(selfAddress, health);
+  };
   let retentionTimer: NodeJS.Timeout | undefined;
   const startWriting = async () => {
     log.info('database ready', { database: db.description });
     await runRetention();
     retentionTimer = setInterval(runRetention, RETENTION_INTERVAL_MS).unref();
+    metrics = await startMetrics(db, config.metrics, log);
+    startScraping();
     pipeline.start();
     serviceGraph?.start();
     health.start();
@@ -188,7 +198,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     routes: routes.http,
-    metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? ''),
+    metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? '') + (metrics?.metricsText() ?? ''),
     health: () => pipeline.health(),
   });
   await new Promise<void>((resolve, reject) => {
@@ -197,6 +207,9 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   });
   const httpPort = (http.address() as { port: number }).port;
   liveHub?.attach(http);
+  const selfHost = ['0.0.0.0', '::', ''].includes(config.bindHost) ? '127.0.0.1' : config.bindHost.includes(':') ? `[${config.bindHost}]` : config.bindHost;
+  selfAddress = `${selfHost}:${httpPort}`;
+  startScraping();
   const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc });
   const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
   // Zipkin v1/v2 JSON and proto3 on their own port, into the same trace lane as OTLP.
@@ -222,6 +235,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await pipeline.stop(Date.now() + config.shutdownTimeoutMs, writing);
       await correlations.idle();
       if (writing) await serviceGraph?.stop();
+      if (writing) await metrics?.stop();
       if (writing) await health.stop();
       await db.close();
       await embedded?.close();

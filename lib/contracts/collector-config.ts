@@ -50,6 +50,18 @@ export const collectorEnvSchema = z.object({
   MESHLIGHT_SERVICE_GRAPH_SHARED_PAIRING: onOff.default(false),
   /** Serve live updates over WebSocket at ws://<OTLP/HTTP host:port>/live. */
   MESHLIGHT_LIVE: onOff.default(true),
+  /** Days of metric samples kept (whole daily partitions of metric_chunks are dropped). */
+  MESHLIGHT_METRICS_RETENTION_DAYS: positiveInt.default(15),
+  /** New series of one metric past this many are refused and counted. */
+  MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC: positiveInt.default(10_000),
+  /** How often the metrics head is written to PostgreSQL (queries lag by up to this much). */
+  MESHLIGHT_METRICS_FLUSH_MS: positiveInt.default(10_000),
+  /** A Prometheus-style YAML file of scrape_configs; unset = only the collector's own /metrics. */
+  MESHLIGHT_SCRAPE_CONFIG: z.string().optional(),
+  /** Scrape the collector's own /metrics as job `meshlight`. */
+  MESHLIGHT_SCRAPE_SELF: onOff.default(true),
+  /** How often scrape targets are re-read (configuration file_sd files and /api/scrape-targets rows). */
+  MESHLIGHT_SCRAPE_RELOAD_MS: positiveInt.default(10_000),
 });
 
 export type CollectorEnv = z.infer<typeof collectorEnvSchema>;
@@ -66,6 +78,15 @@ export interface ServiceGraphConfig {
   liveEnabled: boolean;
   /** Pair expired request halves across collector replicas through PostgreSQL. */
   sharedPairing?: boolean;
+}
+
+export interface MetricsConfig {
+  retentionDays: number;
+  maxSeriesPerMetric: number;
+  flushIntervalMs: number;
+  scrapeConfigFile: string | undefined;
+  scrapeSelf: boolean;
+  scrapeReloadMs: number;
 }
 
 export interface CollectorConfig {
@@ -86,6 +107,7 @@ export interface CollectorConfig {
   selfTraceRatio: number;
   shutdownTimeoutMs: number;
   serviceGraph: ServiceGraphConfig;
+  metrics: MetricsConfig;
 }
 
 export function readCollectorConfig(env: Record<string, string | undefined> = process.env): CollectorConfig {
@@ -121,6 +143,14 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
       liveIntervalMs: 1_000,
       liveEnabled: e.MESHLIGHT_LIVE,
       sharedPairing: e.MESHLIGHT_SERVICE_GRAPH_SHARED_PAIRING,
+    },
+    metrics: {
+      retentionDays: e.MESHLIGHT_METRICS_RETENTION_DAYS,
+      maxSeriesPerMetric: e.MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC,
+      flushIntervalMs: e.MESHLIGHT_METRICS_FLUSH_MS,
+      scrapeConfigFile: e.MESHLIGHT_SCRAPE_CONFIG || undefined,
+      scrapeSelf: e.MESHLIGHT_SCRAPE_SELF,
+      scrapeReloadMs: e.MESHLIGHT_SCRAPE_RELOAD_MS,
     },
   };
 }

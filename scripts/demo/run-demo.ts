@@ -89,10 +89,46 @@ async function probeDependencies(options: DemoOptions): Promise<Dependencies> {
 /** Prometheus file_sd targets for every /metrics endpoint, for Meshlight to scrape once it can. */
 function writeScrapeTargets(targets: Record<string, string>, rabbitmqPrometheus: boolean): string {
   const file = path.join(DEMO_DATA, 'prometheus-targets.json');
-  const groups = Object.entries(targets).map(([service, target]) => ({ targets: [target], labels: { job: 'meshlight-demo', service } }));
-  if (rabbitmqPrometheus) groups.push({ targets: ['127.0.0.1:15692'], labels: { job: 'rabbitmq', service: 'rabbitmq' } });
+  // No `service` target label: the services put it on every metric themselves (prom-client default
+  // labels), and a target label of the same name would turn theirs into `exported_service`.
+  const groups: { targets: string[]; labels: Record<string, string> }[] = Object.values(targets).map((target) => ({
+    targets: [target],
+    labels: { job: 'meshlight-demo' },
+  }));
+  if (rabbitmqPrometheus) {
+    groups.push({ targets: ['127.0.0.1:15692'], labels: { job: 'rabbitmq', service: 'rabbitmq' } });
+    // Per-queue depth is on the plugin's detailed endpoint (Prometheus's __metrics_path__/__param_ labels).
+    groups.push({
+      targets: ['127.0.0.1:15692'],
+      labels: { job: 'rabbitmq-queues', service: 'rabbitmq', __metrics_path__: '/metrics/detailed', __param_family: 'queue_coarse_metrics' },
+    });
+  }
   mkdirSync(DEMO_DATA, { recursive: true });
   writeFileSync(file, `${JSON.stringify(groups, null, 2)}\n`);
+  return file;
+}
+
+/**
+ * The MESHLIGHT_SCRAPE_CONFIG the demo starts Meshlight with: scrape every target of the file_sd
+ * file above (the fleet's /metrics, and RabbitMQ's Prometheus plugin when it answered) every 15 s.
+ * The file is re-read when it changes, so a restarted demo's new ports are picked up.
+ */
+function writeScrapeConfig(targetsFile: string): string {
+  const file = path.join(DEMO_DATA, 'scrape-config.yml');
+  writeFileSync(
+    file,
+    [
+      '# Written by `npm run demo`: what Meshlight scrapes (Prometheus scrape_configs format).',
+      'global:',
+      '  scrape_interval: 15s',
+      '  scrape_timeout: 5s',
+      'scrape_configs:',
+      '  - job_name: meshlight-demo',
+      '    file_sd_configs:',
+      `      - files: [${JSON.stringify(path.basename(targetsFile))}]`,
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
@@ -111,8 +147,7 @@ async function ensureMeshlight(options: DemoOptions, otlpEndpoint: string, scrap
   say('  starting Meshlight (npm start): the first start builds the UI, which takes a minute or two');
   const meshlight = spawnMeshlight({
     root: ROOT,
-    // The scrape targets are for the metrics-scraping issue; Meshlight ignores the variable until then.
-    env: { ...process.env, MESHLIGHT_SCRAPE_TARGETS_FILE: scrapeTargetsFile },
+    env: { ...process.env, MESHLIGHT_SCRAPE_CONFIG: writeScrapeConfig(scrapeTargetsFile) },
     onLine: (line) => say(`  [meshlight] ${line}`),
   });
   running.meshlight = meshlight;

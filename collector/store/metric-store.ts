@@ -1,0 +1,358 @@
+// The metrics write side: MetricBatch in, series rows and chunk rows out.
+//
+// append() is synchronous and cheap: it finds (or admits) each series, applies the per-metric
+// cardinality limit, and adds samples to the head (metric-head.ts). flush(), on a timer and at
+// shutdown, writes new series first (so every chunk's series_id exists), then in one transaction
+// the closed chunks (one COPY) and the open chunks (COPY + one upsert), so readers see each sample
+// exactly once. Samples appended since the last flush are not yet visible to queries (the UI server
+// reads only the database): at the default 10 s flush, the last ~10 s may be missing.
+//
+// Cost to watch: every flush rewrites the open chunk of every series that got a sample, so with
+// 100,000 active series a flush rewrites 100,000 rows. Cheaper options: append only the samples
+// since the last flush as small delta rows (merged on read, folded into the chunk when it closes),
+// or flush open chunks less often than the scrape rate while keeping the recent head queryable.
+import { createHash } from 'node:crypto';
+import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
+import { copyByteaFromHex } from './copy-text';
+import { InMemoryMetricHead, type EncodedChunk, type MetricHead } from './metric-head';
+import type { MetricPartitionManager } from './metric-partitions';
+import type { SqlExecutor } from './sql-executor';
+
+export interface MetricStoreOptions {
+  /** New series of one metric past this many are refused (MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC). */
+  maxSeriesPerMetric: number;
+  /** How often start()'s timer flushes. */
+  flushIntervalMs: number;
+  partitions?: MetricPartitionManager;
+  head?: MetricHead;
+  now?: () => number;
+}
+
+export interface AppendResult {
+  appended: number;
+  /** Samples not after their series' last timestamp. */
+  outOfOrder: number;
+  /** Series (and their samples) refused by the cardinality limit. */
+  refusedSeries: number;
+  refusedSamples: number;
+}
+
+interface SeriesEntry {
+  ref: number;
+  /** Database id once registered. */
+  id: number | undefined;
+  metric: string;
+  labels: Labels;
+  hash: Buffer;
+  /** Sample timestamps (not wall-clock): metric_series' first/last_seen_ms bound queries by them. */
+  firstSeenMs: number;
+  lastSeenMs: number;
+  /** last_seen_ms written to metric_series. */
+  lastSeenWrittenMs: number;
+}
+
+// metric_series.last_seen_ms is refreshed at most this often per series; readers allow for it.
+export const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
+const REGISTER_BATCH = 5000;
+
+/** A canonical, collision-free key of a label set: sorted names and values, \xff-separated. */
+export function seriesKey(labels: Labels): string {
+  const names = Object.keys(labels).sort();
+  let key = '';
+  for (const name of names) key += `${name}\xfe${labels[name]}\xff`;
+  return key;
+}
+
+/** Like seriesKey() but in the labels' own order: equal for equal label sets sent the same way. */
+function arrivalKey(labels: Labels): string {
+  let key = '';
+  for (const name in labels) key += `${name}\xfe${labels[name]}\xff`;
+  return key;
+}
+
+export class MetricStore {
+  private readonly head: MetricHead;
+  private readonly byKey = new Map<string, SeriesEntry>();
+  /** The same entries by arrivalKey() (label order as received); may hold several keys per series. */
+  private readonly byArrivalKey = new Map<string, SeriesEntry>();
+  private readonly byRef = new Map<number, SeriesEntry>();
+  /** Series ids already in the database (from init()), by hex hash, not yet seen by this process. */
+  private stored = new Map<string, number>();
+  private readonly seriesPerMetric = new Map<string, number>();
+  private readonly metadata = new Map<string, MetricMetadata>();
+  private readonly dirtyMetadata = new Set<string>();
+  private readonly refusals = new Map<string, number>();
+  private readonly pendingRefusals = new Map<string, number>();
+  private readonly now: () => number;
+  private nextRef = 1;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  readonly stats = { samplesAppended: 0, samplesOutOfOrder: 0, seriesRefused: 0, chunksWritten: 0, flushFailures: 0, lastFlushError: '' };
+
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly options: MetricStoreOptions,
+  ) {
+    this.head = options.head ?? new InMemoryMetricHead();
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Learns the series already stored, so they keep their ids and count toward the limit. */
+  async init(): Promise<void> {
+    const rows = await this.db.query<{ id: bigint | number | string; hash: Buffer | Uint8Array; metric_name: string }>(
+      'SELECT id, labels_hash AS hash, metric_name FROM metric_series',
+    );
+    for (const row of rows) {
+      this.stored.set(Buffer.from(row.hash).toString('hex'), Number(row.id));
+      this.seriesPerMetric.set(row.metric_name, (this.seriesPerMetric.get(row.metric_name) ?? 0) + 1);
+    }
+  }
+
+  append(batch: MetricBatch): AppendResult {
+    const result: AppendResult = { appended: 0, outOfOrder: 0, refusedSeries: 0, refusedSamples: 0 };
+    for (const meta of batch.metadata) this.noteMetadata(meta);
+    for (const series of batch.series) {
+      if (series.samples.length === 0) continue;
+      const entry = this.entryFor(withoutEmptyLabels(series.labels), series.samples[0]!.t);
+      if (!entry) {
+        result.refusedSeries++;
+        result.refusedSamples += series.samples.length;
+        continue;
+      }
+      for (const sample of series.samples) {
+        if (this.head.append(entry.ref, sample.t, sample.v)) result.appended++;
+        else result.outOfOrder++;
+      }
+      const lastT = series.samples[series.samples.length - 1]!.t;
+      if (lastT > entry.lastSeenMs) entry.lastSeenMs = lastT;
+    }
+    this.stats.samplesAppended += result.appended;
+    this.stats.samplesOutOfOrder += result.outOfOrder;
+    return result;
+  }
+
+  /** The last timestamp stored for a label set in this process (scrapers use it for staleness). */
+  lastTimestamp(labels: Labels): number | undefined {
+    const entry = this.byKey.get(seriesKey(withoutEmptyLabels(labels)));
+    return entry ? this.head.lastTimestamp(entry.ref) : undefined;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      this.flush().catch(() => {});
+    }, this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  /** Writes everything appended so far. Concurrent calls share one flush then run another. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => {});
+    this.flushing = this.flushOnce();
+    try {
+      await this.flushing;
+    } catch (error) {
+      this.stats.flushFailures++;
+      this.stats.lastFlushError = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  /** Prometheus text for the collector's /metrics. */
+  metricsText(): string {
+    const lines = [
+      '# HELP meshlight_metric_samples_appended_total Metric samples accepted into the head.',
+      '# TYPE meshlight_metric_samples_appended_total counter',
+      `meshlight_metric_samples_appended_total ${this.stats.samplesAppended}`,
+      '# HELP meshlight_metric_samples_out_of_order_total Samples dropped for not being after their series\' last sample.',
+      '# TYPE meshlight_metric_samples_out_of_order_total counter',
+      `meshlight_metric_samples_out_of_order_total ${this.stats.samplesOutOfOrder}`,
+      '# HELP meshlight_metric_head_series Series held in the metrics head.',
+      '# TYPE meshlight_metric_head_series gauge',
+      `meshlight_metric_head_series ${this.head.seriesCount}`,
+      '# HELP meshlight_metric_chunks_written_total Closed chunks written to metric_chunks.',
+      '# TYPE meshlight_metric_chunks_written_total counter',
+      `meshlight_metric_chunks_written_total ${this.stats.chunksWritten}`,
+      '# HELP meshlight_metric_flush_failures_total Head flushes that failed (retried at the next flush).',
+      '# TYPE meshlight_metric_flush_failures_total counter',
+      `meshlight_metric_flush_failures_total ${this.stats.flushFailures}`,
+      '# HELP meshlight_metric_series_refused_total New series refused by the per-metric cardinality limit.',
+      '# TYPE meshlight_metric_series_refused_total counter',
+    ];
+    if (this.refusals.size === 0) lines.push('meshlight_metric_series_refused_total 0');
+    for (const [metric, count] of this.refusals) lines.push(`meshlight_metric_series_refused_total{metric="${escapeLabel(metric)}"} ${count}`);
+    return `${lines.join('\n')}\n`;
+  }
+
+  private entryFor(labels: Labels, firstT: number): SeriesEntry | undefined {
+    // Senders repeat a series' labels in the same order, so the key in arrival order finds it
+    // without sorting; the sorted key (the series' identity) is built only on a miss.
+    const fastKey = arrivalKey(labels);
+    const fast = this.byArrivalKey.get(fastKey);
+    if (fast) return fast;
+    const key = seriesKey(labels);
+    const known = this.byKey.get(key);
+    if (known) {
+      this.byArrivalKey.set(fastKey, known);
+      return known;
+    }
+    const metric = labels.__name__ ?? '';
+    const hash = createHash('md5').update(key).digest();
+    const storedId = this.stored.get(hash.toString('hex'));
+    if (storedId === undefined) {
+      const count = this.seriesPerMetric.get(metric) ?? 0;
+      if (count >= this.options.maxSeriesPerMetric) {
+        this.refusals.set(metric, (this.refusals.get(metric) ?? 0) + 1);
+        this.pendingRefusals.set(metric, (this.pendingRefusals.get(metric) ?? 0) + 1);
+        this.stats.seriesRefused++;
+        return undefined;
+      }
+      this.seriesPerMetric.set(metric, count + 1);
+    } else {
+      this.stored.delete(hash.toString('hex'));
+    }
+    const entry: SeriesEntry = { ref: this.nextRef++, id: storedId, metric, labels, hash, firstSeenMs: firstT, lastSeenMs: firstT, lastSeenWrittenMs: storedId === undefined ? 0 : -Infinity };
+    this.byKey.set(key, entry);
+    this.byArrivalKey.set(fastKey, entry);
+    this.byRef.set(entry.ref, entry);
+    return entry;
+  }
+
+  private noteMetadata(meta: MetricMetadata): void {
+    const known = this.metadata.get(meta.metric);
+    if (known && known.type === meta.type && known.help === meta.help && known.unit === meta.unit) return;
+    this.metadata.set(meta.metric, meta);
+    this.dirtyMetadata.add(meta.metric);
+  }
+
+  private async flushOnce(): Promise<void> {
+    const nowMs = this.now();
+    await this.registerSeries();
+    const changes = this.head.changes();
+    const closed = changes.closed.filter((chunk) => this.byRef.get(chunk.ref)?.id !== undefined);
+    const open = changes.open.filter((chunk) => this.byRef.get(chunk.ref)?.id !== undefined);
+    if (closed.length) await this.options.partitions?.ensureDays(closed.map((chunk) => Math.floor(chunk.startMs / 86_400_000)));
+    // One transaction: closed chunks appended and open chunks rewritten together, so a reader never
+    // sees a sample twice or not at all. Open chunks go through COPY into a temporary table and one
+    // upsert from it, far cheaper than binding 100,000 bytea parameters.
+    if (closed.length || open.length) {
+      await this.db.transaction(async (session) => {
+        if (closed.length) await session.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', this.copyText(closed));
+        if (open.length) {
+          await session.query('CREATE TEMP TABLE metric_open_staging (LIKE metric_open_chunks) ON COMMIT DROP');
+          await session.copyFrom('metric_open_staging (series_id, start_ms, end_ms, n, data)', this.copyText(open));
+          await session.query(
+            `INSERT INTO metric_open_chunks (series_id, start_ms, end_ms, n, data)
+             SELECT series_id, start_ms, end_ms, n, data FROM metric_open_staging
+             ON CONFLICT (series_id) DO UPDATE SET start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms, n = EXCLUDED.n, data = EXCLUDED.data`,
+          );
+        }
+      });
+    }
+    this.head.commit(changes);
+    this.stats.chunksWritten += closed.length;
+    await this.touchLastSeen();
+    await this.writeMetadata(nowMs);
+    await this.writeRefusals(nowMs);
+  }
+
+  private copyText(chunks: EncodedChunk[]): string {
+    let text = '';
+    for (const chunk of chunks) {
+      const id = this.byRef.get(chunk.ref)!.id!;
+      text += `${id}\t${chunk.startMs}\t${chunk.endMs}\t${chunk.n}\t${copyByteaFromHex(Buffer.from(chunk.data).toString('hex'))}\n`;
+    }
+    return text;
+  }
+
+  private async registerSeries(): Promise<void> {
+    const fresh = [...this.byRef.values()].filter((entry) => entry.id === undefined);
+    for (let i = 0; i < fresh.length; i += REGISTER_BATCH) {
+      const part = fresh.slice(i, i + REGISTER_BATCH);
+      const rows = await this.db.query<{ id: bigint | number | string; hash: Buffer | Uint8Array }>(
+        `INSERT INTO metric_series (metric_name, labels, labels_hash, first_seen_ms, last_seen_ms)
+         SELECT * FROM unnest($1::text[], $2::jsonb[], $3::bytea[], $4::int8[], $5::int8[])
+         ON CONFLICT (labels_hash) DO UPDATE SET first_seen_ms = LEAST(metric_series.first_seen_ms, EXCLUDED.first_seen_ms),
+           last_seen_ms = GREATEST(metric_series.last_seen_ms, EXCLUDED.last_seen_ms)
+         RETURNING id, labels_hash AS hash`,
+        [part.map((e) => e.metric), part.map((e) => JSON.stringify(e.labels)), part.map((e) => e.hash), part.map((e) => e.firstSeenMs), part.map((e) => e.lastSeenMs)],
+      );
+      const byHash = new Map(part.map((e) => [e.hash.toString('hex'), e]));
+      for (const row of rows) {
+        const entry = byHash.get(Buffer.from(row.hash).toString('hex'));
+        if (entry) {
+          entry.id = Number(row.id);
+          entry.lastSeenWrittenMs = entry.lastSeenMs;
+        }
+      }
+    }
+  }
+
+  private async touchLastSeen(): Promise<void> {
+    const due: { id: number; t: number }[] = [];
+    for (const entry of this.byRef.values()) {
+      if (entry.id !== undefined && entry.lastSeenMs - entry.lastSeenWrittenMs >= LAST_SEEN_RESOLUTION_MS) {
+        due.push({ id: entry.id, t: entry.lastSeenMs });
+        entry.lastSeenWrittenMs = entry.lastSeenMs;
+      }
+    }
+    if (due.length === 0) return;
+    await this.db.query(
+      `UPDATE metric_series s SET last_seen_ms = GREATEST(s.last_seen_ms, x.t) FROM unnest($1::int8[], $2::int8[]) AS x(id, t) WHERE s.id = x.id`,
+      [due.map((d) => d.id), due.map((d) => d.t)],
+    );
+  }
+
+  private async writeMetadata(nowMs: number): Promise<void> {
+    if (this.dirtyMetadata.size === 0) return;
+    const metas = [...this.dirtyMetadata].map((name) => this.metadata.get(name)!);
+    await this.db.query(
+      `INSERT INTO metric_metadata (metric, type, help, unit, updated_ms)
+       SELECT m, t, h, u, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(m, t, h, u)
+       ON CONFLICT (metric) DO UPDATE SET type = EXCLUDED.type, help = EXCLUDED.help, unit = EXCLUDED.unit, updated_ms = EXCLUDED.updated_ms`,
+      [metas.map((m) => m.metric), metas.map((m) => m.type), metas.map((m) => m.help), metas.map((m) => m.unit), nowMs],
+    );
+    for (const meta of metas) if (this.metadata.get(meta.metric) === meta) this.dirtyMetadata.delete(meta.metric);
+  }
+
+  private async writeRefusals(nowMs: number): Promise<void> {
+    if (this.pendingRefusals.size === 0) return;
+    const entries = [...this.pendingRefusals];
+    this.pendingRefusals.clear();
+    try {
+      await this.db.query(
+        `INSERT INTO metric_cardinality_refusals (metric, refused, last_refused_ms)
+         SELECT m, r, $3 FROM unnest($1::text[], $2::int8[]) AS x(m, r)
+         ON CONFLICT (metric) DO UPDATE SET refused = metric_cardinality_refusals.refused + EXCLUDED.refused, last_refused_ms = EXCLUDED.last_refused_ms`,
+        [entries.map(([m]) => m), entries.map(([, n]) => n), nowMs],
+      );
+    } catch (error) {
+      for (const [metric, n] of entries) this.pendingRefusals.set(metric, (this.pendingRefusals.get(metric) ?? 0) + n);
+      throw error;
+    }
+  }
+}
+
+/** Prometheus treats a label with an empty value as absent: `{a=""}` and `{}` are one series. */
+export function withoutEmptyLabels(labels: Labels): Labels {
+  for (const name in labels) {
+    if (labels[name] === '') {
+      const out: Record<string, string> = {};
+      for (const [key, value] of Object.entries(labels)) if (value !== '') out[key] = value;
+      return out;
+    }
+  }
+  return labels;
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}

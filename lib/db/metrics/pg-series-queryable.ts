@@ -1,0 +1,113 @@
+// The metrics read side over PostgreSQL: finds series by label matchers in metric_series, reads their
+// closed chunks (metric_chunks) and open chunks (metric_open_chunks) in the time range, decodes them
+// and merges each series' samples in time order, dropping repeated timestamps (a chunk can be both
+// closed and still open after a crash between the collector's two writes). Used by the PromQL API and
+// by tests against the collector's database.
+import { forEachChunkSample } from '../../domain/metrics/chunk-codec';
+import type { LabelMatcher, Labels, SeriesQueryable, SeriesSamples } from '../../domain/metrics/types';
+
+/** The one thing the read side needs from a connection: pg's Pool, the collector's SqlExecutor, PGlite. */
+export interface RowQuery {
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+/** A RowQuery over a pg Pool (whose query() resolves to `{ rows }`). */
+export function poolRowQuery(pool: { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> }): RowQuery {
+  return {
+    async query<Row>(sql: string, params?: unknown[]) {
+      return (await pool.query(sql, params)).rows as Row[];
+    },
+  };
+}
+
+// Closed chunks span at most this long (collector/store/metric-head.ts), so a chunk overlapping
+// [start, end] starts after start - MAX_CHUNK_SPAN_MS: the bound lets PostgreSQL prune partitions.
+const MAX_CHUNK_SPAN_MS = 2 * 60 * 60 * 1000;
+// metric_series.last_seen_ms lags by up to this much (collector/store/metric-store.ts).
+const LAST_SEEN_SLACK_MS = 60 * 60 * 1000;
+
+export interface SeriesRow {
+  id: number;
+  labels: Labels;
+}
+
+/**
+ * SQL conditions for label matchers on metric_series, Prometheus semantics: a missing label equals
+ * "", regexes are fully anchored. PostgreSQL's regex dialect (ARE) accepts the RE2 syntax PromQL
+ * users write in practice (classes, alternation, repetition, (?i)).
+ */
+export function matcherSql(matchers: readonly LabelMatcher[], params: unknown[]): string[] {
+  const conditions: string[] = [];
+  for (const m of matchers) {
+    params.push(m.value);
+    const value = `$${params.length}`;
+    if (m.name === '__name__' && m.type === '=') {
+      conditions.push(`s.metric_name = ${value}`);
+      continue;
+    }
+    if (m.name === '__name__' && m.type === '=~') {
+      conditions.push(`s.metric_name ~ ('^(?:' || ${value} || ')$')`);
+      continue;
+    }
+    params.push(m.name);
+    const label = `coalesce(s.labels ->> $${params.length}, '')`;
+    if (m.type === '=') conditions.push(`${label} = ${value}`);
+    else if (m.type === '!=') conditions.push(`${label} <> ${value}`);
+    else if (m.type === '=~') conditions.push(`${label} ~ ('^(?:' || ${value} || ')$')`);
+    else conditions.push(`${label} !~ ('^(?:' || ${value} || ')$')`);
+  }
+  return conditions;
+}
+
+/** Series matching every matcher that were seen in [startMs, endMs] (with last_seen's slack). */
+export async function findSeries(db: RowQuery, matchers: readonly LabelMatcher[], startMs: number, endMs: number, limit?: number): Promise<SeriesRow[]> {
+  const params: unknown[] = [startMs - LAST_SEEN_SLACK_MS, endMs];
+  const conditions = ['s.last_seen_ms >= $1', 's.first_seen_ms <= $2', ...matcherSql(matchers, params)];
+  const rows = await db.query<{ id: bigint | number | string; labels: Labels }>(
+    `SELECT s.id, s.labels FROM metric_series s WHERE ${conditions.join(' AND ')} ORDER BY s.id${limit ? ` LIMIT ${Math.floor(limit)}` : ''}`,
+    params,
+  );
+  return rows.map((row) => ({ id: Number(row.id), labels: row.labels }));
+}
+
+export class PgSeriesQueryable implements SeriesQueryable {
+  constructor(private readonly db: RowQuery) {}
+
+  async select(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<SeriesSamples[]> {
+    const series = await findSeries(this.db, matchers, startMs, endMs);
+    if (series.length === 0) return [];
+    const ids = series.map((s) => s.id);
+    const chunks = await this.db.query<{ series_id: bigint | number | string; start_ms: bigint | number | string; data: Uint8Array }>(
+      `SELECT series_id, start_ms, data FROM metric_chunks
+        WHERE series_id = ANY($1::int8[]) AND start_ms <= $3 AND start_ms >= $4 AND end_ms >= $2
+       UNION ALL
+       SELECT series_id, start_ms, data FROM metric_open_chunks
+        WHERE series_id = ANY($1::int8[]) AND start_ms <= $3 AND end_ms >= $2`,
+      [ids, startMs, endMs, startMs - MAX_CHUNK_SPAN_MS],
+    );
+    const byId = new Map<number, { start: number; data: Uint8Array }[]>();
+    for (const row of chunks) {
+      const id = Number(row.series_id);
+      let list = byId.get(id);
+      if (!list) byId.set(id, (list = []));
+      list.push({ start: Number(row.start_ms), data: row.data });
+    }
+    const out: SeriesSamples[] = [];
+    for (const s of series) {
+      const list = byId.get(s.id);
+      if (!list) continue;
+      list.sort((a, b) => a.start - b.start);
+      const samples: SeriesSamples['samples'] = [];
+      let last = -Infinity;
+      for (const chunk of list) {
+        forEachChunkSample(chunk.data, (t, v) => {
+          if (t < startMs || t > endMs || t <= last) return;
+          samples.push({ t, v });
+          last = t;
+        });
+      }
+      if (samples.length) out.push({ labels: s.labels, samples });
+    }
+    return out;
+  }
+}
