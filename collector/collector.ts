@@ -25,6 +25,8 @@ import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
 import { startMetrics, type RunningMetrics } from './metrics';
+import { metricSignal, metricsWire, remoteWriteRoutes } from './signals/metric-signal';
+import { DeltaToCumulative } from '../lib/domain/metrics/delta-to-cumulative';
 import { ServiceGraph } from './service-graph/service-graph';
 import { correlationObserver, logSignal } from './signals/log-signal';
 import { SPANS_TABLE, traceSignal } from './signals/trace-signal';
@@ -96,12 +98,20 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     log.warn('could not record correlation ids from spans', { error: String(error) }),
   );
   const traceObservers = [...(serviceGraph ? [serviceGraph] : []), health, correlations];
+  // Metrics start with the database (startMetrics below); until then the lane's writes are held.
+  let metrics: RunningMetrics | undefined;
+  const deltas = new DeltaToCumulative({ now: Date.now });
   const signals: AnySignalDefinition[] = [
     traceSignal({ db, partitions: spanPartitions, maxQueuedSpans: config.queue.maxSpans, observers: traceObservers }),
     logs,
+    metricSignal({ store: () => metrics?.store, maxQueuedSamples: config.queue.maxSpans * 5, sampleObserver: health }),
   ];
   const logsIntake = { maxBodyBytes: config.maxBodyBytes, correlationKeys: logsConfig.correlationKeys, nowNs: () => BigInt(Date.now()) * 1_000_000n };
-  const wires: OtlpSignalWire<unknown>[] = [traceWire as OtlpSignalWire<unknown>, logsWire(logsIntake) as OtlpSignalWire<unknown>];
+  const wires: OtlpSignalWire<unknown>[] = [
+    traceWire as OtlpSignalWire<unknown>,
+    logsWire(logsIntake) as OtlpSignalWire<unknown>,
+    metricsWire(deltas) as OtlpSignalWire<unknown>,
+  ];
 
   const pipeline = new IngestPipeline(
     signals,
@@ -155,7 +165,6 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   let writing = false;
   // Metrics (store, retention, scraping) start once the database is ready; scraping also needs
   // the OTLP/HTTP port, for the collector's own /metrics.
-  let metrics: RunningMetrics | undefined;
   let selfAddress: string | undefined;
   const startScraping = () => {
     if (metrics && selfAddress && !stopped) metrics.startScraping(selfAddress, health);
@@ -193,6 +202,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   // Routes of other ingest protocols (remote_write, Loki push, JSON lines, ...) are added here:
   // routes.http.push(...myRoutes(exportOf('metrics'))).
   routes.http.push(...logsRoutes(exportOf('logs'), logsIntake));
+  routes.http.push(...remoteWriteRoutes(exportOf('metrics')));
 
   const http: HttpServer = createHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,

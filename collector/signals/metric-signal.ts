@@ -1,0 +1,164 @@
+// Metrics as a pipeline signal: OTLP metrics (`/v1/metrics`, gRPC MetricsService) and Prometheus
+// remote_write 1.0 (`POST /api/v1/write`) decode to a MetricBatch (lib/domain/metrics/types.ts)
+// that goes through the generic queue and writers like spans and logs, whose store appends it to
+// the MetricStore's head (collector/store/metric-store.ts); the head is flushed as chunks on its own
+// timer. Scrapes append to the same store directly. Observers see each batch's latest samples
+// (breakers and lag from OTLP metrics, e.g. Polly's `resilience.polly.strategy.events`).
+//
+// Durability: an accepted batch is in the head until its next flush (MESHLIGHT_METRICS_FLUSH_MS);
+// until the write-ahead log exists (issue 14) a crash loses up to one flush interval of samples.
+import { decodeMetricsJson } from '../receivers/otlp/decode-metrics-json';
+import { decodeMetricsProto } from '../receivers/otlp/decode-metrics-proto';
+import { encodeExportResponseJson, encodeExportResponseProto } from '../receivers/otlp/encode-trace-response';
+import { METRICS_EXPORT_PATH } from '../receivers/otlp/grpc-receiver';
+import type { ExportFunction, OtlpSignalWire } from '../receivers/otlp/otlp-signals';
+import { decodeRemoteWrite } from '../receivers/prometheus/decode-remote-write';
+import type { HttpRoute } from '../receivers/routes';
+import { RetryableError } from '../../lib/otlp/errors';
+import type { DeltaToCumulative } from '../../lib/domain/metrics/delta-to-cumulative';
+import type { InstantSample, MetricBatch, SeriesSamples } from '../../lib/domain/metrics/types';
+import type { BatchObserver, RowsCodec, SignalDefinition } from '../pipeline/signal';
+import type { MetricStore } from '../store/metric-store';
+
+const BYTES_PER_SAMPLE = 96;
+
+function sampleCount(series: readonly SeriesSamples[]): number {
+  let n = 0;
+  for (const s of series) n += s.samples.length;
+  return n;
+}
+
+function batchOf(series: SeriesSamples[], metadata: MetricBatch['metadata']): MetricBatch {
+  return { series, metadata, sampleCount: sampleCount(series), rejectedSamples: 0, rejectionMessage: '' };
+}
+
+export const metricRowsCodec: RowsCodec<MetricBatch> = {
+  count: (rows) => rows.sampleCount,
+  bytes: (rows) => rows.sampleCount * BYTES_PER_SAMPLE + rows.series.length * 200,
+  merge: (parts) => batchOf(parts.flatMap((p) => p.series), parts.flatMap((p) => p.metadata)),
+  split(rows) {
+    if (rows.series.length < 2) {
+      const only = rows.series[0];
+      if (!only || only.samples.length < 2) return [rows, batchOf([], [])];
+      const half = only.samples.length >> 1;
+      return [batchOf([{ labels: only.labels, samples: only.samples.slice(0, half) }], rows.metadata), batchOf([{ labels: only.labels, samples: only.samples.slice(half) }], [])];
+    }
+    const half = rows.series.length >> 1;
+    return [batchOf(rows.series.slice(0, half), rows.metadata), batchOf(rows.series.slice(half), [])];
+  },
+  describe: (rows) => JSON.stringify(rows.series[0]?.labels ?? {}).slice(0, 200),
+  // Staleness markers are NaNs with a payload that JSON cannot carry: keep the bits as hex.
+  toJson: (rows) => ({
+    series: rows.series.map((s) => ({ labels: s.labels, samples: s.samples.map((x) => [x.t, floatBits(x.v)]) })),
+    metadata: rows.metadata,
+  }),
+  fromJson(value) {
+    const v = value as { series: Array<{ labels: Record<string, string>; samples: Array<[number, string]> }>; metadata: MetricBatch['metadata'] };
+    return batchOf(
+      v.series.map((s) => ({ labels: s.labels, samples: s.samples.map(([t, bits]) => ({ t, v: floatFromBits(bits) })) })),
+      v.metadata,
+    );
+  },
+};
+
+const scratch = new DataView(new ArrayBuffer(8));
+function floatBits(v: number): string {
+  scratch.setFloat64(0, v);
+  return scratch.getBigUint64(0).toString(16);
+}
+function floatFromBits(bits: string): number {
+  scratch.setBigUint64(0, BigInt(`0x${bits}`));
+  return scratch.getFloat64(0);
+}
+
+/** The latest sample of each series of a batch, for observers that read instant values. */
+export function latestSamples(batch: MetricBatch): { samples: InstantSample[]; t: number } {
+  const samples: InstantSample[] = [];
+  let t = 0;
+  for (const s of batch.series) {
+    const last = s.samples[s.samples.length - 1];
+    if (!last) continue;
+    samples.push({ labels: s.labels, value: last.v });
+    if (last.t > t) t = last.t;
+  }
+  return { samples, t };
+}
+
+export interface MetricSignalOptions {
+  /** The store, once the database is ready (metrics start with it); undefined before. */
+  store: () => MetricStore | undefined;
+  maxQueuedSamples: number;
+  /** Sees each batch's latest samples (the breakers/lag monitor). */
+  sampleObserver?: { observeSamples(samples: readonly InstantSample[], t: number): void };
+}
+
+export function metricSignal(options: MetricSignalOptions): SignalDefinition<MetricBatch, MetricBatch> {
+  const observers: BatchObserver<MetricBatch>[] = [];
+  if (options.sampleObserver) {
+    const observer = options.sampleObserver;
+    observers.push({
+      observe(batch) {
+        try {
+          const { samples, t } = latestSamples(batch);
+          if (samples.length) observer.observeSamples(samples, t);
+        } catch {
+          // observers must not fail an export
+        }
+      },
+    });
+  }
+  return {
+    name: 'metrics',
+    unit: 'samples',
+    outcome: (batch) => ({ accepted: batch.sampleCount, rejected: batch.rejectedSamples, errorMessage: batch.rejectionMessage }),
+    encode: (batch) => batch,
+    rows: metricRowsCodec,
+    store: {
+      async write(rows) {
+        const store = options.store();
+        if (!store) throw new RetryableError('storage-unavailable', 'metrics storage is starting', 5);
+        store.append(rows);
+      },
+    },
+    observers,
+    maxQueuedItems: options.maxQueuedSamples,
+  };
+}
+
+/** OTLP metrics over HTTP and gRPC; delta temporality accumulated by one shared DeltaToCumulative. */
+export function metricsWire(deltas: DeltaToCumulative): OtlpSignalWire<MetricBatch> {
+  return {
+    signal: 'metrics',
+    httpPath: '/v1/metrics',
+    grpcPath: METRICS_EXPORT_PATH,
+    decodeProto: (bytes) => decodeMetricsProto(bytes, { deltas }),
+    decodeJson: (text) => decodeMetricsJson(text, { deltas }),
+    encodeResponseProto: encodeExportResponseProto,
+    encodeResponseJson: (result) => encodeExportResponseJson(result, 'rejectedDataPoints'),
+  };
+}
+
+/** Prometheus's own error body is the message as plain text. */
+const plainTextError = (status: { message: string }) => ({ contentType: 'text/plain; charset=utf-8', body: `${status.message}\n` });
+
+/** POST /api/v1/write: Prometheus remote_write 1.0 (snappy block + protobuf WriteRequest), 204 on success. */
+export function remoteWriteRoutes(exportBatch: ExportFunction<MetricBatch>): HttpRoute[] {
+  return [
+    {
+      path: '/api/v1/write',
+      signal: 'metrics',
+      mediaTypes: ['application/x-protobuf', 'application/protobuf'],
+      // The body is a snappy block whatever Content-Encoding says (remote_write 1.0 sends `snappy`).
+      ownEncodings: ['snappy'],
+      errorBody: plainTextError,
+      async handle({ body }) {
+        const result = await exportBatch(decodeRemoteWrite(body));
+        if (result.rejected > 0 && result.errorMessage) {
+          // Samples refused as invalid (e.g. native histograms) are not retried: 400 with the reason.
+          return { status: 400, contentType: 'text/plain; charset=utf-8', body: `${result.errorMessage}\n` };
+        }
+        return { status: 204, contentType: 'text/plain; charset=utf-8', body: '' };
+      },
+    },
+  ];
+}
