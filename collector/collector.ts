@@ -21,6 +21,7 @@ import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './receivers/otlp/otlp-signals';
 import type { ReceiverRoutes } from './receivers/routes';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
+import { AlertLoop, alertLoopOptionsFromEnv } from './alerting/alert-loop';
 import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
 import { ServiceGraph } from './service-graph/service-graph';
@@ -79,6 +80,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
+  const alerting = new AlertLoop(db, alertLoopOptionsFromEnv(process.env), log);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
   const signals: AnySignalDefinition[] = [
@@ -143,6 +145,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     pipeline.start();
     serviceGraph?.start();
     health.start();
+    alerting.start();
     writing = true;
   };
   let preparing: Promise<void> | undefined;
@@ -198,6 +201,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       await pipeline.stop(Date.now() + config.shutdownTimeoutMs, writing);
       if (writing) await serviceGraph?.stop();
       if (writing) await health.stop();
+      await alerting.stop();
       await db.close();
       await embedded?.close();
       log.info('collector stopped', { spansWritten: traces.stats.written });
