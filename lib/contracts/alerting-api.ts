@@ -1,0 +1,43 @@
+// Rules, alerts and incidents over HTTP (/api/rules, /api/alerts, /api/incidents): the shapes the
+// route handlers answer with and the zod schemas of what they accept.
+import { z } from 'zod';
+import type { Incident } from '../domain/incidents/incidents';
+
+export interface RuleWire {
+  id: string;
+  kind: 'builtin' | 'file';
+  name: string;
+  group: string;
+  expr: string | null;
+  description: string;
+  forMs: number;
+  keepFiringForMs: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  enabled: boolean;
+  /** firing if any of its alerts fires, else pending if any is pending, else inactive. */
+  state: 'firing' | 'pending' | 'inactive';
+  firing: number;
+  pending: number;
+  lastEvaluation: number | null;
+  lastError: string | null;
+}
+
+export interface AlertWire {
+  ruleId: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing' | 'resolved';
+  value: number;
+  activeAt: number;
+  firedAt: number | null;
+  resolvedAt: number | null;
+}
+
+export type IncidentWire = Incident;
+
+export const ruleToggleBody = z.object({ enabled: z.boolean() }).strict();
+
+export const alertsQuery = z.object({
+  state: z.enum(['pending', 'firing', 'resolved']).optional(),
+});
