@@ -26,6 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/traces">Traces</Link>
             <Link href="/breakers">Breakers</Link>
             <Link href="/lag">Lag</Link>
+            <Link href="/incidents">Incidents</Link>
           </nav>
         </header>
         <main className="page">

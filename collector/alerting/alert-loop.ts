@@ -13,7 +13,7 @@ import type { ActiveAlert, AlertTransition } from '../../lib/domain/alerting/sta
 import type { SeriesQueryable } from '../../lib/domain/metrics/types';
 import type { SqlExecutor } from '../store/sql-executor';
 import { AlertNotifier, type NotifierConfig, type OutgoingAlert } from './notifiers';
-import { pgRedSource, pgSignalSources, type QueryFn } from './pg-sources';
+import { pgRedSource, pgSignalSources, type QueryFn } from '../../lib/db/alerting-sources';
 
 export interface AlertLoopOptions {
   intervalMs: number;

@@ -2,9 +2,9 @@
 // and red-queryable.ts), over any `query(sql, params)`: the collector's SqlExecutor or a pg pool.
 // Breakers and lag come from the health monitor's current-state tables, RED from the service
 // graph's per-minute rollups. Logs are not stored yet: `logs` is left undefined (TODO(logs) below).
-import type { BreakerView, HealthSource, LagView, RedMinute, RedSource, SignalSources } from '../../lib/domain/alerting/signals';
-import type { OperationRedMinute, OperationRedSource } from '../../lib/domain/alerting/red-queryable';
-import { histogramFromSql } from '../../lib/domain/service-graph/latency-histogram';
+import type { BreakerView, HealthSource, LagView, RedMinute, RedSource, SignalSources } from '../domain/alerting/signals';
+import type { OperationRedMinute, OperationRedSource } from '../domain/alerting/red-queryable';
+import { histogramFromSql } from '../domain/service-graph/latency-histogram';
 
 export type QueryFn = <Row>(sql: string, params?: unknown[]) => Promise<Row[]>;
 
