@@ -89,6 +89,7 @@ export function synthesizeRedSeries(rows: readonly OperationRedMinute[], firstMi
   }
   const out: SeriesSamples[] = [];
   const want = new Set(names);
+  const histograms = want.has(RED_METRICS.bucket) || want.has(RED_METRICS.count);
   for (const op of byOp.values()) {
     const first = Math.max(firstMinute, Math.min(...op.minutes.keys()));
     const base = { service: op.service, operation: op.operation };
@@ -103,13 +104,16 @@ export function synthesizeRedSeries(rows: readonly OperationRedMinute[], firstMi
       if (row) {
         c += row.calls;
         e += row.errors;
-        row.histogram.forEach((n, i) => {
-          if (n) le[LE_OF_BUCKET[i]!]! += n;
-        });
+        if (histograms) {
+          row.histogram.forEach((n, i) => {
+            if (n) le[LE_OF_BUCKET[i]!]! += n;
+          });
+        }
       }
       const t = m + MINUTE;
       calls.push({ t, v: c });
       errors.push({ t, v: e });
+      if (!histograms) continue;
       let cumulative = 0;
       for (let j = 0; j < le.length; j++) {
         cumulative += le[j]!;
