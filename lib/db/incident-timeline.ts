@@ -28,7 +28,7 @@ export interface IncidentTimeline {
 
 export async function loadIncidentTimeline(incident: Incident, nowMs: number, db: Db = getDb()): Promise<IncidentTimeline> {
   const end = Math.min(nowMs, (incident.endMs ?? nowMs) + 5 * 60_000);
-  const start = incident.startMs - 10 * 60_000;
+  const start = incident.startMs - 5 * 60_000;
   const services = incident.services;
   const queues = incident.nodes.filter((n) => n.startsWith('messaging:')).map((n) => n.slice('messaging:'.length));
   const q = async <Row>(sql: string, params?: unknown[]) => (await db.pool.query(sql, params)).rows as Row[];

@@ -193,7 +193,15 @@ export function suspectRootCause(episodes: readonly AlertEpisode[], edges: reado
   if (callers.length) evidence.push(`the other signals are on its callers, which depend on it: ${callers.map((c) => c.replace(/^[a-z]+:/, '')).join(', ')}`);
   else if (subjects.size > 1) evidence.push('no signalling service it calls: it is the most upstream of the signalling nodes');
   const firstOverall = episodes.reduce((a, b) => (b.startMs < a.startMs ? b : a));
-  evidence.push(firstOverall.id === episode.id ? 'it was the first signal of the incident' : `the first signal was ${firstOverall.alertname} on ${subjectNode(firstOverall)?.replace(/^[a-z]+:/, '') ?? '?'}, ${Math.round((episode.startMs - firstOverall.startMs) / 1000)} s earlier`);
+  const firstWhere = `${firstOverall.alertname} on ${subjectNode(firstOverall)?.replace(/^[a-z]+:/, '') ?? '?'}`;
+  const lagS = Math.round((episode.startMs - firstOverall.startMs) / 1000);
+  evidence.push(
+    firstOverall.id === episode.id
+      ? 'it was the first signal of the incident'
+      : lagS === 0
+        ? `it fired together with the first signal (${firstWhere})`
+        : `the first signal was ${firstWhere}, ${lagS} s earlier`,
+  );
   return {
     node,
     service: svc,
