@@ -150,6 +150,36 @@ describe('built-in rules', () => {
     assert.ok(jumps.p95[0]!.value > 0.3 && jumps.p95[0]!.value < 0.5);
   });
 
+  it('an error burst fires within an evaluation and resolves within about a minute of healing (45 s sliding window over growing minute rows)', async () => {
+    const T = 1_800_000_000_000; // on a minute
+    const failing = (sec: number) => sec >= T / 1000 && sec < T / 1000 + 60;
+    // The collector's rollup as read at `now`: per-minute rows holding what arrived up to `now` (2 calls/s).
+    const rowsAt = (now: number): RedMinute[] => {
+      const rows = new Map<number, RedMinute>();
+      for (let sec = Math.floor((now - 35 * 60_000) / 1000); sec < Math.floor(now / 1000); sec++) {
+        const minuteMs = Math.floor((sec * 1000) / 60_000) * 60_000;
+        let r = rows.get(minuteMs);
+        if (!r) rows.set(minuteMs, (r = { service: 'payments', minuteMs, calls: 0, errors: 0, histogram: emptyHistogram() }));
+        r.calls += 2;
+        if (failing(sec)) r.errors += 2;
+        (r.histogram as number[])[20]! += 2;
+      }
+      return [...rows.values()];
+    };
+    const sources: SignalSources = {
+      health: { breakers: async () => [], lagGroups: async () => [] },
+      red: { serviceMinutes: async (start, end) => rowsAt(clock).filter((r) => r.minuteMs >= start && r.minuteMs < end) },
+    };
+    let clock = T - 3 * 60_000 + 7_000;
+    const ev = new AlertEvaluator(new MemoryQueryable(), sources);
+    const changes: string[] = [];
+    for (; clock <= T + 4 * 60_000; clock += 15_000) {
+      const rounds = await ev.evaluate(clock, (id) => id === 'builtin:error-rate-jump');
+      for (const t of rounds.flatMap((r) => r.transitions)) if (t.to === 'firing' || t.to === 'resolved') changes.push(`${t.to}@${(t.atMs - T) / 1000}`);
+    }
+    assert.deepEqual(changes, ['firing@7', 'resolved@127']); // healed at 60 s
+  });
+
   it('breaker and lag rules fire from the health readings; the log rule says logs are absent', async () => {
     const sources: SignalSources = {
       health: {

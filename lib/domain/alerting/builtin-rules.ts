@@ -5,10 +5,12 @@
 // - breaker-open: a circuit breaker that is not closed (open, forced_open, half_open, suspected_open).
 // - lag-warn: a consumer group / queue whose Burrow status is WARN or worse.
 // - error-rate-jump / latency-jump: a service's recent error rate or p95 against its own baseline,
-//   from the RED rollups: recent = the current and previous minutes, baseline = the per-minute
-//   *median* over the 30 minutes before (a median, so an earlier incident inside the baseline does
-//   not raise the bar). Error rate fires at ≥ max(5 %, 3 × baseline) with ≥ 20 calls; p95 at ≥ 2 ×
-//   baseline and ≥ 100 ms with ≥ 10 calls.
+//   from the RED rollups: recent = the last 45 s, from what the per-minute rows grew by between
+//   evaluations (the collector adds to the current minute every 2 s), or the current and previous
+//   minutes until the evaluator has watched that long; baseline = the per-minute *median* over the
+//   30 minutes before (a median, so an earlier incident inside the baseline does not raise the
+//   bar). Error rate fires at ≥ max(5 %, 3 × baseline) with ≥ 20 calls; p95 at ≥ 2 × baseline and
+//   ≥ 100 ms with ≥ 10 calls. A 45 s window resolves these alerts within about a minute of healing.
 // - new-log-error: an error type in logs not seen in the previous hour (needs a LogErrorSource).
 import { percentileUs } from '../service-graph/latency-histogram';
 import type { RedMinute, SignalSources } from './signals';
@@ -32,6 +34,8 @@ export interface BuiltinResult {
 
 export const RED_JUMP = {
   recentMinutes: 2,
+  /** Sliding window of the delta-based recent measure. */
+  recentWindowMs: 45_000,
   baselineMinutes: 30,
   errorRateFloor: 0.05,
   errorRateFactor: 3,
@@ -87,9 +91,9 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
   {
     id: 'builtin:error-rate-jump',
     name: 'ErrorRateJump',
-    description: 'A service’s error rate over the last 2 minutes is ≥ max(5 %, 3× its median over the 30 minutes before), with ≥ 20 calls.',
+    description: 'A service’s error rate over the last 45 s is ≥ max(5 %, 3× its per-minute median over the 30 minutes before), with ≥ 20 calls.',
     forMs: 0,
-    keepFiringForMs: 30_000,
+    keepFiringForMs: 15_000,
     labels: { severity: 'critical', signal: 'error_rate' },
     annotations: { summary: 'Error rate of {{ $labels.service }} is {{ $value | humanizePercentage }}' },
     enabledByDefault: true,
@@ -100,9 +104,9 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
   {
     id: 'builtin:latency-jump',
     name: 'LatencyJump',
-    description: 'A service’s p95 over the last 2 minutes is ≥ 2× its median p95 over the 30 minutes before and ≥ 100 ms.',
+    description: 'A service’s p95 over the last 45 s is ≥ 2× its median p95 over the 30 minutes before and ≥ 100 ms, with ≥ 10 calls.',
     forMs: 0,
-    keepFiringForMs: 30_000,
+    keepFiringForMs: 15_000,
     labels: { severity: 'warning', signal: 'latency' },
     annotations: { summary: 'p95 of {{ $labels.service }} is {{ $value | humanizeDuration }}' },
     enabledByDefault: true,
@@ -139,19 +143,84 @@ interface RedJumps {
   p95: ResultSample[];
 }
 
+const deltaTrackers = new WeakMap<SignalSources, RedDeltaTracker>();
+
 function redJumps(sources: SignalSources, nowMs: number): Promise<RedJumps> {
   const cached = redCache.get(sources);
   if (cached && cached.nowMs === nowMs) return cached.result;
+  let tracker = deltaTrackers.get(sources);
+  if (!tracker) deltaTrackers.set(sources, (tracker = new RedDeltaTracker(RED_JUMP.recentWindowMs)));
   const minute = Math.floor(nowMs / 60_000) * 60_000;
   const recentStart = minute - (RED_JUMP.recentMinutes - 1) * 60_000;
   const baselineStart = recentStart - RED_JUMP.baselineMinutes * 60_000;
-  const result = sources.red.serviceMinutes(baselineStart, minute + 60_000).then((rows) => detectRedJumps(rows, recentStart));
+  const t = tracker;
+  const result = sources.red.serviceMinutes(baselineStart, minute + 60_000).then((rows) => detectRedJumps(rows, recentStart, t.observe(rows, nowMs) ?? undefined));
   redCache.set(sources, { nowMs, result });
   return result;
 }
 
-/** Pure: per service, compares the minutes from `recentStartMs` on with the earlier ones. */
-export function detectRedJumps(rows: readonly RedMinute[], recentStartMs: number): RedJumps {
+export interface RedAggregate {
+  calls: number;
+  errors: number;
+  histogram: number[];
+}
+
+/**
+ * What each service's current and previous minute rows grew by between evaluations, summed over
+ * the last `windowMs`: a sliding window finer than the rollups' minutes. Null until it has
+ * watched for a whole window (the caller then falls back to whole minutes).
+ */
+export class RedDeltaTracker {
+  private last = new Map<string, RedMinute>();
+  private deltas: Array<{ atMs: number; byService: Map<string, RedAggregate> }> = [];
+  private startedMs: number | null = null;
+
+  constructor(private readonly windowMs: number) {}
+
+  observe(rows: readonly RedMinute[], nowMs: number): Map<string, RedAggregate> | null {
+    const live = Math.floor(nowMs / 60_000) * 60_000 - 60_000;
+    const first = this.startedMs === null;
+    const seen = new Map<string, RedMinute>();
+    const byService = new Map<string, RedAggregate>();
+    for (const r of rows) {
+      if (r.minuteMs < live) continue;
+      const key = `${r.service}\u0000${r.minuteMs}`;
+      seen.set(key, r);
+      if (first) continue;
+      const prev = this.last.get(key);
+      let agg = byService.get(r.service);
+      if (!agg) byService.set(r.service, (agg = { calls: 0, errors: 0, histogram: new Array<number>(72).fill(0) }));
+      agg.calls += Math.max(0, r.calls - (prev?.calls ?? 0));
+      agg.errors += Math.max(0, r.errors - (prev?.errors ?? 0));
+      r.histogram.forEach((n, i) => (agg.histogram[i] = (agg.histogram[i] ?? 0) + Math.max(0, n - (prev?.histogram[i] ?? 0))));
+    }
+    this.last = seen;
+    if (first) {
+      this.startedMs = nowMs;
+      return null;
+    }
+    this.deltas.push({ atMs: nowMs, byService });
+    this.deltas = this.deltas.filter((d) => d.atMs > nowMs - this.windowMs);
+    if (nowMs - this.startedMs! < this.windowMs) return null;
+    const out = new Map<string, RedAggregate>();
+    for (const d of this.deltas) {
+      for (const [service, a] of d.byService) {
+        let agg = out.get(service);
+        if (!agg) out.set(service, (agg = { calls: 0, errors: 0, histogram: new Array<number>(72).fill(0) }));
+        agg.calls += a.calls;
+        agg.errors += a.errors;
+        a.histogram.forEach((n, i) => (agg.histogram[i] = (agg.histogram[i] ?? 0) + n));
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Pure: per service, compares the recent measure (`recent` when given, else the minutes from
+ * `recentStartMs` on) with the per-minute baseline before `recentStartMs`.
+ */
+export function detectRedJumps(rows: readonly RedMinute[], recentStartMs: number, recent?: ReadonlyMap<string, RedAggregate>): RedJumps {
   const byService = new Map<string, RedMinute[]>();
   for (const r of rows) {
     let list = byService.get(r.service);
@@ -160,18 +229,27 @@ export function detectRedJumps(rows: readonly RedMinute[], recentStartMs: number
   }
   const out: RedJumps = { errorRate: [], p95: [] };
   for (const [service, minutes] of byService) {
-    const recent = minutes.filter((m) => m.minuteMs >= recentStartMs);
     const baseline = minutes.filter((m) => m.minuteMs < recentStartMs && m.calls >= RED_JUMP.minBaselineMinuteCalls);
-    const calls = sum(recent.map((m) => m.calls));
-    const errors = sum(recent.map((m) => m.errors));
+    let calls: number;
+    let errors: number;
+    const merged = new Array<number>(72).fill(0);
+    if (recent) {
+      const agg = recent.get(service);
+      calls = agg?.calls ?? 0;
+      errors = agg?.errors ?? 0;
+      agg?.histogram.forEach((n, i) => (merged[i] = n));
+    } else {
+      const recentMinutes = minutes.filter((m) => m.minuteMs >= recentStartMs);
+      calls = sum(recentMinutes.map((m) => m.calls));
+      errors = sum(recentMinutes.map((m) => m.errors));
+      for (const m of recentMinutes) m.histogram.forEach((n, i) => (merged[i] = (merged[i] ?? 0) + n));
+    }
     const baseRate = median(baseline.map((m) => m.errors / m.calls)) ?? 0;
     if (calls >= RED_JUMP.minErrorCalls) {
       const rate = errors / calls;
       if (rate >= Math.max(RED_JUMP.errorRateFloor, RED_JUMP.errorRateFactor * baseRate)) out.errorRate.push({ labels: { service }, value: rate });
     }
     if (calls >= RED_JUMP.minLatencyCalls && baseline.length > 0) {
-      const merged = new Array<number>(72).fill(0);
-      for (const m of recent) m.histogram.forEach((n, i) => (merged[i] = (merged[i] ?? 0) + n));
       const p95 = quantileSeconds(merged, 0.95);
       const baseP95 = median(baseline.map((m) => quantileSeconds(m.histogram, 0.95)).filter((v): v is number => v !== undefined));
       if (p95 !== undefined && baseP95 !== undefined && p95 >= RED_JUMP.p95Factor * baseP95 && p95 * 1000 >= RED_JUMP.p95FloorMs) {

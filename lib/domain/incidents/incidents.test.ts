@@ -104,7 +104,7 @@ describe('incidents from drawn alert timelines', () => {
       ErrorRateJump service=orders   |.###.......###..|
       ErrorRateJump service=payments |.....#..........|
     `);
-    // payments at step 5 starts 2 steps (30 s) after orders' first run ends: within the slack.
+    // payments at step 5 starts one step (15 s) after orders' first run ends (at step 4): within the slack.
     assert.deepEqual(summary(groupIncidents(alerts, SHOP)), [
       { start: 1, end: 6, services: 'orders payments', first: 'ErrorRateJump', root: 'payments' },
       { start: 11, end: 14, services: 'orders', first: 'ErrorRateJump', root: 'orders' },

@@ -53,11 +53,11 @@ export interface Incident {
 }
 
 export interface GroupingOptions {
-  /** Episodes this close in time still overlap (≈ two evaluation intervals). */
+  /** Episodes this close in time still overlap (one evaluation interval). */
   slackMs: number;
 }
 
-export const DEFAULT_GROUPING: GroupingOptions = { slackMs: 30_000 };
+export const DEFAULT_GROUPING: GroupingOptions = { slackMs: 15_000 };
 
 const service = (name: string) => `service:${name}`;
 
