@@ -68,7 +68,7 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
         ),
       ]);
       const transitions = within.map((r) => ({ t: Number(r.t_ms), from: r.from_state, to: r.to_state, source: r.source }));
-      return { service: b.service, name: b.name, target: b.target, bands: stateBands(before[0]?.to_state ?? null, transitions, start, end) };
+      return { service: b.service, name: b.name, target: b.target, bands: stateBands(before[0]?.to_state ?? within[0]?.from_state ?? null, transitions, start, end) };
     }),
   );
 
