@@ -106,7 +106,9 @@ test('built-in and file rules: stored with history, sent to a webhook and to a r
   const loop = new AlertLoop(db, { intervalMs: STEP, rulesFile, notifier: { webhookUrl, alertmanagerUrl, externalUrl: 'http://meshlight.test' }, now: () => now }, console);
 
   const round = async () => {
+    const began = performance.now();
     const rounds = await loop.evaluateOnce();
+    console.log(`# alert evaluation round (6 rules, PostgreSQL, notifications): ${(performance.now() - began).toFixed(1)} ms`);
     const states = Object.fromEntries(rounds.map((r) => [r.ruleId, r.alerts.map((a) => a.state).join(',')]));
     now += STEP;
     return states;
