@@ -33,6 +33,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/targets">Targets</Link>
             <Link href="/breakers">Breakers</Link>
             <Link href="/lag">Lag</Link>
+            <Link href="/incidents">Incidents</Link>
           </nav>
         </header>
         <main className="page">

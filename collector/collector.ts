@@ -22,6 +22,7 @@ import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './rece
 import type { ReceiverRoutes } from './receivers/routes';
 import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
+import { AlertLoop, alertLoopOptionsFromEnv } from './alerting/alert-loop';
 import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
 import { startMetrics, type RunningMetrics } from './metrics';
@@ -91,6 +92,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
+  const alerting = new AlertLoop(db, alertLoopOptionsFromEnv(process.env), log);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
   const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans });
@@ -179,6 +181,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     pipeline.start();
     serviceGraph?.start();
     health.start();
+    alerting.start();
     writing = true;
   };
   let preparing: Promise<void> | undefined;
@@ -247,6 +250,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       if (writing) await serviceGraph?.stop();
       if (writing) await metrics?.stop();
       if (writing) await health.stop();
+      await alerting.stop();
       await db.close();
       await embedded?.close();
       log.info('collector stopped', { spansWritten: traces.stats.written });

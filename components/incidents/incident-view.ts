@@ -1,0 +1,88 @@
+// Pure helpers of the incident pages: the shared time scale, band colours, and the links from a
+// moment on the axis to the evidence (failing traces in /traces' URL format, logs, breakers, lag).
+
+export interface TimeScale {
+  start: number;
+  end: number;
+}
+
+/** Percent of the track's width at time `t` (clamped). */
+export function pct(scale: TimeScale, t: number): number {
+  const span = Math.max(1, scale.end - scale.start);
+  return Math.min(100, Math.max(0, ((t - scale.start) / span) * 100));
+}
+
+/** The time at a fraction (0..1) of the track's width. */
+export function timeAt(scale: TimeScale, fraction: number): number {
+  return Math.round(scale.start + Math.min(1, Math.max(0, fraction)) * (scale.end - scale.start));
+}
+
+export const STATE_COLOURS: Record<string, string> = {
+  closed: '#1f6f43',
+  open: '#d64545',
+  forced_open: '#d64545',
+  suspected_open: '#c2410c',
+  half_open: '#d9a21b',
+  OK: '#1f6f43',
+  WARN: '#d9a21b',
+  ERR: '#d64545',
+  STOP: '#a11d1d',
+  STALL: '#a11d1d',
+  REWIND: '#7c3aed',
+  firing: '#d64545',
+  resolved: '#4b5563',
+};
+
+export function bandColour(state: string): string {
+  return STATE_COLOURS[state] ?? '#4b5563';
+}
+
+/** Failing traces of a service around `t`: /traces' own URL (µs, lookback=custom, errors=1), plus Jaeger's tags. */
+export function failingTracesHref(service: string, t: number, halfWindowMs = 60_000): string {
+  const params = new URLSearchParams({
+    service,
+    errors: '1',
+    tags: JSON.stringify({ error: 'true' }),
+    lookback: 'custom',
+    start: String((t - halfWindowMs) * 1000),
+    end: String((t + halfWindowMs) * 1000),
+  });
+  return `/traces?${params}`;
+}
+
+/** Logs of the involved services around `t` (the logs page reads service, start/end in Unix ms). */
+export function logsHref(services: readonly string[], t: number, halfWindowMs = 60_000): string {
+  const params = new URLSearchParams();
+  for (const s of services) params.append('service', s);
+  params.set('start', String(t - halfWindowMs));
+  params.set('end', String(t + halfWindowMs));
+  return `/logs?${params}`;
+}
+
+export function clock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** Ticks every 1, 2, 5, 10, 15 or 30 minutes, about 6–12 across the scale. */
+export function ticks(scale: TimeScale): number[] {
+  const spanMin = (scale.end - scale.start) / 60_000;
+  const step = [1, 2, 5, 10, 15, 30, 60, 120].find((m) => spanMin / m <= 12) ?? 240;
+  const stepMs = step * 60_000;
+  const out: number[] = [];
+  for (let t = Math.ceil(scale.start / stepMs) * stepMs; t <= scale.end; t += stepMs) out.push(t);
+  return out;
+}
+
+/** Bands overlapping `t`, e.g. which breakers were open and which queues lagging at that moment. */
+export function bandAt<B extends { start: number; end: number; state: string }>(bands: readonly B[], t: number): B | undefined {
+  return bands.find((b) => b.start <= t && t <= b.end);
+}

@@ -1,0 +1,127 @@
+// Everything an incident's page draws on its one time axis, read for the incident's window: each
+// involved breaker's state bands (breaker_transitions), each queue's lag status (lag_history), error
+// rate and p95 per involved service per minute (service_red_minutes), log volume by severity when a
+// `logs` table exists, and deploy markers (a service.version first seen in `resources` while
+// another version of the service was seen before).
+import { stateBands } from '../contracts/health-api';
+import type { Incident } from '../domain/incidents/incidents';
+import { percentileUs } from '../domain/service-graph/latency-histogram';
+import { pgRedSource } from './alerting-sources';
+import { getDb, type Db } from './prisma';
+import type { IncidentTimeline } from '../contracts/alerting-api';
+
+export type { Band, IncidentTimeline } from '../contracts/alerting-api';
+
+export async function loadIncidentTimeline(incident: Incident, nowMs: number, db: Db = getDb()): Promise<IncidentTimeline> {
+  const end = Math.min(nowMs, (incident.endMs ?? nowMs) + 5 * 60_000);
+  const start = incident.startMs - 5 * 60_000;
+  const services = incident.services;
+  const queues = incident.nodes.filter((n) => n.startsWith('messaging:')).map((n) => n.slice('messaging:'.length));
+  const q = async <Row>(sql: string, params?: unknown[]) => (await db.pool.query(sql, params)).rows as Row[];
+
+  const [breakerIds, lagRows, redRows, deploys, logs] = await Promise.all([
+    q<{ service: string; name: string; target: string | null }>(
+      `SELECT DISTINCT t.service, t.name, s.target FROM breaker_transitions t LEFT JOIN breaker_status s USING (service, name)
+       WHERE t.t_ms <= $2::bigint AND (t.service = ANY($3) OR s.target = ANY($3))
+         AND (t.t_ms >= $1::bigint OR s.state <> 'closed') LIMIT 50`,
+      [start, end, services],
+    ),
+    q<{ system: string; destination: string; grp: string; t_ms: string; status: string; lag: number }>(
+      `SELECT system, destination, grp, t_ms, status, lag FROM lag_history
+       WHERE t_ms >= $1::bigint AND t_ms <= $2::bigint
+         AND ((system || '/' || destination) = ANY($3) OR (system, destination, grp) IN (SELECT system, destination, grp FROM lag_history WHERE t_ms >= $1::bigint AND t_ms <= $2::bigint AND status <> 'OK'))
+       ORDER BY t_ms LIMIT 20000`,
+      [start, end, queues],
+    ),
+    pgRedSource(q).serviceMinutes(Math.floor(start / 60_000) * 60_000, end),
+    q<{ service_name: string; version: string; first: string }>(
+      `WITH v AS (SELECT service_name, attributes->>'service.version' AS version, (extract(epoch FROM min(first_seen)) * 1000)::bigint AS first
+                  FROM resources WHERE attributes ? 'service.version' AND service_name = ANY($3) GROUP BY 1, 2)
+       SELECT service_name, version, first FROM v
+       WHERE first >= $1::bigint AND first <= $2::bigint AND EXISTS (SELECT 1 FROM v o WHERE o.service_name = v.service_name AND o.first < v.first)`,
+      [start, end, services],
+    ),
+    loadLogVolume(db, start, end, services),
+  ]);
+
+  const breakers = await Promise.all(
+    breakerIds.map(async (b) => {
+      const [before, within] = await Promise.all([
+        q<{ to_state: string }>(`SELECT to_state FROM breaker_transitions WHERE service = $1 AND name = $2 AND t_ms < $3::bigint ORDER BY t_ms DESC LIMIT 1`, [b.service, b.name, start]),
+        q<{ t_ms: string; from_state: string | null; to_state: string; source: string }>(
+          `SELECT t_ms, from_state, to_state, source FROM breaker_transitions WHERE service = $1 AND name = $2 AND t_ms >= $3::bigint AND t_ms <= $4::bigint ORDER BY t_ms`,
+          [b.service, b.name, start, end],
+        ),
+      ]);
+      const transitions = within.map((r) => ({ t: Number(r.t_ms), from: r.from_state, to: r.to_state, source: r.source }));
+      return { service: b.service, name: b.name, target: b.target, bands: stateBands(before[0]?.to_state ?? within[0]?.from_state ?? null, transitions, start, end) };
+    }),
+  );
+
+  const queueMap = new Map<string, IncidentTimeline['queues'][number]>();
+  for (const r of lagRows) {
+    const key = `${r.system}\u0000${r.destination}\u0000${r.grp}`;
+    let entry = queueMap.get(key);
+    if (!entry) queueMap.set(key, (entry = { system: r.system, destination: r.destination, group: r.grp, bands: [], maxLag: 0 }));
+    const t = Number(r.t_ms);
+    entry.maxLag = Math.max(entry.maxLag, Number(r.lag));
+    const last = entry.bands.at(-1);
+    if (last) last.end = t;
+    if (!last || last.state !== r.status) entry.bands.push({ start: t, end: t, state: r.status });
+  }
+
+  const red = services.map((service) => ({
+    service,
+    points: redRows
+      .filter((r) => r.service === service)
+      .sort((a, b) => a.minuteMs - b.minuteMs)
+      .map((r) => {
+        const p95 = percentileUs(r.histogram, 0.95);
+        return { t: r.minuteMs, calls: r.calls, errorRate: r.calls ? r.errors / r.calls : null, p95Ms: p95 === undefined ? null : p95 / 1000 };
+      }),
+  }));
+
+  return {
+    start,
+    end,
+    breakers,
+    queues: [...queueMap.values()],
+    red,
+    logs,
+    deploys: deploys.map((d) => ({ t: Number(d.first), service: d.service_name, version: d.version })),
+  };
+}
+
+/**
+ * Log records per minute and severity, if a `logs` table exists. The logs signal is being built
+ * alongside this; its columns are found by name (a time column in ms, µs, ns or a timestamp, a
+ * severity text, a service name) so this works with its final shape, and answers null without it.
+ */
+async function loadLogVolume(db: Db, start: number, end: number, services: string[]): Promise<IncidentTimeline['logs']> {
+  const { rows: columns } = await db.pool.query<{ column_name: string; data_type: string }>(
+    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'logs'`,
+  );
+  if (columns.length === 0) return null;
+  const has = (name: string) => columns.find((c) => c.column_name === name);
+  const severity = ['severity_text', 'severity', 'level'].find(has);
+  const service = ['service_name', 'service'].find(has);
+  const timeCol = ['time_unix_nano', 'timestamp_ns', 'time_ns', 't_ms', 'time_ms', 'timestamp', 'time', 'ts'].map(has).find(Boolean);
+  if (!severity || !timeCol) return [];
+  const name = timeCol.column_name;
+  const asMs = /timestamp|date/.test(timeCol.data_type)
+    ? `(extract(epoch FROM "${name}") * 1000)`
+    : /nano|_ns$/.test(name)
+      ? `("${name}" / 1000000)`
+      : `"${name}"`;
+  try {
+    const { rows } = await db.pool.query<{ t: number; severity: string; count: number }>(
+      `SELECT (floor(${asMs} / 60000) * 60000)::float8 AS t, coalesce(nullif(upper("${severity}"), ''), 'UNSET') AS severity, count(*)::float8 AS count
+       FROM logs WHERE ${asMs} >= $1 AND ${asMs} <= $2 ${service ? `AND "${service}" = ANY($3)` : 'AND $3::text[] IS NOT NULL'}
+       GROUP BY 1, 2 ORDER BY 1 LIMIT 20000`,
+      [start, end, services],
+    );
+    return rows.map((r) => ({ t: Number(r.t), severity: r.severity, count: Number(r.count) }));
+  } catch {
+    return [];
+  }
+}
