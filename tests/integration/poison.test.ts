@@ -31,8 +31,12 @@ after(async () => {
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const nowNs = () => String(BigInt(Date.now()) * 1_000_000n);
 
-async function post(body: BodyInit, contentType: string) {
-  const res = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/traces`, { method: 'POST', body, headers: { 'content-type': contentType } });
+async function post(body: string | Uint8Array, contentType: string) {
+  const res = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/traces`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : Buffer.from(body),
+    headers: { 'content-type': contentType },
+  });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
 }
 
