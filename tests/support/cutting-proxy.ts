@@ -15,6 +15,8 @@ export interface CutRule {
 
 export class CuttingProxy {
   private readonly server: net.Server;
+  private readonly open = new Set<net.Socket>();
+  private refusing = false;
   private rule: CutRule | undefined;
   /** How many times an armed rule has cut a connection. */
   cuts = 0;
@@ -33,13 +35,37 @@ export class CuttingProxy {
     this.rule = rule;
   }
 
+  /** Cuts every open connection at once, as a database stopped with `-m immediate` would. */
+  cutAll(): void {
+    for (const socket of this.open) socket.destroy();
+  }
+
+  /** The database is "down": open connections are cut and new ones are closed at once. */
+  down(): void {
+    this.refusing = true;
+    this.cutAll();
+  }
+
+  up(): void {
+    this.refusing = false;
+  }
+
   async close(): Promise<void> {
     this.rule = undefined;
+    this.cutAll();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private connect(client: net.Socket): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
     const upstream = net.connect(this.upstreamPort, this.upstreamHost);
+    this.open.add(client);
+    this.open.add(upstream);
+    client.on('close', () => this.open.delete(client));
+    upstream.on('close', () => this.open.delete(upstream));
     let cutOnResponse = false;
     let startup = true;
     let pending: Buffer = Buffer.alloc(0);
