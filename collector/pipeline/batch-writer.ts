@@ -62,7 +62,9 @@ export class BatchWriter<Rows> {
     this.available = false;
   }
 
+  /** Starts the writers; storage counts as available until a write fails. */
   start(): void {
+    this.available = true;
     for (let i = 0; i < this.options.writers; i++) this.loops.push(this.loop());
   }
 

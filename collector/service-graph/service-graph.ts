@@ -9,14 +9,27 @@ import type { TraceBatch } from '../../lib/domain/model';
 import { EdgeDeriver } from '../../lib/domain/service-graph/edge-deriver';
 import { pairedEdges, unpairedEdges } from '../../lib/domain/service-graph/span-edges';
 import type { EdgeObservation } from '../../lib/domain/service-graph/types';
-import { ServiceGraphRollups } from '../../lib/domain/service-graph/rollup';
+import { ServiceGraphRollups, servicesOf } from '../../lib/domain/service-graph/rollup';
 import type { LiveHub } from '../live/live-hub';
 import type { Logger } from '../pipeline/batch-writer';
 import type { BatchObserver } from '../pipeline/signal';
-import type { SqlExecutor } from '../store/sql-executor';
+import { isDataRejected, type SqlExecutor } from '../store/sql-executor';
 import { LiveDeltaAccumulator } from './live-delta';
-import { RollupStore } from './rollup-store';
+import { RollupStore, type DrainedRollups } from './rollup-store';
 import { SharedEdgePairing } from './shared-pairing';
+
+/** Edge and operation rows written together (services are summed from the operations). */
+type RollupChunk = Pick<DrainedRollups, 'edges' | 'operations'>;
+
+function splitChunk(chunk: RollupChunk): [RollupChunk, RollupChunk] {
+  const rows = [...chunk.edges.map((row) => ({ edge: row })), ...chunk.operations.map((row) => ({ operation: row }))];
+  const half = Math.ceil(rows.length / 2);
+  const make = (part: typeof rows): RollupChunk => ({
+    edges: part.flatMap((r) => ('edge' in r ? [r.edge] : [])),
+    operations: part.flatMap((r) => ('operation' in r ? [r.operation] : [])),
+  });
+  return [make(rows.slice(0, half)), make(rows.slice(half))];
+}
 
 export class ServiceGraph implements BatchObserver<TraceBatch> {
   private readonly deriver: EdgeDeriver;
@@ -31,7 +44,7 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
   private stopped = false;
   private failing = false;
   /** Counters for /metrics. */
-  readonly counters = { batches: 0, observeFailures: 0, flushes: 0, flushFailures: 0, rowsWritten: 0 };
+  readonly counters = { batches: 0, observeFailures: 0, flushes: 0, flushFailures: 0, rowsWritten: 0, rowsDropped: 0 };
 
   constructor(
     db: SqlExecutor,
@@ -103,14 +116,12 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
       const rows = drained.edges.length + drained.services.length + drained.operations.length;
       if (rows === 0) return;
       try {
-        await this.store.write(drained);
+        await this.writeIsolatingBadRows({ edges: drained.edges, operations: drained.operations }, drained.services);
         if (this.failing) this.log.info('service graph flushes again');
         this.failing = false;
         this.counters.flushes++;
-        this.counters.rowsWritten += rows;
       } catch (error) {
         this.counters.flushFailures++;
-        this.rollups.restore(drained);
         // Once per outage, not every few seconds while the database is down.
         if (!this.failing) this.log.warn('service graph flush failed; will retry', { rows, error: String(error) });
         this.failing = true;
@@ -132,6 +143,38 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
       // The halves stay held and the rows stay in PostgreSQL; the rollups below still go out.
       this.counters.flushFailures++;
       if (!this.failing) this.log.warn('service graph shared pairing failed; will retry', { error: String(error) });
+    }
+  }
+
+  /**
+   * Writes the drained rows; when the database refuses them as invalid, bisects until the bad rows
+   * are alone and drops those (logged, counted), so one bad row cannot stop the flush forever.
+   * When the database is unavailable, every chunk not yet written is put back for the next flush
+   * (chunks already written stay written: upserts add, so they must not be written twice).
+   * Services are summed from each chunk's operations, so a chunk's rows always agree.
+   */
+  private async writeIsolatingBadRows(first: RollupChunk, firstServices: DrainedRollups['services']): Promise<void> {
+    const chunks: RollupChunk[] = [first];
+    let services: DrainedRollups['services'] | undefined = firstServices;
+    while (chunks.length > 0) {
+      const chunk = chunks.shift()!;
+      const size = chunk.edges.length + chunk.operations.length;
+      try {
+        await this.store.write({ ...chunk, services: services ?? servicesOf(chunk.operations) });
+        this.counters.rowsWritten += size;
+      } catch (error) {
+        if (!isDataRejected(error)) {
+          for (const unwritten of [chunk, ...chunks]) this.rollups.restore(unwritten);
+          throw error;
+        }
+        if (size <= 1) {
+          this.counters.rowsDropped += size;
+          this.log.warn('database refused a service graph rollup row; dropped it', { error: String(error), row: JSON.stringify(chunk).slice(0, 500) });
+        } else {
+          chunks.unshift(...splitChunk(chunk));
+        }
+      }
+      services = undefined;
     }
   }
 
@@ -160,6 +203,7 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
       ['meshlight_service_graph_rollup_rows_dropped_total', 'counter', 'Observations lost because the rollups were full.', this.rollups.dropped],
       ['meshlight_service_graph_flush_failures_total', 'counter', 'Rollup flushes that failed (retried).', this.counters.flushFailures],
       ['meshlight_service_graph_rows_written_total', 'counter', 'Rollup rows upserted.', this.counters.rowsWritten],
+      ['meshlight_service_graph_rows_dropped_invalid_total', 'counter', 'Rollup rows the database refused (logged).', this.counters.rowsDropped],
       ['meshlight_service_graph_observe_failures_total', 'counter', 'Batches the service graph failed to observe.', this.counters.observeFailures],
       ['meshlight_service_graph_shared_handed_over_total', 'counter', 'Request halves handed to the shared (PostgreSQL) pairing store.', this.shared?.stats.handedOver ?? 0],
       ['meshlight_service_graph_shared_paired_total', 'counter', 'Request pairs completed here through the shared pairing store.', this.shared?.stats.pairedHere ?? 0],
