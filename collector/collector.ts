@@ -23,6 +23,7 @@ import type { ReceiverRoutes } from './receivers/routes';
 import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { AlertLoop, alertLoopOptionsFromEnv } from './alerting/alert-loop';
+import { PgSeriesQueryable } from '../lib/db/metrics/pg-series-queryable';
 import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
 import { startMetrics, type RunningMetrics } from './metrics';
@@ -92,7 +93,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
-  const alerting = new AlertLoop(db, alertLoopOptionsFromEnv(process.env), log);
+  // Alert rules read RED from traces and every stored metric (scraped, remote-written, OTLP).
+  const alerting = new AlertLoop(db, { ...alertLoopOptionsFromEnv(process.env), extraQueryables: [new PgSeriesQueryable(db)] }, log);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
   const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans });

@@ -1,8 +1,8 @@
 // PostgreSQL implementations of the alert evaluator's read interfaces (lib/domain/alerting/signals.ts
 // and red-queryable.ts), over any `query(sql, params)`: the collector's SqlExecutor or a pg pool.
 // Breakers and lag come from the health monitor's current-state tables, RED from the service
-// graph's per-minute rollups. Logs are not stored yet: `logs` is left undefined (TODO(logs) below).
-import type { BreakerView, HealthSource, LagView, RedMinute, RedSource, SignalSources } from '../domain/alerting/signals';
+// graph's per-minute rollups, new error types from the logs table.
+import type { BreakerView, HealthSource, LagView, LogErrorSource, LogErrorType, RedMinute, RedSource, SignalSources } from '../domain/alerting/signals';
 import type { OperationRedMinute, OperationRedSource } from '../domain/alerting/red-queryable';
 import { histogramFromSql } from '../domain/service-graph/latency-histogram';
 
@@ -58,9 +58,35 @@ export function pgRedSource(query: QueryFn): RedSource & OperationRedSource {
   };
 }
 
+/**
+ * Error-severity log records (severity ≥ ERROR) grouped by service and error type: the record's
+ * `exception.type`, else its body with numbers and hex ids folded to `#` (first 80 characters).
+ * A type is new when it was logged in the recent window and never in the baseline before it; a
+ * service with no logs at all in the first half of the baseline is skipped (a fresh start is not
+ * a flood of new errors).
+ */
+export function pgLogErrorSource(query: QueryFn): LogErrorSource {
+  const errorType = (alias: string) =>
+    `coalesce(${alias}.attributes->>'exception.type', left(regexp_replace(${alias}.body, '[0-9a-f]{8,}|[0-9]+', '#', 'gi'), 80))`;
+  return {
+    async newErrorTypes(baselineStartMs, recentStartMs, nowMs) {
+      const ns = (ms: number) => (BigInt(Math.floor(ms)) * 1_000_000n).toString();
+      const rows = await query<{ service: string; error_type: string; count: string | number | bigint; first_ns: string | number | bigint }>(
+        `WITH recent AS (
+           SELECT r.service_name AS service, ${errorType('r')} AS error_type, count(*) AS count, min(r.time_ns) AS first_ns
+           FROM logs r WHERE r.severity_number >= 17 AND r.time_ns >= $2::bigint AND r.time_ns <= $3::bigint
+           GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 200)
+         SELECT recent.* FROM recent
+         WHERE EXISTS (SELECT 1 FROM logs o WHERE o.service_name = recent.service AND o.time_ns >= $1::bigint AND o.time_ns < ($1::bigint + ($2::bigint - $1::bigint) / 2))
+           AND NOT EXISTS (SELECT 1 FROM logs b WHERE b.service_name = recent.service AND b.severity_number >= 17
+             AND b.time_ns >= $1::bigint AND b.time_ns < $2::bigint AND ${errorType('b')} = recent.error_type)`,
+        [ns(baselineStartMs), ns(recentStartMs), ns(nowMs)],
+      );
+      return rows.map((r): LogErrorType => ({ service: r.service, errorType: r.error_type, count: Number(r.count), firstSeenMs: Number(BigInt(r.first_ns) / 1_000_000n) }));
+    },
+  };
+}
+
 export function pgSignalSources(query: QueryFn): SignalSources {
-  // TODO(logs): once the `logs` table lands, add `logs: pgLogErrorSource(query)` reading
-  // error-severity records grouped by (service, exception.type or normalized body) — new in the
-  // recent window, absent from the baseline hour.
-  return { health: pgHealthSource(query), red: pgRedSource(query) };
+  return { health: pgHealthSource(query), red: pgRedSource(query), logs: pgLogErrorSource(query) };
 }

@@ -57,6 +57,6 @@ export interface LogErrorSource {
 export interface SignalSources {
   health: HealthSource;
   red: RedSource;
-  /** TODO(logs): set once the logs table lands (issue 11); until then the built-in log rule reports "no logs stored". */
+  /** Undefined where no logs are stored: the built-in log rule then reports "no logs are stored yet". */
   logs?: LogErrorSource;
 }
