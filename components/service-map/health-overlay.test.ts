@@ -32,6 +32,8 @@ test('a RabbitMQ queue named after the routing key badges the messaging node; th
   assert.equal(destinationMatches('rabbitmq/demo.orders:order.created', 'rabbitmq', 'demo.notifier.order-created'), true);
   assert.equal(destinationMatches('kafka/orders', 'rabbitmq', 'orders'), false, 'another broker');
   assert.equal(destinationMatches('kafka/orders', 'kafka', 'payments'), false);
+  assert.equal(destinationMatches('rabbitmq/meshlight-demo.orders', 'rabbitmq', 'meshlight-demo.notifier.order-created', ['notifier']), true, 'a queue named after its consumer');
+  assert.equal(destinationMatches('rabbitmq/meshlight-demo.orders', 'rabbitmq', 'meshlight-demo.notifier.order-created', ['billing']), false);
   const o = buildHealthOverlay(graph, [], [lag('rabbitmq', 'demo.notifier.order-created', 'OK', 3), lag('rabbitmq', 'audit.order-created', 'WARN', 40)]);
   assert.equal(o.lag.get('messaging:rabbitmq/demo.orders:order.created')?.status, 'WARN');
 });

@@ -4,6 +4,9 @@
 import type { BreakerWire, LagGroupResponse } from '@/lib/contracts/health-api';
 import type { ServiceGraph } from '@/lib/domain/service-graph/graph';
 import { parseNodeId } from '@/lib/domain/service-graph/types';
+import { destinationMatches } from '@/lib/domain/lag/destination-match';
+
+export { destinationMatches };
 
 export interface HealthOverlay {
   /** Edge id → the worst breaker guarding it. */
@@ -14,24 +17,6 @@ export interface HealthOverlay {
 
 const BREAKER_RANK: Record<string, number> = { open: 0, forced_open: 1, suspected_open: 2, half_open: 3 };
 const LAG_RANK: Record<string, number> = { REWIND: 0, STOP: 1, STALL: 2, ERR: 3, WARN: 4, OK: 5 };
-
-const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/**
- * Whether a queue / topic named by the broker's metrics is the destination a messaging node names
- * (`rabbitmq/order.created`, `kafka/orders`, `demo.orders:order.created`): the same name, or the
- * queue's name containing the node's last segment (RabbitMQ queues are often named after the
- * routing key they are bound to, e.g. `demo.notifier.order-created`).
- */
-export function destinationMatches(nodeName: string, system: string, destination: string): boolean {
-  const slash = nodeName.indexOf('/');
-  const nodeSystem = slash > 0 ? nodeName.slice(0, slash) : '';
-  if (nodeSystem && nodeSystem !== system) return false;
-  const dest = slash > 0 ? nodeName.slice(slash + 1) : nodeName;
-  if (squash(dest) === squash(destination)) return true;
-  const last = squash(dest.split(/[:/]/).filter(Boolean).at(-1) ?? dest);
-  return last.length >= 3 && squash(destination).includes(last);
-}
 
 export function buildHealthOverlay(graph: Pick<ServiceGraph, 'nodes' | 'edges'>, breakers: readonly BreakerWire[], lag: readonly LagGroupResponse[]): HealthOverlay {
   const out: HealthOverlay = { breakers: new Map(), lag: new Map() };
@@ -48,8 +33,9 @@ export function buildHealthOverlay(graph: Pick<ServiceGraph, 'nodes' | 'edges'>,
   }
   for (const node of graph.nodes) {
     if (node.kind !== 'messaging') continue;
+    const consumers = graph.edges.filter((e) => e.source === node.id).map((e) => parseNodeId(e.target)?.name ?? '');
     for (const g of lag) {
-      if (!destinationMatches(node.name, g.system, g.destination)) continue;
+      if (!destinationMatches(node.name, g.system, g.destination, consumers)) continue;
       const current = out.lag.get(node.id);
       if (!current || (LAG_RANK[g.status] ?? 9) < (LAG_RANK[current.status] ?? 9) || (g.status === current.status && g.lag > current.lag)) out.lag.set(node.id, g);
     }
