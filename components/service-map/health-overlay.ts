@@ -56,3 +56,15 @@ export function buildHealthOverlay(graph: Pick<ServiceGraph, 'nodes' | 'edges'>,
   }
   return out;
 }
+
+/** The breaker list with one breaker's new state in place of its old one (a live `breaker-state`). */
+export function mergeBreaker(list: readonly BreakerWire[] | undefined, breaker: BreakerWire): BreakerWire[] {
+  const same = (b: BreakerWire) => b.service === breaker.service && b.name === breaker.name;
+  return [breaker, ...(list ?? []).filter((b) => !same(b))];
+}
+
+/** The lag list with one group's new status in place of its old one (a live `lag-status`). */
+export function mergeLag(list: readonly LagGroupResponse[] | undefined, group: LagGroupResponse): LagGroupResponse[] {
+  const same = (g: LagGroupResponse) => g.system === group.system && g.cluster === group.cluster && g.destination === group.destination && g.group === group.group;
+  return [group, ...(list ?? []).filter((g) => !same(g))];
+}
