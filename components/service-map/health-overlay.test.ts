@@ -41,5 +41,6 @@ test('a live state change replaces that breaker / group in the overlay lists, an
   assert.deepEqual(merged.map((b) => `${b.name}:${b.state}`).sort(), ['payments:open', 'stock:closed']);
   assert.deepEqual(mergeBreaker(undefined, breaker('a', 'b', 'open')).map((b) => b.state), ['open']);
   const lags = mergeLag([lag('rabbitmq', 'q1', 'OK'), lag('nats', 'q1', 'OK')], lag('rabbitmq', 'q1', 'STOP', 50));
-  assert.deepEqual(lags.map((g) => `${g.system}/${g.destination}:${g.status}`).sort(), ['nats/q1:OK', 'rabbitmq/q1:STOP']);
+  assert.deepEqual(lags?.map((g) => `${g.system}/${g.destination}:${g.status}`).sort(), ['nats/q1:OK', 'rabbitmq/q1:STOP']);
+  assert.equal(mergeLag([lag('nats', 'q1', 'OK')], lag('rabbitmq', 'q2', 'STOP')), undefined, 'not listed yet: refetch');
 });

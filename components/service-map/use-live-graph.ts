@@ -56,7 +56,9 @@ export function useLiveGraph(options: {
           return;
         }
         if (message.type === 'lag-status') {
-          queryClient.setQueryData<LagGroupResponse[]>(['lag'], (old) => mergeLag(old, message.lag));
+          const merged = mergeLag(queryClient.getQueryData<LagGroupResponse[]>(['lag']), message.lag);
+          if (merged) queryClient.setQueryData<LagGroupResponse[]>(['lag'], merged);
+          else void queryClient.invalidateQueries({ queryKey: ['lag'] });
           return;
         }
         if (message.type === 'hello') {
