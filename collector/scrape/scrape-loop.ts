@@ -30,6 +30,8 @@ export interface ScrapeReport {
 /** Told about every successful scrape: each series' latest value, with target labels, at the scrape time. */
 export interface ScrapeObserver {
   observeSamples(samples: readonly InstantSample[], t: number): void;
+  /** A `nats-jsz` target's `/jsz?consumers=true` body; throws when the body is not a jsz report. */
+  observeJsz?(body: unknown, t: number, cluster: string): void;
 }
 
 export interface ScrapeLoopDeps {
@@ -89,6 +91,7 @@ export class ScrapeLoop {
   }
 
   async scrapeOnce(): Promise<ScrapeReport> {
+    if (this.target.format === 'nats-jsz') return this.scrapeJsz();
     const start = this.deps.now();
     const startedAt = performance.now();
     let parsed: { series: SeriesSamples[]; metadata: MetricMetadata[] } | undefined;
@@ -135,6 +138,37 @@ export class ScrapeLoop {
       refusedSeries: result?.refusedSeries ?? 0,
       error,
     };
+    this.deps.onReport(out);
+    return out;
+  }
+
+  /**
+   * A NATS monitoring endpoint: its JSON goes to the lag monitor (cluster = the job, else the
+   * address); only the report series (`up`, `scrape_duration_seconds`, ...) are stored.
+   */
+  private async scrapeJsz(): Promise<ScrapeReport> {
+    const start = this.deps.now();
+    const startedAt = performance.now();
+    let error: string | undefined;
+    try {
+      const body = await this.fetchBody(start);
+      let json: unknown;
+      try {
+        json = JSON.parse(body.text);
+      } catch {
+        throw new Error('the body is not JSON (is this a NATS monitoring endpoint\'s /jsz?)');
+      }
+      const observe = this.deps.observer?.observeJsz;
+      if (!observe) throw new Error('no lag monitor takes NATS /jsz reports in this collector');
+      observe.call(this.deps.observer, json, start, this.target.job || this.target.address);
+    } catch (cause) {
+      error = describeScrapeError(cause, this.target.timeoutMs);
+    }
+    const durationMs = performance.now() - startedAt;
+    const report = this.reportSeries(start, error === undefined, durationMs, 0);
+    this.reported = report.map((r) => r.labels);
+    this.append(report, []);
+    const out: ScrapeReport = { target: this.target, health: error === undefined ? 'up' : 'down', scrapeTimeMs: start, durationMs, samples: 0, refusedSeries: 0, error };
     this.deps.onReport(out);
     return out;
   }

@@ -36,6 +36,7 @@ interface ApiTargetRow {
   target: string;
   scheme: string;
   metrics_path: string;
+  format: string;
   interval_seconds: number;
   labels: Record<string, string>;
 }
@@ -147,10 +148,11 @@ export class ScrapeManager {
     await db.query(`DELETE FROM scrape_targets WHERE source <> 'api' AND NOT (id = ANY($1::text[]))`, [ids]);
 
     const apiRows = await db.query<ApiTargetRow>(
-      `SELECT id, job, target, scheme, metrics_path, interval_seconds, labels FROM scrape_targets WHERE source = 'api'`,
+      `SELECT id, job, target, scheme, metrics_path, format, interval_seconds, labels FROM scrape_targets WHERE source = 'api'`,
     );
     const fromApi = apiRows.map((row): ScrapeTargetSpec => {
       const intervalMs = row.interval_seconds * 1000;
+      const jsz = row.format === 'nats-jsz';
       return {
         id: row.id,
         source: 'api',
@@ -158,7 +160,9 @@ export class ScrapeManager {
         address: row.target,
         scheme: row.scheme === 'https' ? 'https' : 'http',
         metricsPath: row.metrics_path,
-        params: {},
+        // A NATS monitoring endpoint reports its consumers only when asked.
+        params: jsz ? { consumers: ['true'] } : {},
+        ...(jsz ? { format: 'nats-jsz' as const } : {}),
         intervalMs,
         timeoutMs: Math.min(10_000, intervalMs),
         honorLabels: false,

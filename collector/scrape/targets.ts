@@ -27,6 +27,8 @@ export interface ScrapeTargetSpec {
   /** Target labels: job, instance and the group's labels (no `__` labels). */
   labels: Record<string, string>;
   auth?: ScrapeAuth;
+  /** What the target serves (default prometheus): `nats-jsz` is a NATS monitoring endpoint's /jsz, for broker lag. */
+  format?: 'prometheus' | 'nats-jsz';
   /** The scrape_targets row, when known. */
   id?: string;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BreakerWire, LagGroupResponse } from '@/lib/contracts/health-api';
-import { buildHealthOverlay, destinationMatches } from './health-overlay';
+import { buildHealthOverlay, destinationMatches, mergeBreaker, mergeLag } from './health-overlay';
 
 const breaker = (service: string, name: string, state: BreakerWire['state'], target: string | null = null): BreakerWire => ({
   service, name, state, target, since: 0, failureRate: null, slowCallRate: null, callsPerSecond: null, rejectedPerSecond: null, source: 'span', flapping: false,
@@ -36,4 +36,13 @@ test('a RabbitMQ queue named after the routing key badges the messaging node; th
   assert.equal(destinationMatches('rabbitmq/meshlight-demo.orders', 'rabbitmq', 'meshlight-demo.notifier.order-created', ['billing']), false);
   const o = buildHealthOverlay(graph, [], [lag('rabbitmq', 'demo.notifier.order-created', 'OK', 3), lag('rabbitmq', 'audit.order-created', 'WARN', 40)]);
   assert.equal(o.lag.get('messaging:rabbitmq/demo.orders:order.created')?.status, 'WARN');
+});
+
+test('a live state change replaces that breaker / group in the overlay lists, and adds an unknown one', () => {
+  const merged = mergeBreaker([breaker('orders', 'payments', 'closed'), breaker('orders', 'stock', 'closed')], breaker('orders', 'payments', 'open'));
+  assert.deepEqual(merged.map((b) => `${b.name}:${b.state}`).sort(), ['payments:open', 'stock:closed']);
+  assert.deepEqual(mergeBreaker(undefined, breaker('a', 'b', 'open')).map((b) => b.state), ['open']);
+  const lags = mergeLag([lag('rabbitmq', 'q1', 'OK'), lag('nats', 'q1', 'OK')], lag('rabbitmq', 'q1', 'STOP', 50));
+  assert.deepEqual(lags?.map((g) => `${g.system}/${g.destination}:${g.status}`).sort(), ['nats/q1:OK', 'rabbitmq/q1:STOP']);
+  assert.equal(mergeLag([lag('nats', 'q1', 'OK')], lag('rabbitmq', 'q2', 'STOP')), undefined, 'not listed yet: refetch');
 });

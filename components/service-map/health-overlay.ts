@@ -1,7 +1,7 @@
 // Breakers and broker lag on the service map: which edge a breaker guards (the owning service calling
 // its target), which topic/queue node a lag group belongs to, and the time messages wait on the
 // broker → consumer edge. Pure: the graph and the two API answers in, lookups out.
-import type { BreakerWire, LagGroupResponse } from '@/lib/contracts/health-api';
+import type { BreakerWire, LagGroupResponse, LagWire } from '@/lib/contracts/health-api';
 import type { ServiceGraph } from '@/lib/domain/service-graph/graph';
 import { parseNodeId } from '@/lib/domain/service-graph/types';
 import { destinationMatches } from '@/lib/domain/lag/destination-match';
@@ -41,4 +41,20 @@ export function buildHealthOverlay(graph: Pick<ServiceGraph, 'nodes' | 'edges'>,
     }
   }
   return out;
+}
+
+/** The breaker list with one breaker's new state in place of its old one (a live `breaker-state`). */
+export function mergeBreaker(list: readonly BreakerWire[] | undefined, breaker: BreakerWire): BreakerWire[] {
+  const same = (b: BreakerWire) => b.service === breaker.service && b.name === breaker.name;
+  return [breaker, ...(list ?? []).filter((b) => !same(b))];
+}
+
+/**
+ * The lag list with one group's new status over its old entry (a live `lag-status`); undefined when
+ * the group is not listed yet (the caller refetches: the wire lacks the list's `since`/`updated`).
+ */
+export function mergeLag(list: readonly LagGroupResponse[] | undefined, group: LagWire): LagGroupResponse[] | undefined {
+  const same = (g: LagWire) => g.system === group.system && g.cluster === group.cluster && g.destination === group.destination && g.group === group.group;
+  if (!list?.some(same)) return undefined;
+  return list.map((g) => (same(g) ? { ...g, ...group } : g));
 }

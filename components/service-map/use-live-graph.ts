@@ -8,6 +8,8 @@ import { liveSocketUrl, type LiveEndpoint } from '@/lib/contracts/live-endpoint'
 import { parseLiveMessage } from '@/lib/contracts/live-messages';
 import type { ServiceGraphResponse } from '@/lib/contracts/service-graph-api';
 import type { HealthThresholds } from '@/lib/domain/service-graph/graph';
+import type { BreakerWire, LagGroupResponse } from '@/lib/contracts/health-api';
+import { mergeBreaker, mergeLag } from './health-overlay';
 import { applyLiveMessage, statusAfterClose, type LiveState, type LiveStatus } from './live-updates';
 
 export type { LiveStatus };
@@ -47,9 +49,16 @@ export function useLiveGraph(options: {
       socket.onmessage = (event) => {
         const message = parseLiveMessage(String(event.data));
         if (!message) return;
-        // Breaker and lag changes: the map's overlays refetch at once.
-        if (message.type === 'breaker-state' || message.type === 'lag-status') {
-          void queryClient.invalidateQueries({ queryKey: [message.type === 'breaker-state' ? 'breakers' : 'lag'] });
+        // Breaker and lag changes go straight into the overlays' lists (a refetch could still read
+        // the row from before the monitor's next write); the 5 s refetch reconciles the rest.
+        if (message.type === 'breaker-state') {
+          queryClient.setQueryData<BreakerWire[]>(['breakers'], (old) => mergeBreaker(old, message.breaker));
+          return;
+        }
+        if (message.type === 'lag-status') {
+          const merged = mergeLag(queryClient.getQueryData<LagGroupResponse[]>(['lag']), message.lag);
+          if (merged) queryClient.setQueryData<LagGroupResponse[]>(['lag'], merged);
+          else void queryClient.invalidateQueries({ queryKey: ['lag'] });
           return;
         }
         if (message.type === 'hello') {

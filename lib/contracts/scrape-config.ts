@@ -166,14 +166,21 @@ export const fileSdGroupSchema = z.array(
   }),
 );
 
-/** POST /api/scrape-targets. */
-export const createScrapeTargetSchema = z.object({
-  job: z.string().min(1).max(200),
-  target: targetAddressSchema,
-  metricsPath: z.string().startsWith('/').max(1000).default('/metrics'),
-  intervalSeconds: z.number().int().min(1).max(86_400).default(15),
-  labels: labelSetSchema.default({}),
-});
+/** What a scrape target serves: Prometheus exposition, or a NATS monitoring endpoint's JetStream report. */
+export const scrapeFormatSchema = z.enum(['prometheus', 'nats-jsz']);
+export type ScrapeFormat = z.infer<typeof scrapeFormatSchema>;
+
+/** POST /api/scrape-targets. `metricsPath` defaults to /metrics, or /jsz for a NATS monitoring endpoint. */
+export const createScrapeTargetSchema = z
+  .object({
+    job: z.string().min(1).max(200),
+    target: targetAddressSchema,
+    format: scrapeFormatSchema.default('prometheus'),
+    metricsPath: z.string().startsWith('/').max(1000).optional(),
+    intervalSeconds: z.number().int().min(1).max(86_400).default(15),
+    labels: labelSetSchema.default({}),
+  })
+  .transform((input) => ({ ...input, metricsPath: input.metricsPath ?? (input.format === 'nats-jsz' ? '/jsz' : '/metrics') }));
 export type CreateScrapeTarget = z.infer<typeof createScrapeTargetSchema>;
 
 /** One row of GET /api/scrape-targets. */
@@ -184,6 +191,7 @@ export interface ScrapeTargetView {
   target: string;
   scheme: string;
   metricsPath: string;
+  format: ScrapeFormat;
   intervalSeconds: number;
   labels: Record<string, string>;
   health: 'up' | 'down' | 'unknown';

@@ -148,7 +148,7 @@ describe('scrape target API', () => {
     const node = list.body.find((t: { id: string }) => t.id === created.body.id);
     assert.deepEqual(
       { ...node, lastScrape: undefined },
-      { id: created.body.id, source: 'api', job: 'node', target: 'localhost:9100', scheme: 'http', metricsPath: '/metrics', intervalSeconds: 15, labels: { env: 'dev' }, health: 'unknown', lastScrape: undefined, lastDurationMs: null, samples: null, refusedSeries: 0, lastError: null },
+      { id: created.body.id, source: 'api', job: 'node', target: 'localhost:9100', scheme: 'http', metricsPath: '/metrics', format: 'prometheus', intervalSeconds: 15, labels: { env: 'dev' }, health: 'unknown', lastScrape: undefined, lastDurationMs: null, samples: null, refusedSeries: 0, lastError: null },
     );
 
     const duplicate = await call(postTarget, '/api/scrape-targets', { method: 'POST', headers: json, body: JSON.stringify({ job: 'node', target: 'localhost:9100' }) });

@@ -13,7 +13,7 @@ export const POST = apiRoute(async (request: Request) => {
   try {
     body = await request.json();
   } catch {
-    throw badRequest('the body must be JSON: {"job", "target": "host:port", "metricsPath"?, "intervalSeconds"?, "labels"?}');
+    throw badRequest('the body must be JSON: {"job", "target": "host:port", "format"?: "prometheus"|"nats-jsz", "metricsPath"?, "intervalSeconds"?, "labels"?}');
   }
   const parsed = createScrapeTargetSchema.safeParse(body);
   if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));

@@ -18,6 +18,7 @@ export async function listScrapeTargets(): Promise<ScrapeTargetView[]> {
     target: row.target,
     scheme: row.scheme,
     metricsPath: row.metricsPath,
+    format: row.format === 'nats-jsz' ? 'nats-jsz' : 'prometheus',
     intervalSeconds: row.intervalSeconds,
     labels: (row.labels ?? {}) as Record<string, string>,
     health: row.health === 'up' || row.health === 'down' ? row.health : 'unknown',
@@ -32,7 +33,7 @@ export async function listScrapeTargets(): Promise<ScrapeTargetView[]> {
 export async function createScrapeTarget(input: CreateScrapeTarget): Promise<{ id: string }> {
   try {
     const row = await getWriteDb().prisma.scrapeTarget.create({
-      data: { source: 'api', job: input.job, target: input.target, metricsPath: input.metricsPath, intervalSeconds: input.intervalSeconds, labels: input.labels },
+      data: { source: 'api', job: input.job, target: input.target, metricsPath: input.metricsPath, format: input.format, intervalSeconds: input.intervalSeconds, labels: input.labels },
       select: { id: true },
     });
     return row;
