@@ -97,10 +97,10 @@ function writeScrapeTargets(targets: Record<string, string>, rabbitmqPrometheus:
   }));
   if (rabbitmqPrometheus) {
     groups.push({ targets: ['127.0.0.1:15692'], labels: { job: 'rabbitmq', service: 'rabbitmq' } });
-    // Per-queue depth is on the plugin's detailed endpoint (Prometheus's __metrics_path__/__param_ labels).
+    // Per-queue depth and consumers are on the plugin's per-object endpoint (Prometheus's __metrics_path__ label).
     groups.push({
       targets: ['127.0.0.1:15692'],
-      labels: { job: 'rabbitmq-queues', service: 'rabbitmq', __metrics_path__: '/metrics/detailed', __param_family: 'queue_coarse_metrics' },
+      labels: { job: 'rabbitmq-queues', service: 'rabbitmq', __metrics_path__: '/metrics/per-object' },
     });
   }
   mkdirSync(DEMO_DATA, { recursive: true });
