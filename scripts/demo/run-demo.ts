@@ -110,7 +110,8 @@ function writeScrapeTargets(targets: Record<string, string>, rabbitmqPrometheus:
 
 /**
  * The MESHLIGHT_SCRAPE_CONFIG the demo starts Meshlight with: scrape every target of the file_sd
- * file above (the fleet's /metrics, and RabbitMQ's Prometheus plugin when it answered) every 15 s.
+ * file above (the fleet's /metrics, and RabbitMQ's Prometheus plugin when it answered) every 5 s, so
+ * breaker and queue changes show within seconds (Burrow's rules need three readings of a new backlog).
  * The file is re-read when it changes, so a restarted demo's new ports are picked up.
  */
 function writeScrapeConfig(targetsFile: string): string {
@@ -120,8 +121,8 @@ function writeScrapeConfig(targetsFile: string): string {
     [
       '# Written by `npm run demo`: what Meshlight scrapes (Prometheus scrape_configs format).',
       'global:',
-      '  scrape_interval: 15s',
-      '  scrape_timeout: 5s',
+      '  scrape_interval: 5s',
+      '  scrape_timeout: 4s',
       'scrape_configs:',
       '  - job_name: meshlight-demo',
       '    file_sd_configs:',

@@ -24,9 +24,16 @@ function draw(rows: { lag: string; consumed?: string; produced?: string; consume
 }
 const nowAfter = (w: LagObservation[], ms = 0) => w[w.length - 1]!.t + ms;
 
-test('lag that touched zero in the window is OK, whatever else happened', () => {
-  const w = draw({ lag: '5 0 7 9 12', consumed: '10 15 15 15 15' });
+test('lag that touched zero in the last three readings is OK, whatever else happened', () => {
+  const w = draw({ lag: '5 6 0 9 12', consumed: '10 15 15 15 15' });
   assert.equal(evaluatePartition(w, nowAfter(w)), 'OK');
+});
+
+test('a backlog that built since the last catch-up is judged on its own readings', () => {
+  const growing = draw({ lag: '0 0 4 9 15', consumed: '10 12 14 16 18', consumers: '1 1 1 1 1' });
+  assert.equal(evaluatePartition(growing, nowAfter(growing)), 'WARN', 'moving, but further behind at every reading since it was caught up');
+  const stuck = draw({ lag: '5 0 7 9 12', consumed: '10 15 15 15 15', consumers: '1 1 1 1 1' });
+  assert.equal(evaluatePartition(stuck, nowAfter(stuck)), 'STALL');
 });
 
 test('no lag now is OK', () => {

@@ -35,13 +35,27 @@ export interface LagObservation {
 export const SEVERITY: Record<LagStatus, number> = { OK: 0, WARN: 1, ERR: 2, STALL: 3, STOP: 4, REWIND: 5 };
 
 /** Burrow's per-partition rule set over a window (oldest first). */
+/** Readings after a catch-up (lag zero) before a new backlog is judged. */
+export const RECENT_READINGS = 3;
+
 export function evaluatePartition(window: readonly LagObservation[], nowMs: number): PartitionStatus {
   if (window.length === 0) return 'OK';
   const last = window[window.length - 1]!;
   if (last.lag <= 0) return 'OK';
   // Nobody is attached to consume what waits: stopped, however recently the lag was zero.
   if (last.consumers === 0) return 'STOP';
-  if (window.some((o) => o.lag <= 0)) return 'OK';
+  // Burrow: lag that touched zero in the window is OK. Scrapes are sparser than Burrow's offset
+  // commits, so the window that counts starts after the last time the consumer was caught up, and
+  // a catch-up in the last RECENT_READINGS readings is OK; a backlog that built since is judged on its own.
+  let lastZero = -1;
+  for (let i = window.length - 1; i >= 0; i--) if (window[i]!.lag <= 0) {
+    lastZero = i;
+    break;
+  }
+  if (lastZero >= 0) {
+    if (window.length - 1 - lastZero < RECENT_READINGS) return 'OK';
+    window = window.slice(lastZero + 1);
+  }
   const first = window[0]!;
   const positions = window.map((o) => o.consumed).filter((c): c is number => c !== undefined);
   for (let i = 1; i < positions.length; i++) if (positions[i]! < positions[i - 1]!) return 'REWIND';
