@@ -4,6 +4,7 @@
 import type { BreakerHistoryResponse, BreakerWire, LagGroupResponse, LagHistoryResponse, LagWire } from '../contracts/health-api';
 import { stateBands } from '../contracts/health-api';
 import { histogramFromSql, mergeHistogram, emptyHistogram, histogramCount, percentileUs } from '../domain/service-graph/latency-histogram';
+import { destinationMatches } from '../domain/lag/destination-match';
 import { getDb, type Db } from './prisma';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -117,29 +118,44 @@ function toLag(r: LagRow, queue: LagGroupResponse['tracesQueueMs']): LagGroupRes
 const STATUS_ORDER = `CASE status WHEN 'REWIND' THEN 0 WHEN 'STOP' THEN 1 WHEN 'STALL' THEN 2 WHEN 'ERR' THEN 3 WHEN 'WARN' THEN 4 ELSE 5 END`;
 
 /**
- * Time in queue per messaging destination from traces over the last `windowMs`: the service graph's
- * destination → consumer edges, whose latency is the consumer's start minus the producer's start.
- * Keyed by the destination name (the messaging node is `<system>/<destination>`).
+ * Time in queue from traces over the last `windowMs`: the service graph's destination → consumer
+ * edges, whose latency is the consumer's start minus the producer's start, per messaging node
+ * (`<system>/<destination>`) with the consumers it feeds. A broker's queue is matched to them by
+ * lib/domain/lag/destination-match.ts (same name, routing key, or a queue named after its consumer).
  */
-export async function loadQueueTimesFromTraces(nowMs: number, windowMs: number, db: Db = getDb()): Promise<Map<string, { p50: number; p95: number; count: number }>> {
-  const { rows } = await db.pool.query<{ source_name: string; histogram: string | null }>(
-    `SELECT source_name, histogram::text AS histogram FROM service_graph_edge_minutes
+export interface QueueTimes {
+  node: string;
+  consumers: string[];
+  p50: number;
+  p95: number;
+  count: number;
+}
+
+export async function loadQueueTimesFromTraces(nowMs: number, windowMs: number, db: Db = getDb()): Promise<QueueTimes[]> {
+  const { rows } = await db.pool.query<{ source_name: string; target_name: string; histogram: string | null }>(
+    `SELECT source_name, target_name, histogram::text AS histogram FROM service_graph_edge_minutes
      WHERE minute >= to_timestamp($1 / 1000.0) AND source_kind = 'messaging' AND connection_type = 'messaging'`,
     [nowMs - windowMs],
   );
-  const merged = new Map<string, number[]>();
+  const merged = new Map<string, { histogram: number[]; consumers: Set<string> }>();
   for (const r of rows) {
-    const destination = r.source_name.includes('/') ? r.source_name.slice(r.source_name.indexOf('/') + 1) : r.source_name;
-    const h = merged.get(destination) ?? emptyHistogram();
-    merged.set(destination, mergeHistogram(h, histogramFromSql(r.histogram)));
+    const entry = merged.get(r.source_name) ?? { histogram: emptyHistogram(), consumers: new Set<string>() };
+    entry.histogram = mergeHistogram(entry.histogram, histogramFromSql(r.histogram));
+    entry.consumers.add(r.target_name);
+    merged.set(r.source_name, entry);
   }
-  const out = new Map<string, { p50: number; p95: number; count: number }>();
-  for (const [destination, h] of merged) {
-    const count = histogramCount(h);
+  const out: QueueTimes[] = [];
+  for (const [node, { histogram, consumers }] of merged) {
+    const count = histogramCount(histogram);
     if (!count) continue;
-    out.set(destination, { p50: (percentileUs(h, 0.5) ?? 0) / 1000, p95: (percentileUs(h, 0.95) ?? 0) / 1000, count });
+    out.push({ node, consumers: [...consumers], p50: (percentileUs(histogram, 0.5) ?? 0) / 1000, p95: (percentileUs(histogram, 0.95) ?? 0) / 1000, count });
   }
   return out;
+}
+
+function queueTimeFor(times: readonly QueueTimes[], system: string, destination: string): LagGroupResponse['tracesQueueMs'] {
+  const t = times.find((q) => destinationMatches(q.node, system, destination, q.consumers));
+  return t ? { p50: t.p50, p95: t.p95, count: t.count } : null;
 }
 
 /** Every consumer group / queue updated since `sinceMs`, worst first, with time in queue from traces. */
@@ -152,7 +168,7 @@ export async function loadLagGroups(sinceMs: number, nowMs: number, db: Db = get
     ),
     loadQueueTimesFromTraces(nowMs, 5 * 60_000, db),
   ]);
-  return rows.map((r) => toLag(r, queueTimes.get(r.destination) ?? null));
+  return rows.map((r) => toLag(r, queueTimeFor(queueTimes, r.system, r.destination)));
 }
 
 export async function loadLagHistory(system: string, destination: string, group: string, start: number, end: number, db: Db = getDb()): Promise<LagHistoryResponse> {
@@ -170,7 +186,7 @@ export async function loadLagHistory(system: string, destination: string, group:
     loadQueueTimesFromTraces(end, 5 * 60_000, db),
   ]);
   return {
-    group: status.rows[0] ? toLag(status.rows[0], queueTimes.get(destination) ?? null) : null,
+    group: status.rows[0] ? toLag(status.rows[0], queueTimeFor(queueTimes, system, destination)) : null,
     points: history.rows.map((r) => ({
       t: Number(r.t_ms),
       lag: Number(r.lag),
