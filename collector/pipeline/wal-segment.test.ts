@@ -38,7 +38,7 @@ test('a last record whose bytes were never written (zeros) counts as torn, not c
 
 test('a corrupt record in the middle is reported and skipped; the ones after it are read', () => {
   const middle = Buffer.from(records[1]!);
-  middle[RECORD_HEADER_BYTES + 2] ^= 0xff;
+  middle.writeUInt8(middle.readUInt8(RECORD_HEADER_BYTES + 2) ^ 0xff, RECORD_HEADER_BYTES + 2);
   const read = readSegment(Buffer.concat([records[0]!, middle, records[2]!]));
   assert.deepEqual(read.records.map((r) => r.payload.toString()), ['first', 'third']);
   assert.deepEqual(read.corrupt, [records[0]!.length]);
