@@ -95,7 +95,13 @@ export class BatchWriter<Rows> {
       const batch = this.seal(parts);
       this.holding += batch.count;
       try {
-        if (fresh) await this.journal?.sealed(batch);
+        if (fresh && this.journal) {
+          // Not logged, so not sealed: the next attempt must log it under a new id first.
+          await this.journal.sealed(batch).catch((error: unknown) => {
+            delete batch.batchId;
+            throw error;
+          });
+        }
         const dropped = await this.writeIsolatingBadRows(batch.rows, batch.count, batch.batchId!);
         this.holding -= batch.count;
         this.journal?.written(batch);

@@ -90,6 +90,11 @@ export class SignalLane<Batch, Rows> {
     );
   }
 
+  /** Bytes of the write-ahead log on disk (undefined without one). */
+  get walBytes(): number | undefined {
+    return this.wal?.bytesOnDisk;
+  }
+
   async closeWal(crash = false): Promise<void> {
     if (crash) await this.wal?.abandon();
     else await this.wal?.close();
@@ -206,7 +211,7 @@ export class IngestPipeline {
   }
 
   metricsText(): string {
-    return signalsToPrometheus(this.all.map((lane) => ({ stats: lane.stats, gauges: lane.gauges }))) + budgetMetrics(this.budget);
+    return signalsToPrometheus(this.all.map((lane) => ({ stats: lane.stats, gauges: lane.gauges }))) + budgetMetrics(this.budget) + walMetrics(this.all);
   }
 
   /**
@@ -236,6 +241,12 @@ export class IngestPipeline {
 
 function camel(snake: string): string {
   return snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function walMetrics(lanes: readonly SignalLane<unknown, unknown>[]): string {
+  const lines = lanes.filter((lane) => lane.walBytes !== undefined).map((lane) => `meshlight_wal_bytes{signal="${lane.definition.name}"} ${lane.walBytes}\n`);
+  if (lines.length === 0) return '';
+  return '# HELP meshlight_wal_bytes Bytes of the signal\'s write-ahead log on disk (rows not yet known to be in the database).\n# TYPE meshlight_wal_bytes gauge\n' + lines.join('');
 }
 
 function budgetMetrics(budget: MemoryBudget): string {

@@ -103,6 +103,8 @@ test('a crash with the database down loses no acknowledged span, and the restart
     }
     assert.ok(acked > 100, 'some spans were acknowledged while the database was down');
     assert.ok(readdirSync(path.join(dataDir, 'wal', 'traces')).length > 0);
+    const metrics = await (await fetch(`http://127.0.0.1:${first.httpPort}/metrics`)).text();
+    assert.ok(Number(/meshlight_wal_bytes\{signal="traces"\} (\d+)/.exec(metrics)?.[1]) > 0, 'the log holds the unwritten spans');
     console.log(`acknowledged ${acked} spans (${refused} requests refused with 503) before the crash`);
   } finally {
     await first.crash();
