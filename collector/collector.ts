@@ -66,6 +66,8 @@ export interface RunningCollector {
   /** Resolves once every item accepted so far has been written (or the timeout passes). */
   flushed(timeoutMs?: number): Promise<boolean>;
   stop(): Promise<void>;
+  /** Stops as kill -9 would: sockets and the database pool closed, nothing drained or spooled (tests). */
+  crash(): Promise<void>;
 }
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
@@ -123,10 +125,11 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       maxQueuedBytes: config.queue.maxBytes,
       writers: { writers: config.batch.writers, batchItems: config.batch.batchSpans, lingerMs: config.batch.lingerMs, maxBackoffMs: 5000 },
       spoolDir: path.resolve(config.dataDir, 'spool'),
+      ...(config.wal.enabled ? { wal: { ...config.wal, dir: path.resolve(config.dataDir, 'wal') } } : {}),
     },
     log,
   );
-  await pipeline.replaySpool();
+  await pipeline.replay();
   const traces = pipeline.lane<TraceBatch>('traces');
 
   const runRetention = async () => {
@@ -258,6 +261,25 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       log.info('collector stopped', { spansWritten: traces.stats.written });
     })());
 
+  const crash = async () => {
+    stopped = true;
+    clearInterval(retentionTimer);
+    await pipeline.crash();
+    grpcServer.forceShutdown();
+    http.closeAllConnections();
+    http.close();
+    zipkin.closeAllConnections();
+    zipkin.close();
+    await liveHub?.close();
+    await selfTracing.shutdown().catch(() => {});
+    await alerting.stop();
+    if (writing) await serviceGraph?.stop().catch(() => {});
+    if (writing) await metrics?.stop().catch(() => {});
+    if (writing) await health.stop().catch(() => {});
+    await db.close().catch(() => {});
+    await embedded?.close();
+  };
+
   const flushed = async (timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -282,17 +304,17 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       return s.droppedInvalid;
     },
   };
-  return { httpPort, grpcPort, zipkinPort, databaseUrl, stats, pipeline, serviceGraph, health, flushed, stop };
+  return { httpPort, grpcPort, zipkinPort, databaseUrl, stats, pipeline, serviceGraph, health, flushed, stop, crash };
 }
 
 /** A lane's export(), traced as `otlp.export <signal>` (a sample of them, see self-tracing.ts). */
-function tracedExport<Batch>(lane: SignalLane<Batch, unknown>, selfTracing: SelfTracing): (batch: Batch) => ExportResult {
+function tracedExport<Batch>(lane: SignalLane<Batch, unknown>, selfTracing: SelfTracing): (batch: Batch) => Promise<ExportResult> {
   const { name, unit } = lane.definition;
   return (batch) =>
-    selfTracing.tracer.startActiveSpan(`otlp.export ${name}`, (span) => {
+    selfTracing.tracer.startActiveSpan(`otlp.export ${name}`, async (span) => {
       span.setAttribute(`meshlight.${unit}`, lane.definition.outcome(batch).accepted);
       try {
-        const result = lane.export(batch);
+        const result = await lane.export(batch);
         if (result.rejected) span.setAttribute(`meshlight.rejected_${unit}`, result.rejected);
         return result;
       } catch (error) {

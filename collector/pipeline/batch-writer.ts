@@ -14,6 +14,7 @@ import type { SignalStats } from './collector-stats';
 import type { RowsCodec, SignalStore } from './signal';
 import type { QueuedRows, SignalQueue } from './signal-queue';
 import { isDataRejected } from '../store/sql-executor';
+import type { BatchJournal } from './write-ahead-log';
 
 export interface BatchWriterOptions {
   writers: number;
@@ -35,6 +36,8 @@ export class BatchWriter<Rows> {
   private stopping = false;
   private backoffMs = 0;
   private holding = 0;
+  /** The signal's write-ahead log, told when a batch gets its id and when it is written. */
+  journal: BatchJournal<Rows> | undefined;
 
   constructor(
     private readonly signal: string,
@@ -88,11 +91,20 @@ export class BatchWriter<Rows> {
     while (!this.stopping) {
       const parts = await this.queue.take(this.options.batchItems, this.options.lingerMs);
       if (parts.length === 0) return;
+      const fresh = parts.length > 1 || parts[0]!.batchId === undefined;
       const batch = this.seal(parts);
       this.holding += batch.count;
       try {
+        if (fresh && this.journal) {
+          // Not logged, so not sealed: the next attempt must log it under a new id first.
+          await this.journal.sealed(batch).catch((error: unknown) => {
+            delete batch.batchId;
+            throw error;
+          });
+        }
         const dropped = await this.writeIsolatingBadRows(batch.rows, batch.count, batch.batchId!);
         this.holding -= batch.count;
+        this.journal?.written(batch);
         this.onWritten(batch.count - dropped);
       } catch (error) {
         this.holding -= batch.count;
@@ -117,7 +129,8 @@ export class BatchWriter<Rows> {
       count += part.count;
       bytes += part.bytes;
     }
-    return { rows, count, bytes, batchId: randomUUID() };
+    const walRecords = parts.flatMap((p) => p.walRecords ?? []);
+    return { rows, count, bytes, batchId: randomUUID(), ...(walRecords.length > 0 ? { walRecords } : {}) };
   }
 
   private onWritten(count: number): void {

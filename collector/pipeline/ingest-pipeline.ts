@@ -8,14 +8,17 @@ import { BatchWriter, type BatchWriterOptions, type Logger } from './batch-write
 import { RetryableError } from './errors';
 import { MemoryBudget } from './memory-budget';
 import type { AnySignalDefinition, ExportResult, SignalDefinition } from './signal';
-import { SignalQueue } from './signal-queue';
+import { SignalQueue, type QueuedRows } from './signal-queue';
 import { spoolRows, unspoolRows } from './spool';
+import { WriteAheadLog, type WalFsync } from './write-ahead-log';
 
 export interface IngestPipelineOptions {
   /** The memory budget every signal's queue shares (bytes of encoded rows). */
   maxQueuedBytes: number;
   writers: BatchWriterOptions;
   spoolDir: string;
+  /** A write-ahead log per signal under `dir/<signal>`; absent = acknowledge once queued in memory. */
+  wal?: { dir: string; fsync: WalFsync; maxBytes: number; segmentBytes: number };
 }
 
 /** One signal's queue, writers and counters. */
@@ -23,6 +26,7 @@ export class SignalLane<Batch, Rows> {
   readonly stats: SignalStats;
   readonly queue: SignalQueue<Rows>;
   readonly writer: BatchWriter<Rows>;
+  private wal: WriteAheadLog<Rows> | undefined;
 
   constructor(
     readonly definition: SignalDefinition<Batch, Rows>,
@@ -35,12 +39,23 @@ export class SignalLane<Batch, Rows> {
     this.writer = new BatchWriter(definition.name, this.queue, definition.rows, definition.store, options, this.stats, log);
   }
 
+  /** Gives the lane its write-ahead log; returns what the log held to queue again. */
+  async openWal(options: NonNullable<IngestPipelineOptions['wal']>, log: Logger): Promise<number> {
+    const { wal, replay } = await WriteAheadLog.open(this.definition.rows, { ...options, dir: `${options.dir}/${this.definition.name}` }, log);
+    this.wal = wal;
+    this.writer.journal = wal;
+    this.queue.putBack(replay);
+    return replay.reduce((n, item) => n + item.count, 0);
+  }
+
   /**
    * Turns a decoded batch into rows and queues them, or refuses the whole request with a retryable
-   * error (queue full, database down) so the client retries it.
+   * error (queue full, write-ahead log full, database down) so the client retries it. With a
+   * write-ahead log, resolves only once the rows are in it (durable, per its fsync policy).
    */
-  export(batch: Batch): ExportResult {
+  export(batch: Batch): ExportResult | Promise<ExportResult> {
     const outcome = this.definition.outcome(batch);
+    let durable: Promise<void> | undefined;
     try {
       if (!this.writer.storageAvailable) {
         throw new RetryableError('storage-unavailable', 'database unavailable; accepted data is being held, retry later', 5);
@@ -48,7 +63,14 @@ export class SignalLane<Batch, Rows> {
       if (outcome.accepted > 0) {
         const rows = this.definition.encode(batch);
         const codec = this.definition.rows;
-        this.queue.offer({ rows, count: codec.count(rows), bytes: codec.bytes(rows) });
+        const item: QueuedRows<Rows> = { rows, count: codec.count(rows), bytes: codec.bytes(rows) };
+        this.queue.checkRoom(item);
+        if (this.wal) {
+          const appended = this.wal.append(rows);
+          item.walRecords = [appended.id];
+          durable = appended.durable;
+        }
+        this.queue.offer(item);
       }
     } catch (error) {
       if (error instanceof RetryableError) this.stats.refused(error.reason);
@@ -57,7 +79,25 @@ export class SignalLane<Batch, Rows> {
     if (outcome.accepted > 0) for (const observer of this.definition.observers ?? []) observer.observe(batch);
     this.stats.accepted += outcome.accepted;
     this.stats.rejected += outcome.rejected;
-    return { rejected: outcome.rejected, errorMessage: outcome.errorMessage };
+    const result = { rejected: outcome.rejected, errorMessage: outcome.errorMessage };
+    if (!durable) return result;
+    return durable.then(
+      () => result,
+      (error: unknown) => {
+        if (error instanceof RetryableError) this.stats.refused(error.reason);
+        throw error;
+      },
+    );
+  }
+
+  /** Bytes of the write-ahead log on disk (undefined without one). */
+  get walBytes(): number | undefined {
+    return this.wal?.bytesOnDisk;
+  }
+
+  async closeWal(crash = false): Promise<void> {
+    if (crash) await this.wal?.abandon();
+    else await this.wal?.close();
   }
 
   get gauges(): SignalGauges {
@@ -97,6 +137,21 @@ export class IngestPipeline {
     return [...this.lanes.values()];
   }
 
+  /**
+   * Opens each signal's write-ahead log (when configured) and queues what it holds with the batch
+   * ids it was sealed under, then what an older shutdown spooled. Call before receivers listen.
+   */
+  async replay(): Promise<void> {
+    const wal = this.options.wal;
+    if (wal) {
+      for (const lane of this.lanes.values()) {
+        const items = await lane.openWal(wal, this.log);
+        if (items > 0) this.log.info(`re-queued ${lane.definition.unit} from the write-ahead log`, { [lane.definition.unit]: items });
+      }
+    }
+    await this.replaySpool();
+  }
+
   /** Queues what the last shutdown spooled. Call before start(). */
   async replaySpool(): Promise<void> {
     for (const lane of this.lanes.values()) {
@@ -116,10 +171,17 @@ export class IngestPipeline {
     for (const lane of this.lanes.values()) lane.writer.start();
   }
 
-  /** Writes what it can until `deadlineMs`, then spools what is left to disk. */
+  /**
+   * Writes what it can until `deadlineMs`; what is left stays in the write-ahead log or, without
+   * one, is spooled to disk.
+   */
   async stop(deadlineMs: number, writersStarted = true): Promise<void> {
     if (writersStarted) await Promise.all(this.all.map((lane) => lane.writer.stop(deadlineMs)));
     else for (const lane of this.lanes.values()) lane.queue.close();
+    if (this.options.wal) {
+      for (const lane of this.lanes.values()) await lane.closeWal();
+      return;
+    }
     for (const lane of this.lanes.values()) {
       const left = lane.queue.drainAll();
       if (left.length === 0) continue;
@@ -128,6 +190,15 @@ export class IngestPipeline {
         file,
         [lane.definition.unit]: left.reduce((n, i) => n + i.count, 0),
       });
+    }
+  }
+
+  /** Stops as a crash would: nothing drained, nothing more written to the log (tests). */
+  async crash(): Promise<void> {
+    for (const lane of this.lanes.values()) {
+      void lane.writer.stop(0);
+      lane.queue.drainAll();
+      await lane.closeWal(true);
     }
   }
 
@@ -140,7 +211,7 @@ export class IngestPipeline {
   }
 
   metricsText(): string {
-    return signalsToPrometheus(this.all.map((lane) => ({ stats: lane.stats, gauges: lane.gauges }))) + budgetMetrics(this.budget);
+    return signalsToPrometheus(this.all.map((lane) => ({ stats: lane.stats, gauges: lane.gauges }))) + budgetMetrics(this.budget) + walMetrics(this.all);
   }
 
   /**
@@ -170,6 +241,12 @@ export class IngestPipeline {
 
 function camel(snake: string): string {
   return snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function walMetrics(lanes: readonly SignalLane<unknown, unknown>[]): string {
+  const lines = lanes.filter((lane) => lane.walBytes !== undefined).map((lane) => `meshlight_wal_bytes{signal="${lane.definition.name}"} ${lane.walBytes}\n`);
+  if (lines.length === 0) return '';
+  return '# HELP meshlight_wal_bytes Bytes of the signal\'s write-ahead log on disk (rows not yet known to be in the database).\n# TYPE meshlight_wal_bytes gauge\n' + lines.join('');
 }
 
 function budgetMetrics(budget: MemoryBudget): string {

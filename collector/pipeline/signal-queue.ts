@@ -15,6 +15,8 @@ export interface QueuedRows<Rows> {
   bytes: number;
   /** Set once a writer has tried to write these rows as one batch. */
   batchId?: string;
+  /** The write-ahead log records holding these rows (write-ahead-log.ts), when there is a log. */
+  walRecords?: number[];
 }
 
 export class SignalQueue<Rows> implements BudgetUser {
@@ -41,6 +43,12 @@ export class SignalQueue<Rows> implements BudgetUser {
 
   /** Accepts rows or throws RetryableError('queue-full'); an empty queue always accepts one batch. */
   offer(item: QueuedRows<Rows>): void {
+    this.checkRoom(item);
+    this.push(item, false);
+  }
+
+  /** Throws what offer() would throw for `item`, without queuing it. */
+  checkRoom(item: { count: number; bytes: number }): void {
     if (this.closed) throw new RetryableError('shutting-down', 'collector is shutting down', 5);
     if (this.items.length > 0 && (this.count + item.count > this.maxItems || !this.budget.allows(this, item.bytes))) {
       throw new RetryableError(
@@ -49,7 +57,6 @@ export class SignalQueue<Rows> implements BudgetUser {
         1,
       );
     }
-    this.push(item, false);
   }
 
   /** Returns rows a writer could not write to the front of the queue, ignoring the limits. */

@@ -35,6 +35,13 @@ export const collectorEnvSchema = z.object({
   /** Fraction of Meshlight's own ingest and query work it traces (service `meshlight`). */
   MESHLIGHT_SELF_TRACE_RATIO: z.coerce.number().min(0).max(1).default(0.01),
   MESHLIGHT_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  /** A write-ahead log per signal under <data dir>/wal: a 2xx means on disk. `off` = in memory only. */
+  MESHLIGHT_WAL: onOff.default(true),
+  /** `batch`: fsync before answering, shared by concurrent requests; `off`: no fsync (benchmarks). */
+  MESHLIGHT_WAL_FSYNC: z.enum(['batch', 'off']).default('batch'),
+  /** Most bytes of each signal's log not yet in the database; past it receivers answer 503. */
+  MESHLIGHT_WAL_MAX_BYTES: positiveInt.default(1024 * 1024 * 1024),
+  MESHLIGHT_WAL_SEGMENT_BYTES: positiveInt.default(32 * 1024 * 1024),
   /** Derive the service graph at ingest (edges, RED rollups); `off` to skip it entirely. */
   MESHLIGHT_SERVICE_GRAPH: onOff.default(true),
   /** How long half an edge (a CLIENT or PRODUCER span, or its partner) waits for the other half. */
@@ -106,6 +113,7 @@ export interface CollectorConfig {
   corsOrigins: '*' | string[];
   selfTraceRatio: number;
   shutdownTimeoutMs: number;
+  wal: { enabled: boolean; fsync: 'batch' | 'off'; maxBytes: number; segmentBytes: number };
   serviceGraph: ServiceGraphConfig;
   metrics: MetricsConfig;
 }
@@ -134,6 +142,7 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
     corsOrigins: origins.includes('*') ? '*' : origins,
     selfTraceRatio: e.MESHLIGHT_SELF_TRACE_RATIO,
     shutdownTimeoutMs: e.MESHLIGHT_SHUTDOWN_TIMEOUT_MS,
+    wal: { enabled: e.MESHLIGHT_WAL, fsync: e.MESHLIGHT_WAL_FSYNC, maxBytes: e.MESHLIGHT_WAL_MAX_BYTES, segmentBytes: e.MESHLIGHT_WAL_SEGMENT_BYTES },
     serviceGraph: {
       enabled: e.MESHLIGHT_SERVICE_GRAPH,
       waitMs: e.MESHLIGHT_SERVICE_GRAPH_WAIT_MS,

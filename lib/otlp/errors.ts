@@ -21,7 +21,7 @@ export class PermanentError extends Error {
   }
 }
 
-export type RetryableReason = 'queue-full' | 'storage-unavailable' | 'shutting-down';
+export type RetryableReason = 'queue-full' | 'storage-unavailable' | 'shutting-down' | 'wal-full' | 'wal-failed';
 
 export class RetryableError extends Error {
   override readonly name = 'RetryableError';

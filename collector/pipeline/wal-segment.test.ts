@@ -1,0 +1,46 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { crc32, encodeRecord, readSegment, RECORD_HEADER_BYTES } from './wal-segment';
+
+const records = ['first', 'second', 'third'].map((text, i) => encodeRecord(i + 1, Buffer.from(text)));
+const texts = (bytes: Buffer) => readSegment(bytes).records.map((r) => `${r.type}:${r.payload.toString()}`);
+
+test('crc32 matches the standard check value', () => {
+  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+});
+
+test('whole records read back in order', () => {
+  const read = readSegment(Buffer.concat(records));
+  assert.deepEqual(texts(Buffer.concat(records)), ['1:first', '2:second', '3:third']);
+  assert.deepEqual(read.corrupt, []);
+  assert.equal(read.tornBytes, 0);
+});
+
+test('a torn last record is ignored, at any cut', () => {
+  const whole = Buffer.concat(records);
+  const lastStart = records[0]!.length + records[1]!.length;
+  for (let cut = lastStart + 1; cut < whole.length; cut++) {
+    const read = readSegment(whole.subarray(0, cut));
+    assert.deepEqual(read.records.map((r) => r.payload.toString()), ['first', 'second'], `cut at ${cut}`);
+    assert.deepEqual(read.corrupt, []);
+    assert.equal(read.tornBytes, cut - lastStart);
+  }
+});
+
+test('a last record whose bytes were never written (zeros) counts as torn, not corrupt', () => {
+  const last = Buffer.from(records[2]!);
+  last.fill(0, RECORD_HEADER_BYTES);
+  const read = readSegment(Buffer.concat([records[0]!, records[1]!, last]));
+  assert.equal(read.records.length, 2);
+  assert.deepEqual(read.corrupt, []);
+  assert.equal(read.tornBytes, last.length);
+});
+
+test('a corrupt record in the middle is reported and skipped; the ones after it are read', () => {
+  const middle = Buffer.from(records[1]!);
+  middle.writeUInt8(middle.readUInt8(RECORD_HEADER_BYTES + 2) ^ 0xff, RECORD_HEADER_BYTES + 2);
+  const read = readSegment(Buffer.concat([records[0]!, middle, records[2]!]));
+  assert.deepEqual(read.records.map((r) => r.payload.toString()), ['first', 'third']);
+  assert.deepEqual(read.corrupt, [records[0]!.length]);
+  assert.equal(read.tornBytes, 0);
+});

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RetryableError } from './errors';
+import { WriteAheadLog, type WalOptions } from './write-ahead-log';
+import { linesCodec, type Lines } from './test-rows';
+
+const quiet = { info() {}, warn() {}, error() {} };
+
+function options(overrides: Partial<WalOptions> = {}): WalOptions {
+  return { dir: mkdtempSync(path.join(os.tmpdir(), 'meshlight-wal-')), fsync: 'batch', maxBytes: 1 << 20, segmentBytes: 1 << 16, ...overrides };
+}
+
+test('replay returns unsealed rows as they were and sealed batches merged under their id', async () => {
+  const opts = options();
+  const { wal } = await WriteAheadLog.open<Lines>(linesCodec, opts, quiet);
+  const a = wal.append(['a1', 'a2']);
+  const b = wal.append(['b1']);
+  const c = wal.append(['c1']);
+  await Promise.all([a.durable, b.durable, c.durable]);
+  await wal.sealed({ rows: ['a1', 'a2', 'b1'], count: 3, bytes: 6, batchId: 'batch-1', walRecords: [a.id, b.id] });
+  await wal.abandon();
+
+  const reopened = await WriteAheadLog.open<Lines>(linesCodec, opts, quiet);
+  assert.deepEqual(
+    reopened.replay.map((item) => ({ rows: item.rows, batchId: item.batchId })),
+    [
+      { rows: ['a1', 'a2', 'b1'], batchId: 'batch-1' },
+      { rows: ['c1'], batchId: undefined },
+    ],
+  );
+  await reopened.wal.close();
+});
+
+test('segments are deleted, whole and oldest first, once every batch in them is written', async () => {
+  const opts = options({ segmentBytes: 64 });
+  const { wal } = await WriteAheadLog.open<Lines>(linesCodec, opts, quiet);
+  const items = [];
+  for (let i = 0; i < 6; i++) {
+    const appended = wal.append([`row-${i}-${'x'.repeat(40)}`]);
+    await appended.durable;
+    items.push({ rows: [`row-${i}`], count: 1, bytes: 1, batchId: `b${i}`, walRecords: [appended.id] });
+  }
+  const before = readdirSync(opts.dir).sort();
+  assert.equal(before.length, 6, 'one record per segment at this size');
+  for (const item of items.slice(0, 3)) {
+    await wal.sealed(item);
+    wal.written(item);
+  }
+  await wal.close();
+  const reopened = await WriteAheadLog.open<Lines>(linesCodec, opts, quiet);
+  assert.deepEqual(
+    reopened.replay.map((item) => item.rows[0]!.slice(0, 5)),
+    ['row-3', 'row-4', 'row-5'],
+  );
+  await reopened.wal.close();
+  const after = readdirSync(opts.dir).sort();
+  assert.ok(!after.some((file) => before.slice(0, 3).includes(file)), 'the three written segments are gone');
+  assert.ok(before.slice(3).every((file) => after.includes(file)), 'the others are kept');
+});
+
+test('a full log refuses with a retryable error', async () => {
+  const { wal } = await WriteAheadLog.open<Lines>(linesCodec, options({ maxBytes: 100 }), quiet);
+  await wal.append(['x'.repeat(50)]).durable;
+  assert.throws(() => wal.append(['y'.repeat(50)]), (error: unknown) => error instanceof RetryableError && error.reason === 'wal-full');
+  await wal.close();
+});
