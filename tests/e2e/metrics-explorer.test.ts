@@ -63,6 +63,8 @@ test('pick a metric, toggle a series, filter by label, see a parse error in plac
   const legend = page.locator('.legend-item');
   await legend.nth(1).waitFor();
   assert.equal(await legend.count(), 2);
+  // The URL is updated by the router after the render: wait for it (bounded) rather than racing it.
+  await page.waitForURL(/q=shop_queue_depth/, { timeout: 10_000 });
   assert.match(page.url(), /q=shop_queue_depth/);
   await legend.first().click();
   assert.match((await legend.first().getAttribute('class')) ?? '', /off/);
