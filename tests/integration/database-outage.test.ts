@@ -5,52 +5,27 @@
 // behind a proxy that cuts or refuses connections (tests/support/cutting-proxy.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ADMIN_URL, createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
-import { CuttingProxy } from '../support/cutting-proxy';
+import type { ScratchDatabase } from '../support/scratch-database';
+import { proxiedScratchDatabase, type CuttingProxy, type ProxiedDatabase } from '../support/cutting-proxy';
+import { otlpJsonTraceRequest } from '../support/otlp-json-request';
 import { startTestCollector } from '../support/test-collector';
 
+let db: ProxiedDatabase;
 let database: ScratchDatabase;
 let proxy: CuttingProxy;
 let viaProxy: string;
 
 before(async () => {
-  database = await createScratchDatabase('meshlight_outage');
-  const admin = new URL(ADMIN_URL);
-  proxy = new CuttingProxy(Number(admin.port || 5432), admin.hostname);
-  const url = new URL(database.url);
-  url.host = `127.0.0.1:${await proxy.listen()}`;
-  viaProxy = url.toString();
+  db = await proxiedScratchDatabase('meshlight_outage');
+  ({ database, proxy, url: viaProxy } = db);
 });
 
 after(async () => {
-  await proxy?.close();
-  await database?.drop();
+  await db?.close();
 });
 
-function request(service: string, spans: number): string {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
-        scopeSpans: [
-          {
-            spans: Array.from({ length: spans }, (_, i) => ({
-              traceId: randomBytes(16).toString('hex'),
-              spanId: randomBytes(8).toString('hex'),
-              name: `op ${i % 3}`,
-              kind: i % 2 ? 2 : 3,
-              startTimeUnixNano: String(now),
-              endTimeUnixNano: String(now + 1000n),
-            })),
-          },
-        ],
-      },
-    ],
-  });
-}
+const request = (service: string, spans: number): string => otlpJsonTraceRequest(service, spans, (i) => (i % 2 ? 2 : 3));
 
 /** Posts until a 200 (retrying 503 as an exporter would, sooner); returns the statuses seen. */
 async function send(port: number, body: string): Promise<number[]> {

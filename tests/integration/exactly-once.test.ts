@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { readCollectorConfig } from '../../lib/contracts/collector-config';
-import { ADMIN_URL, createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
-import { CuttingProxy, type CutRule } from '../support/cutting-proxy';
+import type { ScratchDatabase } from '../support/scratch-database';
+import { proxiedScratchDatabase, type CuttingProxy, type CutRule } from '../support/cutting-proxy';
 import { startTestCollector } from '../support/test-collector';
 
 const SPANS_PER_CASE = 25;
@@ -19,12 +19,9 @@ let proxy: CuttingProxy;
 let collector: Awaited<ReturnType<typeof startTestCollector>>;
 
 before(async () => {
-  database = await createScratchDatabase('meshlight_exactly_once');
-  const admin = new URL(ADMIN_URL);
-  proxy = new CuttingProxy(Number(admin.port || 5432), admin.hostname);
-  const port = await proxy.listen();
-  const viaProxy = new URL(database.url);
-  viaProxy.host = `127.0.0.1:${port}`;
+  const proxied = await proxiedScratchDatabase('meshlight_exactly_once');
+  ({ database, proxy } = proxied);
+  const viaProxy = new URL(proxied.url);
   // One writer, so a case's cut hits the write of that case's batch.
   collector = await startTestCollector(viaProxy.toString(), {
     batch: { writers: 1, batchSpans: 8192, lingerMs: 0 },

@@ -4,6 +4,7 @@
 // lost" — for COMMIT, the case that makes naive retries store a batch twice).
 // Frontend messages: https://www.postgresql.org/docs/current/protocol-message-formats.html
 import net from 'node:net';
+import { ADMIN_URL, createScratchDatabase, type ScratchDatabase } from './scratch-database';
 
 export interface CutRule {
   /** 'Q' simple query, 'P' parse (extended query), 'd' CopyData, 'c' CopyDone. */
@@ -127,4 +128,30 @@ export class CuttingProxy {
     const text = rule.type === 'P' ? body.slice(body.indexOf('\u0000') + 1) : body;
     return text.includes(rule.sqlContains);
   }
+}
+
+/** A scratch database reached through a CuttingProxy in front of the test PostgreSQL. */
+export interface ProxiedDatabase {
+  database: ScratchDatabase;
+  proxy: CuttingProxy;
+  /** The database's URL through the proxy. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function proxiedScratchDatabase(prefix: string): Promise<ProxiedDatabase> {
+  const database = await createScratchDatabase(prefix);
+  const admin = new URL(ADMIN_URL);
+  const proxy = new CuttingProxy(Number(admin.port || 5432), admin.hostname);
+  const url = new URL(database.url);
+  url.host = `127.0.0.1:${await proxy.listen()}`;
+  return {
+    database,
+    proxy,
+    url: url.toString(),
+    async close() {
+      await proxy.close();
+      await database.drop();
+    },
+  };
 }
