@@ -12,6 +12,7 @@ import { LagWindows } from '../../lib/domain/lag/lag-windows';
 import { groupKey, lagReadingsFromSamples, natsJszReadings, readingKey, type LagReading } from '../../lib/domain/lag/sources';
 import type { InstantSample } from '../../lib/domain/metrics/types';
 import type { LiveMessage } from '../../lib/contracts/live-messages';
+import { cleanText } from '../../lib/otlp/clean-text';
 import type { SqlExecutor } from '../store/sql-executor';
 
 export interface HealthMonitorOptions {
@@ -302,9 +303,9 @@ export class HealthMonitor {
   }
 }
 
-/** PostgreSQL text cannot hold NUL; labels and attributes come from the outside. */
+/** Labels and attributes come from the outside: text PostgreSQL refuses (NUL, lone surrogates) is cleaned. */
 function clean(s: string | null): string | null {
-  return s === null ? null : s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+  return s === null ? null : cleanText(s);
 }
 
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);

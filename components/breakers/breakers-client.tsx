@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BreakerHistoryResponse, BreakerWire } from '@/lib/contracts/health-api';
 import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { useLiveMessages } from '../live/use-live-messages';
+import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
 import { STATE_COLOR, STATE_LABEL, failingTracesLink, formatSpan, groupByService } from './breaker-view';
 
@@ -19,12 +20,6 @@ const WINDOWS = [
   { label: '6 h', ms: 6 * 3600_000 },
   { label: '24 h', ms: 24 * 3600_000 },
 ];
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
 
 const keyOf = (b: Pick<BreakerWire, 'service' | 'name'>) => `${b.service}\u0000${b.name}`;
 

@@ -9,14 +9,9 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { LagGroupResponse, LagHistoryResponse } from '@/lib/contracts/health-api';
 import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { useLiveMessages } from '../live/use-live-messages';
+import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
 import { STATUS_COLOR, TREND_ARROW, drainText, formatCount, historyUrl, lagInTime } from './lag-view';
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
 
 const keyOf = (g: Pick<LagGroupResponse, 'system' | 'cluster' | 'destination' | 'group'>) => `${g.system}/${g.cluster}/${g.destination}/${g.group}`;
 const WINDOWS = [

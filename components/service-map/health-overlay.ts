@@ -4,6 +4,8 @@
 import type { BreakerWire, LagGroupResponse, LagWire } from '@/lib/contracts/health-api';
 import type { ServiceGraph } from '@/lib/domain/service-graph/graph';
 import { parseNodeId } from '@/lib/domain/service-graph/types';
+import { BREAKER_SEVERITY } from '@/lib/domain/breakers/model';
+import { SEVERITY } from '@/lib/domain/lag/burrow';
 import { destinationMatches } from '@/lib/domain/lag/destination-match';
 
 export { destinationMatches };
@@ -15,8 +17,8 @@ export interface HealthOverlay {
   lag: Map<string, LagGroupResponse>;
 }
 
-const BREAKER_RANK: Record<string, number> = { open: 0, forced_open: 1, suspected_open: 2, half_open: 3 };
-const LAG_RANK: Record<string, number> = { REWIND: 0, STOP: 1, STALL: 2, ERR: 3, WARN: 4, OK: 5 };
+/** Breaker states drawn on their edge; worse ones win (BREAKER_SEVERITY). */
+const DRAWN_STATES = new Set<string>(['open', 'forced_open', 'suspected_open', 'half_open']);
 
 export function buildHealthOverlay(graph: Pick<ServiceGraph, 'nodes' | 'edges'>, breakers: readonly BreakerWire[], lag: readonly LagGroupResponse[]): HealthOverlay {
   const out: HealthOverlay = { breakers: new Map(), lag: new Map() };
@@ -25,10 +27,10 @@ export function buildHealthOverlay(graph: Pick<ServiceGraph, 'nodes' | 'edges'>,
     const target = parseNodeId(edge.target);
     if (!source || !target || source.kind !== 'service') continue;
     for (const b of breakers) {
-      if (b.service !== source.name || !(b.state in BREAKER_RANK)) continue;
+      if (b.service !== source.name || !DRAWN_STATES.has(b.state)) continue;
       if (b.target !== target.name && b.name !== target.name) continue;
       const current = out.breakers.get(edge.id);
-      if (!current || BREAKER_RANK[b.state]! < BREAKER_RANK[current.state]!) out.breakers.set(edge.id, b);
+      if (!current || BREAKER_SEVERITY[b.state] > BREAKER_SEVERITY[current.state]) out.breakers.set(edge.id, b);
     }
   }
   for (const node of graph.nodes) {
@@ -37,7 +39,7 @@ export function buildHealthOverlay(graph: Pick<ServiceGraph, 'nodes' | 'edges'>,
     for (const g of lag) {
       if (!destinationMatches(node.name, g.system, g.destination, consumers)) continue;
       const current = out.lag.get(node.id);
-      if (!current || (LAG_RANK[g.status] ?? 9) < (LAG_RANK[current.status] ?? 9) || (g.status === current.status && g.lag > current.lag)) out.lag.set(node.id, g);
+      if (!current || SEVERITY[g.status] > SEVERITY[current.status] || (g.status === current.status && g.lag > current.lag)) out.lag.set(node.id, g);
     }
   }
   return out;

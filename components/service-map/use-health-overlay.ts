@@ -5,13 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import type { BreakerWire, LagGroupResponse } from '@/lib/contracts/health-api';
 import type { ServiceGraph } from '@/lib/domain/service-graph/graph';
+import { getJson } from '../ui/get-json';
 import { buildHealthOverlay, type HealthOverlay } from './health-overlay';
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return (await response.json()) as T;
-}
 
 const EMPTY: HealthOverlay = { breakers: new Map(), lag: new Map() };
 

@@ -71,11 +71,12 @@ export interface BreakerTrackerOptions {
 
 export const DEFAULT_TRACKER_OPTIONS: BreakerTrackerOptions = { flapTransitions: 4, flapWindowMs: 10 * 60_000, forgetAfterMs: 60 * 60_000 };
 
-const RANK: Record<BreakerState, number> = { open: 6, forced_open: 5, suspected_open: 4, half_open: 3, metrics_only: 2, disabled: 1, closed: 0 };
+/** How bad a state is, higher is worse (open first). */
+export const BREAKER_SEVERITY: Record<BreakerState, number> = { open: 6, forced_open: 5, suspected_open: 4, half_open: 3, metrics_only: 2, disabled: 1, closed: 0 };
 
 /** Orders snapshots worst first: open, forced open, suspected, half-open, then the rest; flapping first among equals. */
 export function bySeverity(a: BreakerSnapshot, b: BreakerSnapshot): number {
-  return RANK[b.state] - RANK[a.state] || Number(b.flapping) - Number(a.flapping) || a.service.localeCompare(b.service) || a.name.localeCompare(b.name);
+  return BREAKER_SEVERITY[b.state] - BREAKER_SEVERITY[a.state] || Number(b.flapping) - Number(a.flapping) || a.service.localeCompare(b.service) || a.name.localeCompare(b.name);
 }
 
 export function breakerKey(id: BreakerId): string {
