@@ -4,7 +4,7 @@
 // current state, transitions and lag history to PostgreSQL every `flushIntervalMs`, and pushes
 // state changes to live clients at once. The trackers are per-process state behind small classes,
 // so several collector replicas can later share them through the database instead.
-import { SpanKind, StatusCode, type TraceBatch } from '../../lib/domain/model';
+import { SpanKind, StatusCode, type Attributes, type TraceBatch } from '../../lib/domain/model';
 import { BreakerTracker, type BreakerReading, type BreakerSnapshot, type BreakerTransition } from '../../lib/domain/breakers/model';
 import { breakerReadingFromSpan, breakerReadingsFromSamples, suspectOpenBreaker } from '../../lib/domain/breakers/sources';
 import { assessGroup, type LagAssessment, type LagStatus } from '../../lib/domain/lag/burrow';
@@ -40,6 +40,15 @@ export interface LagGroupState extends LagAssessment {
 }
 
 const PEER_KEYS = ['peer.service', 'service.peer.name', 'server.address', 'net.peer.name'] as const;
+
+/** The peer a client span called: the first peer attribute that names one (no allocation: every span passes here). */
+function peerOf(a: Attributes): string | undefined {
+  for (const k of PEER_KEYS) {
+    const v = a[k];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return undefined;
+}
 
 /** Inference from traces: client calls per (service, peer) in windows of this length. */
 const SUSPECT_WINDOW_MS = 10_000;
@@ -107,7 +116,7 @@ export class HealthMonitor {
           for (const span of ss.spans) {
             const a = span.attributes;
             if (span.kind === SpanKind.CLIENT) {
-              const peer = PEER_KEYS.map((k) => a[k]).find((v): v is string => typeof v === 'string' && v !== '');
+              const peer = peerOf(a);
               if (peer) {
                 const key = `${rs.serviceName}\u0000${peer}`;
                 const w = this.edgeWindow.get(key) ?? { calls: 0, fastFailures: 0 };
@@ -117,8 +126,7 @@ export class HealthMonitor {
               }
             }
             if (a['circuit.state'] === undefined && a['circuit_breaker.state'] === undefined) continue;
-            let target: string | undefined;
-            for (const k of PEER_KEYS) if (typeof a[k] === 'string' && a[k]) target = (target ?? a[k]) as string;
+            const target = peerOf(a);
             const reading = breakerReadingFromSpan({
               service: rs.serviceName,
               t: Number(span.startNs / 1_000_000n),
