@@ -9,6 +9,24 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
+/**
+ * Node test runner flags for `npm test` and `npm run test:scale`: results per file on stdout, and on
+ * stderr which files are still running each minute (so a hang names its file); a test that runs
+ * past six minutes fails instead of holding the run, and a file whose tests are done exits even if
+ * a handle (a socket, a timer, a child process) was left open.
+ */
+export const TEST_RUNNER_FLAGS = [
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  `--test-reporter=${path.join(ROOT, 'scripts/test-progress-reporter.mjs')}`,
+  '--test-reporter-destination=stderr',
+  '--test-timeout=360000',
+  '--test-force-exit',
+];
+
+/** A whole run that takes longer than this is stopped and fails (CI allows 90 minutes in all). */
+export const WHOLE_RUN_LIMIT_MS = 55 * 60_000;
+
 function newestMtime(entries: string[]): number {
   let newest = 0;
   const visit = (p: string) => {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { generatePrismaClient, ROOT } from './prepare';
+import { generatePrismaClient, ROOT, TEST_RUNNER_FLAGS, WHOLE_RUN_LIMIT_MS } from './prepare';
 
 const SEARCHED = ['lib', 'collector', 'components', 'app', 'tests', 'scripts'];
 
@@ -47,9 +47,11 @@ if (filters.length === 0) {
     }
   }
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected.sort()],
-  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
-);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...TEST_RUNNER_FLAGS, '--test-concurrency=2', ...selected.sort()], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'test' },
+  timeout: WHOLE_RUN_LIMIT_MS,
+});
+if (result.error) console.error(`meshlight: the test run was stopped: ${result.error.message}`);
 process.exit(result.status ?? 1);

@@ -57,7 +57,9 @@ export class SignalLane<Batch, Rows> {
     const outcome = this.definition.outcome(batch);
     let durable: Promise<void> | undefined;
     try {
-      if (!this.writer.storageAvailable) {
+      // With a write-ahead log, a database outage is no reason to refuse: accepted rows are durable
+      // in the log and wait in the queue (bounded by checkRoom) until the database is back.
+      if (!this.writer.storageAvailable && !this.wal) {
         throw new RetryableError('storage-unavailable', 'database unavailable; accepted data is being held, retry later', 5);
       }
       if (outcome.accepted > 0) {
@@ -162,7 +164,7 @@ export class IngestPipeline {
     }
   }
 
-  /** Storage is not reachable yet: receivers refuse with 503 until start(). */
+  /** Storage is not reachable yet: until start(), receivers refuse with 503 unless a write-ahead log holds what they accept. */
   markUnavailable(): void {
     for (const lane of this.lanes.values()) lane.writer.markUnavailable();
   }

@@ -40,14 +40,24 @@ export interface RowsCodec<Rows> {
   fromJson(value: unknown): Rows;
 }
 
+/**
+ * What a store that buffers before it writes (the metrics head) returns from write(): the rows are
+ * taken, and `persisted` resolves once they are in the database. Until then the write-ahead log
+ * keeps them, so a crash in between replays them instead of losing them.
+ */
+export interface StoreReceipt {
+  persisted: Promise<void>;
+}
+
 /** Where a signal's rows are written. */
 export interface SignalStore<Rows> {
   /**
    * Writes all rows or none (one transaction), at most once per `batchId`: when a batch with this
    * id was already committed (the commit's acknowledgement was lost and the writer retried), it
-   * writes nothing. Throws on failure; see isDataRejected() for how errors are classified.
+   * writes nothing. Throws on failure; see isDataRejected() for how errors are classified. A store
+   * that only buffers the rows returns a receipt that resolves when they are written.
    */
-  write(rows: Rows, batchId: string): Promise<void>;
+  write(rows: Rows, batchId: string): Promise<void | StoreReceipt>;
 }
 
 export interface SignalDefinition<Batch, Rows> {

@@ -6,7 +6,8 @@
 // (breakers and lag from OTLP metrics, e.g. Polly's `resilience.polly.strategy.events`).
 //
 // Durability: an accepted batch is in the head until its next flush (MESHLIGHT_METRICS_FLUSH_MS);
-// until the write-ahead log exists (issue 14) a crash loses up to one flush interval of samples.
+// its write-ahead log records are kept until that flush has committed (the store's receipt), so a
+// crash in between replays them (the head drops a repeated timestamp, so nothing is stored twice).
 import { decodeMetricsJson } from '../receivers/otlp/decode-metrics-json';
 import { decodeMetricsProto } from '../receivers/otlp/decode-metrics-proto';
 import { encodeExportResponseJson, encodeExportResponseProto } from '../receivers/otlp/encode-trace-response';
@@ -118,6 +119,7 @@ export function metricSignal(options: MetricSignalOptions): SignalDefinition<Met
         const store = options.store();
         if (!store) throw new RetryableError('storage-unavailable', 'metrics storage is starting', 5);
         store.append(rows);
+        return { persisted: store.persisted() };
       },
     },
     observers,

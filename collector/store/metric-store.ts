@@ -87,6 +87,8 @@ export class MetricStore {
   private nextRef = 1;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
+  /** Waiting for the next flush to commit what was appended before they asked (persisted()). */
+  private flushWaiters: (() => void)[] = [];
 
   readonly stats = { samplesAppended: 0, samplesOutOfOrder: 0, seriesRefused: 0, chunksWritten: 0, flushFailures: 0, lastFlushError: '' };
 
@@ -151,13 +153,26 @@ export class MetricStore {
     await this.flush();
   }
 
+  /**
+   * Resolves once everything appended so far is in the database: after the next flush that
+   * succeeds (a failed flush keeps the samples in the head and the waiters waiting).
+   */
+  persisted(): Promise<void> {
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
   /** Writes everything appended so far. Concurrent calls share one flush then run another. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing.catch(() => {});
+    // Taken before the flush reads the head: each of these was appended before it, so it is in it.
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
     this.flushing = this.flushOnce();
     try {
       await this.flushing;
+      for (const resolve of waiters) resolve();
     } catch (error) {
+      this.flushWaiters.unshift(...waiters);
       this.stats.flushFailures++;
       this.stats.lastFlushError = error instanceof Error ? error.message : String(error);
       throw error;

@@ -10,6 +10,7 @@ import type { ScratchDatabase } from '../support/scratch-database';
 import { proxiedScratchDatabase, type CuttingProxy, type ProxiedDatabase } from '../support/cutting-proxy';
 import { otlpJsonTraceRequest } from '../support/otlp-json-request';
 import { startTestCollector } from '../support/test-collector';
+import { readCollectorConfig } from '../../lib/contracts/collector-config';
 
 let db: ProxiedDatabase;
 let database: ScratchDatabase;
@@ -55,9 +56,10 @@ async function stored(service: string): Promise<{ rows: number; distinct: number
   }
 }
 
-test('the database down at start-up: the collector starts, answers 503, and writes once it is back', async () => {
+test('the database down at start-up, no write-ahead log: the collector starts, answers 503, and writes once it is back', async () => {
   proxy.down();
-  const collector = await startTestCollector(viaProxy);
+  const defaults = readCollectorConfig({});
+  const collector = await startTestCollector(viaProxy, { wal: { ...defaults.wal, enabled: false } });
   try {
     assert.equal((await fetch(`http://127.0.0.1:${collector.httpPort}/health`)).status, 503);
     const refused = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/traces`, {
@@ -72,6 +74,30 @@ test('the database down at start-up: the collector starts, answers 503, and writ
     assert.ok(await collector.flushed(30_000));
     assert.equal((await fetch(`http://127.0.0.1:${collector.httpPort}/health`)).status, 200);
     assert.deepEqual(await stored('late-database'), { rows: 5, distinct: 5 });
+  } finally {
+    proxy.up();
+    await collector.stop();
+  }
+});
+
+test('the database down at start-up, with the write-ahead log: the collector accepts into the log and writes once the database is back', async () => {
+  proxy.down();
+  const collector = await startTestCollector(viaProxy);
+  try {
+    assert.equal((await fetch(`http://127.0.0.1:${collector.httpPort}/health`)).status, 503, 'health says degraded');
+    for (let i = 0; i < 4; i++) {
+      const accepted = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/traces`, {
+        method: 'POST',
+        body: request('late-database-logged', 5),
+        headers: { 'content-type': 'application/json' },
+      });
+      await accepted.arrayBuffer();
+      assert.equal(accepted.status, 200, 'durable in the write-ahead log: acknowledged');
+    }
+    proxy.up();
+    assert.ok(await collector.flushed(30_000));
+    assert.equal((await fetch(`http://127.0.0.1:${collector.httpPort}/health`)).status, 200);
+    assert.deepEqual(await stored('late-database-logged'), { rows: 20, distinct: 20 });
   } finally {
     proxy.up();
     await collector.stop();

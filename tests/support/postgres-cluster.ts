@@ -26,6 +26,10 @@ export interface Cluster {
   port: number;
   url(database?: string): string;
   stop(): void;
+  /** Stops the server with `pg_ctl -m immediate`: no checkpoint, every client cut, as a crash. */
+  crash(): void;
+  /** Starts the server again on the same port after crash() (crash recovery replays its WAL). */
+  restart(): void;
 }
 
 function postgresDir(prefix: string): string {
@@ -35,11 +39,14 @@ function postgresDir(prefix: string): string {
 }
 
 function start(dir: string, port: number, options: string): Cluster {
-  asPostgres('pg_ctl', ['-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 ${options}`, 'start']);
+  const run = () => asPostgres('pg_ctl', ['-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 ${options}`, 'start']);
+  run();
   return {
     dir,
     port,
     url: (database = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${database}`,
+    crash: () => void asPostgres('pg_ctl', ['-D', dir, '-m', 'immediate', '-w', 'stop']),
+    restart: () => void run(),
     stop() {
       try {
         asPostgres('pg_ctl', ['-D', dir, '-m', 'fast', '-w', 'stop']);
@@ -51,10 +58,10 @@ function start(dir: string, port: number, options: string): Cluster {
 }
 
 /** A fresh primary (trust auth, replication allowed from 127.0.0.1 as initdb's defaults do). */
-export async function startPrimary(): Promise<Cluster> {
+export async function startPrimary(options: { fsync?: boolean } = {}): Promise<Cluster> {
   const dir = postgresDir('meshlight-primary-');
   asPostgres('initdb', ['-D', dir, '-U', 'postgres', '-A', 'trust', '--no-sync']);
-  return start(dir, await freePort(), '-c wal_level=replica -c max_wal_senders=4 -c fsync=off -c shared_buffers=32MB');
+  return start(dir, await freePort(), `-c wal_level=replica -c max_wal_senders=4 -c fsync=${options.fsync ? 'on' : 'off'} -c shared_buffers=32MB`);
 }
 
 /**
