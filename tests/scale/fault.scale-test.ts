@@ -222,7 +222,12 @@ test('database stopped -m immediate for 30 s, collector killed -9 twice: every a
     const series = await new PgSeriesQueryable(poolRowQuery(db)).select([{ type: '=', name: '__name__', value: 'fault_test_gauge' }], t0 - 60_000, Date.now() + 60_000);
     const times = new Set<number>();
     let samples = 0;
-    for (const s of series) for (const sample of s.samples) (samples++, times.add(sample.t));
+    for (const s of series) {
+      for (const sample of s.samples) {
+        samples++;
+        times.add(sample.t);
+      }
+    }
     return {
       spans: { rows: Number(spans.rows[0]!.rows), distinct: Number(spans.rows[0]!.distinct) },
       logs: { rows: Number(records.rows[0]!.rows), distinct: Number(records.rows[0]!.distinct) },
