@@ -16,7 +16,13 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
   const end = Math.min(nowMs, (incident.endMs ?? nowMs) + 5 * 60_000);
   const start = incident.startMs - 5 * 60_000;
   const services = incident.services;
-  const queues = incident.nodes.filter((n) => n.startsWith('messaging:')).map((n) => n.slice('messaging:'.length));
+  // The messaging nodes, and the queues / groups the lag alerts name (the broker's names for them).
+  const queues = [
+    ...new Set([
+      ...incident.nodes.filter((n) => n.startsWith('messaging:')).map((n) => n.slice('messaging:'.length)),
+      ...incident.episodes.filter((e) => e.labels.destination && e.labels.system).map((e) => `${e.labels.system}/${e.labels.destination}`),
+    ]),
+  ];
   const q = async <Row>(sql: string, params?: unknown[]) => (await db.pool.query(sql, params)).rows as Row[];
 
   const [breakerIds, lagRows, redRows, deploys, logs] = await Promise.all([
