@@ -2,11 +2,11 @@
 // An incident on one time axis: its alerts, each involved breaker's states, each queue's lag status,
 // error rate and p95 per involved service, log volume by severity and deploy markers, all on the
 // same scale. Clicking anywhere on a track picks that moment; the panel below links to the failing
-// traces, logs, open breakers and lagging queues of that moment (so a failing trace is three clicks
-// from /incidents: the incident, a service's failing traces, a trace).
+// traces, logs, open breakers and lagging queues of that moment (so from /incidents a failing trace
+// of any moment is three clicks away: the incident, a service's failing traces, a trace). The data
+// comes from the page's client island (incident-client.tsx), kept fresh by live messages.
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
+import { useState, type MouseEvent, type ReactNode } from 'react';
 import { Bar, BarChart, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { IncidentWire } from '@/lib/contracts/alerting-api';
 import type { GraphEdge } from '@/lib/domain/incidents/incidents';
@@ -21,14 +21,8 @@ interface Props {
 }
 
 export function IncidentTimeline({ incident, timeline }: Props) {
-  const router = useRouter();
   const scale: TimeScale = { start: timeline.start, end: timeline.end };
   const [moment, setMoment] = useState(Math.min(timeline.end, incident.startMs + 30_000));
-  useEffect(() => {
-    if (incident.endMs !== null) return;
-    const timer = setInterval(() => router.refresh(), 15_000);
-    return () => clearInterval(timer);
-  }, [incident.endMs, router]);
 
   const pick = (event: MouseEvent<HTMLDivElement>) => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -174,9 +168,11 @@ export function IncidentTimeline({ incident, timeline }: Props) {
               <Link href={failingTracesHref(s, moment)}>Failing traces of {s}</Link>
             </li>
           ))}
-          <li>
-            <Link href={logsHref(alertServices, moment)}>Logs of {alertServices.join(', ') || 'the involved services'} (with correlation ids)</Link>
-          </li>
+          {alertServices.map((s) => (
+            <li key={`logs-${s}`}>
+              <Link href={logsHref(s, moment)}>Logs of {s}</Link>
+            </li>
+          ))}
           {openBreakers.map((b) => (
             <li key={`${b.service}${b.name}`}>
               <Link href="/breakers">

@@ -25,7 +25,7 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
   ];
   const q = async <Row>(sql: string, params?: unknown[]) => (await db.pool.query(sql, params)).rows as Row[];
 
-  const [breakerIds, lagRows, redRows, deploys, logs] = await Promise.all([
+  const [breakerIds, lagRows, redRows, deploys, logs, examples] = await Promise.all([
     q<{ service: string; name: string; target: string | null }>(
       `SELECT DISTINCT t.service, t.name, s.target FROM breaker_transitions t LEFT JOIN breaker_status s USING (service, name)
        WHERE t.t_ms <= $2::bigint AND (t.service = ANY($3) OR s.target = ANY($3))
@@ -48,6 +48,7 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
       [start, end, services],
     ),
     loadLogVolume(db, start, end, services),
+    loadExampleTraces(db, incident.startMs - 60_000, incident.endMs ?? nowMs, services),
   ]);
 
   const breakers = await Promise.all(
@@ -95,7 +96,30 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
     red,
     logs,
     deploys: deploys.map((d) => ({ t: Number(d.first), service: d.service_name, version: d.version })),
+    examples,
   };
+}
+
+/** Per service: up to 3 failing traces (the earliest minutes first: closest to the first signal) and the 2 slowest. */
+async function loadExampleTraces(db: Db, start: number, end: number, services: string[]): Promise<IncidentTimeline['examples']> {
+  if (services.length === 0) return [];
+  const { rows } = await db.pool.query<{ service: string; kind: 'error' | 'slow'; trace_id: string; t: number; latency_ms: number | null }>(
+    `WITH m AS (
+       SELECT service_name, minute, error_trace_id, slow_trace_id, latency_max_us FROM service_red_minutes
+       WHERE service_name = ANY($3) AND minute >= date_trunc('minute', to_timestamp($1::float8 / 1000)) AND minute <= to_timestamp($2::float8 / 1000)),
+     e AS (SELECT service_name, 'error' AS kind, encode(error_trace_id, 'hex') AS trace_id, minute, NULL::float8 AS latency_ms,
+                  row_number() OVER (PARTITION BY service_name ORDER BY minute) AS n
+           FROM m WHERE error_trace_id IS NOT NULL),
+     s AS (SELECT service_name, 'slow' AS kind, encode(slow_trace_id, 'hex') AS trace_id, minute, latency_max_us / 1000.0 AS latency_ms,
+                  row_number() OVER (PARTITION BY service_name ORDER BY latency_max_us DESC) AS n
+           FROM m WHERE slow_trace_id IS NOT NULL)
+     SELECT service_name AS service, kind, trace_id, (extract(epoch FROM minute) * 1000)::float8 AS t, latency_ms FROM e WHERE n <= 3
+     UNION ALL
+     SELECT service_name, kind, trace_id, (extract(epoch FROM minute) * 1000)::float8, latency_ms FROM s WHERE n <= 2
+     ORDER BY 1, 2, 4`,
+    [start, end, services],
+  );
+  return rows.map((r) => ({ service: r.service, traceId: r.trace_id, t: Number(r.t), kind: r.kind, latencyMs: r.latency_ms === null ? null : Number(r.latency_ms) }));
 }
 
 /**
