@@ -13,7 +13,8 @@ import type { GraphEdge } from '@/lib/domain/incidents/incidents';
 import type { IncidentTimeline as Timeline } from '@/lib/contracts/alerting-api';
 import { bandAt, bandColour, clock, failingTracesHref, logsHref, pct, ticks, timeAt, type TimeScale } from './incident-view';
 
-const SEVERITY_COLOURS: Record<string, string> = { ERROR: '#d64545', FATAL: '#a11d1d', WARN: '#d9a21b', WARNING: '#d9a21b', INFO: '#7cb0ff', DEBUG: '#6b7280' };
+const SEVERITY_COLOURS: Record<string, string> = { FATAL: '#a11d1d', ERROR: '#d64545', WARN: '#d9a21b', INFO: '#7cb0ff', DEBUG: '#6b7280', TRACE: '#4b5563', UNSET: '#98a2b3' };
+const SEVERITY_ORDER = Object.keys(SEVERITY_COLOURS);
 
 interface Props {
   incident: IncidentWire & { edges: GraphEdge[] };
@@ -77,7 +78,7 @@ export function IncidentTimeline({ incident, timeline }: Props) {
     const band = bandAt(q.bands, moment);
     return band && band.state !== 'OK';
   });
-  const logSeverities = [...new Set((timeline.logs ?? []).map((l) => l.severity))];
+  const logSeverities = [...new Set((timeline.logs ?? []).map((l) => l.severity))].sort((a, b) => SEVERITY_ORDER.indexOf(a) - SEVERITY_ORDER.indexOf(b));
   const logData = new Map<number, Record<string, number>>();
   for (const l of timeline.logs ?? []) {
     const entry = logData.get(l.t) ?? { t: l.t };
@@ -130,6 +131,8 @@ export function IncidentTimeline({ incident, timeline }: Props) {
       <h3 className="inc-section">Logs</h3>
       {timeline.logs === null ? (
         <p className="muted small inc-note">Log volume appears here once logs are stored (no logs table yet).</p>
+      ) : timeline.logs.length === 0 ? (
+        <p className="muted small inc-note">No logs of {alertServices.join(', ') || 'the involved services'} stored in this window.</p>
       ) : (
         row(
           'logs',

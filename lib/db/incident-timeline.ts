@@ -1,10 +1,12 @@
 // Everything an incident's page draws on its one time axis, read for the incident's window: each
 // involved breaker's state bands (breaker_transitions), each queue's lag status (lag_history), error
-// rate and p95 per involved service per minute (service_red_minutes), log volume by severity when a
-// `logs` table exists, and deploy markers (a service.version first seen in `resources` while
-// another version of the service was seen before).
+// rate and p95 per involved service per minute (service_red_minutes), log volume by severity (logs),
+// deploy markers (a service.version first seen in `resources` while another version of the service
+// was seen before), and example failing and slow traces of the involved services (the trace ids
+// the RED rollups keep per minute).
 import { stateBands } from '../contracts/health-api';
 import type { Incident } from '../domain/incidents/incidents';
+import { SEVERITY_NAMES } from '../domain/logs/severity';
 import { percentileUs } from '../domain/service-graph/latency-histogram';
 import { pgRedSource } from './alerting-sources';
 import { getDb, type Db } from './prisma';
@@ -123,35 +125,21 @@ async function loadExampleTraces(db: Db, start: number, end: number, services: s
 }
 
 /**
- * Log records per minute and severity, if a `logs` table exists. The logs signal is being built
- * alongside this; its columns are found by name (a time column in ms, µs, ns or a timestamp, a
- * severity text, a service name) so this works with its final shape, and answers null without it.
+ * Log records per minute and severity range (TRACE … FATAL from severity_number, as
+ * lib/domain/logs/severity names them) of the involved services. The range on time_ns keeps to the
+ * (service_name, time_ns) index and prunes the logs' partitions. Null without a `logs` table (a
+ * database from before the logs signal).
  */
 async function loadLogVolume(db: Db, start: number, end: number, services: string[]): Promise<IncidentTimeline['logs']> {
-  const { rows: columns } = await db.pool.query<{ column_name: string; data_type: string }>(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'logs'`,
+  const { rows: table } = await db.pool.query(`SELECT to_regclass('logs') IS NOT NULL AS present`);
+  if (!table[0]?.present) return null;
+  if (services.length === 0) return [];
+  const { rows } = await db.pool.query<{ t: number; severity: number; count: number }>(
+    `SELECT (time_ns / 60000000000 * 60000)::float8 AS t, CASE WHEN severity_number BETWEEN 1 AND 24 THEN (severity_number - 1) / 4 ELSE -1 END AS severity,
+            count(*)::float8 AS count
+     FROM logs WHERE time_ns >= $1::bigint * 1000000 AND time_ns <= $2::bigint * 1000000 AND service_name = ANY($3)
+     GROUP BY 1, 2 ORDER BY 1 LIMIT 20000`,
+    [Math.floor(start), Math.ceil(end), services],
   );
-  if (columns.length === 0) return null;
-  const has = (name: string) => columns.find((c) => c.column_name === name);
-  const severity = ['severity_text', 'severity', 'level'].find(has);
-  const service = ['service_name', 'service'].find(has);
-  const timeCol = ['time_unix_nano', 'timestamp_ns', 'time_ns', 't_ms', 'time_ms', 'timestamp', 'time', 'ts'].map(has).find(Boolean);
-  if (!severity || !timeCol) return [];
-  const name = timeCol.column_name;
-  const asMs = /timestamp|date/.test(timeCol.data_type)
-    ? `(extract(epoch FROM "${name}") * 1000)`
-    : /nano|_ns$/.test(name)
-      ? `("${name}" / 1000000)`
-      : `"${name}"`;
-  try {
-    const { rows } = await db.pool.query<{ t: number; severity: string; count: number }>(
-      `SELECT (floor(${asMs} / 60000) * 60000)::float8 AS t, coalesce(nullif(upper("${severity}"), ''), 'UNSET') AS severity, count(*)::float8 AS count
-       FROM logs WHERE ${asMs} >= $1 AND ${asMs} <= $2 ${service ? `AND "${service}" = ANY($3)` : 'AND $3::text[] IS NOT NULL'}
-       GROUP BY 1, 2 ORDER BY 1 LIMIT 20000`,
-      [start, end, services],
-    );
-    return rows.map((r) => ({ t: Number(r.t), severity: r.severity, count: Number(r.count) }));
-  } catch {
-    return [];
-  }
+  return rows.map((r) => ({ t: Number(r.t), severity: r.severity < 0 ? 'UNSET' : SEVERITY_NAMES[r.severity]!.toUpperCase(), count: Number(r.count) }));
 }

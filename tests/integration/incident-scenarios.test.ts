@@ -16,6 +16,7 @@ import { createPgExecutor } from '../../collector/store/pg-executor';
 import type { SqlExecutor } from '../../collector/store/sql-executor';
 import { parseLiveMessage, type AlertsChangedMessage } from '../../lib/contracts/live-messages';
 import { listIncidents } from '../../lib/db/alerting-queries';
+import { loadIncidentTimeline } from '../../lib/db/incident-timeline';
 import { disconnectDb, getDb } from '../../lib/db/prisma';
 import { addToHistogram, emptyHistogram, histogramToSql } from '../../lib/domain/service-graph/latency-histogram';
 import { migrateDatabase } from '../support/migrate';
@@ -92,14 +93,16 @@ async function addRed(minuteMs: number, traffic: Record<string, Traffic>, times 
     return { service, calls: t.calls * times, errors: Math.round(t.calls * t.errorShare * times), histogram: histogramToSql(histogram), sum: t.calls * times * t.latencyMs * 1000, max: t.latencyMs * 1000 };
   });
   await db.query(
-    `INSERT INTO service_red_minutes (minute, environment, service_name, calls, errors, latency_count, latency_sum_us, latency_max_us, histogram)
-     SELECT to_timestamp($2::float8 / 1000), '', r.service, r.calls, r.errors, r.calls, r.sum, r.max, r.histogram::int[]
+    `INSERT INTO service_red_minutes (minute, environment, service_name, calls, errors, latency_count, latency_sum_us, latency_max_us, histogram, slow_trace_id, error_trace_id)
+     SELECT to_timestamp($2::float8 / 1000), '', r.service, r.calls, r.errors, r.calls, r.sum, r.max, r.histogram::int[],
+            decode(md5('slow' || r.service || $2), 'hex'), CASE WHEN r.errors > 0 THEN decode(md5('error' || r.service || $2), 'hex') END
      FROM jsonb_to_recordset($1::jsonb) AS r(service text, calls bigint, errors bigint, sum bigint, max bigint, histogram text)
      ON CONFLICT (minute, environment, service_name) DO UPDATE SET calls = service_red_minutes.calls + EXCLUDED.calls,
        errors = service_red_minutes.errors + EXCLUDED.errors, latency_count = service_red_minutes.latency_count + EXCLUDED.latency_count,
        latency_sum_us = service_red_minutes.latency_sum_us + EXCLUDED.latency_sum_us,
        latency_max_us = greatest(service_red_minutes.latency_max_us, EXCLUDED.latency_max_us),
-       histogram = meshlight_histogram_add(service_red_minutes.histogram, EXCLUDED.histogram)`,
+       histogram = meshlight_histogram_add(service_red_minutes.histogram, EXCLUDED.histogram),
+       error_trace_id = coalesce(EXCLUDED.error_trace_id, service_red_minutes.error_trace_id)`,
     [JSON.stringify(rows), minuteMs],
   );
 }
@@ -161,6 +164,12 @@ test('payments down, slow consumer and inventory latency: one incident each, fou
        ON CONFLICT (system, cluster, destination, grp) DO UPDATE SET lag = EXCLUDED.lag, status = EXCLUDED.status, updated_ms = EXCLUDED.updated_ms`,
       [QUEUE, lag === 'OK' ? 0 : 300, lag, now],
     );
+    await db.query(`INSERT INTO lag_history (system, cluster, destination, grp, t_ms, lag, status) VALUES ('rabbitmq', 'rabbit@localhost', $1, $1, $2, $3, $4)`, [
+      QUEUE,
+      now,
+      lag === 'OK' ? 0 : 300,
+      lag,
+    ]);
     await loop.evaluateOnce();
     now += STEP;
   }
@@ -193,6 +202,14 @@ test('payments down, slow consumer and inventory latency: one incident each, fou
   assert.deepEqual(inventory.services, ['gateway', 'inventory', 'orders']);
   within(inventory.startMs, starts['inventory-latency']!, 1, 'inventory latency starts');
   within(inventory.endMs!, heals['inventory-latency']!, 6, 'inventory latency resolves');
+
+  // Their pages: example failing traces of payments; the queue's lag bands on the slow consumer's axis; no logs stored.
+  const paymentsTimeline = await loadIncidentTimeline(payments, now, getDb());
+  assert.ok(paymentsTimeline.examples.some((x) => x.service === 'payments' && x.kind === 'error' && /^[0-9a-f]{32}$/.test(x.traceId)), JSON.stringify(paymentsTimeline.examples));
+  assert.deepEqual(paymentsTimeline.logs, []);
+  const slowTimeline = await loadIncidentTimeline(slow, now, getDb());
+  assert.deepEqual(slowTimeline.queues.map((q) => [q.destination, q.bands.map((b) => b.state).join(' ')]), [[QUEUE, 'OK WARN OK']]);
+  assert.ok(slowTimeline.examples.some((x) => x.service === 'notifier' && x.kind === 'slow'));
 
   // Live: every firing and every resolution was pushed, after it was stored.
   // Every message the hub sent has arrived (it counts its broadcasts; this is its only client).
