@@ -93,7 +93,8 @@ test('a failing dependency becomes an incident on an open /incidents by itself; 
   await example.waitFor({ timeout: 15_000 });
   await example.click();
   await page.waitForURL(/\/traces\/[0-9a-f]{32}$/);
-  await page.getByText('payment provider unavailable').first().waitFor({ timeout: 15_000 });
+  await page.getByText('payments.charge').first().waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'incident-trace.png') });
 
   // Or click 2: its logs across services (the trace's Logs tab: by trace id and correlation id).
   await page.goto(incidentUrl);
