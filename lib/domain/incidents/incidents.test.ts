@@ -150,6 +150,13 @@ describe('incidents from drawn alert timelines', () => {
     assert.deepEqual(queueNodes({ system: 'kafka', destination: 'payments', group: 'billing-consumer' }, graph), ['messaging:kafka/payments', 'service:billing']);
     assert.deepEqual(queueNodes({ system: 'nats', destination: 'payments', group: 'x' }, graph), ['messaging:nats/payments']);
     assert.deepEqual(queueNodes({ system: 'rabbitmq', destination: 'audit', group: 'audit' }, graph), ['messaging:rabbitmq/audit']);
+    // Seen in the demo: another fleet's queue on the same RabbitMQ is not this fleet's exchange.
+    const namespaced = indexGraph(drawnGraph(`orders -> rabbitmq/meshlight-demo.hinc.orders -> notifier`));
+    assert.deepEqual(queueNodes({ system: 'rabbitmq', destination: 'meshlight-demo.notifier.order-created' }, namespaced), ['messaging:rabbitmq/meshlight-demo.notifier.order-created']);
+    assert.deepEqual(queueNodes({ system: 'rabbitmq', destination: 'meshlight-demo.hinc.notifier.order-created' }, namespaced), [
+      'messaging:rabbitmq/meshlight-demo.hinc.orders',
+      'service:notifier',
+    ]);
   });
 
   it('incident ids stay the same as later alerts join', () => {
