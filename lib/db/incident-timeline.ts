@@ -6,6 +6,7 @@
 // the RED rollups keep per minute).
 import { stateBands } from '../contracts/health-api';
 import type { Incident } from '../domain/incidents/incidents';
+import { destinationMatches } from '../domain/lag/destination-match';
 import { SEVERITY_NAMES } from '../domain/logs/severity';
 import { percentileUs } from '../domain/service-graph/latency-histogram';
 import { pgRedSource } from './alerting-sources';
@@ -68,7 +69,20 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
   );
 
   const queueMap = new Map<string, IncidentTimeline['queues'][number]>();
+  // Only the incident's queues: those its lag alerts name, and the groups that lagged in the window
+  // on one of its messaging nodes (the map's destination rule; the incident's services as consumers),
+  // not every queue of the broker that lagged meanwhile.
+  const named = new Set(queues);
+  const nodeNames = incident.nodes.filter((n) => n.startsWith('messaging:')).map((n) => n.slice('messaging:'.length));
+  const ours = new Map<string, boolean>();
+  const isOurs = (system: string, destination: string) => {
+    const key = `${system}/${destination}`;
+    let v = ours.get(key);
+    if (v === undefined) ours.set(key, (v = named.has(key) || nodeNames.some((n) => destinationMatches(n, system, destination, services))));
+    return v;
+  };
   for (const r of lagRows) {
+    if (!isOurs(r.system, r.destination)) continue;
     const key = `${r.system}\u0000${r.destination}\u0000${r.grp}`;
     let entry = queueMap.get(key);
     if (!entry) queueMap.set(key, (entry = { system: r.system, destination: r.destination, group: r.grp, bands: [], maxLag: 0 }));

@@ -164,12 +164,12 @@ test('payments down, slow consumer and inventory latency: one incident each, fou
        ON CONFLICT (system, cluster, destination, grp) DO UPDATE SET lag = EXCLUDED.lag, status = EXCLUDED.status, updated_ms = EXCLUDED.updated_ms`,
       [QUEUE, lag === 'OK' ? 0 : 300, lag, now],
     );
-    await db.query(`INSERT INTO lag_history (system, cluster, destination, grp, t_ms, lag, status) VALUES ('rabbitmq', 'rabbit@localhost', $1, $1, $2, $3, $4)`, [
-      QUEUE,
-      now,
-      lag === 'OK' ? 0 : 300,
-      lag,
-    ]);
+    // Another fleet's queue on the same broker lags all along: not part of any of these incidents' axes.
+    await db.query(
+      `INSERT INTO lag_history (system, cluster, destination, grp, t_ms, lag, status)
+       VALUES ('rabbitmq', 'rabbit@localhost', $1, $1, $2, $3, $4), ('rabbitmq', 'rabbit@localhost', 'other-fleet.mailer', 'other-fleet.mailer', $2, 50, 'WARN')`,
+      [QUEUE, now, lag === 'OK' ? 0 : 300, lag],
+    );
     await loop.evaluateOnce();
     now += STEP;
   }
