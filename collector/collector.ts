@@ -96,7 +96,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
   // Alert rules read RED from traces and every stored metric (scraped, remote-written, OTLP).
-  const alerting = new AlertLoop(db, { ...alertLoopOptionsFromEnv(process.env), extraQueryables: [new PgSeriesQueryable(db)] }, log);
+  const alerting = new AlertLoop(db, { ...alertLoopOptionsFromEnv(process.env), extraQueryables: [new PgSeriesQueryable(db)] }, log, liveHub);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
   const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans });

@@ -1,14 +1,15 @@
 // `/incidents`: incidents of the last 24 hours (grouped firing alerts, newest first) with their
-// suspected root cause, and the alerting rules with their on/off switches.
+// suspected root cause, and the alerting rules with their on/off switches. A thin server page: the
+// first answer is read here, the client island (components/incidents) keeps it live.
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { RulesPanel } from '@/components/incidents/rules-panel';
-import { clock, formatDuration } from '@/components/incidents/incident-view';
+import { IncidentsClient } from '@/components/incidents/incidents-client';
 import { DatabaseProblem } from '@/components/ui/notice';
 import type { RuleWire } from '@/lib/contracts/alerting-api';
+import { liveEndpointFromEnv } from '@/lib/contracts/live-endpoint';
 import { listIncidents, listRules } from '@/lib/db/alerting-queries';
 import type { Incident } from '@/lib/domain/incidents/incidents';
 import { databaseProblem } from '@/lib/http/route-errors';
+import '@/components/breakers/breakers.css';
 import '@/components/incidents/incidents.css';
 
 export const dynamic = 'force-dynamic';
@@ -32,56 +33,7 @@ export default async function IncidentsPage() {
           earliest signal in the most upstream service involved.
         </p>
       </div>
-      {incidents.length === 0 ? (
-        <p className="muted">No incidents in the last 24 hours.</p>
-      ) : (
-        <table className="table inc-list" data-testid="incidents">
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>Duration</th>
-              <th>Services</th>
-              <th>Signals</th>
-              <th>First signal</th>
-              <th>Suspected root cause</th>
-            </tr>
-          </thead>
-          <tbody>
-            {incidents.map((i) => {
-              const first = i.episodes.find((e) => e.id === i.firstEpisodeId);
-              return (
-                <tr key={i.id}>
-                  <td>
-                    <Link href={`/incidents/${i.id}`}>
-                      {new Date(i.startMs).toLocaleDateString()} {clock(i.startMs)}
-                    </Link>
-                  </td>
-                  <td>{i.endMs === null ? <span className="inc-ongoing">ongoing · {formatDuration(now - i.startMs)}</span> : formatDuration(i.endMs - i.startMs)}</td>
-                  <td>
-                    <div className="chips">
-                      {i.nodes.map((n) => (
-                        <span key={n} className="chip">
-                          {n.replace(/^[a-z]+:/, '')}
-                        </span>
-                      ))}
-                    </div>
-                  </td>
-                  <td className="small">{i.signals.join(', ')}</td>
-                  <td className="small">{first ? `${first.alertname} ${first.labels.service ?? first.labels.destination ?? ''}` : ''}</td>
-                  <td className="inc-root">{i.rootCause ? <b>{i.rootCause.service ?? i.rootCause.node.replace(/^[a-z]+:/, '')}</b> : <span className="muted">—</span>}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      <h2 style={{ marginTop: 28 }}>Alerting rules</h2>
-      <p className="muted small">
-        Built-in rules need no PromQL; rules from <code>MESHLIGHT_RULES_FILE</code> (Prometheus format) are evaluated over Meshlight&apos;s
-        metrics and RED from traces (<code>meshlight_span_calls_total</code>, <code>meshlight_span_errors_total</code>,{' '}
-        <code>meshlight_span_duration_seconds_bucket</code>) every 15 s.
-      </p>
-      <RulesPanel rules={rules} />
+      <IncidentsClient initialIncidents={incidents} initialRules={rules} liveEndpoint={liveEndpointFromEnv()} nowMs={now} />
     </>
   );
 }

@@ -3,7 +3,9 @@
 // PostgreSQL, stores each rule's alerts and their transitions (alert_rules, alerts, alert_history),
 // and notifies the webhook / Alertmanager. Rule definitions are upserted into alert_rules; the
 // `enabled` column is the user's and is only read here. Alerts are restored from `alerts` at start,
-// so a restart neither re-fires nor forgets what was pending.
+// so a restart neither re-fires nor forgets what was pending. Once a round's transitions are stored
+// they are pushed to browsers over the live hub (`alerts-changed`), so /incidents and an incident's
+// page refetch at once rather than on their next poll.
 import { readFile, stat } from 'node:fs/promises';
 import { AlertEvaluator, type RuleDescriptor, type RuleRoundResult } from '../../lib/domain/alerting/evaluator';
 import { FanoutQueryable } from '../../lib/domain/alerting/fanout-queryable';
@@ -14,6 +16,7 @@ import type { SeriesQueryable } from '../../lib/domain/metrics/types';
 import type { SqlExecutor } from '../store/sql-executor';
 import { AlertNotifier, type NotifierConfig, type OutgoingAlert } from './notifiers';
 import { pgRedSource, pgSignalSources, type QueryFn } from '../../lib/db/alerting-sources';
+import { MAX_ALERT_TRANSITIONS, type AlertsChangedMessage, type LiveMessage } from '../../lib/contracts/live-messages';
 
 export interface AlertLoopOptions {
   intervalMs: number;
@@ -22,6 +25,10 @@ export interface AlertLoopOptions {
   /** Stored metrics etc., read alongside RED from traces (e.g. the metrics store's PgSeriesQueryable). */
   extraQueryables?: SeriesQueryable[];
   now?: () => number;
+}
+
+interface Broadcaster {
+  broadcast(message: LiveMessage): void;
 }
 
 interface Logger {
@@ -66,6 +73,7 @@ export class AlertLoop {
     private readonly db: SqlExecutor,
     private readonly options: AlertLoopOptions,
     private readonly log: Logger,
+    private readonly live?: Broadcaster,
   ) {
     this.query = <Row>(sql: string, params?: unknown[]) => db.query<Row>(sql, params);
     const red = new RedQueryable(pgRedSource(this.query));
@@ -110,6 +118,8 @@ export class AlertLoop {
     const rounds = await this.evaluator.evaluate(nowMs, (id) => enabled.get(id) ?? defaults.get(id) ?? true);
     await this.store(rounds, nowMs);
     this.counters.rounds++;
+    const changed = alertsChanged(rounds, nowMs);
+    if (changed) this.live?.broadcast(changed);
     if (this.notifier.enabled) await this.notifier.notify(...this.outgoing(rounds), nowMs);
     return rounds;
   }
@@ -233,6 +243,15 @@ export class AlertLoop {
     }
     return [changed, firing];
   }
+}
+
+/** The round's transitions as one live message (the first MAX_ALERT_TRANSITIONS), or undefined without any. */
+export function alertsChanged(rounds: readonly RuleRoundResult[], nowMs: number): AlertsChangedMessage | undefined {
+  const all = rounds.flatMap((r) =>
+    r.transitions.map((t) => ({ ruleId: r.ruleId, alertname: t.labels.alertname ?? r.ruleId, labels: t.labels, from: t.from, to: t.to, atMs: t.atMs })),
+  );
+  if (all.length === 0) return undefined;
+  return { type: 'alerts-changed', atMs: nowMs, transitions: all.slice(0, MAX_ALERT_TRANSITIONS), more: Math.max(0, all.length - MAX_ALERT_TRANSITIONS) };
 }
 
 /** JSON has no NaN/Inf; PromQL can produce them. */

@@ -2,18 +2,19 @@
 // An incident on one time axis: its alerts, each involved breaker's states, each queue's lag status,
 // error rate and p95 per involved service, log volume by severity and deploy markers, all on the
 // same scale. Clicking anywhere on a track picks that moment; the panel below links to the failing
-// traces, logs, open breakers and lagging queues of that moment (so a failing trace is three clicks
-// from /incidents: the incident, a service's failing traces, a trace).
+// traces, logs, open breakers and lagging queues of that moment (so from /incidents a failing trace
+// of any moment is three clicks away: the incident, a service's failing traces, a trace). The data
+// comes from the page's client island (incident-client.tsx), kept fresh by live messages.
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useEffect, useState, type MouseEvent, type ReactNode } from 'react';
+import { useState, type MouseEvent, type ReactNode } from 'react';
 import { Bar, BarChart, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { IncidentWire } from '@/lib/contracts/alerting-api';
 import type { GraphEdge } from '@/lib/domain/incidents/incidents';
 import type { IncidentTimeline as Timeline } from '@/lib/contracts/alerting-api';
 import { bandAt, bandColour, clock, failingTracesHref, logsHref, pct, ticks, timeAt, type TimeScale } from './incident-view';
 
-const SEVERITY_COLOURS: Record<string, string> = { ERROR: '#d64545', FATAL: '#a11d1d', WARN: '#d9a21b', WARNING: '#d9a21b', INFO: '#7cb0ff', DEBUG: '#6b7280' };
+const SEVERITY_COLOURS: Record<string, string> = { FATAL: '#a11d1d', ERROR: '#d64545', WARN: '#d9a21b', INFO: '#7cb0ff', DEBUG: '#6b7280', TRACE: '#4b5563', UNSET: '#98a2b3' };
+const SEVERITY_ORDER = Object.keys(SEVERITY_COLOURS);
 
 interface Props {
   incident: IncidentWire & { edges: GraphEdge[] };
@@ -21,14 +22,8 @@ interface Props {
 }
 
 export function IncidentTimeline({ incident, timeline }: Props) {
-  const router = useRouter();
   const scale: TimeScale = { start: timeline.start, end: timeline.end };
   const [moment, setMoment] = useState(Math.min(timeline.end, incident.startMs + 30_000));
-  useEffect(() => {
-    if (incident.endMs !== null) return;
-    const timer = setInterval(() => router.refresh(), 15_000);
-    return () => clearInterval(timer);
-  }, [incident.endMs, router]);
 
   const pick = (event: MouseEvent<HTMLDivElement>) => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -83,7 +78,7 @@ export function IncidentTimeline({ incident, timeline }: Props) {
     const band = bandAt(q.bands, moment);
     return band && band.state !== 'OK';
   });
-  const logSeverities = [...new Set((timeline.logs ?? []).map((l) => l.severity))];
+  const logSeverities = [...new Set((timeline.logs ?? []).map((l) => l.severity))].sort((a, b) => SEVERITY_ORDER.indexOf(a) - SEVERITY_ORDER.indexOf(b));
   const logData = new Map<number, Record<string, number>>();
   for (const l of timeline.logs ?? []) {
     const entry = logData.get(l.t) ?? { t: l.t };
@@ -136,6 +131,8 @@ export function IncidentTimeline({ incident, timeline }: Props) {
       <h3 className="inc-section">Logs</h3>
       {timeline.logs === null ? (
         <p className="muted small inc-note">Log volume appears here once logs are stored (no logs table yet).</p>
+      ) : timeline.logs.length === 0 ? (
+        <p className="muted small inc-note">No logs of {alertServices.join(', ') || 'the involved services'} stored in this window.</p>
       ) : (
         row(
           'logs',
@@ -174,9 +171,11 @@ export function IncidentTimeline({ incident, timeline }: Props) {
               <Link href={failingTracesHref(s, moment)}>Failing traces of {s}</Link>
             </li>
           ))}
-          <li>
-            <Link href={logsHref(alertServices, moment)}>Logs of {alertServices.join(', ') || 'the involved services'} (with correlation ids)</Link>
-          </li>
+          {alertServices.map((s) => (
+            <li key={`logs-${s}`}>
+              <Link href={logsHref(s, moment)}>Logs of {s}</Link>
+            </li>
+          ))}
           {openBreakers.map((b) => (
             <li key={`${b.service}${b.name}`}>
               <Link href="/breakers">

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bandAt, failingTracesHref, logsHref, pct, ticks, timeAt } from './incident-view';
+import { bandAt, failingTracesHref, logsHref, pct, staleIncidentQueries, ticks, timeAt, traceHref } from './incident-view';
 
 describe('incident view helpers', () => {
   it('maps time to the track and back', () => {
@@ -18,12 +18,20 @@ describe('incident view helpers', () => {
     assert.equal(href.searchParams.get('lookback'), 'custom');
     assert.equal(href.searchParams.get('start'), String((1_700_000_000_000 - 60_000) * 1000));
     assert.deepEqual(JSON.parse(href.searchParams.get('tags')!), { error: 'true' });
-    assert.equal(logsHref(['a', 'b'], 60_000), '/logs?service=a&service=b&start=0&end=120000');
+    assert.equal(logsHref('a', 60_000), '/logs?service=a&start=0&end=120000');
+    assert.equal(traceHref('ab'.repeat(16), 'logs'), `/traces/${'ab'.repeat(16)}?view=logs`);
   });
 
   it('ticks every few minutes and finds the band at a moment', () => {
     assert.deepEqual(ticks({ start: 0, end: 10 * 60_000 }).length, 11);
     assert.equal(bandAt([{ start: 0, end: 10, state: 'open' }], 5)?.state, 'open');
     assert.equal(bandAt([{ start: 0, end: 10, state: 'open' }], 11), undefined);
+  });
+
+  it('live messages: an alert changing state makes incidents, rules and every incident stale; a breaker or queue only the timelines', () => {
+    const alerts = staleIncidentQueries({ type: 'alerts-changed', atMs: 1, transitions: [], more: 0 });
+    assert.deepEqual(alerts, [['incidents'], ['rules'], ['incident'], ['incident-timeline']]);
+    assert.deepEqual(staleIncidentQueries({ type: 'hello', version: 1, serverTimeMs: 1, intervalMs: 1000 }), []);
+    assert.deepEqual(staleIncidentQueries({ type: 'graph-delta', seq: 1, atMs: 1, edges: [], services: [] }), []);
   });
 });

@@ -1,5 +1,32 @@
-// Pure helpers of the incident pages: the shared time scale, band colours, and the links from a
-// moment on the axis to the evidence (failing traces in /traces' URL format, logs, breakers, lag).
+// Pure helpers of the incident pages: the shared time scale, band colours, the links from a
+// moment on the axis to the evidence (failing traces in /traces' URL format, logs, breakers, lag),
+// and which cached queries a live message makes stale.
+import type { LiveMessage } from '@/lib/contracts/live-messages';
+
+/** React Query keys of the incident pages (prefixes: ['incident'] covers every incident). */
+export const INCIDENT_KEYS = {
+  list: ['incidents'] as const,
+  rules: ['rules'] as const,
+  incident: (id: string) => ['incident', id] as const,
+  timeline: (id: string) => ['incident-timeline', id] as const,
+};
+
+/**
+ * The queries a live message makes stale: alerts changing state change the incidents (built from
+ * them on read), the rules' states and any incident; a breaker or lag status change redraws the
+ * timelines' bands. Map deltas change nothing here (the timelines read per-minute rollups).
+ */
+export function staleIncidentQueries(message: LiveMessage): ReadonlyArray<readonly string[]> {
+  switch (message.type) {
+    case 'alerts-changed':
+      return [INCIDENT_KEYS.list, INCIDENT_KEYS.rules, ['incident'], ['incident-timeline']];
+    case 'breaker-state':
+    case 'lag-status':
+      return [['incident-timeline']];
+    default:
+      return [];
+  }
+}
 
 export interface TimeScale {
   start: number;
@@ -50,13 +77,15 @@ export function failingTracesHref(service: string, t: number, halfWindowMs = 60_
   return `/traces?${params}`;
 }
 
-/** Logs of the involved services around `t` (the logs page reads service, start/end in Unix ms). */
-export function logsHref(services: readonly string[], t: number, halfWindowMs = 60_000): string {
-  const params = new URLSearchParams();
-  for (const s of services) params.append('service', s);
-  params.set('start', String(t - halfWindowMs));
-  params.set('end', String(t + halfWindowMs));
+/** A service's logs around `t` (the logs page reads service, start/end in Unix ms). */
+export function logsHref(service: string, t: number, halfWindowMs = 60_000): string {
+  const params = new URLSearchParams({ service, start: String(t - halfWindowMs), end: String(t + halfWindowMs) });
   return `/logs?${params}`;
+}
+
+/** A trace, or its Logs tab (every log of the trace, including those joined by correlation id). */
+export function traceHref(traceId: string, view?: 'logs'): string {
+  return `/traces/${traceId}${view ? `?view=${view}` : ''}`;
 }
 
 export function clock(ms: number): string {

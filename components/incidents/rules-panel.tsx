@@ -1,11 +1,13 @@
 'use client';
-// The alerting rules with their state and an on/off switch (PATCH /api/rules/{id}).
-import { useRouter } from 'next/navigation';
+// The alerting rules with their state and an on/off switch (PATCH /api/rules/{id}); a switch
+// refetches the rules (and the incidents, whose alerts resolve at the next evaluation).
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { RuleWire } from '@/lib/contracts/alerting-api';
+import { INCIDENT_KEYS } from './incident-view';
 
 export function RulesPanel({ rules }: { rules: RuleWire[] }) {
-  const router = useRouter();
+  const queryClient = useQueryClient();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const toggle = async (rule: RuleWire) => {
@@ -18,7 +20,7 @@ export function RulesPanel({ rules }: { rules: RuleWire[] }) {
     }).catch(() => null);
     if (!response?.ok) setError(`Could not switch ${rule.name}: ${response ? response.status : 'network error'}`);
     setBusy(null);
-    router.refresh();
+    await queryClient.invalidateQueries({ queryKey: INCIDENT_KEYS.rules });
   };
   if (rules.length === 0) return <p className="muted small">No rules yet: the collector stores them at its first evaluation.</p>;
   return (

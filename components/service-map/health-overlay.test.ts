@@ -34,6 +34,8 @@ test('a RabbitMQ queue named after the routing key badges the messaging node; th
   assert.equal(destinationMatches('kafka/orders', 'kafka', 'payments'), false);
   assert.equal(destinationMatches('rabbitmq/meshlight-demo.orders', 'rabbitmq', 'meshlight-demo.notifier.order-created', ['notifier']), true, 'a queue named after its consumer');
   assert.equal(destinationMatches('rabbitmq/meshlight-demo.orders', 'rabbitmq', 'meshlight-demo.notifier.order-created', ['billing']), false);
+  assert.equal(destinationMatches('rabbitmq/meshlight-demo.hinc.orders', 'rabbitmq', 'meshlight-demo.hinc.notifier.order-created', ['notifier']), true, 'a namespaced fleet');
+  assert.equal(destinationMatches('rabbitmq/meshlight-demo.hinc.orders', 'rabbitmq', 'meshlight-demo.notifier.order-created', ['notifier']), false, 'another fleet on the same broker');
   const o = buildHealthOverlay(graph, [], [lag('rabbitmq', 'demo.notifier.order-created', 'OK', 3), lag('rabbitmq', 'audit.order-created', 'WARN', 40)]);
   assert.equal(o.lag.get('messaging:rabbitmq/demo.orders:order.created')?.status, 'WARN');
 });

@@ -58,4 +58,9 @@ export interface IncidentTimeline {
   /** null: no logs table (the logs signal is not stored yet). */
   logs: Array<{ t: number; severity: string; count: number }> | null;
   deploys: Array<{ t: number; service: string; version: string }>;
+  /**
+   * Example traces of the involved services during the incident (from the per-minute RED rollups'
+   * sampled trace ids): failing ones, earliest first, and the slowest ones.
+   */
+  examples: Array<{ service: string; traceId: string; t: number; kind: 'error' | 'slow'; latencyMs: number | null }>;
 }

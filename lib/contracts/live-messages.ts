@@ -53,12 +53,37 @@ export const breakerStateMessage = z.object({ type: z.literal('breaker-state'), 
 /** A consumer group's / queue's lag status changed. */
 export const lagStatusMessage = z.object({ type: z.literal('lag-status'), lag: lagWire });
 
-export const liveMessage = z.discriminatedUnion('type', [helloMessage, graphDeltaMessage, breakerStateMessage, lagStatusMessage]);
+const alertStateName = z.enum(['inactive', 'pending', 'firing', 'resolved']);
+
+/**
+ * Alerts changed state at an evaluation of the alert loop (collector/alerting), sent once they are
+ * stored: incidents are built from the stored alerts on read, so a page showing rules, alerts or
+ * incidents refetches them. At most MAX_ALERT_TRANSITIONS travel; `more` counts the rest.
+ */
+export const alertsChangedMessage = z.object({
+  type: z.literal('alerts-changed'),
+  atMs: z.number(),
+  transitions: z.array(
+    z.object({
+      ruleId: z.string(),
+      alertname: z.string(),
+      labels: z.record(z.string(), z.string()),
+      from: alertStateName,
+      to: alertStateName,
+      atMs: z.number(),
+    }),
+  ),
+  more: z.number().int().nonnegative(),
+});
+export const MAX_ALERT_TRANSITIONS = 50;
+
+export const liveMessage = z.discriminatedUnion('type', [helloMessage, graphDeltaMessage, breakerStateMessage, lagStatusMessage, alertsChangedMessage]);
 
 export type HelloMessage = z.infer<typeof helloMessage>;
 export type GraphDeltaMessage = z.infer<typeof graphDeltaMessage>;
 export type BreakerStateMessage = z.infer<typeof breakerStateMessage>;
 export type LagStatusMessage = z.infer<typeof lagStatusMessage>;
+export type AlertsChangedMessage = z.infer<typeof alertsChangedMessage>;
 export type LiveMessage = z.infer<typeof liveMessage>;
 
 /** Parses one text frame; undefined for anything that is not a valid message. */

@@ -1,10 +1,13 @@
 // Everything an incident's page draws on its one time axis, read for the incident's window: each
 // involved breaker's state bands (breaker_transitions), each queue's lag status (lag_history), error
-// rate and p95 per involved service per minute (service_red_minutes), log volume by severity when a
-// `logs` table exists, and deploy markers (a service.version first seen in `resources` while
-// another version of the service was seen before).
+// rate and p95 per involved service per minute (service_red_minutes), log volume by severity (logs),
+// deploy markers (a service.version first seen in `resources` while another version of the service
+// was seen before), and example failing and slow traces of the involved services (the trace ids
+// the RED rollups keep per minute).
 import { stateBands } from '../contracts/health-api';
 import type { Incident } from '../domain/incidents/incidents';
+import { destinationMatches } from '../domain/lag/destination-match';
+import { SEVERITY_NAMES } from '../domain/logs/severity';
 import { percentileUs } from '../domain/service-graph/latency-histogram';
 import { pgRedSource } from './alerting-sources';
 import { getDb, type Db } from './prisma';
@@ -16,10 +19,16 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
   const end = Math.min(nowMs, (incident.endMs ?? nowMs) + 5 * 60_000);
   const start = incident.startMs - 5 * 60_000;
   const services = incident.services;
-  const queues = incident.nodes.filter((n) => n.startsWith('messaging:')).map((n) => n.slice('messaging:'.length));
+  // The messaging nodes, and the queues / groups the lag alerts name (the broker's names for them).
+  const queues = [
+    ...new Set([
+      ...incident.nodes.filter((n) => n.startsWith('messaging:')).map((n) => n.slice('messaging:'.length)),
+      ...incident.episodes.filter((e) => e.labels.destination && e.labels.system).map((e) => `${e.labels.system}/${e.labels.destination}`),
+    ]),
+  ];
   const q = async <Row>(sql: string, params?: unknown[]) => (await db.pool.query(sql, params)).rows as Row[];
 
-  const [breakerIds, lagRows, redRows, deploys, logs] = await Promise.all([
+  const [breakerIds, lagRows, redRows, deploys, logs, examples] = await Promise.all([
     q<{ service: string; name: string; target: string | null }>(
       `SELECT DISTINCT t.service, t.name, s.target FROM breaker_transitions t LEFT JOIN breaker_status s USING (service, name)
        WHERE t.t_ms <= $2::bigint AND (t.service = ANY($3) OR s.target = ANY($3))
@@ -42,6 +51,7 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
       [start, end, services],
     ),
     loadLogVolume(db, start, end, services),
+    loadExampleTraces(db, incident.startMs - 60_000, incident.endMs ?? nowMs, services),
   ]);
 
   const breakers = await Promise.all(
@@ -59,7 +69,20 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
   );
 
   const queueMap = new Map<string, IncidentTimeline['queues'][number]>();
+  // Only the incident's queues: those its lag alerts name, and the groups that lagged in the window
+  // on one of its messaging nodes (the map's destination rule; the incident's services as consumers),
+  // not every queue of the broker that lagged meanwhile.
+  const named = new Set(queues);
+  const nodeNames = incident.nodes.filter((n) => n.startsWith('messaging:')).map((n) => n.slice('messaging:'.length));
+  const ours = new Map<string, boolean>();
+  const isOurs = (system: string, destination: string) => {
+    const key = `${system}/${destination}`;
+    let v = ours.get(key);
+    if (v === undefined) ours.set(key, (v = named.has(key) || nodeNames.some((n) => destinationMatches(n, system, destination, services))));
+    return v;
+  };
   for (const r of lagRows) {
+    if (!isOurs(r.system, r.destination)) continue;
     const key = `${r.system}\u0000${r.destination}\u0000${r.grp}`;
     let entry = queueMap.get(key);
     if (!entry) queueMap.set(key, (entry = { system: r.system, destination: r.destination, group: r.grp, bands: [], maxLag: 0 }));
@@ -89,39 +112,48 @@ export async function loadIncidentTimeline(incident: Incident, nowMs: number, db
     red,
     logs,
     deploys: deploys.map((d) => ({ t: Number(d.first), service: d.service_name, version: d.version })),
+    examples,
   };
 }
 
+/** Per service: up to 3 failing traces (the earliest minutes first: closest to the first signal) and the 2 slowest. */
+async function loadExampleTraces(db: Db, start: number, end: number, services: string[]): Promise<IncidentTimeline['examples']> {
+  if (services.length === 0) return [];
+  const { rows } = await db.pool.query<{ service: string; kind: 'error' | 'slow'; trace_id: string; t: number; latency_ms: number | null }>(
+    `WITH m AS (
+       SELECT service_name, minute, error_trace_id, slow_trace_id, latency_max_us FROM service_red_minutes
+       WHERE service_name = ANY($3) AND minute >= date_trunc('minute', to_timestamp($1::float8 / 1000)) AND minute <= to_timestamp($2::float8 / 1000)),
+     e AS (SELECT service_name, 'error' AS kind, encode(error_trace_id, 'hex') AS trace_id, minute, NULL::float8 AS latency_ms,
+                  row_number() OVER (PARTITION BY service_name ORDER BY minute) AS n
+           FROM m WHERE error_trace_id IS NOT NULL),
+     s AS (SELECT service_name, 'slow' AS kind, encode(slow_trace_id, 'hex') AS trace_id, minute, latency_max_us / 1000.0 AS latency_ms,
+                  row_number() OVER (PARTITION BY service_name ORDER BY latency_max_us DESC) AS n
+           FROM m WHERE slow_trace_id IS NOT NULL)
+     SELECT service_name AS service, kind, trace_id, (extract(epoch FROM minute) * 1000)::float8 AS t, latency_ms FROM e WHERE n <= 3
+     UNION ALL
+     SELECT service_name, kind, trace_id, (extract(epoch FROM minute) * 1000)::float8, latency_ms FROM s WHERE n <= 2
+     ORDER BY 1, 2, 4`,
+    [start, end, services],
+  );
+  return rows.map((r) => ({ service: r.service, traceId: r.trace_id, t: Number(r.t), kind: r.kind, latencyMs: r.latency_ms === null ? null : Number(r.latency_ms) }));
+}
+
 /**
- * Log records per minute and severity, if a `logs` table exists. The logs signal is being built
- * alongside this; its columns are found by name (a time column in ms, µs, ns or a timestamp, a
- * severity text, a service name) so this works with its final shape, and answers null without it.
+ * Log records per minute and severity range (TRACE … FATAL from severity_number, as
+ * lib/domain/logs/severity names them) of the involved services. The range on time_ns keeps to the
+ * (service_name, time_ns) index and prunes the logs' partitions. Null without a `logs` table (a
+ * database from before the logs signal).
  */
 async function loadLogVolume(db: Db, start: number, end: number, services: string[]): Promise<IncidentTimeline['logs']> {
-  const { rows: columns } = await db.pool.query<{ column_name: string; data_type: string }>(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'logs'`,
+  const { rows: table } = await db.pool.query(`SELECT to_regclass('logs') IS NOT NULL AS present`);
+  if (!table[0]?.present) return null;
+  if (services.length === 0) return [];
+  const { rows } = await db.pool.query<{ t: number; severity: number; count: number }>(
+    `SELECT (time_ns / 60000000000 * 60000)::float8 AS t, CASE WHEN severity_number BETWEEN 1 AND 24 THEN (severity_number - 1) / 4 ELSE -1 END AS severity,
+            count(*)::float8 AS count
+     FROM logs WHERE time_ns >= $1::bigint * 1000000 AND time_ns <= $2::bigint * 1000000 AND service_name = ANY($3)
+     GROUP BY 1, 2 ORDER BY 1 LIMIT 20000`,
+    [Math.floor(start), Math.ceil(end), services],
   );
-  if (columns.length === 0) return null;
-  const has = (name: string) => columns.find((c) => c.column_name === name);
-  const severity = ['severity_text', 'severity', 'level'].find(has);
-  const service = ['service_name', 'service'].find(has);
-  const timeCol = ['time_unix_nano', 'timestamp_ns', 'time_ns', 't_ms', 'time_ms', 'timestamp', 'time', 'ts'].map(has).find(Boolean);
-  if (!severity || !timeCol) return [];
-  const name = timeCol.column_name;
-  const asMs = /timestamp|date/.test(timeCol.data_type)
-    ? `(extract(epoch FROM "${name}") * 1000)`
-    : /nano|_ns$/.test(name)
-      ? `("${name}" / 1000000)`
-      : `"${name}"`;
-  try {
-    const { rows } = await db.pool.query<{ t: number; severity: string; count: number }>(
-      `SELECT (floor(${asMs} / 60000) * 60000)::float8 AS t, coalesce(nullif(upper("${severity}"), ''), 'UNSET') AS severity, count(*)::float8 AS count
-       FROM logs WHERE ${asMs} >= $1 AND ${asMs} <= $2 ${service ? `AND "${service}" = ANY($3)` : 'AND $3::text[] IS NOT NULL'}
-       GROUP BY 1, 2 ORDER BY 1 LIMIT 20000`,
-      [start, end, services],
-    );
-    return rows.map((r) => ({ t: Number(r.t), severity: r.severity, count: Number(r.count) }));
-  } catch {
-    return [];
-  }
+  return rows.map((r) => ({ t: Number(r.t), severity: r.severity < 0 ? 'UNSET' : SEVERITY_NAMES[r.severity]!.toUpperCase(), count: Number(r.count) }));
 }

@@ -234,7 +234,7 @@ async function main(): Promise<void> {
       broker: deps.rabbitmq ? { kind: 'rabbitmq', url: AMQP_URL } : { kind: 'in-process' },
       pgUrl: deps.pgUrl,
       redisUrl: deps.redis ? REDIS_URL : undefined,
-      namespace: '',
+      namespace: process.env.DEMO_NAMESPACE ?? '', // keeps two demos on one RabbitMQ apart
       breakerResetMs: 10_000,
       chaos: options.chaos ?? 'none',
       logDir: LOG_DIR,

@@ -58,7 +58,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
     forMs: 0,
     keepFiringForMs: 30_000,
     labels: { severity: 'critical', signal: 'breaker' },
-    annotations: { summary: 'Breaker {{ $labels.breaker }} in {{ $labels.service }} is {{ $labels.state }}' },
+    annotations: { summary: 'Breaker {{ $labels.breaker }} in {{ $labels.service }} is open or half-open' },
     enabledByDefault: true,
     async evaluate(sources, nowMs) {
       const breakers = await sources.health.breakers(nowMs);

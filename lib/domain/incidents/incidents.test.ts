@@ -3,7 +3,7 @@
 // end of the drawing, anything else not firing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { groupIncidents, type AlertEpisode, type GraphEdge } from './incidents';
+import { groupIncidents, indexGraph, queueNodes, type AlertEpisode, type GraphEdge } from './incidents';
 
 const STEP = 15_000;
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -108,6 +108,54 @@ describe('incidents from drawn alert timelines', () => {
     assert.deepEqual(summary(groupIncidents(alerts, SHOP)), [
       { start: 1, end: 6, services: 'orders payments', first: 'ErrorRateJump', root: 'payments' },
       { start: 11, end: 14, services: 'orders', first: 'ErrorRateJump', root: 'orders' },
+    ]);
+  });
+
+  it('slow consumer in the demo: the RabbitMQ queue named after its consumer joins the exchange node and notifier — one incident, rooted at notifier', () => {
+    // The spans name the exchange (`rabbitmq/meshlight-demo.orders`); RabbitMQ's metrics name the
+    // queue bound to it, after its consumer. Before the queue was placed on the graph this was two
+    // incidents: the lag on a node of its own, notifier's latency on another.
+    const demo = drawnGraph(`
+      gateway -> orders -> payments
+      orders -> inventory
+      orders -> rabbitmq/meshlight-demo.orders -> notifier
+    `);
+    const queue = 'system=rabbitmq,cluster=rabbit@host,destination=meshlight-demo.notifier.order-created,group=meshlight-demo.notifier.order-created';
+    const alerts = drawnAlerts(`
+      LatencyJump   service=notifier |...########.....|
+      ConsumerLag   ${queue}         |....########....|
+    `);
+    const incidents = groupIncidents(alerts, demo);
+    assert.deepEqual(summary(incidents), [{ start: 3, end: 12, services: 'notifier', first: 'LatencyJump', root: 'notifier' }]);
+    assert.deepEqual(incidents[0]!.nodes, ['messaging:rabbitmq/meshlight-demo.orders', 'service:notifier']);
+    assert.deepEqual(incidents[0]!.signals.sort(), ['lag', 'latency']);
+    // The lag alone (notifier's latency not jumping) still names notifier, through the exchange's only consumer.
+    const lagOnly = groupIncidents(drawnAlerts(`ConsumerLag ${queue} |..####..|`), demo);
+    assert.deepEqual(summary(lagOnly), [{ start: 2, end: 6, services: 'notifier', first: 'ConsumerLag', root: 'notifier' }]);
+    assert.equal(lagOnly[0]!.rootCause!.node, 'messaging:rabbitmq/meshlight-demo.orders');
+  });
+
+  it('places queues and consumer groups on the graph: routing-key queue, Kafka group named after its service, another broker, no match', () => {
+    const graph = indexGraph(
+      drawnGraph(`
+        orders -> rabbitmq/demo.orders:order.created -> notifier
+        orders -> kafka/payments -> billing
+        orders -> kafka/payments -> ledger
+      `),
+    );
+    assert.deepEqual(queueNodes({ system: 'rabbitmq', destination: 'demo.notifier.order-created', group: 'demo.notifier.order-created' }, graph), [
+      'messaging:rabbitmq/demo.orders:order.created',
+      'service:notifier',
+    ]);
+    assert.deepEqual(queueNodes({ system: 'kafka', destination: 'payments', group: 'billing-consumer' }, graph), ['messaging:kafka/payments', 'service:billing']);
+    assert.deepEqual(queueNodes({ system: 'nats', destination: 'payments', group: 'x' }, graph), ['messaging:nats/payments']);
+    assert.deepEqual(queueNodes({ system: 'rabbitmq', destination: 'audit', group: 'audit' }, graph), ['messaging:rabbitmq/audit']);
+    // Seen in the demo: another fleet's queue on the same RabbitMQ is not this fleet's exchange.
+    const namespaced = indexGraph(drawnGraph(`orders -> rabbitmq/meshlight-demo.hinc.orders -> notifier`));
+    assert.deepEqual(queueNodes({ system: 'rabbitmq', destination: 'meshlight-demo.notifier.order-created' }, namespaced), ['messaging:rabbitmq/meshlight-demo.notifier.order-created']);
+    assert.deepEqual(queueNodes({ system: 'rabbitmq', destination: 'meshlight-demo.hinc.notifier.order-created' }, namespaced), [
+      'messaging:rabbitmq/meshlight-demo.hinc.orders',
+      'service:notifier',
     ]);
   });
 

@@ -7,7 +7,12 @@
 // calls, then the earliest of them. It is stated as a suggestion with the evidence that led to it.
 //
 // Nodes are service-graph node ids (`service:orders`, `messaging:rabbitmq/order.created`, see
-// lib/domain/service-graph/types.ts). Pure: episodes and edges in, incidents out.
+// lib/domain/service-graph/types.ts). A lag alert names what the broker's metrics name (a RabbitMQ
+// queue, a Kafka topic and consumer group, a JetStream stream and consumer), not what the spans
+// name (often the exchange or subject): it is placed on the graph's messaging node(s) it belongs to
+// by lib/domain/lag's destination rule, the same the map's lag badges use, plus the consumer
+// services the queue or group is named after. Pure: episodes and edges in, incidents out.
+import { destinationMatches } from '../lag/destination-match';
 
 export interface AlertEpisode {
   /** Stable: rule id, label set and when it became active. */
@@ -60,24 +65,65 @@ export interface GroupingOptions {
 export const DEFAULT_GROUPING: GroupingOptions = { slackMs: 15_000 };
 
 const service = (name: string) => `service:${name}`;
+const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
-/** The nodes an alert touches, from its labels. */
-export function touchedNodes(e: AlertEpisode): string[] {
+/** The graph's messaging nodes with the services consuming from each, for placing lag alerts. */
+export interface GraphIndex {
+  messaging: Array<{ node: string; name: string; consumers: string[] }>;
+}
+
+export function indexGraph(edges: readonly GraphEdge[]): GraphIndex {
+  const consumers = new Map<string, Set<string>>();
+  const add = (node: string) => {
+    if (node.startsWith('messaging:') && !consumers.has(node)) consumers.set(node, new Set());
+  };
+  for (const e of edges) {
+    add(e.source);
+    add(e.target);
+    if (e.source.startsWith('messaging:') && e.target.startsWith('service:')) consumers.get(e.source)!.add(e.target.slice('service:'.length));
+  }
+  return {
+    messaging: [...consumers]
+      .map(([node, set]) => ({ node, name: node.slice('messaging:'.length), consumers: [...set].sort() }))
+      .sort((a, b) => a.node.localeCompare(b.node)),
+  };
+}
+
+const EMPTY_GRAPH: GraphIndex = { messaging: [] };
+
+/**
+ * The nodes a broker's queue / consumer group is on: the messaging nodes it matches (name, routing
+ * key or consumer-named queue), plus those nodes' consumers that the queue or group is named after
+ * (`meshlight-demo.notifier.order-created` → notifier; a Kafka group `notifier`); without a match,
+ * a messaging node of its own name.
+ */
+export function queueNodes(labels: Record<string, string>, graph: GraphIndex): string[] {
+  const system = labels.system ?? '';
+  const destination = labels.destination!;
+  const matched = graph.messaging.filter((m) => destinationMatches(m.name, system, destination, m.consumers));
+  if (!matched.length) return [`messaging:${system ? `${system}/` : ''}${destination}`];
+  const named = [squash(destination), squash(labels.group ?? '')];
+  const consumers = matched.flatMap((m) => m.consumers.filter((c) => squash(c).length >= 3 && named.some((n) => n.includes(squash(c)))));
+  return [...new Set([...matched.map((m) => m.node), ...consumers.map(service)])];
+}
+
+/** The nodes an alert touches, from its labels (queues placed on `graph`'s messaging nodes). */
+export function touchedNodes(e: AlertEpisode, graph: GraphIndex = EMPTY_GRAPH): string[] {
   const l = e.labels;
   const out = new Set<string>();
   if (l.service) out.add(service(l.service));
   if (l.target) out.add(service(l.target));
-  if (l.destination) out.add(`messaging:${l.system ? `${l.system}/` : ''}${l.destination}`);
+  if (l.destination) for (const n of queueNodes(l, graph)) out.add(n);
   if (!out.size && l.job) out.add(service(l.job));
   return [...out];
 }
 
-/** The node the alert's evidence points at: a breaker's target, a queue, else its service. */
-export function subjectNode(e: AlertEpisode): string | undefined {
+/** The node the alert's evidence points at: a breaker's target, a queue's messaging node, else its service. */
+export function subjectNode(e: AlertEpisode, graph: GraphIndex = EMPTY_GRAPH): string | undefined {
   const l = e.labels;
   if (e.signal === 'breaker' && l.target) return service(l.target);
-  if (l.destination) return `messaging:${l.system ? `${l.system}/` : ''}${l.destination}`;
-  return touchedNodes(e)[0];
+  if (l.destination) return queueNodes(l, graph)[0];
+  return touchedNodes(e, graph)[0];
 }
 
 export function groupIncidents(episodes: readonly AlertEpisode[], edges: readonly GraphEdge[], options: GroupingOptions = DEFAULT_GROUPING): Incident[] {
@@ -92,7 +138,8 @@ export function groupIncidents(episodes: readonly AlertEpisode[], edges: readonl
     link(e.source, e.target);
     link(e.target, e.source);
   }
-  const nodesOf = list.map(touchedNodes);
+  const graph = indexGraph(edges);
+  const nodesOf = list.map((e) => touchedNodes(e, graph));
   const parent = list.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   const end = (e: AlertEpisode) => (e.endMs ?? Infinity) + options.slackMs;
@@ -111,7 +158,7 @@ export function groupIncidents(episodes: readonly AlertEpisode[], edges: readonl
     if (!g) groups.set(root, (g = []));
     g.push(e);
   });
-  const incidents = [...groups.values()].map((g) => toIncident(g, edges));
+  const incidents = [...groups.values()].map((g) => toIncident(g, edges, graph));
   return incidents.sort((a, b) => b.startMs - a.startMs);
 }
 
@@ -122,9 +169,9 @@ function connected(a: readonly string[], b: readonly string[], adjacent: Map<str
   return false;
 }
 
-function toIncident(episodes: AlertEpisode[], edges: readonly GraphEdge[]): Incident {
+function toIncident(episodes: AlertEpisode[], edges: readonly GraphEdge[], graph: GraphIndex): Incident {
   const first = episodes[0]!;
-  const nodes = [...new Set(episodes.flatMap(touchedNodes))].sort();
+  const nodes = [...new Set(episodes.flatMap((e) => touchedNodes(e, graph)))].sort();
   const ends = episodes.map((e) => e.endMs);
   return {
     id: incidentId(first),
@@ -135,7 +182,7 @@ function toIncident(episodes: AlertEpisode[], edges: readonly GraphEdge[]): Inci
     signals: [...new Set(episodes.map((e) => e.signal))],
     episodes,
     firstEpisodeId: first.id,
-    rootCause: suspectRootCause(episodes, edges),
+    rootCause: suspectRootCause(episodes, edges, graph),
   };
 }
 
@@ -149,10 +196,10 @@ export function incidentId(first: AlertEpisode): string {
   return `${first.startMs.toString(36)}-${h.toString(16).padStart(8, '0')}`;
 }
 
-export function suspectRootCause(episodes: readonly AlertEpisode[], edges: readonly GraphEdge[]): RootCause | null {
+export function suspectRootCause(episodes: readonly AlertEpisode[], edges: readonly GraphEdge[], graph: GraphIndex = indexGraph(edges)): RootCause | null {
   const subjects = new Map<string, AlertEpisode[]>();
   for (const e of episodes) {
-    const node = subjectNode(e);
+    const node = subjectNode(e, graph);
     if (!node) continue;
     let list = subjects.get(node);
     if (!list) subjects.set(node, (list = []));
@@ -193,7 +240,7 @@ export function suspectRootCause(episodes: readonly AlertEpisode[], edges: reado
   if (callers.length) evidence.push(`the other signals are on its callers, which depend on it: ${callers.map((c) => c.replace(/^[a-z]+:/, '')).join(', ')}`);
   else if (subjects.size > 1) evidence.push('no signalling service it calls: it is the most upstream of the signalling nodes');
   const firstOverall = episodes.reduce((a, b) => (b.startMs < a.startMs ? b : a));
-  const firstWhere = `${firstOverall.alertname} on ${subjectNode(firstOverall)?.replace(/^[a-z]+:/, '') ?? '?'}`;
+  const firstWhere = `${firstOverall.alertname} on ${subjectNode(firstOverall, graph)?.replace(/^[a-z]+:/, '') ?? '?'}`;
   const lagS = Math.round((episode.startMs - firstOverall.startMs) / 1000);
   evidence.push(
     firstOverall.id === episode.id

@@ -3,8 +3,9 @@
 // The same name; or the queue's name containing the node's last name segment (queues named after
 // the routing key: `demo.notifier.order-created` for `demo.orders:order.created`); or, for a queue
 // named after its consumer, the queue's name containing both a consumer service of the node and the
-// node's first name segment (`meshlight-demo.notifier.order-created` for exchange
-// `meshlight-demo.orders` consumed by `notifier`). Pure.
+// node's name without its last dotted part (`meshlight-demo.notifier.order-created` for exchange
+// `meshlight-demo.orders` consumed by `notifier`; not for `meshlight-demo.staging.orders`, another
+// fleet's exchange on the same broker). Pure.
 
 const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
@@ -18,6 +19,7 @@ export function destinationMatches(nodeName: string, system: string, destination
   const segments = dest.split(/[:/]/).filter(Boolean);
   const last = squash(segments.at(-1) ?? dest);
   if (last.length >= 3 && queue.includes(last)) return true;
-  const first = squash((segments[0] ?? dest).split('.')[0] ?? '');
-  return first.length >= 3 && queue.includes(first) && consumers.some((c) => squash(c).length >= 3 && queue.includes(squash(c)));
+  const dotted = (segments[0] ?? dest).split('.');
+  const prefix = squash((dotted.length > 1 ? dotted.slice(0, -1) : dotted).join('.'));
+  return prefix.length >= 3 && queue.includes(prefix) && consumers.some((c) => squash(c).length >= 3 && queue.includes(squash(c)));
 }
