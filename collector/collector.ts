@@ -19,12 +19,14 @@ import type { AnySignalDefinition, ExportResult } from './pipeline/signal';
 import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './receivers/otlp/otlp-signals';
+import { IngestTokens, openIngestWarning } from './receivers/ingest-tokens';
 import type { ReceiverRoutes } from './receivers/routes';
 import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { AlertLoop, alertLoopOptionsFromEnv } from './alerting/alert-loop';
 import { PgSeriesQueryable } from '../lib/db/metrics/pg-series-queryable';
 import { HealthMonitor } from './health/health-monitor';
+import { liveAccess } from './live/live-access';
 import { LiveHub } from './live/live-hub';
 import { startMetrics, type RunningMetrics } from './metrics';
 import { metricSignal, metricsWire, remoteWriteRoutes } from './signals/metric-signal';
@@ -92,7 +94,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const logPartitions = createLogPartitions(db, logsPolicy);
   const partitions = [spanPartitions, logPartitions];
   const graphConfig = config.serviceGraph;
-  const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
+  const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs, authorize: liveAccess({ ui: config.access.ui, origins: config.access.liveOrigins }) }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
   // Alert rules read RED from traces and every stored metric (scraped, remote-written, OTLP).
@@ -212,9 +214,17 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   routes.http.push(...logsRoutes(exportOf('logs'), logsIntake));
   routes.http.push(...remoteWriteRoutes(exportOf('metrics')));
 
+  // Who may send: ingest tokens on every port (checked before a body is read).
+  const tokens = new IngestTokens({
+    tokens: config.access.ingestTokens,
+    file: config.access.ingestTokensFile,
+    onReloadError: (error) => log.warn('ingest tokens file unusable; the tokens read before stay in force', { error: error.message }),
+  });
   const http: HttpServer = createHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
+    tokens,
+    limits: config.receiverLimits,
     routes: routes.http,
     metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? '') + (metrics?.metricsText() ?? ''),
     health: () => pipeline.health(),
@@ -228,13 +238,21 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const selfHost = ['0.0.0.0', '::', ''].includes(config.bindHost) ? '127.0.0.1' : config.bindHost.includes(':') ? `[${config.bindHost}]` : config.bindHost;
   selfAddress = `${selfHost}:${httpPort}`;
   startScraping();
-  const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc });
+  const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc, tokens });
   const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
   // Zipkin v1/v2 JSON and proto3 on their own port, into the same trace lane as OTLP.
-  const zipkin: HttpServer = createZipkinReceiver({ maxBodyBytes: config.maxBodyBytes, corsOrigins: config.corsOrigins, exportTraces: exportOf('traces') });
+  const zipkin: HttpServer = createZipkinReceiver({
+    maxBodyBytes: config.maxBodyBytes,
+    corsOrigins: config.corsOrigins,
+    tokens,
+    limits: config.receiverLimits,
+    exportTraces: exportOf('traces'),
+  });
   await new Promise<void>((resolve, reject) => zipkin.once('error', reject).listen(config.zipkinPort, config.bindHost, () => resolve()));
   const zipkinPort = (zipkin.address() as { port: number }).port;
   log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}`, zipkin: `http://${config.bindHost}:${zipkinPort}` });
+  const warning = openIngestWarning(config.bindHost, tokens.required);
+  if (warning) log.warn(warning, { bindHost: config.bindHost });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

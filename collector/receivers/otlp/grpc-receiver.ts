@@ -5,6 +5,7 @@
 // compression; the receive limit applies after decompression.
 import * as grpc from '@grpc/grpc-js';
 import { GrpcCode, statusForError } from '../../pipeline/errors';
+import type { IngestTokens } from '../ingest-tokens';
 import type { GrpcRoute } from '../routes';
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -14,6 +15,8 @@ export const LOGS_EXPORT_PATH = '/opentelemetry.proto.collector.logs.v1.LogsServ
 export interface GrpcReceiverOptions {
   maxBodyBytes: number;
   routes: readonly GrpcRoute[];
+  /** Checked against the `authorization` metadata of every call when any token is configured. */
+  tokens?: IngestTokens;
 }
 
 function methodDefinition(path: string): grpc.MethodDefinition<Buffer, Uint8Array> {
@@ -41,6 +44,8 @@ export function createGrpcReceiver(options: GrpcReceiverOptions): grpc.Server {
       [method]: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
         void (async () => {
           try {
+            const authorization = call.metadata.get('authorization')[0];
+            options.tokens?.check(typeof authorization === 'string' ? authorization : undefined);
             if (!route.handle) {
               callback({ code: GrpcCode.UNIMPLEMENTED, details: `${route.signal} are not supported yet: ${route.path} is not served` });
               return;

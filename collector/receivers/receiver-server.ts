@@ -1,0 +1,66 @@
+// What every HTTP receiver port (OTLP/HTTP 4318, Zipkin 9411) shares around its routes:
+//  - slow-client bounds (ReceiverLimits): the headers within headersTimeoutMs, the whole request
+//    within requestTimeoutMs, an idle keep-alive connection closed after idleTimeoutMs, at most
+//    maxConnections open (more are refused at once), so a crowd of clients sending a byte every few
+//    seconds is cut instead of holding sockets forever (the slowloris attack);
+//  - CORS for configured origins only (default none: a page in the operator's browser cannot post
+//    to the receivers; `*` allows any);
+//  - the ingest-token check (ingest-tokens.ts) and its 401's WWW-Authenticate header.
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { ReceiverLimits } from '../../lib/contracts/collector-config';
+import { PermanentError, type WireStatus } from '../pipeline/errors';
+import { wwwAuthenticate } from './ingest-tokens';
+
+export function createReceiverServer(limits: ReceiverLimits, listener: RequestListener): Server {
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often expired headers/requests are looked for (Node's default, 30 s, would let a slow
+      // client live up to 30 s past its deadline).
+      connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    listener,
+  );
+  applyReceiverLimits(server, limits);
+  return server;
+}
+
+export function applyReceiverLimits(server: Server, limits: ReceiverLimits): void {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.idleTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+}
+
+/** CORS headers for an allowed Origin (none for others: the browser then refuses the response). */
+export function applyCors(request: IncomingMessage, response: ServerResponse, allowed: '*' | readonly string[]): void {
+  const origin = request.headers.origin;
+  if (!origin) return;
+  if (allowed !== '*' && !allowed.includes(origin)) return;
+  response.setHeader('access-control-allow-origin', allowed === '*' ? '*' : origin);
+  if (allowed !== '*') response.setHeader('vary', 'Origin');
+  response.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+  response.setHeader('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type, content-encoding');
+  response.setHeader('access-control-max-age', '86400');
+}
+
+/**
+ * A browser sends Origin on every cross-origin POST, including the "simple" ones CORS lets through
+ * without a preflight (text/plain bodies): refuse those from origins not allowed, so a page the
+ * operator happens to visit cannot write or flood data even where the body would decode.
+ */
+export function checkOrigin(request: IncomingMessage, allowed: '*' | readonly string[]): void {
+  const origin = request.headers.origin;
+  if (!origin || allowed === '*' || allowed.includes(origin)) return;
+  throw new PermanentError('forbidden-origin', `requests from web pages of ${origin} are refused: add the origin to MESHLIGHT_CORS_ORIGINS to allow them`);
+}
+
+/** Headers that go with an error status: Retry-After, WWW-Authenticate, Connection: close. */
+export function errorHeaders(status: WireStatus): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (status.retryAfterSeconds !== undefined) headers['retry-after'] = String(status.retryAfterSeconds);
+  if (status.http === 401) headers['www-authenticate'] = wwwAuthenticate(status.message);
+  if (status.http === 413) headers.connection = 'close';
+  return headers;
+}
