@@ -20,6 +20,7 @@ import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './receivers/otlp/otlp-signals';
 import { IngestTokens, openIngestWarning } from './receivers/ingest-tokens';
+import { ReceiverConnections } from './receivers/receiver-server';
 import type { ReceiverRoutes } from './receivers/routes';
 import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
@@ -220,15 +221,17 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     file: config.access.ingestTokensFile,
     onReloadError: (error) => log.warn('ingest tokens file unusable; the tokens read before stay in force', { error: error.message }),
   });
+  const connections = new ReceiverConnections();
   const http: HttpServer = createHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     tokens,
     limits: config.receiverLimits,
     routes: routes.http,
-    metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? '') + (metrics?.metricsText() ?? ''),
+    metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? '') + (metrics?.metricsText() ?? '') + connections.metricsText(),
     health: () => pipeline.health(),
   });
+  connections.track('otlp_http', http);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.httpPort, config.bindHost, () => resolve());
@@ -238,8 +241,10 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const selfHost = ['0.0.0.0', '::', ''].includes(config.bindHost) ? '127.0.0.1' : config.bindHost.includes(':') ? `[${config.bindHost}]` : config.bindHost;
   selfAddress = `${selfHost}:${httpPort}`;
   startScraping();
-  const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc, tokens });
-  const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
+  const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc, tokens, limits: config.receiverLimits });
+  const grpcListener = await bindGrpc(grpcServer, config.bindHost, config.grpcPort, config.receiverLimits);
+  const grpcPort = grpcListener.port;
+  connections.track('otlp_grpc', grpcListener.server);
   // Zipkin v1/v2 JSON and proto3 on their own port, into the same trace lane as OTLP.
   const zipkin: HttpServer = createZipkinReceiver({
     maxBodyBytes: config.maxBodyBytes,
@@ -248,6 +253,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     limits: config.receiverLimits,
     exportTraces: exportOf('traces'),
   });
+  connections.track('zipkin', zipkin);
   await new Promise<void>((resolve, reject) => zipkin.once('error', reject).listen(config.zipkinPort, config.bindHost, () => resolve()));
   const zipkinPort = (zipkin.address() as { port: number }).port;
   log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}`, zipkin: `http://${config.bindHost}:${zipkinPort}` });
@@ -261,6 +267,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       clearInterval(retentionTimer);
       await liveHub?.close();
       // Stop taking new requests, let in-flight ones finish, then flush everything accepted.
+      grpcListener.close();
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
@@ -283,6 +290,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     stopped = true;
     clearInterval(retentionTimer);
     await pipeline.crash();
+    grpcListener.close();
     grpcServer.forceShutdown();
     http.closeAllConnections();
     http.close();

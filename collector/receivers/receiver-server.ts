@@ -64,3 +64,45 @@ export function errorHeaders(status: WireStatus): Record<string, string> {
   if (status.http === 413) headers.connection = 'close';
   return headers;
 }
+
+/** Open and refused connections per receiver port, for /metrics (and tests: the peak never passes the cap). */
+export class ReceiverConnections {
+  private readonly ports = new Map<string, { open: number; peak: number; refused: number }>();
+
+  /** Counts a server's connections ('connection', and 'drop' when maxConnections refused one). */
+  track(port: string, server: NodeServerLike): void {
+    const entry = { open: 0, peak: 0, refused: 0 };
+    this.ports.set(port, entry);
+    server.on('connection', (socket: { once(event: 'close', listener: () => void): unknown }) => {
+      entry.open++;
+      entry.peak = Math.max(entry.peak, entry.open);
+      socket.once('close', () => entry.open--);
+    });
+    server.on('drop', () => entry.refused++);
+  }
+
+  stats(port: string): { open: number; peak: number; refused: number } | undefined {
+    const entry = this.ports.get(port);
+    return entry && { ...entry };
+  }
+
+  metricsText(): string {
+    const lines = [
+      '# HELP meshlight_receiver_connections Connections open on a receiver port.',
+      '# TYPE meshlight_receiver_connections gauge',
+      ...[...this.ports].map(([port, e]) => `meshlight_receiver_connections{port="${port}"} ${e.open}`),
+      '# HELP meshlight_receiver_connections_peak Most connections open at once on a receiver port since start.',
+      '# TYPE meshlight_receiver_connections_peak gauge',
+      ...[...this.ports].map(([port, e]) => `meshlight_receiver_connections_peak{port="${port}"} ${e.peak}`),
+      '# HELP meshlight_receiver_connections_refused_total Connections refused at once because the port had MESHLIGHT_RECEIVER_MAX_CONNECTIONS open.',
+      '# TYPE meshlight_receiver_connections_refused_total counter',
+      ...[...this.ports].map(([port, e]) => `meshlight_receiver_connections_refused_total{port="${port}"} ${e.refused}`),
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+interface NodeServerLike {
+  on(event: 'connection', listener: (socket: { once(event: 'close', listener: () => void): unknown }) => void): unknown;
+  on(event: 'drop', listener: () => void): unknown;
+}
