@@ -6,9 +6,10 @@
 // A database that is down at start-up does not stop the collector: it listens at once (receivers
 // answer 503 + Retry-After, /health says degraded) and retries the migrations with backoff, then
 // starts writing.
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { CollectorConfig } from '../lib/contracts/collector-config';
 import { applyMigrations } from '../lib/db/migrator';
@@ -177,7 +178,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   // the OTLP/HTTP port, for the collector's own /metrics.
   let selfAddress: string | undefined;
   const startScraping = () => {
-    if (metrics && selfAddress && !stopped) metrics.startScraping(selfAddress, health);
+    // Over TLS the self-scrape (plain http://) is skipped; /metrics is still served on the port.
+    if (metrics && selfAddress && !stopped) metrics.startScraping(config.tls ? undefined : selfAddress, health);
   };
   let retentionTimer: NodeJS.Timeout | undefined;
   const startWriting = async () => {
@@ -222,11 +224,14 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     onReloadError: (error) => log.warn('ingest tokens file unusable; the tokens read before stay in force', { error: error.message }),
   });
   const connections = new ReceiverConnections();
+  // TLS on every receiver port when certificate files are configured (read once, at start-up).
+  const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
   const http: HttpServer = createHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     tokens,
     limits: config.receiverLimits,
+    tls,
     routes: routes.http,
     metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? '') + (metrics?.metricsText() ?? '') + connections.metricsText(),
     health: () => pipeline.health(),
@@ -242,7 +247,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   selfAddress = `${selfHost}:${httpPort}`;
   startScraping();
   const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc, tokens, limits: config.receiverLimits });
-  const grpcListener = await bindGrpc(grpcServer, config.bindHost, config.grpcPort, config.receiverLimits);
+  const grpcCredentials = tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) : undefined;
+  const grpcListener = await bindGrpc(grpcServer, config.bindHost, config.grpcPort, config.receiverLimits, grpcCredentials);
   const grpcPort = grpcListener.port;
   connections.track('otlp_grpc', grpcListener.server);
   // Zipkin v1/v2 JSON and proto3 on their own port, into the same trace lane as OTLP.
@@ -251,12 +257,14 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     corsOrigins: config.corsOrigins,
     tokens,
     limits: config.receiverLimits,
+    tls,
     exportTraces: exportOf('traces'),
   });
   connections.track('zipkin', zipkin);
   await new Promise<void>((resolve, reject) => zipkin.once('error', reject).listen(config.zipkinPort, config.bindHost, () => resolve()));
   const zipkinPort = (zipkin.address() as { port: number }).port;
-  log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}`, zipkin: `http://${config.bindHost}:${zipkinPort}` });
+  const scheme = tls ? 'https' : 'http';
+  log.info('collector listening', { otlpHttp: `${scheme}://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}${tls ? ' (TLS)' : ''}`, zipkin: `${scheme}://${config.bindHost}:${zipkinPort}` });
   const warning = openIngestWarning(config.bindHost, tokens.required);
   if (warning) log.warn(warning, { bindHost: config.bindHost });
 

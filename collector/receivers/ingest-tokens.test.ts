@@ -48,3 +48,9 @@ test('CORS default: none; receiver limits default and configurable', () => {
   const limits = readCollectorConfig({ MESHLIGHT_RECEIVER_HEADERS_TIMEOUT_MS: '2000', MESHLIGHT_RECEIVER_MAX_CONNECTIONS: '50' }).receiverLimits;
   assert.deepEqual(limits, { headersTimeoutMs: 2000, requestTimeoutMs: 60_000, idleTimeoutMs: 65_000, maxConnections: 50 });
 });
+
+test('TLS: certificate and key files are set together', () => {
+  assert.equal(readCollectorConfig({}).tls, undefined);
+  assert.deepEqual(readCollectorConfig({ MESHLIGHT_TLS_CERT_FILE: '/c.pem', MESHLIGHT_TLS_KEY_FILE: '/k.pem' }).tls, { certFile: '/c.pem', keyFile: '/k.pem' });
+  assert.throws(() => readCollectorConfig({ MESHLIGHT_TLS_CERT_FILE: '/c.pem' }), /set together/);
+});

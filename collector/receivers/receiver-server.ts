@@ -7,21 +7,29 @@
 //    to the receivers; `*` allows any);
 //  - the ingest-token check (ingest-tokens.ts) and its 401's WWW-Authenticate header.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { ReceiverLimits } from '../../lib/contracts/collector-config';
 import { PermanentError, type WireStatus } from '../pipeline/errors';
 import { wwwAuthenticate } from './ingest-tokens';
 
-export function createReceiverServer(limits: ReceiverLimits, listener: RequestListener): Server {
-  const server = createServer(
-    {
-      headersTimeout: limits.headersTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      // How often expired headers/requests are looked for (Node's default, 30 s, would let a slow
-      // client live up to 30 s past its deadline).
-      connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(limits.headersTimeoutMs / 4))),
-    },
-    listener,
-  );
+/** A PEM certificate (chain) and key, when the receivers speak TLS. */
+export interface ReceiverTls {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export function createReceiverServer(limits: ReceiverLimits, listener: RequestListener, tls?: ReceiverTls): Server {
+  const options = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // How often expired headers/requests are looked for (Node's default, 30 s, would let a slow
+    // client live up to 30 s past its deadline).
+    connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+  // An https.Server is an http.Server behind TLS; a slow handshake is cut like slow headers.
+  const server: Server = tls
+    ? (createHttpsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: limits.headersTimeoutMs }, listener) as unknown as Server)
+    : createServer(options, listener);
   applyReceiverLimits(server, limits);
   return server;
 }

@@ -50,6 +50,9 @@ export const collectorEnvSchema = z.object({
   MESHLIGHT_RECEIVER_MAX_CONNECTIONS: positiveInt.default(RECEIVER_DEFAULTS.maxConnections),
   /** Extra origins (exact, e.g. `https://meshlight.example.com`) whose pages may open /live. */
   MESHLIGHT_LIVE_ORIGINS: z.string().default(''),
+  /** PEM certificate (chain) and private key: the receivers (4318 with /live, 9411, 4317) speak TLS. */
+  MESHLIGHT_TLS_CERT_FILE: z.string().optional(),
+  MESHLIGHT_TLS_KEY_FILE: z.string().optional(),
   /** Fraction of Meshlight's own ingest and query work it traces (service `meshlight`). */
   MESHLIGHT_SELF_TRACE_RATIO: z.coerce.number().min(0).max(1).default(0.01),
   MESHLIGHT_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
@@ -90,6 +93,12 @@ export const collectorEnvSchema = z.object({
 });
 
 export type CollectorEnv = z.infer<typeof collectorEnvSchema>;
+
+/** TLS on the receivers: PEM files read at start-up. */
+export interface ReceiverTlsFiles {
+  certFile: string;
+  keyFile: string;
+}
 
 export interface ServiceGraphConfig {
   enabled: boolean;
@@ -149,6 +158,8 @@ export interface CollectorConfig {
   corsOrigins: '*' | string[];
   access: AccessConfig;
   receiverLimits: ReceiverLimits;
+  /** Undefined: plain TCP. */
+  tls?: ReceiverTlsFiles;
   selfTraceRatio: number;
   shutdownTimeoutMs: number;
   wal: { enabled: boolean; fsync: 'batch' | 'off'; maxBytes: number; segmentBytes: number };
@@ -163,6 +174,9 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (!e.MESHLIGHT_TLS_CERT_FILE !== !e.MESHLIGHT_TLS_KEY_FILE) {
+    throw new Error('invalid configuration: MESHLIGHT_TLS_CERT_FILE and MESHLIGHT_TLS_KEY_FILE are set together');
+  }
   const origins = e.MESHLIGHT_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   return {
     logs: readLogsConfig(env),
@@ -184,6 +198,7 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
       ui: parseUiSecurity(env),
       liveOrigins: e.MESHLIGHT_LIVE_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     },
+    ...(e.MESHLIGHT_TLS_CERT_FILE && e.MESHLIGHT_TLS_KEY_FILE ? { tls: { certFile: e.MESHLIGHT_TLS_CERT_FILE, keyFile: e.MESHLIGHT_TLS_KEY_FILE } } : {}),
     receiverLimits: {
       headersTimeoutMs: e.MESHLIGHT_RECEIVER_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: Math.max(e.MESHLIGHT_RECEIVER_REQUEST_TIMEOUT_MS, e.MESHLIGHT_RECEIVER_HEADERS_TIMEOUT_MS),

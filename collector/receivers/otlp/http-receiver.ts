@@ -9,7 +9,7 @@ import { RECEIVER_DEFAULTS, type ReceiverLimits } from '../../../lib/contracts/c
 import { PermanentError, statusForError, type WireStatus } from '../../pipeline/errors';
 import { decodeContentEncoding, readRawBody } from '../../pipeline/request-body';
 import type { IngestTokens } from '../ingest-tokens';
-import { applyCors, checkOrigin, createReceiverServer, errorHeaders } from '../receiver-server';
+import { applyCors, checkOrigin, createReceiverServer, errorHeaders, type ReceiverTls } from '../receiver-server';
 import type { HttpRoute } from '../routes';
 import { encodeStatusJson, encodeStatusProto } from './encode-trace-response';
 
@@ -21,6 +21,8 @@ export interface HttpReceiverOptions {
   /** Required on every route when any token is configured; /health, /metrics and OPTIONS stay open. */
   tokens?: IngestTokens;
   limits?: ReceiverLimits;
+  /** Serve HTTPS with this certificate. */
+  tls?: ReceiverTls;
   routes: readonly HttpRoute[];
   /** Prometheus text for GET /metrics. */
   metricsText(): string;
@@ -47,7 +49,7 @@ export function createHttpReceiver(options: HttpReceiverOptions): Server {
       if (!response.headersSent) respondError(response, undefined, '', error);
       else response.destroy();
     });
-  });
+  }, options.tls);
 }
 
 async function handle(

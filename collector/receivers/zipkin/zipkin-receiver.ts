@@ -13,7 +13,7 @@ import { PermanentError, statusForError } from '../../pipeline/errors';
 import { decodeContentEncoding, readRawBody } from '../../pipeline/request-body';
 import type { ExportResult } from '../../pipeline/signal';
 import type { IngestTokens } from '../ingest-tokens';
-import { applyCors, checkOrigin, createReceiverServer, errorHeaders } from '../receiver-server';
+import { applyCors, checkOrigin, createReceiverServer, errorHeaders, type ReceiverTls } from '../receiver-server';
 import { decodeZipkinJsonV1, decodeZipkinJsonV2, decodeZipkinProto } from './decode-zipkin';
 import { zipkinSpansToBatch, type ZipkinSpan } from './zipkin-to-batch';
 
@@ -24,6 +24,8 @@ export interface ZipkinReceiverOptions {
   /** Required on POST when any ingest token is configured, as on the OTLP ports. */
   tokens?: IngestTokens;
   limits?: ReceiverLimits;
+  /** Serve HTTPS with this certificate. */
+  tls?: ReceiverTls;
   exportTraces(batch: TraceBatch): ExportResult | Promise<ExportResult>;
 }
 
@@ -47,7 +49,7 @@ function decoderFor(path: string, type: string): (body: Buffer) => ZipkinSpan[] 
 export function createZipkinReceiver(options: ZipkinReceiverOptions): Server {
   return createReceiverServer(options.limits ?? RECEIVER_DEFAULTS, (request, response) => {
     handle(request, response, options).catch(() => response.destroy());
-  });
+  }, options.tls);
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: ZipkinReceiverOptions): Promise<void> {
