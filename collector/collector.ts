@@ -77,6 +77,14 @@ export interface RunningCollector {
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startCollector(config: CollectorConfig, log: Logger): Promise<RunningCollector> {
+  // Who may send: ingest tokens on every port (checked before a body is read); TLS on every receiver
+  // port when certificate files are configured. Both read first, so a bad file stops start-up early.
+  const tokens = new IngestTokens({
+    tokens: config.access.ingestTokens,
+    file: config.access.ingestTokensFile,
+    onReloadError: (error) => log.warn('ingest tokens file unusable; the tokens read before stay in force', { error: error.message }),
+  });
+  const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
   let embedded: EmbeddedDatabase | undefined;
   let db: SqlExecutor;
   let databaseUrl: string;
@@ -217,15 +225,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   routes.http.push(...logsRoutes(exportOf('logs'), logsIntake));
   routes.http.push(...remoteWriteRoutes(exportOf('metrics')));
 
-  // Who may send: ingest tokens on every port (checked before a body is read).
-  const tokens = new IngestTokens({
-    tokens: config.access.ingestTokens,
-    file: config.access.ingestTokensFile,
-    onReloadError: (error) => log.warn('ingest tokens file unusable; the tokens read before stay in force', { error: error.message }),
-  });
   const connections = new ReceiverConnections();
-  // TLS on every receiver port when certificate files are configured (read once, at start-up).
-  const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
   const http: HttpServer = createHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
