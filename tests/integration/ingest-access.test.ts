@@ -18,6 +18,7 @@ import pg from 'pg';
 import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH, TRACE_EXPORT_PATH } from '../../collector/receivers/otlp/grpc-receiver';
 import { remoteWriteBody } from '../fixtures/prometheus/write-request-builder';
 import { exportSpans, makeSampleTrace } from '../support/official-exporters';
+import { readCollectorConfig } from '../../lib/contracts/collector-config';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
 
@@ -36,7 +37,7 @@ before(async () => {
   database = await createScratchDatabase('meshlight_ingest_access');
   tokensFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'meshlight-tokens-')), 'tokens');
   writeFileSync(tokensFile, `# senders of team A\n${FILE_TOKEN}\n`);
-  const defaults = (await import('../../lib/contracts/collector-config')).readCollectorConfig({});
+  const defaults = readCollectorConfig({});
   collector = await startTestCollector(database.url, {
     access: { ...defaults.access, ingestTokens: [TOKEN], ingestTokensFile: tokensFile },
     corsOrigins: [BROWSER_ORIGIN],

@@ -15,6 +15,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import pg from 'pg';
 import WebSocket from 'ws';
 import { exportSpans, makeSampleTrace } from '../support/official-exporters';
+import { readCollectorConfig } from '../../lib/contracts/collector-config';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
 
@@ -34,7 +35,7 @@ before(async () => {
   ], { stdio: 'ignore' });
   ca = readFileSync(certFile);
   database = await createScratchDatabase('meshlight_receiver_tls');
-  const defaults = (await import('../../lib/contracts/collector-config')).readCollectorConfig({});
+  const defaults = readCollectorConfig({});
   collector = await startTestCollector(database.url, { tls: { certFile, keyFile }, access: { ...defaults.access, ingestTokens: [TOKEN] } });
 });
 

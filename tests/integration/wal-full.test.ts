@@ -11,6 +11,7 @@ import pg from 'pg';
 import { TRACE_EXPORT_PATH } from '../../collector/receivers/otlp/grpc-receiver';
 import { makeSampleTrace } from '../support/official-exporters';
 import { otlpJsonTraceRequest } from '../support/otlp-json-request';
+import { readCollectorConfig } from '../../lib/contracts/collector-config';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
 
@@ -20,7 +21,7 @@ let collector: Awaited<ReturnType<typeof startTestCollector>>;
 
 before(async () => {
   database = await createScratchDatabase('meshlight_wal_full');
-  const defaults = (await import('../../lib/contracts/collector-config')).readCollectorConfig({});
+  const defaults = readCollectorConfig({});
   collector = await startTestCollector(database.url, {
     wal: { enabled: true, fsync: 'off', maxBytes: 256 * 1024, segmentBytes: 32 * 1024 },
     batch: { writers: 1, batchSpans: 200, lingerMs: 10 },
