@@ -6,9 +6,10 @@
 // A database that is down at start-up does not stop the collector: it listens at once (receivers
 // answer 503 + Retry-After, /health says degraded) and retries the migrations with backoff, then
 // starts writing.
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import path from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { CollectorConfig } from '../lib/contracts/collector-config';
 import { applyMigrations } from '../lib/db/migrator';
@@ -19,12 +20,15 @@ import type { AnySignalDefinition, ExportResult } from './pipeline/signal';
 import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './receivers/otlp/otlp-signals';
+import { IngestTokens, openIngestWarning } from './receivers/ingest-tokens';
+import { ReceiverConnections } from './receivers/receiver-server';
 import type { ReceiverRoutes } from './receivers/routes';
 import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
 import { startSelfTracing, type SelfTracing } from './self-tracing';
 import { AlertLoop, alertLoopOptionsFromEnv } from './alerting/alert-loop';
 import { PgSeriesQueryable } from '../lib/db/metrics/pg-series-queryable';
 import { HealthMonitor } from './health/health-monitor';
+import { liveAccess } from './live/live-access';
 import { LiveHub } from './live/live-hub';
 import { startMetrics, type RunningMetrics } from './metrics';
 import { metricSignal, metricsWire, remoteWriteRoutes } from './signals/metric-signal';
@@ -73,6 +77,14 @@ export interface RunningCollector {
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 export async function startCollector(config: CollectorConfig, log: Logger): Promise<RunningCollector> {
+  // Who may send: ingest tokens on every port (checked before a body is read); TLS on every receiver
+  // port when certificate files are configured. Both read first, so a bad file stops start-up early.
+  const tokens = new IngestTokens({
+    tokens: config.access.ingestTokens,
+    file: config.access.ingestTokensFile,
+    onReloadError: (error) => log.warn('ingest tokens file unusable; the tokens read before stay in force', { error: error.message }),
+  });
+  const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
   let embedded: EmbeddedDatabase | undefined;
   let db: SqlExecutor;
   let databaseUrl: string;
@@ -92,7 +104,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const logPartitions = createLogPartitions(db, logsPolicy);
   const partitions = [spanPartitions, logPartitions];
   const graphConfig = config.serviceGraph;
-  const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
+  const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs, authorize: liveAccess({ ui: config.access.ui, origins: config.access.liveOrigins }) }) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
   // Alert rules read RED from traces and every stored metric (scraped, remote-written, OTLP).
@@ -174,7 +186,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   // the OTLP/HTTP port, for the collector's own /metrics.
   let selfAddress: string | undefined;
   const startScraping = () => {
-    if (metrics && selfAddress && !stopped) metrics.startScraping(selfAddress, health);
+    // Over TLS the self-scrape (plain http://) is skipped; /metrics is still served on the port.
+    if (metrics && selfAddress && !stopped) metrics.startScraping(config.tls ? undefined : selfAddress, health);
   };
   let retentionTimer: NodeJS.Timeout | undefined;
   const startWriting = async () => {
@@ -212,13 +225,18 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   routes.http.push(...logsRoutes(exportOf('logs'), logsIntake));
   routes.http.push(...remoteWriteRoutes(exportOf('metrics')));
 
+  const connections = new ReceiverConnections();
   const http: HttpServer = createHttpReceiver({
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
+    tokens,
+    limits: config.receiverLimits,
+    tls,
     routes: routes.http,
-    metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? '') + (metrics?.metricsText() ?? ''),
+    metricsText: () => pipeline.metricsText() + (serviceGraph?.metricsText() ?? '') + (metrics?.metricsText() ?? '') + connections.metricsText(),
     health: () => pipeline.health(),
   });
+  connections.track('otlp_http', http);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.httpPort, config.bindHost, () => resolve());
@@ -228,13 +246,27 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const selfHost = ['0.0.0.0', '::', ''].includes(config.bindHost) ? '127.0.0.1' : config.bindHost.includes(':') ? `[${config.bindHost}]` : config.bindHost;
   selfAddress = `${selfHost}:${httpPort}`;
   startScraping();
-  const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc });
-  const grpcPort = await bindGrpc(grpcServer, config.bindHost, config.grpcPort);
+  const grpcServer: grpc.Server = createGrpcReceiver({ maxBodyBytes: config.maxBodyBytes, routes: routes.grpc, tokens, limits: config.receiverLimits });
+  const grpcCredentials = tls ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false) : undefined;
+  const grpcListener = await bindGrpc(grpcServer, config.bindHost, config.grpcPort, config.receiverLimits, grpcCredentials);
+  const grpcPort = grpcListener.port;
+  connections.track('otlp_grpc', grpcListener.server);
   // Zipkin v1/v2 JSON and proto3 on their own port, into the same trace lane as OTLP.
-  const zipkin: HttpServer = createZipkinReceiver({ maxBodyBytes: config.maxBodyBytes, corsOrigins: config.corsOrigins, exportTraces: exportOf('traces') });
+  const zipkin: HttpServer = createZipkinReceiver({
+    maxBodyBytes: config.maxBodyBytes,
+    corsOrigins: config.corsOrigins,
+    tokens,
+    limits: config.receiverLimits,
+    tls,
+    exportTraces: exportOf('traces'),
+  });
+  connections.track('zipkin', zipkin);
   await new Promise<void>((resolve, reject) => zipkin.once('error', reject).listen(config.zipkinPort, config.bindHost, () => resolve()));
   const zipkinPort = (zipkin.address() as { port: number }).port;
-  log.info('collector listening', { otlpHttp: `http://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}`, zipkin: `http://${config.bindHost}:${zipkinPort}` });
+  const scheme = tls ? 'https' : 'http';
+  log.info('collector listening', { otlpHttp: `${scheme}://${config.bindHost}:${httpPort}`, otlpGrpc: `${config.bindHost}:${grpcPort}${tls ? ' (TLS)' : ''}`, zipkin: `${scheme}://${config.bindHost}:${zipkinPort}` });
+  const warning = openIngestWarning(config.bindHost, tokens.required);
+  if (warning) log.warn(warning, { bindHost: config.bindHost });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -243,6 +275,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       clearInterval(retentionTimer);
       await liveHub?.close();
       // Stop taking new requests, let in-flight ones finish, then flush everything accepted.
+      grpcListener.close();
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       await new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeAllConnections();
@@ -265,6 +298,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     stopped = true;
     clearInterval(retentionTimer);
     await pipeline.crash();
+    grpcListener.close();
     grpcServer.forceShutdown();
     http.closeAllConnections();
     http.close();

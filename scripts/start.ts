@@ -50,7 +50,7 @@ function startUi(databaseUrl: string, ready: CollectorReady): ChildProcess {
     detached: true,
     env: uiServerEnv(process.env, {
       DATABASE_URL: databaseUrl,
-      MESHLIGHT_COLLECTOR_OTLP_HTTP: `http://127.0.0.1:${ready.otlpHttpPort}`,
+      MESHLIGHT_COLLECTOR_OTLP_HTTP: `${collectorScheme()}://127.0.0.1:${ready.otlpHttpPort}`,
     }),
   });
 }
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
       '',
       `  Meshlight is running`,
       `    dashboard        http://localhost:${uiPort}`,
-      `    OTLP/HTTP        http://localhost:${ready.otlpHttpPort}   (OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:${ready.otlpHttpPort})`,
+      `    OTLP/HTTP        ${collectorScheme()}://localhost:${ready.otlpHttpPort}   (OTEL_EXPORTER_OTLP_ENDPOINT=${collectorScheme()}://localhost:${ready.otlpHttpPort})`,
       `    OTLP/gRPC        localhost:${ready.otlpGrpcPort}`,
       `    Jaeger query API http://localhost:${uiPort}/api/traces`,
       `    database         ${embedded ? `embedded (PGlite under ${process.env.MESHLIGHT_DATA_DIR ?? './data'})` : 'DATABASE_URL'}`,
@@ -116,3 +116,8 @@ main().catch((error) => {
   console.error(`meshlight: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
+
+/** The receivers speak TLS when certificate files are configured (docs/security.md). */
+function collectorScheme(): 'http' | 'https' {
+  return process.env.MESHLIGHT_TLS_CERT_FILE ? 'https' : 'http';
+}

@@ -14,6 +14,8 @@ export interface LiveHubOptions {
   maxBufferedBytes?: number;
   heartbeatMs?: number;
   now?: () => number;
+  /** Refuses an upgrade (wrong Origin, no session: live-access.ts) before the WebSocket opens. */
+  authorize?(request: IncomingMessage): { status: 401 | 403; message: string } | null;
 }
 
 export class LiveHub {
@@ -40,6 +42,16 @@ export class LiveHub {
       const path = new URL(request.url ?? '/', 'http://collector').pathname;
       if (path !== LIVE_PATH) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      const refusal = this.options.authorize?.(request);
+      if (refusal) {
+        const reason = refusal.status === 401 ? 'Unauthorized' : 'Forbidden';
+        const challenge = refusal.status === 401 ? 'WWW-Authenticate: Bearer realm="meshlight"\r\n' : '';
+        const body = `${refusal.message}\n`;
+        socket.end(
+          `HTTP/1.1 ${refusal.status} ${reason}\r\n${challenge}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
         return;
       }
       this.wss.handleUpgrade(request, socket, head, (ws) => this.wss.emit('connection', ws, request));

@@ -8,6 +8,8 @@ const table: Array<[string, unknown, number, number, boolean]> = [
   ['body too large', new PermanentError('too-large', 'x'), 413, GrpcCode.RESOURCE_EXHAUSTED, false],
   ['unknown path', new PermanentError('not-found', 'x'), 404, GrpcCode.UNIMPLEMENTED, false],
   ['wrong method', new PermanentError('method-not-allowed', 'x'), 405, GrpcCode.UNIMPLEMENTED, false],
+  ['no or a wrong ingest token', new PermanentError('unauthenticated', 'x'), 401, GrpcCode.UNAUTHENTICATED, false],
+  ['a web page of a foreign origin', new PermanentError('forbidden-origin', 'x'), 403, GrpcCode.PERMISSION_DENIED, false],
   ['queue full', new RetryableError('queue-full', 'x', 1), 503, GrpcCode.UNAVAILABLE, true],
   ['database down', new RetryableError('storage-unavailable', 'x', 5), 503, GrpcCode.UNAVAILABLE, true],
   ['shutting down', new RetryableError('shutting-down', 'x', 5), 503, GrpcCode.UNAVAILABLE, true],

@@ -1,6 +1,7 @@
 // The collector's configuration, read from environment variables and validated at start-up so a
 // typo fails loudly instead of silently falling back. README's configuration table mirrors this.
 import { readLogsConfig, type LogsConfig } from './logs-config';
+import { parseUiSecurity, type UiSecurity } from './ui-security-env';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -8,6 +9,9 @@ const positiveInt = z.coerce.number().int().positive();
 const onOff = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
   .transform((value) => value === 'on' || value === 'true' || value === '1');
+
+/** The receivers' slow-client bounds when not configured (see ReceiverLimits). */
+export const RECEIVER_DEFAULTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 65_000, maxConnections: 1024 } as const;
 
 export const collectorEnvSchema = z.object({
   DATABASE_URL: z
@@ -30,8 +34,25 @@ export const collectorEnvSchema = z.object({
   MESHLIGHT_BATCH_SPANS: positiveInt.default(8192),
   MESHLIGHT_BATCH_LINGER_MS: z.coerce.number().int().min(0).default(50),
   MESHLIGHT_WRITERS: positiveInt.default(2),
-  /** Comma-separated origins allowed to send OTLP from a browser; `*` for any. */
-  MESHLIGHT_CORS_ORIGINS: z.string().default('*'),
+  /** Comma-separated origins allowed to send to the receivers from a browser; `*` for any; default none. */
+  MESHLIGHT_CORS_ORIGINS: z.string().default(''),
+  /** Comma-separated bearer tokens (≥ 16 characters) every ingest request must carry; unset = none needed. */
+  MESHLIGHT_INGEST_TOKENS: z.string().default(''),
+  /** A file of ingest tokens, one a line, re-read when it changes (rotation without a restart). */
+  MESHLIGHT_INGEST_TOKENS_FILE: z.string().optional(),
+  /** Receivers (HTTP ports): a request's headers must arrive within this. */
+  MESHLIGHT_RECEIVER_HEADERS_TIMEOUT_MS: positiveInt.default(RECEIVER_DEFAULTS.headersTimeoutMs),
+  /** Receivers: a whole request (headers and body) must arrive within this. */
+  MESHLIGHT_RECEIVER_REQUEST_TIMEOUT_MS: positiveInt.default(RECEIVER_DEFAULTS.requestTimeoutMs),
+  /** Receivers: an idle keep-alive connection (HTTP) or one without calls (gRPC) is closed after this. */
+  MESHLIGHT_RECEIVER_IDLE_TIMEOUT_MS: positiveInt.default(RECEIVER_DEFAULTS.idleTimeoutMs),
+  /** Receivers: most open connections per port; more are refused at once. */
+  MESHLIGHT_RECEIVER_MAX_CONNECTIONS: positiveInt.default(RECEIVER_DEFAULTS.maxConnections),
+  /** Extra origins (exact, e.g. `https://meshlight.example.com`) whose pages may open /live. */
+  MESHLIGHT_LIVE_ORIGINS: z.string().default(''),
+  /** PEM certificate (chain) and private key: the receivers (4318 with /live, 9411, 4317) speak TLS. */
+  MESHLIGHT_TLS_CERT_FILE: z.string().optional(),
+  MESHLIGHT_TLS_KEY_FILE: z.string().optional(),
   /** Fraction of Meshlight's own ingest and query work it traces (service `meshlight`). */
   MESHLIGHT_SELF_TRACE_RATIO: z.coerce.number().min(0).max(1).default(0.01),
   MESHLIGHT_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
@@ -73,6 +94,12 @@ export const collectorEnvSchema = z.object({
 
 export type CollectorEnv = z.infer<typeof collectorEnvSchema>;
 
+/** TLS on the receivers: PEM files read at start-up. */
+export interface ReceiverTlsFiles {
+  certFile: string;
+  keyFile: string;
+}
+
 export interface ServiceGraphConfig {
   enabled: boolean;
   waitMs: number;
@@ -96,6 +123,24 @@ export interface MetricsConfig {
   scrapeReloadMs: number;
 }
 
+/** Slow-client bounds of every receiver port (receivers/connection-limits.ts). */
+export interface ReceiverLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
+}
+
+/** Who may send and who may watch (receivers/ingest-tokens.ts, live/live-access.ts). */
+export interface AccessConfig {
+  ingestTokens: string[];
+  ingestTokensFile: string | undefined;
+  /** The UI's access settings, read from the same environment: /live checks Origin and the session with them. */
+  ui: UiSecurity;
+  /** Exact origins allowed on /live besides pages of the UI's own host names. */
+  liveOrigins: string[];
+}
+
 export interface CollectorConfig {
   /** The logs signal's settings (logs-config.ts); defaults when absent. */
   logs?: LogsConfig;
@@ -111,6 +156,10 @@ export interface CollectorConfig {
   queue: { maxSpans: number; maxBytes: number };
   batch: { writers: number; batchSpans: number; lingerMs: number };
   corsOrigins: '*' | string[];
+  access: AccessConfig;
+  receiverLimits: ReceiverLimits;
+  /** Undefined: plain TCP. */
+  tls?: ReceiverTlsFiles;
   selfTraceRatio: number;
   shutdownTimeoutMs: number;
   wal: { enabled: boolean; fsync: 'batch' | 'off'; maxBytes: number; segmentBytes: number };
@@ -125,6 +174,9 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (!e.MESHLIGHT_TLS_CERT_FILE !== !e.MESHLIGHT_TLS_KEY_FILE) {
+    throw new Error('invalid configuration: MESHLIGHT_TLS_CERT_FILE and MESHLIGHT_TLS_KEY_FILE are set together');
+  }
   const origins = e.MESHLIGHT_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   return {
     logs: readLogsConfig(env),
@@ -140,6 +192,19 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
     queue: { maxSpans: e.MESHLIGHT_QUEUE_MAX_SPANS, maxBytes: e.MESHLIGHT_QUEUE_MAX_BYTES },
     batch: { writers: e.MESHLIGHT_WRITERS, batchSpans: e.MESHLIGHT_BATCH_SPANS, lingerMs: e.MESHLIGHT_BATCH_LINGER_MS },
     corsOrigins: origins.includes('*') ? '*' : origins,
+    access: {
+      ingestTokens: parseIngestTokens(e.MESHLIGHT_INGEST_TOKENS, ',', 'MESHLIGHT_INGEST_TOKENS'),
+      ingestTokensFile: e.MESHLIGHT_INGEST_TOKENS_FILE || undefined,
+      ui: parseUiSecurity(env),
+      liveOrigins: e.MESHLIGHT_LIVE_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    },
+    ...(e.MESHLIGHT_TLS_CERT_FILE && e.MESHLIGHT_TLS_KEY_FILE ? { tls: { certFile: e.MESHLIGHT_TLS_CERT_FILE, keyFile: e.MESHLIGHT_TLS_KEY_FILE } } : {}),
+    receiverLimits: {
+      headersTimeoutMs: e.MESHLIGHT_RECEIVER_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: Math.max(e.MESHLIGHT_RECEIVER_REQUEST_TIMEOUT_MS, e.MESHLIGHT_RECEIVER_HEADERS_TIMEOUT_MS),
+      idleTimeoutMs: e.MESHLIGHT_RECEIVER_IDLE_TIMEOUT_MS,
+      maxConnections: e.MESHLIGHT_RECEIVER_MAX_CONNECTIONS,
+    },
     selfTraceRatio: e.MESHLIGHT_SELF_TRACE_RATIO,
     shutdownTimeoutMs: e.MESHLIGHT_SHUTDOWN_TIMEOUT_MS,
     wal: { enabled: e.MESHLIGHT_WAL, fsync: e.MESHLIGHT_WAL_FSYNC, maxBytes: e.MESHLIGHT_WAL_MAX_BYTES, segmentBytes: e.MESHLIGHT_WAL_SEGMENT_BYTES },
@@ -162,4 +227,22 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
       scrapeReloadMs: e.MESHLIGHT_SCRAPE_RELOAD_MS,
     },
   };
+}
+
+/**
+ * Ingest tokens from MESHLIGHT_INGEST_TOKENS (comma-separated) or its file (one a line, `#`
+ * comments): each at least 16 characters, no whitespace or commas, so a guess is hopeless and a
+ * pasted token is not silently split.
+ */
+export function parseIngestTokens(text: string, separator: string | RegExp, source: string): string[] {
+  const tokens = text
+    .split(separator)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  for (const token of tokens) {
+    if (token.length < 16 || /[\s,]/.test(token)) {
+      throw new Error(`invalid configuration: ${source}: each token must be at least 16 characters, without spaces or commas`);
+    }
+  }
+  return tokens;
 }

@@ -16,6 +16,8 @@ test('the live endpoint follows the collector the launcher names, on the page’
   const explicit = liveEndpointFromEnv({ MESHLIGHT_LIVE_URL: 'wss://meshlight.example.com/collector/live', MESHLIGHT_COLLECTOR_OTLP_HTTP: 'http://127.0.0.1:1' });
   assert.equal(liveSocketUrl(explicit, page), 'wss://meshlight.example.com/collector/live');
   assert.deepEqual(liveEndpointFromEnv({ MESHLIGHT_LIVE_URL: 'http://wrong' }), { port: 4318 });
+  // A collector with TLS on its receivers (MESHLIGHT_TLS_CERT_FILE): wss even from an http page.
+  assert.equal(liveSocketUrl(liveEndpointFromEnv({ MESHLIGHT_COLLECTOR_OTLP_HTTP: 'https://127.0.0.1:14318' }), page), 'wss://meshlight.lan:14318/live');
 });
 
 test('live messages are validated; deltas travel as node ids and come back as references', () => {

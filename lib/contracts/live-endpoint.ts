@@ -9,8 +9,8 @@ import { LIVE_PATH } from './live-messages';
 export type LiveEndpoint =
   /** Use this URL as is. */
   | { url: string }
-  /** The page's host (or `host` when the collector is elsewhere) on this port, at /live. */
-  | { port: number; host?: string };
+  /** The page's host (or `host` when the collector is elsewhere) on this port, at /live; wss when `secure` (the collector speaks TLS). */
+  | { port: number; host?: string; secure?: boolean };
 
 const wsUrl = z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL');
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '0.0.0.0', '::1', '[::1]', '::', '[::]']);
@@ -21,7 +21,8 @@ export function liveEndpointFromEnv(env: Record<string, string | undefined> = pr
   try {
     const otlp = new URL(env.MESHLIGHT_COLLECTOR_OTLP_HTTP ?? '');
     const port = Number(otlp.port || (otlp.protocol === 'https:' ? 443 : 80));
-    return LOOPBACK.has(otlp.hostname) ? { port } : { port, host: otlp.hostname };
+    const secure = otlp.protocol === 'https:' ? { secure: true } : {};
+    return LOOPBACK.has(otlp.hostname) ? { port, ...secure } : { port, host: otlp.hostname, ...secure };
   } catch {
     return { port: Number(env.MESHLIGHT_OTLP_HTTP_PORT) || 4318 };
   }
@@ -30,7 +31,7 @@ export function liveEndpointFromEnv(env: Record<string, string | undefined> = pr
 /** The WebSocket URL for a page loaded from `location`. */
 export function liveSocketUrl(endpoint: LiveEndpoint, location: { protocol: string; hostname: string }): string {
   if ('url' in endpoint) return endpoint.url;
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const scheme = endpoint.secure || location.protocol === 'https:' ? 'wss' : 'ws';
   const host = endpoint.host ?? location.hostname;
   const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return `${scheme}://${bracketed}:${endpoint.port}${LIVE_PATH}`;

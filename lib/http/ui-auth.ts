@@ -166,3 +166,12 @@ export function decideAccess(request: AccessRequest, security: UiSecurity, nowMs
   ].filter(Boolean);
   return { allow: false, status: 401, message: `authentication required: ${ways.join(', ') || 'configure MESHLIGHT_UI_USER to sign in'}` };
 }
+
+/**
+ * The collector's live WebSocket (`/live`): the same credentials as a GET of the API — the UI's
+ * session cookie (sent to the collector's port too: cookies are per host, not per port), the auth
+ * proxy's header, or a read-only API token.
+ */
+export function decideLiveAccess(request: Pick<AccessRequest, 'header' | 'cookie'>, security: UiSecurity, nowMs: number): Access {
+  return decideAccess({ method: 'GET', pathname: '/api/live', pathAndQuery: '/api/live', ...request }, security, nowMs);
+}

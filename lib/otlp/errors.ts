@@ -9,7 +9,9 @@ export type PermanentReason =
   | 'unsupported-media-type'
   | 'too-large'
   | 'not-found'
-  | 'method-not-allowed';
+  | 'method-not-allowed'
+  | 'unauthenticated' // no or a wrong ingest token (MESHLIGHT_INGEST_TOKENS)
+  | 'forbidden-origin'; // sent by a web page whose Origin is not in MESHLIGHT_CORS_ORIGINS
 
 export class PermanentError extends Error {
   override readonly name = 'PermanentError';
@@ -39,10 +41,12 @@ export const GrpcCode = {
   OK: 0,
   INVALID_ARGUMENT: 3,
   NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
   UNIMPLEMENTED: 12,
   INTERNAL: 13,
   UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
 } as const;
 export type GrpcCode = (typeof GrpcCode)[keyof typeof GrpcCode];
 
@@ -60,6 +64,8 @@ const PERMANENT_STATUS: Record<PermanentReason, { http: number; grpc: GrpcCode }
   'too-large': { http: 413, grpc: GrpcCode.RESOURCE_EXHAUSTED },
   'not-found': { http: 404, grpc: GrpcCode.UNIMPLEMENTED },
   'method-not-allowed': { http: 405, grpc: GrpcCode.UNIMPLEMENTED },
+  unauthenticated: { http: 401, grpc: GrpcCode.UNAUTHENTICATED },
+  'forbidden-origin': { http: 403, grpc: GrpcCode.PERMISSION_DENIED },
 };
 
 /**

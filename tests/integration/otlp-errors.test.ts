@@ -101,14 +101,16 @@ test('unknown paths → 404; GET on /v1/traces → 405; the collector is still u
   assert.equal((await fetch(`${base}/health`)).status, 200);
 });
 
-test('CORS preflight from a browser exporter is answered', async () => {
+test('CORS: by default no origin is allowed (a preflight gets no Access-Control-Allow-Origin, a cross-origin POST 403)', async () => {
   const res = await fetch(`${base}/v1/traces`, {
     method: 'OPTIONS',
     headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
   });
   assert.equal(res.status, 204);
-  assert.equal(res.headers.get('access-control-allow-origin'), '*');
-  assert.match(res.headers.get('access-control-allow-methods') ?? '', /POST/);
+  assert.equal(res.headers.get('access-control-allow-origin'), null);
+  const post = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { origin: 'http://evil.test', 'content-type': 'application/json' }, body: jsonBody });
+  assert.equal(post.status, 403);
+  assert.match(await post.text(), /MESHLIGHT_CORS_ORIGINS/);
 });
 
 test('gRPC: malformed message → INVALID_ARGUMENT', async () => {

@@ -3,8 +3,16 @@
 // with our own (de)serializers, so the same wire decoders serve gRPC and HTTP. A method whose
 // signal is not implemented yet answers UNIMPLEMENTED naming it. grpc-js handles gzip message
 // compression; the receive limit applies after decompression.
+//
+// Connections are accepted by our own net.Server and handed to grpc-js (createConnectionInjector),
+// so the slow-client bounds hold here as on the HTTP ports: at most maxConnections open, the
+// HTTP/2 preface within headersTimeoutMs (a client sending a byte every few seconds is cut), a
+// connection without calls closed after idleTimeoutMs, and keepalive pings for dead peers.
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import { RECEIVER_DEFAULTS, type ReceiverLimits } from '../../../lib/contracts/collector-config';
 import { GrpcCode, statusForError } from '../../pipeline/errors';
+import type { IngestTokens } from '../ingest-tokens';
 import type { GrpcRoute } from '../routes';
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -14,6 +22,9 @@ export const LOGS_EXPORT_PATH = '/opentelemetry.proto.collector.logs.v1.LogsServ
 export interface GrpcReceiverOptions {
   maxBodyBytes: number;
   routes: readonly GrpcRoute[];
+  /** Checked against the `authorization` metadata of every call when any token is configured. */
+  tokens?: IngestTokens;
+  limits?: ReceiverLimits;
 }
 
 function methodDefinition(path: string): grpc.MethodDefinition<Buffer, Uint8Array> {
@@ -34,6 +45,9 @@ export function createGrpcReceiver(options: GrpcReceiverOptions): grpc.Server {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxBodyBytes,
     'grpc.max_concurrent_streams': 256,
+    'grpc.max_connection_idle_ms': (options.limits ?? RECEIVER_DEFAULTS).idleTimeoutMs,
+    'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_timeout_ms': 20_000,
   });
   for (const route of options.routes) {
     const method = route.path.slice(route.path.lastIndexOf('/') + 1);
@@ -41,6 +55,8 @@ export function createGrpcReceiver(options: GrpcReceiverOptions): grpc.Server {
       [method]: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, callback: grpc.sendUnaryData<Uint8Array>) => {
         void (async () => {
           try {
+            const authorization = call.metadata.get('authorization')[0];
+            options.tokens?.check(typeof authorization === 'string' ? authorization : undefined);
             if (!route.handle) {
               callback({ code: GrpcCode.UNIMPLEMENTED, details: `${route.signal} are not supported yet: ${route.path} is not served` });
               return;
@@ -62,10 +78,41 @@ export function createGrpcReceiver(options: GrpcReceiverOptions): grpc.Server {
   return server;
 }
 
-export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
+/** The HTTP/2 client preface ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") and one frame header. */
+const PREFACE_BYTES = 24 + 9;
+
+export interface GrpcListener {
+  port: number;
+  /** The TCP listener (its 'connection' and 'drop' events count connections). */
+  server: NetServer;
+  /** Stops accepting connections (the grpc.Server's shutdown closes the open ones). */
+  close(): void;
+}
+
+export function bindGrpc(
+  server: grpc.Server,
+  host: string,
+  port: number,
+  limits: ReceiverLimits = RECEIVER_DEFAULTS,
+  credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure(),
+): Promise<GrpcListener> {
+  const injector = server.createConnectionInjector(credentials);
+  const listener: NetServer = createNetServer((socket) => {
+    // bytesRead counts what reached the socket even though the HTTP/2 session reads it natively.
+    const deadline = setTimeout(() => {
+      if (socket.bytesRead < PREFACE_BYTES) socket.destroy();
+    }, limits.headersTimeoutMs);
+    deadline.unref();
+    socket.once('close', () => clearTimeout(deadline));
+    socket.on('error', () => socket.destroy());
+    injector.injectConnection(socket);
+  });
+  listener.maxConnections = limits.maxConnections;
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
-      error ? reject(error) : resolve(boundPort),
-    );
+    listener.once('error', reject);
+    listener.listen(port, host.replace(/^\[|\]$/g, ''), () => {
+      listener.off('error', reject);
+      resolve({ port: (listener.address() as { port: number }).port, server: listener, close: () => listener.close() });
+    });
   });
 }

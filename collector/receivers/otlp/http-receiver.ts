@@ -2,10 +2,14 @@
 // (https://opentelemetry.io/docs/specs/otlp/#otlphttp) `POST /v1/{traces,metrics,logs}` with
 // binary protobuf or JSON, and any other ingest protocol's routes — plus the collector's own
 // /health and /metrics. It reads the body within the size limit (before and after gzip/deflate),
-// checks path, method and media type, and maps every error to its status in one place.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// checks path, method and media type, and maps every error to its status in one place. Origin,
+// CORS, the ingest token and the slow-client bounds are receiver-server.ts's, shared with Zipkin.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { RECEIVER_DEFAULTS, type ReceiverLimits } from '../../../lib/contracts/collector-config';
 import { PermanentError, statusForError, type WireStatus } from '../../pipeline/errors';
 import { decodeContentEncoding, readRawBody } from '../../pipeline/request-body';
+import type { IngestTokens } from '../ingest-tokens';
+import { applyCors, checkOrigin, createReceiverServer, errorHeaders, type ReceiverTls } from '../receiver-server';
 import type { HttpRoute } from '../routes';
 import { encodeStatusJson, encodeStatusProto } from './encode-trace-response';
 
@@ -13,7 +17,12 @@ export type BodyEncoding = 'protobuf' | 'json';
 
 export interface HttpReceiverOptions {
   maxBodyBytes: number;
-  corsOrigins: '*' | string[];
+  corsOrigins: '*' | readonly string[];
+  /** Required on every route when any token is configured; /health, /metrics and OPTIONS stay open. */
+  tokens?: IngestTokens;
+  limits?: ReceiverLimits;
+  /** Serve HTTPS with this certificate. */
+  tls?: ReceiverTls;
   routes: readonly HttpRoute[];
   /** Prometheus text for GET /metrics. */
   metricsText(): string;
@@ -34,16 +43,13 @@ function mediaTypeOf(contentType: string | undefined): string {
 export function createHttpReceiver(options: HttpReceiverOptions): Server {
   const routes = new Map(options.routes.map((route) => [route.path, route]));
   const known = options.routes.filter((r) => r.handle).map((r) => r.path);
-  const server = createServer((request, response) => {
+  return createReceiverServer(options.limits ?? RECEIVER_DEFAULTS, (request, response) => {
     handle(request, response, options, routes, known).catch((error) => {
       // handle() answers every error it can; this is for a response that broke mid-way.
       if (!response.headersSent) respondError(response, undefined, '', error);
       else response.destroy();
     });
-  });
-  server.keepAliveTimeout = 65_000;
-  server.requestTimeout = 60_000;
-  return server;
+  }, options.tls);
 }
 
 async function handle(
@@ -71,6 +77,9 @@ async function handle(
   const mediaType = mediaTypeOf(request.headers['content-type']);
   const route = routes.get(url.pathname);
   try {
+    // Before the body is read: a refused sender costs no decoding.
+    checkOrigin(request, options.corsOrigins);
+    options.tokens?.check(request.headers.authorization);
     if (!route) throw new PermanentError('not-found', `no endpoint at ${url.pathname}; send data to ${known.join(', ')}`);
     if (!route.handle) throw new PermanentError('not-found', `${route.signal} are not supported yet: nothing is served at ${url.pathname}`);
     const method = route.method ?? 'POST';
@@ -96,9 +105,7 @@ async function handle(
 function respondError(response: ServerResponse, route: HttpRoute | undefined, mediaType: string, error: unknown): void {
   const status = statusForError(error);
   const { contentType, body } = route?.errorBody?.(status, mediaType) ?? rpcStatusBody(status, mediaType);
-  const headers: Record<string, string> = { 'content-type': contentType };
-  if (status.retryAfterSeconds !== undefined) headers['retry-after'] = String(status.retryAfterSeconds);
-  if (status.http === 413) headers.connection = 'close';
+  const headers: Record<string, string> = { ...errorHeaders(status), 'content-type': contentType };
   response.writeHead(status.http, headers).end(body);
 }
 
@@ -107,15 +114,4 @@ export function rpcStatusBody(status: WireStatus, mediaType: string): { contentT
   return encodingOfContentType(mediaType) === 'protobuf'
     ? { contentType: 'application/x-protobuf', body: encodeStatusProto(status.grpc, status.message) }
     : { contentType: 'application/json', body: encodeStatusJson(status.grpc, status.message) };
-}
-
-function applyCors(request: IncomingMessage, response: ServerResponse, allowed: '*' | string[]): void {
-  const origin = request.headers.origin;
-  if (!origin) return;
-  if (allowed !== '*' && !allowed.includes(origin)) return;
-  response.setHeader('access-control-allow-origin', allowed === '*' ? '*' : origin);
-  if (allowed !== '*') response.setHeader('vary', 'Origin');
-  response.setHeader('access-control-allow-methods', 'POST, OPTIONS');
-  response.setHeader('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type, content-encoding');
-  response.setHeader('access-control-max-age', '86400');
 }

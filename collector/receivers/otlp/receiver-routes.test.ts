@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { PermanentError } from '../../pipeline/errors';
 import type { HttpRoute } from '../routes';
-import { bindGrpc, createGrpcReceiver, LOGS_EXPORT_PATH, METRICS_EXPORT_PATH, TRACE_EXPORT_PATH } from './grpc-receiver';
+import { bindGrpc, createGrpcReceiver, type GrpcListener, LOGS_EXPORT_PATH, METRICS_EXPORT_PATH, TRACE_EXPORT_PATH } from './grpc-receiver';
 import { createHttpReceiver } from './http-receiver';
 import { otlpRoutes, traceWire } from './otlp-signals';
 
@@ -30,15 +30,18 @@ const http = createHttpReceiver({ maxBodyBytes: 1024, corsOrigins: '*', routes: 
 const grpcServer = createGrpcReceiver({ maxBodyBytes: 1024, routes: routes.grpc });
 let base = '';
 let grpcPort = 0;
+let grpcListener: GrpcListener | undefined;
 
 before(async () => {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  grpcPort = await bindGrpc(grpcServer, '127.0.0.1', 0);
+  grpcListener = await bindGrpc(grpcServer, '127.0.0.1', 0);
+  grpcPort = grpcListener.port;
 });
 
 after(async () => {
   await new Promise<void>((resolve) => http.close(() => resolve()));
+  grpcListener?.close();
   await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
 });
 

@@ -6,18 +6,26 @@
 // (zipkin-to-batch.ts) and handed to the same exportTraces() the OTLP receivers call, with the
 // same body limits (pipeline/request-body.ts) and error mapping (pipeline/errors.ts): malformed
 // 400, unsupported type 415, too large 413, queue full / database down 503 + Retry-After.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { RECEIVER_DEFAULTS, type ReceiverLimits } from '../../../lib/contracts/collector-config';
 import type { TraceBatch } from '../../../lib/domain/model';
 import { PermanentError, statusForError } from '../../pipeline/errors';
 import { decodeContentEncoding, readRawBody } from '../../pipeline/request-body';
 import type { ExportResult } from '../../pipeline/signal';
+import type { IngestTokens } from '../ingest-tokens';
+import { applyCors, checkOrigin, createReceiverServer, errorHeaders, type ReceiverTls } from '../receiver-server';
 import { decodeZipkinJsonV1, decodeZipkinJsonV2, decodeZipkinProto } from './decode-zipkin';
 import { zipkinSpansToBatch, type ZipkinSpan } from './zipkin-to-batch';
 
 export interface ZipkinReceiverOptions {
   maxBodyBytes: number;
   /** Origins allowed to send from a browser (zipkin-js in a page), as for OTLP/HTTP. */
-  corsOrigins: '*' | string[];
+  corsOrigins: '*' | readonly string[];
+  /** Required on POST when any ingest token is configured, as on the OTLP ports. */
+  tokens?: IngestTokens;
+  limits?: ReceiverLimits;
+  /** Serve HTTPS with this certificate. */
+  tls?: ReceiverTls;
   exportTraces(batch: TraceBatch): ExportResult | Promise<ExportResult>;
 }
 
@@ -39,22 +47,9 @@ function decoderFor(path: string, type: string): (body: Buffer) => ZipkinSpan[] 
 }
 
 export function createZipkinReceiver(options: ZipkinReceiverOptions): Server {
-  const server = createServer((request, response) => {
+  return createReceiverServer(options.limits ?? RECEIVER_DEFAULTS, (request, response) => {
     handle(request, response, options).catch(() => response.destroy());
-  });
-  server.keepAliveTimeout = 65_000;
-  server.requestTimeout = 60_000;
-  return server;
-}
-
-function applyCors(request: IncomingMessage, response: ServerResponse, allowed: '*' | string[]): void {
-  const origin = request.headers.origin;
-  if (!origin || (allowed !== '*' && !allowed.includes(origin))) return;
-  response.setHeader('access-control-allow-origin', allowed === '*' ? '*' : origin);
-  if (allowed !== '*') response.setHeader('vary', 'Origin');
-  response.setHeader('access-control-allow-methods', 'POST, OPTIONS');
-  response.setHeader('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'content-type, content-encoding');
-  response.setHeader('access-control-max-age', '86400');
+  }, options.tls);
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, options: ZipkinReceiverOptions): Promise<void> {
@@ -69,6 +64,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     return;
   }
   try {
+    checkOrigin(request, options.corsOrigins);
+    options.tokens?.check(request.headers.authorization);
     if (path !== '/api/v2/spans' && path !== '/api/v1/spans') {
       throw new PermanentError('not-found', `no Zipkin endpoint at ${path}; send spans to POST /api/v2/spans`);
     }
@@ -83,9 +80,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   } catch (error) {
     if (!request.complete) request.resume();
     const status = statusForError(error);
-    const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8' };
-    if (status.retryAfterSeconds !== undefined) headers['retry-after'] = String(status.retryAfterSeconds);
-    if (status.http === 413) headers.connection = 'close';
+    const headers: Record<string, string> = { ...errorHeaders(status), 'content-type': 'text/plain; charset=utf-8' };
     response.writeHead(status.http, headers).end(status.message);
   }
 }
