@@ -102,9 +102,15 @@ export class BatchWriter<Rows> {
             throw error;
           });
         }
-        const dropped = await this.writeIsolatingBadRows(batch.rows, batch.count, batch.batchId!);
+        const buffered: Promise<void>[] = [];
+        const dropped = await this.writeIsolatingBadRows(batch.rows, batch.count, batch.batchId!, buffered);
         this.holding -= batch.count;
-        this.journal?.written(batch);
+        if (buffered.length === 0) this.journal?.written(batch);
+        else {
+          // In the store's buffer: the log keeps the batch until the store has committed it.
+          const journal = this.journal;
+          void Promise.all(buffered).then(() => journal?.written(batch), () => {});
+        }
         this.onWritten(batch.count - dropped);
       } catch (error) {
         this.holding -= batch.count;
@@ -145,9 +151,10 @@ export class BatchWriter<Rows> {
    * Writes rows and returns how many the database refused as invalid (dropped, logged, counted).
    * Throws when the database is unavailable (or failed for any reason other than the data).
    */
-  private async writeIsolatingBadRows(rows: Rows, count: number, batchId: string): Promise<number> {
+  private async writeIsolatingBadRows(rows: Rows, count: number, batchId: string, buffered: Promise<void>[]): Promise<number> {
     try {
-      await this.store.write(rows, batchId);
+      const result = await this.store.write(rows, batchId);
+      if (result) buffered.push(result.committed);
       return 0;
     } catch (error) {
       if (!isDataRejected(error)) throw error;
@@ -158,8 +165,8 @@ export class BatchWriter<Rows> {
       }
       const [left, right] = this.codec.split(rows);
       return (
-        (await this.writeIsolatingBadRows(left, this.codec.count(left), `${batchId}.0`)) +
-        (await this.writeIsolatingBadRows(right, this.codec.count(right), `${batchId}.1`))
+        (await this.writeIsolatingBadRows(left, this.codec.count(left), `${batchId}.0`, buffered)) +
+        (await this.writeIsolatingBadRows(right, this.codec.count(right), `${batchId}.1`, buffered))
       );
     }
   }

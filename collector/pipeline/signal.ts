@@ -40,14 +40,24 @@ export interface RowsCodec<Rows> {
   fromJson(value: unknown): Rows;
 }
 
+/**
+ * A write a store took into its own buffer (the metrics head) and commits later with others:
+ * `committed` resolves once the batch is in the database, and only then may the write-ahead log
+ * forget it. The store commits the batch's id with it, so a replay writes nothing twice.
+ */
+export interface BufferedWrite {
+  committed: Promise<void>;
+}
+
 /** Where a signal's rows are written. */
 export interface SignalStore<Rows> {
   /**
    * Writes all rows or none (one transaction), at most once per `batchId`: when a batch with this
    * id was already committed (the commit's acknowledgement was lost and the writer retried), it
    * writes nothing. Throws on failure; see isDataRejected() for how errors are classified.
+   * A buffering store returns a BufferedWrite instead of writing before it resolves.
    */
-  write(rows: Rows, batchId: string): Promise<void>;
+  write(rows: Rows, batchId: string): Promise<void | BufferedWrite>;
 }
 
 export interface SignalDefinition<Batch, Rows> {
