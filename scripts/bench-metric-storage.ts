@@ -49,6 +49,7 @@ let samples = 0;
 let appendMs = 0;
 let flushMs = 0;
 let flushes = 0;
+const flushTimes: number[] = [];
 for (let s = 0; s < SAMPLES; s++) {
   clock = start + s * 15_000;
   const t0 = performance.now();
@@ -68,6 +69,7 @@ for (let s = 0; s < SAMPLES; s++) {
     const t1 = performance.now();
     await store.flush();
     flushMs += performance.now() - t1;
+    flushTimes.push(Math.round(performance.now() - t1));
     flushes++;
   }
 }
@@ -89,5 +91,6 @@ console.log(`metric storage: ${fmt(SERIES)} series × ${fmt(SAMPLES)} samples = 
 console.log(`  on disk: ${fmt(total / 1024 / 1024, 1)} MiB = ${fmt(total / samples, 2)} bytes/sample (tables + TOAST + indexes)`);
 console.log(`    closed chunks ${fmt(chunkBytes / 1024 / 1024, 1)} MiB (${fmt(Number(chunks!.n))} chunks, ${fmt(Number(chunks!.avg), 0)} B of data each), head segments ${fmt(segmentBytes / 1024 / 1024, 1)} MiB (${fmt(Number(segmentRows!.n))} rows), series ${fmt(seriesBytes / 1024 / 1024, 1)} MiB`);
 console.log(`    without the series table: ${fmt((total - seriesBytes) / samples, 2)} bytes/sample`);
+console.log(`  flush times (ms): ${flushTimes.join(' ')}`);
 console.log(`  store write rate: ${fmt(samples / seconds)} samples/s (append ${fmt(appendMs / 1000, 1)} s, flush ${fmt(flushMs / 1000, 1)} s in ${flushes} flushes, one process, shared 2-core machine, load average ${os.loadavg().map((l) => fmt(l, 2)).join(' ')})`);
 await db.close();
