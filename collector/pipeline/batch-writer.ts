@@ -105,11 +105,15 @@ export class BatchWriter<Rows> {
         const buffered: Promise<void>[] = [];
         const dropped = await this.writeIsolatingBadRows(batch.rows, batch.count, batch.batchId!, buffered);
         this.holding -= batch.count;
+        // A buffering store (the metrics head) has the rows but not yet the database: the log keeps
+        // them until it has, so a crash before then replays them.
         if (buffered.length === 0) this.journal?.written(batch);
-        else {
-          // In the store's buffer: the log keeps the batch until the store has committed it.
+        else if (this.journal) {
           const journal = this.journal;
-          void Promise.all(buffered).then(() => journal?.written(batch), () => {});
+          void Promise.all(buffered).then(
+            () => journal.written(batch),
+            () => {}, // never written in this process: replayed from the log at the next start
+          );
         }
         this.onWritten(batch.count - dropped);
       } catch (error) {
@@ -153,8 +157,8 @@ export class BatchWriter<Rows> {
    */
   private async writeIsolatingBadRows(rows: Rows, count: number, batchId: string, buffered: Promise<void>[]): Promise<number> {
     try {
-      const result = await this.store.write(rows, batchId);
-      if (result) buffered.push(result.committed);
+      const receipt = await this.store.write(rows, batchId);
+      if (receipt) buffered.push(receipt.persisted);
       return 0;
     } catch (error) {
       if (!isDataRejected(error)) throw error;

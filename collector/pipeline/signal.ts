@@ -41,12 +41,12 @@ export interface RowsCodec<Rows> {
 }
 
 /**
- * A write a store took into its own buffer (the metrics head) and commits later with others:
- * `committed` resolves once the batch is in the database, and only then may the write-ahead log
- * forget it. The store commits the batch's id with it, so a replay writes nothing twice.
+ * What a store that buffers before it writes (the metrics head) returns from write(): the rows are
+ * taken, and `persisted` resolves once they are in the database. Until then the write-ahead log
+ * keeps them, so a crash in between replays them instead of losing them.
  */
-export interface BufferedWrite {
-  committed: Promise<void>;
+export interface StoreReceipt {
+  persisted: Promise<void>;
 }
 
 /** Where a signal's rows are written. */
@@ -54,10 +54,10 @@ export interface SignalStore<Rows> {
   /**
    * Writes all rows or none (one transaction), at most once per `batchId`: when a batch with this
    * id was already committed (the commit's acknowledgement was lost and the writer retried), it
-   * writes nothing. Throws on failure; see isDataRejected() for how errors are classified.
-   * A buffering store returns a BufferedWrite instead of writing before it resolves.
+   * writes nothing. Throws on failure; see isDataRejected() for how errors are classified. A store
+   * that only buffers the rows returns a receipt that resolves when they are written.
    */
-  write(rows: Rows, batchId: string): Promise<void | BufferedWrite>;
+  write(rows: Rows, batchId: string): Promise<void | StoreReceipt>;
 }
 
 export interface SignalDefinition<Batch, Rows> {

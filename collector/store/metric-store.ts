@@ -15,7 +15,7 @@
 // ids that flush claimed.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
-import type { BufferedWrite } from '../pipeline/signal';
+import type { StoreReceipt } from '../pipeline/signal';
 import { copyByteaFromHex } from './copy-text';
 import { InMemoryMetricHead, type EncodedChunk, type HeadChanges, type MetricHead } from './metric-head';
 import type { MetricPartitionManager } from './metric-partitions';
@@ -151,13 +151,13 @@ export class MetricStore {
 
   /**
    * A pipeline batch (collector/signals/metric-signal.ts): appended unless a flush already committed
-   * its id (a write-ahead-log replay after a crash), and `committed` once a flush holding it has.
+   * its id (a write-ahead-log replay after a crash), and `persisted` once a flush holding it has committed.
    */
-  async write(batch: MetricBatch, batchId: string): Promise<BufferedWrite> {
+  async write(batch: MetricBatch, batchId: string): Promise<StoreReceipt> {
     const claimed = await this.db.query('SELECT 1 FROM ingest_batches WHERE id = $1', [batchId]);
-    if (claimed.length > 0) return { committed: Promise.resolve() };
+    if (claimed.length > 0) return { persisted: Promise.resolve() };
     this.append(batch);
-    return { committed: new Promise<void>((resolve) => this.pendingBatches.push({ id: batchId, committed: resolve })) };
+    return { persisted: new Promise<void>((resolve) => this.pendingBatches.push({ id: batchId, committed: resolve })) };
   }
 
   /** The last timestamp stored for a label set in this process (scrapers use it for staleness). */

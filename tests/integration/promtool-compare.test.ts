@@ -201,10 +201,10 @@ async function throughStorage(memory: MemoryQueryable): Promise<{ queryable: Ser
     if (++n % 20 === 0) await store.flush();
   }
   await store.flush();
-  const [{ chunks, segments }] = await db.query<{ chunks: bigint; segments: bigint }>(
+  const [counts] = await db.query<{ chunks: bigint; segments: bigint }>(
     'SELECT (SELECT count(*) FROM metric_chunks) AS chunks, (SELECT count(*) FROM metric_head_segments) AS segments',
   );
-  assert.ok(Number(chunks) > 0 && Number(segments) > 0, 'read back from closed chunks and head segments');
+  assert.ok(Number(counts?.chunks) > 0 && Number(counts?.segments) > 0, 'read back from closed chunks and head segments');
   return {
     queryable: new PgSeriesQueryable(db),
     async close() {
