@@ -265,7 +265,7 @@ export async function runMetricsBench(): Promise<void> {
     /meshlight-collector-ready/,
   );
   const { otlpHttpPort: port } = JSON.parse(line) as { otlpHttpPort: number };
-  let ours: { acked: number; committed: number; retries: number; bytes: number };
+  let ours: { acked: number; committed: number; retries: number; bytes: number; seriesBytes: number };
   try {
     await send(port, rounds[0]!);
     await waitCommitted(port, SERIES);
@@ -277,11 +277,12 @@ export async function runMetricsBench(): Promise<void> {
     const tCommitted = performance.now();
     const db = createPgExecutor(dbUrl, 1);
     await db.query('VACUUM ANALYZE');
-    const [size] = await db.query<{ bytes: string }>(
-      `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_series'))`,
+    const [size] = await db.query<{ bytes: string; series: string }>(
+      `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'metric_series')::text AS series
+         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_series'))`,
     );
     await db.close();
-    ours = { acked: measured / ((tAcked - t0) / 1000), committed: measured / ((tCommitted - t0) / 1000), retries, bytes: Number(size!.bytes) };
+    ours = { acked: measured / ((tAcked - t0) / 1000), committed: measured / ((tCommitted - t0) / 1000), retries, bytes: Number(size!.bytes), seriesBytes: Number(size!.series) };
   } finally {
     collector.kill('SIGTERM');
     await new Promise((resolve) => collector.once('exit', resolve));
@@ -372,7 +373,12 @@ export async function runMetricsBench(): Promise<void> {
     console.log(`    committed            ${fmt(ours.committed)} samples/s   (until the head held no unwritten sample; includes up to one flush interval)`);
     if (theirs) console.log(`    Prometheus 2.42      ${fmt(theirs.acked)} samples/s   (remote_write receiver, same requests; ratio acknowledged ${ratio(ours.acked, theirs.acked)}, committed ${ratio(ours.committed, theirs.acked)}; target ≥ 1.0 and ≥ 180,000/s)`);
     console.log(`    direct COPY ceiling  ${fmt(copyRate)} samples/s   (the same samples as one chunk row per series, 2 streams; ratio committed ${ratio(ours.committed, copyRate)})`);
-    console.log(`  stored: ${fmt(ours.bytes / total, 2)} bytes/sample (metric tables + indexes, ${fmt(total)} samples incl. warm-up; target ≤ 16)${theirs ? `; Prometheus data dir ${fmt(theirs.bytes / total, 2)} bytes/sample` : ''}`);
+    console.log(
+      `  stored: ${fmt(ours.bytes / total, 2)} bytes/sample (metric tables + indexes, ${fmt(total)} samples incl. warm-up; target ≤ 16)${theirs ? `; Prometheus data dir ${fmt(theirs.bytes / total, 2)} bytes/sample` : ''}`,
+    );
+    console.log(
+      `    of which the series table ${fmt(ours.seriesBytes / total, 2)} bytes/sample (${fmt(ours.seriesBytes / SERIES)} B per series: amortized over a series' life, large after only ${ROUNDS + 1} samples each)`,
+    );
     console.log('  query_range 1 h at 15 s step (median of 7)');
     QUERIES.forEach((q, i) => {
       console.log(`    ${q}: ours ${fmt(ourQueries[i]!, 1)} ms (PgSeriesQueryable + engine, in process)${theirQueries ? `, Prometheus ${fmt(theirQueries[i]!, 1)} ms (HTTP)` : ''}; target ${i === 0 ? 200 : 300} ms`);
