@@ -43,6 +43,7 @@ it('writes each sample once as a segment until its chunk closes, then the whole 
   const c = head.changes();
   assert.deepEqual(c.closed.map((x) => [x.startMs, x.endMs, decodeChunk(x.data).map((s) => s.v)]), [[10, 30, [1, 2, 3]]]);
   assert.deepEqual(c.segments.map((x) => [x.startMs, x.endMs]), [[40, 40]]);
+  assert.deepEqual(c.replaced, [{ ref: 1, startMs: 10, endMs: 30 }], 'the closed chunk replaces its segments');
   head.commit(c);
   assert.equal(head.append(1, 40, 9), false, 'the last timestamp survives the close');
 });
@@ -65,4 +66,18 @@ it('holds back series that are not writable yet, and closes every chunk on close
   const last = head.changes();
   assert.deepEqual(last.closed.map((x) => [x.ref, x.startMs, x.n]), [[1, 3, 1], [2, 3, 1]]);
   assert.deepEqual(last.segments, []);
+});
+
+it('after maxSegments segments, the next one covers the whole open chunk and replaces them', () => {
+  const head = new InMemoryMetricHead({ maxSamples: 100, maxSegments: 3 });
+  const flushed: Array<[number, number, number]> = [];
+  for (let t = 1; t <= 5; t++) {
+    head.append(1, t * 10, t);
+    const changes = head.changes();
+    flushed.push(...changes.segments.map((s): [number, number, number] => [s.startMs, s.endMs, s.n]));
+    assert.deepEqual(changes.replaced, t === 4 ? [{ ref: 1, startMs: 10, endMs: 30 }] : []);
+    head.commit(changes);
+  }
+  // Segments [10], [20], [30]; then [10..40] replacing them; then [50] (the count restarted at 1).
+  assert.deepEqual(flushed, [[10, 10, 1], [20, 20, 1], [30, 30, 1], [10, 40, 4], [50, 50, 1]]);
 });

@@ -5,7 +5,9 @@
 // samples the open chunk got since the last flush, as a small chunk of their own (a segment, in
 // metric_head_segments), so the UI server (which reads only the database) sees them; the segments
 // of a chunk are deleted when the whole chunk is written. A flush thus costs what arrived, not what
-// the open chunks hold (rewriting every open chunk each flush cost ~60 s at 100,000 series).
+// the open chunks hold (rewriting every open chunk each flush cost ~60 s at 100,000 series). A series
+// that gets one sample per flush would keep a row per sample until its chunk closes, so after
+// `maxSegments` segments the next one covers the whole open chunk and replaces the others.
 //
 // Behind the MetricHead interface so a durable head (backed by a write-ahead log) can replace it.
 // Series are addressed by a process-local `ref`; the store maps refs to database ids.
@@ -19,12 +21,21 @@ export interface EncodedChunk {
   data: Uint8Array;
 }
 
+/** A series' segments to delete: those within [startMs, endMs]. */
+export interface ReplacedSegments {
+  ref: number;
+  startMs: number;
+  endMs: number;
+}
+
 /** What changed since the last successful flush. */
 export interface HeadChanges {
-  /** Chunks that closed: append them, and delete their series' segments within [startMs, endMs]. */
+  /** Chunks that closed: append them. Their segments are in `replaced`. */
   closed: EncodedChunk[];
   /** The samples each open chunk got since the last flush, encoded as a chunk of their own: append them. */
   segments: EncodedChunk[];
+  /** Segments that closed chunks and compacting segments replace: delete them first. */
+  replaced: ReplacedSegments[];
   /** Opaque: hand back to commit() once written. */
   readonly token: unknown;
 }
@@ -60,9 +71,11 @@ export interface MetricHeadOptions {
   maxSamples: number;
   /** Longest time one chunk covers. */
   maxSpanMs: number;
+  /** Segments an open chunk has in the database before the next one replaces them all. */
+  maxSegments: number;
 }
 
-export const DEFAULT_HEAD_OPTIONS: MetricHeadOptions = { maxSamples: 120, maxSpanMs: 2 * 60 * 60 * 1000 };
+export const DEFAULT_HEAD_OPTIONS: MetricHeadOptions = { maxSamples: 120, maxSpanMs: 2 * 60 * 60 * 1000, maxSegments: 8 };
 
 interface OpenChunk {
   // Float64Array, not number[]: V8 quiets signalling NaNs (the staleness marker) in double arrays.
@@ -71,6 +84,8 @@ interface OpenChunk {
   n: number;
   /** Samples of this chunk already written as segments (a prefix). */
   written: number;
+  /** Segments of this chunk in the database. */
+  segmentCount: number;
   /** Bumped when the chunk closes: a commit() for an earlier generation leaves `written` alone. */
   generation: number;
   /** The series' last timestamp, kept across chunk closes for the out-of-order check. */
@@ -82,8 +97,8 @@ interface Token {
   closedCount: number;
   /** Closed chunks left out (series not writable yet), by index: they stay queued. */
   skippedClosed: Set<number>;
-  /** ref → [generation, samples written once committed]. */
-  written: Map<number, [number, number]>;
+  /** ref → [generation, samples written, segments in the database] once committed. */
+  written: Map<number, [number, number, number]>;
 }
 
 const INITIAL_CAPACITY = 8;
@@ -93,7 +108,11 @@ export class InMemoryMetricHead implements MetricHead {
   private readonly dirty = new Set<number>();
   private closed: EncodedChunk[] = [];
 
-  constructor(private readonly options: MetricHeadOptions = DEFAULT_HEAD_OPTIONS) {}
+  private readonly options: MetricHeadOptions;
+
+  constructor(options: Partial<MetricHeadOptions> = {}) {
+    this.options = { ...DEFAULT_HEAD_OPTIONS, ...options };
+  }
 
   get seriesCount(): number {
     return this.series.size;
@@ -116,7 +135,7 @@ export class InMemoryMetricHead implements MetricHead {
   append(ref: number, t: number, v: number): boolean {
     let chunk = this.series.get(ref);
     if (!chunk) {
-      chunk = { times: new Float64Array(INITIAL_CAPACITY), values: new Float64Array(INITIAL_CAPACITY), n: 0, written: 0, generation: 0, lastT: -Infinity, dirty: false };
+      chunk = { times: new Float64Array(INITIAL_CAPACITY), values: new Float64Array(INITIAL_CAPACITY), n: 0, written: 0, segmentCount: 0, generation: 0, lastT: -Infinity, dirty: false };
       this.series.set(ref, chunk);
     } else {
       if (t <= chunk.lastT) return false;
@@ -149,28 +168,43 @@ export class InMemoryMetricHead implements MetricHead {
 
   changes(writable: (ref: number) => boolean = () => true): HeadChanges {
     const segments: EncodedChunk[] = [];
-    const written = new Map<number, [number, number]>();
+    const replaced: ReplacedSegments[] = [];
+    const written = new Map<number, [number, number, number]>();
     for (const ref of this.dirty) {
       const chunk = this.series.get(ref);
       if (!chunk || chunk.n <= chunk.written || !writable(ref)) continue;
-      segments.push(encode(ref, chunk, chunk.written));
-      written.set(ref, [chunk.generation, chunk.n]);
+      if (chunk.segmentCount >= this.options.maxSegments && chunk.written > 0) {
+        // One segment of the whole open chunk instead of the ones written so far.
+        segments.push(encode(ref, chunk, 0));
+        replaced.push({ ref, startMs: chunk.times[0]!, endMs: chunk.times[chunk.written - 1]! });
+        written.set(ref, [chunk.generation, chunk.n, 1]);
+      } else {
+        segments.push(encode(ref, chunk, chunk.written));
+        written.set(ref, [chunk.generation, chunk.n, chunk.segmentCount + 1]);
+      }
     }
     const closed: EncodedChunk[] = [];
     const skippedClosed = new Set<number>();
-    this.closed.forEach((chunk, i) => (writable(chunk.ref) ? closed.push(chunk) : skippedClosed.add(i)));
+    this.closed.forEach((chunk, i) => {
+      if (!writable(chunk.ref)) skippedClosed.add(i);
+      else {
+        closed.push(chunk);
+        replaced.push({ ref: chunk.ref, startMs: chunk.startMs, endMs: chunk.endMs });
+      }
+    });
     const token: Token = { closedCount: this.closed.length, skippedClosed, written };
-    return { closed, segments, token };
+    return { closed, segments, replaced, token };
   }
 
   commit(changes: HeadChanges): void {
     const token = changes.token as Token;
     const kept = this.closed.filter((_, i) => token.skippedClosed.has(i));
     this.closed = kept.concat(this.closed.slice(token.closedCount));
-    for (const [ref, [generation, n]] of token.written) {
+    for (const [ref, [generation, n, segmentCount]] of token.written) {
       const chunk = this.series.get(ref);
       if (!chunk || chunk.generation !== generation) continue; // closed meanwhile: written whole
       chunk.written = Math.max(chunk.written, n);
+      chunk.segmentCount = segmentCount;
       if (chunk.written >= chunk.n) {
         chunk.dirty = false;
         this.dirty.delete(ref);
@@ -194,6 +228,7 @@ export class InMemoryMetricHead implements MetricHead {
     this.closed.push(encode(ref, chunk, 0));
     chunk.n = 0;
     chunk.written = 0;
+    chunk.segmentCount = 0;
     chunk.generation++;
     chunk.dirty = false;
     this.dirty.delete(ref);

@@ -3,9 +3,10 @@
 // append() is synchronous and cheap: it finds (or admits) each series, applies the per-metric
 // cardinality limit, and adds samples to the head (metric-head.ts). flush(), on a timer and at
 // shutdown, writes new series first (so every chunk's series_id exists), then in one transaction
-// the ids of the pipeline batches the flush holds (ingest_batches, exactly once), the closed chunks
-// (one COPY, deleting their segments) and the samples open chunks got since the last flush (one
-// COPY of segments), so a flush costs what arrived, never what the open chunks hold. Readers merge
+// the ids of the pipeline batches the flush holds (ingest_batches, exactly once), the segments that
+// closed chunks (or a compacting segment) replace deleted, the closed chunks (one COPY) and the
+// samples open chunks got since the last flush (one COPY of segments), so a flush costs what
+// arrived, never what the open chunks hold. Readers merge
 // chunks and segments and drop repeated timestamps. Samples appended since the last flush are not
 // yet visible to queries (the UI server reads only the database): at the default 10 s flush, the
 // last ~10 s may be missing.
@@ -279,7 +280,7 @@ export class MetricStore {
     const changes = this.head.changes((ref) => this.byRef.get(ref)?.id !== undefined);
     const batches = this.unregistered.size === 0 ? this.pendingBatches : [];
     if (this.unregistered.size === 0) this.pendingBatches = [];
-    const { closed, segments } = changes;
+    const { closed, segments, replaced } = changes;
     if (closed.length) await this.options.partitions?.ensureDays(closed.map((chunk) => Math.floor(chunk.startMs / 86_400_000)));
     // One transaction: the batch ids, closed chunks appended and their segments deleted, new
     // segments appended, so a reader never misses a sample (repeats are dropped on read).
@@ -292,14 +293,15 @@ export class MetricStore {
             [flushId, ...batches.map((b) => b.id)],
             'metrics',
           ]);
-          if (closed.length) {
-            await session.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', this.copyText(closed));
+          // Deleted first, so the rows appended below are never among them.
+          if (replaced.length) {
             await session.query(
               `DELETE FROM metric_head_segments s USING unnest($1::int8[], $2::int8[], $3::int8[]) AS c(id, lo, hi)
                 WHERE s.series_id = c.id AND s.start_ms >= c.lo AND s.end_ms <= c.hi`,
-              [closed.map((c) => this.byRef.get(c.ref)!.id!), closed.map((c) => c.startMs), closed.map((c) => c.endMs)],
+              [replaced.map((r) => this.byRef.get(r.ref)!.id!), replaced.map((r) => r.startMs), replaced.map((r) => r.endMs)],
             );
           }
+          if (closed.length) await session.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', this.copyText(closed));
           if (segments.length) await session.copyFrom('metric_head_segments (series_id, start_ms, end_ms, n, data)', this.copyText(segments));
         });
       } catch (error) {

@@ -63,8 +63,8 @@ function batch(metric: string, series: number, t: number) {
 const STATEMENTS: Array<[string, Omit<CutRule, 'when'>]> = [
   ['BEGIN', { type: 'Q', sqlContains: 'BEGIN' }],
   ['claim the flush and batch ids', { type: 'P', sqlContains: 'INSERT INTO ingest_batches' }],
+  ['delete replaced segments', { type: 'P', sqlContains: 'DELETE FROM metric_head_segments' }],
   ['COPY closed chunks', { type: 'Q', sqlContains: 'COPY metric_chunks' }],
-  ['delete their segments', { type: 'P', sqlContains: 'DELETE FROM metric_head_segments' }],
   ['COPY segments', { type: 'Q', sqlContains: 'COPY metric_head_segments' }],
   ['COMMIT', { type: 'Q', sqlContains: 'COMMIT' }],
 ];
@@ -78,7 +78,7 @@ test('a head flush cut at any statement is retried, and every sample is stored o
         const metric = `cut_${when}_${statement}`.replace(/[^a-z_]/gi, '_');
         // Chunks of 3 samples: the 4th sample closes the first chunk, so the cut flush writes a
         // closed chunk, deletes its segments and appends a segment.
-        const head = new InMemoryMetricHead({ maxSamples: 3, maxSpanMs: 3_600_000 });
+        const head = new InMemoryMetricHead({ maxSamples: 3 });
         const store = new MetricStore(executor, { maxSeriesPerMetric: 1000, flushIntervalMs: 3_600_000, head });
         await store.init();
         const t0 = Date.UTC(2026, 10, 29);

@@ -182,8 +182,9 @@ test('compat prometheus2 results equal Prometheus 2.42 (promtool) on a table of 
 
 /**
  * The memory store's series appended to a MetricStore in time order (a scrape at a time) and
- * flushed every 20 scrapes, in a scratch database: 121 samples per series leave one closed chunk
- * (120 samples) and head segments, as a running collector's storage would.
+ * flushed every 5 scrapes, in a scratch database: 121 samples per series leave one closed chunk
+ * (120 samples; after 8 segments of it, the 9th covered the whole open chunk and replaced them) and head
+ * segments, as a running collector's storage would.
  */
 async function throughStorage(memory: MemoryQueryable): Promise<{ queryable: SeriesQueryable; close(): Promise<void> }> {
   const database = await createScratchDatabase('meshlight_promtool');
@@ -198,7 +199,7 @@ async function throughStorage(memory: MemoryQueryable): Promise<{ queryable: Ser
   for (const t of [...steps.keys()].sort((a, b) => a - b)) {
     const series = steps.get(t)!;
     store.append({ series, metadata: [], sampleCount: series.length, rejectedSamples: 0, rejectionMessage: '' });
-    if (++n % 20 === 0) await store.flush();
+    if (++n % 5 === 0) await store.flush();
   }
   await store.flush();
   const [counts] = await db.query<{ chunks: bigint; segments: bigint }>(
