@@ -116,7 +116,7 @@ export function TargetsClient({ initial, nowMs }: { initial: ScrapeTargetView[];
                         every {t.intervalSeconds}s · {t.source === 'api' ? 'added here' : t.source === 'self' ? 'collector' : t.source === 'file_sd' ? 'file_sd' : 'config file'}
                       </div>
                     </td>
-                    <td className="mono small" title={t.format === 'nats-jsz' ? 'NATS monitoring /jsz (JetStream consumers), read as broker lag' : 'Prometheus text / OpenMetrics'}>
+                    <td className="mono small" style={{ whiteSpace: 'nowrap' }} title={t.format === 'nats-jsz' ? 'NATS monitoring /jsz (JetStream consumers), read as broker lag' : 'Prometheus text / OpenMetrics'}>
                       {t.format}
                     </td>
                     <td>
