@@ -4,6 +4,7 @@
 // (pg_total_relation_size: tables, TOAST and indexes) and the store's write rate. This is the
 // store alone (no HTTP, no decoding): the end-to-end ingest figures belong to the receivers' bench.
 //   npx tsx scripts/bench-metric-storage.ts [SERIES=100000] [SAMPLES=240] [FLUSH_EVERY=30]
+import os from 'node:os';
 import { MetricPartitionManager } from '../collector/store/metric-partitions';
 import { MetricStore } from '../collector/store/metric-store';
 import { createPgExecutor } from '../collector/store/pg-executor';
@@ -47,6 +48,8 @@ const began = performance.now();
 let samples = 0;
 let appendMs = 0;
 let flushMs = 0;
+let flushes = 0;
+const flushTimes: number[] = [];
 for (let s = 0; s < SAMPLES; s++) {
   clock = start + s * 15_000;
   const t0 = performance.now();
@@ -66,6 +69,8 @@ for (let s = 0; s < SAMPLES; s++) {
     const t1 = performance.now();
     await store.flush();
     flushMs += performance.now() - t1;
+    flushTimes.push(Math.round(performance.now() - t1));
+    flushes++;
   }
 }
 const seconds = (performance.now() - began) / 1000;
@@ -76,14 +81,16 @@ const sizes = await db.query<{ name: string; bytes: string }>(
 );
 const bytes = (prefix: RegExp) => sizes.filter((r) => prefix.test(r.name)).reduce((n, r) => n + Number(r.bytes), 0);
 const chunkBytes = bytes(/^metric_chunks/);
-const openBytes = bytes(/^metric_open_chunks$/);
+const segmentBytes = bytes(/^metric_head_segments$/);
+const [segmentRows] = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM metric_head_segments');
 const seriesBytes = bytes(/^metric_series$/);
 const total = sizes.reduce((n, r) => n + Number(r.bytes), 0);
 const [chunks] = await db.query<{ n: string; avg: string }>('SELECT count(*)::text AS n, avg(octet_length(data))::text AS avg FROM metric_chunks');
 
 console.log(`metric storage: ${fmt(SERIES)} series × ${fmt(SAMPLES)} samples = ${fmt(samples)} samples, flushed every ${FLUSH_EVERY} samples`);
 console.log(`  on disk: ${fmt(total / 1024 / 1024, 1)} MiB = ${fmt(total / samples, 2)} bytes/sample (tables + TOAST + indexes)`);
-console.log(`    closed chunks ${fmt(chunkBytes / 1024 / 1024, 1)} MiB (${fmt(Number(chunks!.n))} chunks, ${fmt(Number(chunks!.avg), 0)} B of data each), open chunks ${fmt(openBytes / 1024 / 1024, 1)} MiB, series ${fmt(seriesBytes / 1024 / 1024, 1)} MiB`);
+console.log(`    closed chunks ${fmt(chunkBytes / 1024 / 1024, 1)} MiB (${fmt(Number(chunks!.n))} chunks, ${fmt(Number(chunks!.avg), 0)} B of data each), head segments ${fmt(segmentBytes / 1024 / 1024, 1)} MiB (${fmt(Number(segmentRows!.n))} rows), series ${fmt(seriesBytes / 1024 / 1024, 1)} MiB`);
 console.log(`    without the series table: ${fmt((total - seriesBytes) / samples, 2)} bytes/sample`);
-console.log(`  store write rate: ${fmt(samples / seconds)} samples/s (append ${fmt(appendMs / 1000, 1)} s, flush ${fmt(flushMs / 1000, 1)} s, one process, shared 2-core machine)`);
+console.log(`  flush times (ms): ${flushTimes.join(' ')}`);
+console.log(`  store write rate: ${fmt(samples / seconds)} samples/s (append ${fmt(appendMs / 1000, 1)} s, flush ${fmt(flushMs / 1000, 1)} s in ${flushes} flushes, one process, shared 2-core machine, load average ${os.loadavg().map((l) => fmt(l, 2)).join(' ')})`);
 await db.close();

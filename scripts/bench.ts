@@ -5,7 +5,9 @@
 //  3. prints bytes stored per span (table + indexes);
 //  4. times GET /api/traces/{id} of a 10k-span trace through the UI server (p50, p95);
 //  5. with BENCH_EXPLORER=1, the trace explorer's browser benchmark (scripts/bench-trace-explorer.ts);
-//  6. trace search at 1M (and with BENCH_SEARCH_10M=1, 10M) spans (scripts/bench-search.ts).
+//  6. trace search at 1M (and with BENCH_SEARCH_10M=1, 10M) spans (scripts/bench-search.ts);
+//  7. metrics: remote_write ingest beside Prometheus 2.42 and the COPY ceiling, bytes per sample,
+//     query_range through our storage (scripts/bench-metrics.ts; BENCH_SKIP_METRICS=1 skips it).
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { decodeTraceRequestProto } from '../collector/receivers/otlp/decode-trac
 import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
 import { makeBigTrace, makeSpans, toRequests } from './bench-data';
+import { runMetricsBench } from './bench-metrics';
 import { runPromqlBench } from './bench-promql';
 import { runSearchBench } from './bench-search';
 import { runServiceGraphBench } from './bench-service-graph';
@@ -140,6 +143,7 @@ async function main(): Promise<void> {
   closeSenders();
   if (process.env.BENCH_SKIP_GRAPH !== '1') await runServiceGraphBench();
   if (process.env.BENCH_SKIP_PROMQL !== '1') await runPromqlBench();
+  if (process.env.BENCH_SKIP_METRICS !== '1') await runMetricsBench();
   if (process.env.BENCH_SKIP_SEARCH !== '1') await runSearchBench();
   if (process.env.BENCH_EXPLORER === '1') {
     console.log('');

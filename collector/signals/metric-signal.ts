@@ -6,8 +6,8 @@
 // (breakers and lag from OTLP metrics, e.g. Polly's `resilience.polly.strategy.events`).
 //
 // Durability: an accepted batch is in the head until its next flush (MESHLIGHT_METRICS_FLUSH_MS);
-// its write-ahead log records are kept until that flush has committed (the store's receipt), so a
-// crash in between replays them (the head drops a repeated timestamp, so nothing is stored twice).
+// the write-ahead log keeps it until that flush has committed it with the batch's id, so a crash
+// loses nothing acknowledged and the replay stores nothing twice (MetricStore.write()).
 import { decodeMetricsJson } from '../receivers/otlp/decode-metrics-json';
 import { decodeMetricsProto } from '../receivers/otlp/decode-metrics-proto';
 import { encodeExportResponseJson, encodeExportResponseProto } from '../receivers/otlp/encode-trace-response';
@@ -115,11 +115,10 @@ export function metricSignal(options: MetricSignalOptions): SignalDefinition<Met
     encode: (batch) => batch,
     rows: metricRowsCodec,
     store: {
-      async write(rows) {
+      async write(rows, batchId) {
         const store = options.store();
         if (!store) throw new RetryableError('storage-unavailable', 'metrics storage is starting', 5);
-        store.append(rows);
-        return { persisted: store.persisted() };
+        return store.write(rows, batchId);
       },
     },
     observers,

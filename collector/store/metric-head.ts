@@ -1,8 +1,13 @@
 // The metrics head: each active series' open chunk, in memory, in this process. Samples arrive one
 // or a few per series per request (that is how Prometheus senders and scrapes deliver them), so
 // chunks are built here and written whole: a chunk closes after `maxSamples` samples or
-// `maxSpanMs` of time and is appended to metric_chunks; until then the open chunk is rewritten in
-// metric_open_chunks at every flush so the UI server (which reads only the database) sees it.
+// `maxSpanMs` of time and is appended to metric_chunks. Until then each flush appends only the
+// samples the open chunk got since the last flush, as a small chunk of their own (a segment, in
+// metric_head_segments), so the UI server (which reads only the database) sees them; the segments
+// of a chunk are deleted when the whole chunk is written. A flush thus costs what arrived, not what
+// the open chunks hold (rewriting every open chunk each flush cost ~60 s at 100,000 series). A series
+// that gets one sample per flush would keep a row per sample until its chunk closes, so after
+// `maxSegments` segments the next one covers the whole open chunk and replaces the others.
 //
 // Behind the MetricHead interface so a durable head (backed by a write-ahead log) can replace it.
 // Series are addressed by a process-local `ref`; the store maps refs to database ids.
@@ -16,12 +21,21 @@ export interface EncodedChunk {
   data: Uint8Array;
 }
 
+/** A series' segments to delete: those within [startMs, endMs]. */
+export interface ReplacedSegments {
+  ref: number;
+  startMs: number;
+  endMs: number;
+}
+
 /** What changed since the last successful flush. */
 export interface HeadChanges {
-  /** Chunks that closed: append them. */
+  /** Chunks that closed: append them. Their segments are in `replaced`. */
   closed: EncodedChunk[];
-  /** The current open chunk of every series that got samples: rewrite them. */
-  open: EncodedChunk[];
+  /** The samples each open chunk got since the last flush, encoded as a chunk of their own: append them. */
+  segments: EncodedChunk[];
+  /** Segments that closed chunks and compacting segments replace: delete them first. */
+  replaced: ReplacedSegments[];
   /** Opaque: hand back to commit() once written. */
   readonly token: unknown;
 }
@@ -34,8 +48,13 @@ export interface MetricHead {
   append(ref: number, t: number, v: number): boolean;
   /** The last timestamp appended to a series, or undefined. */
   lastTimestamp(ref: number): number | undefined;
-  /** Chunks to write. Until commit(), the same closed chunks are returned again (retry after a failure). */
-  changes(): HeadChanges;
+  /**
+   * Chunks to write, of the series `writable` accepts (the others wait). Until commit(), the same
+   * closed chunks and (at least) the same samples are returned again (retry after a failure).
+   */
+  changes(writable?: (ref: number) => boolean): HeadChanges;
+  /** Closes every open chunk (shutdown): the next changes() offers them as closed chunks. */
+  closeAll(): void;
   /** The changes were written. */
   commit(changes: HeadChanges): void;
   /** Forgets a series (it went away); its open chunk stays stored as written. */
@@ -43,6 +62,8 @@ export interface MetricHead {
   readonly seriesCount: number;
   /** Closed chunks waiting to be written. */
   readonly pendingClosedChunks: number;
+  /** Samples not written yet (0: everything appended is in the database). */
+  readonly unwrittenSamples: number;
 }
 
 export interface MetricHeadOptions {
@@ -50,23 +71,34 @@ export interface MetricHeadOptions {
   maxSamples: number;
   /** Longest time one chunk covers. */
   maxSpanMs: number;
+  /** Segments an open chunk has in the database before the next one replaces them all. */
+  maxSegments: number;
 }
 
-export const DEFAULT_HEAD_OPTIONS: MetricHeadOptions = { maxSamples: 120, maxSpanMs: 2 * 60 * 60 * 1000 };
+export const DEFAULT_HEAD_OPTIONS: MetricHeadOptions = { maxSamples: 120, maxSpanMs: 2 * 60 * 60 * 1000, maxSegments: 8 };
 
 interface OpenChunk {
   // Float64Array, not number[]: V8 quiets signalling NaNs (the staleness marker) in double arrays.
   times: Float64Array;
   values: Float64Array;
   n: number;
-  /** Bumped on every append; commit() clears `dirty` only if nothing was appended since changes(). */
-  version: number;
+  /** Samples of this chunk already written as segments (a prefix). */
+  written: number;
+  /** Segments of this chunk in the database. */
+  segmentCount: number;
+  /** Bumped when the chunk closes: a commit() for an earlier generation leaves `written` alone. */
+  generation: number;
+  /** The series' last timestamp, kept across chunk closes for the out-of-order check. */
+  lastT: number;
   dirty: boolean;
 }
 
 interface Token {
   closedCount: number;
-  versions: Map<number, number>;
+  /** Closed chunks left out (series not writable yet), by index: they stay queued. */
+  skippedClosed: Set<number>;
+  /** ref → [generation, samples written, segments in the database] once committed. */
+  written: Map<number, [number, number, number]>;
 }
 
 const INITIAL_CAPACITY = 8;
@@ -76,7 +108,11 @@ export class InMemoryMetricHead implements MetricHead {
   private readonly dirty = new Set<number>();
   private closed: EncodedChunk[] = [];
 
-  constructor(private readonly options: MetricHeadOptions = DEFAULT_HEAD_OPTIONS) {}
+  private readonly options: MetricHeadOptions;
+
+  constructor(options: Partial<MetricHeadOptions> = {}) {
+    this.options = { ...DEFAULT_HEAD_OPTIONS, ...options };
+  }
 
   get seriesCount(): number {
     return this.series.size;
@@ -86,17 +122,24 @@ export class InMemoryMetricHead implements MetricHead {
     return this.closed.length;
   }
 
+  get unwrittenSamples(): number {
+    let n = 0;
+    for (const chunk of this.closed) n += chunk.n;
+    for (const ref of this.dirty) {
+      const chunk = this.series.get(ref);
+      if (chunk) n += chunk.n - chunk.written;
+    }
+    return n;
+  }
+
   append(ref: number, t: number, v: number): boolean {
     let chunk = this.series.get(ref);
     if (!chunk) {
-      chunk = { times: new Float64Array(INITIAL_CAPACITY), values: new Float64Array(INITIAL_CAPACITY), n: 0, version: 0, dirty: false };
+      chunk = { times: new Float64Array(INITIAL_CAPACITY), values: new Float64Array(INITIAL_CAPACITY), n: 0, written: 0, segmentCount: 0, generation: 0, lastT: -Infinity, dirty: false };
       this.series.set(ref, chunk);
-    } else if (chunk.n > 0) {
-      if (t <= chunk.times[chunk.n - 1]!) return false;
-      if (chunk.n >= this.options.maxSamples || t - chunk.times[0]! >= this.options.maxSpanMs) {
-        this.closed.push(encode(ref, chunk));
-        chunk.n = 0;
-      }
+    } else {
+      if (t <= chunk.lastT) return false;
+      if (chunk.n > 0 && (chunk.n >= this.options.maxSamples || t - chunk.times[0]! >= this.options.maxSpanMs)) this.close(ref, chunk);
     }
     if (chunk.n === chunk.times.length) {
       const capacity = Math.min(chunk.n * 4, this.options.maxSamples);
@@ -110,7 +153,7 @@ export class InMemoryMetricHead implements MetricHead {
     chunk.times[chunk.n] = t;
     chunk.values[chunk.n] = v;
     chunk.n++;
-    chunk.version++;
+    chunk.lastT = t;
     if (!chunk.dirty) {
       chunk.dirty = true;
       this.dirty.add(ref);
@@ -120,49 +163,85 @@ export class InMemoryMetricHead implements MetricHead {
 
   lastTimestamp(ref: number): number | undefined {
     const chunk = this.series.get(ref);
-    return chunk && chunk.n > 0 ? chunk.times[chunk.n - 1] : undefined;
+    return chunk && chunk.lastT > -Infinity ? chunk.lastT : undefined;
   }
 
-  changes(): HeadChanges {
-    const open: EncodedChunk[] = [];
-    const versions = new Map<number, number>();
+  changes(writable: (ref: number) => boolean = () => true): HeadChanges {
+    const segments: EncodedChunk[] = [];
+    const replaced: ReplacedSegments[] = [];
+    const written = new Map<number, [number, number, number]>();
     for (const ref of this.dirty) {
       const chunk = this.series.get(ref);
-      if (!chunk || chunk.n === 0) continue;
-      open.push(encode(ref, chunk));
-      versions.set(ref, chunk.version);
+      if (!chunk || chunk.n <= chunk.written || !writable(ref)) continue;
+      if (chunk.segmentCount >= this.options.maxSegments && chunk.written > 0) {
+        // One segment of the whole open chunk instead of the ones written so far.
+        segments.push(encode(ref, chunk, 0));
+        replaced.push({ ref, startMs: chunk.times[0]!, endMs: chunk.times[chunk.written - 1]! });
+        written.set(ref, [chunk.generation, chunk.n, 1]);
+      } else {
+        segments.push(encode(ref, chunk, chunk.written));
+        written.set(ref, [chunk.generation, chunk.n, chunk.segmentCount + 1]);
+      }
     }
-    const token: Token = { closedCount: this.closed.length, versions };
-    return { closed: this.closed.slice(), open, token };
+    const closed: EncodedChunk[] = [];
+    const skippedClosed = new Set<number>();
+    this.closed.forEach((chunk, i) => {
+      if (!writable(chunk.ref)) skippedClosed.add(i);
+      else {
+        closed.push(chunk);
+        replaced.push({ ref: chunk.ref, startMs: chunk.startMs, endMs: chunk.endMs });
+      }
+    });
+    const token: Token = { closedCount: this.closed.length, skippedClosed, written };
+    return { closed, segments, replaced, token };
   }
 
   commit(changes: HeadChanges): void {
     const token = changes.token as Token;
-    this.closed = this.closed.slice(token.closedCount);
-    for (const [ref, version] of token.versions) {
+    const kept = this.closed.filter((_, i) => token.skippedClosed.has(i));
+    this.closed = kept.concat(this.closed.slice(token.closedCount));
+    for (const [ref, [generation, n, segmentCount]] of token.written) {
       const chunk = this.series.get(ref);
-      if (chunk && chunk.version === version) {
+      if (!chunk || chunk.generation !== generation) continue; // closed meanwhile: written whole
+      chunk.written = Math.max(chunk.written, n);
+      chunk.segmentCount = segmentCount;
+      if (chunk.written >= chunk.n) {
         chunk.dirty = false;
         this.dirty.delete(ref);
       }
     }
   }
 
+  closeAll(): void {
+    for (const [ref, chunk] of this.series) if (chunk.n > 0) this.close(ref, chunk);
+  }
+
   drop(ref: number): void {
     const chunk = this.series.get(ref);
-    // An unwritten open chunk is closed first so its samples are not lost.
-    if (chunk && chunk.dirty && chunk.n > 0) this.closed.push(encode(ref, chunk));
+    // The open chunk is closed first so its samples are not lost (and its segments are replaced).
+    if (chunk && chunk.n > 0) this.close(ref, chunk);
     this.series.delete(ref);
+    this.dirty.delete(ref);
+  }
+
+  private close(ref: number, chunk: OpenChunk): void {
+    this.closed.push(encode(ref, chunk, 0));
+    chunk.n = 0;
+    chunk.written = 0;
+    chunk.segmentCount = 0;
+    chunk.generation++;
+    chunk.dirty = false;
     this.dirty.delete(ref);
   }
 }
 
-function encode(ref: number, chunk: OpenChunk): EncodedChunk {
+/** Samples [from, n) of a chunk, encoded. */
+function encode(ref: number, chunk: OpenChunk, from: number): EncodedChunk {
   return {
     ref,
-    startMs: chunk.times[0]!,
+    startMs: chunk.times[from]!,
     endMs: chunk.times[chunk.n - 1]!,
-    n: chunk.n,
-    data: encodeChunk(chunk.times, chunk.values, chunk.n),
+    n: chunk.n - from,
+    data: encodeChunk(from === 0 ? chunk.times : chunk.times.subarray(from), from === 0 ? chunk.values : chunk.values.subarray(from), chunk.n - from),
   };
 }

@@ -3,18 +3,22 @@
 // append() is synchronous and cheap: it finds (or admits) each series, applies the per-metric
 // cardinality limit, and adds samples to the head (metric-head.ts). flush(), on a timer and at
 // shutdown, writes new series first (so every chunk's series_id exists), then in one transaction
-// the closed chunks (one COPY) and the open chunks (COPY + one upsert), so readers see each sample
-// exactly once. Samples appended since the last flush are not yet visible to queries (the UI server
-// reads only the database): at the default 10 s flush, the last ~10 s may be missing.
+// the ids of the pipeline batches the flush holds (ingest_batches, exactly once), the segments that
+// closed chunks (or a compacting segment) replace deleted, the closed chunks (one COPY) and the
+// samples open chunks got since the last flush (one COPY of segments), so a flush costs what
+// arrived, never what the open chunks hold. Readers merge
+// chunks and segments and drop repeated timestamps. Samples appended since the last flush are not
+// yet visible to queries (the UI server reads only the database): at the default 10 s flush, the
+// last ~10 s may be missing.
 //
-// Cost to watch: every flush rewrites the open chunk of every series that got a sample, so with
-// 100,000 active series a flush rewrites 100,000 rows. Cheaper options: append only the samples
-// since the last flush as small delta rows (merged on read, folded into the chunk when it closes),
-// or flush open chunks less often than the scrape rate while keeping the recent head queryable.
-import { createHash } from 'node:crypto';
+// Durability: a pipeline batch (write()) is acknowledged to the write-ahead log only once the flush
+// holding it has committed, so a crash loses nothing the WAL had; its replay skips the batches whose
+// ids that flush claimed.
+import { createHash, randomUUID } from 'node:crypto';
 import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
+import type { StoreReceipt } from '../pipeline/signal';
 import { copyByteaFromHex } from './copy-text';
-import { InMemoryMetricHead, type EncodedChunk, type MetricHead } from './metric-head';
+import { InMemoryMetricHead, type EncodedChunk, type HeadChanges, type MetricHead } from './metric-head';
 import type { MetricPartitionManager } from './metric-partitions';
 import type { SqlExecutor } from './sql-executor';
 
@@ -35,6 +39,11 @@ export interface AppendResult {
   /** Series (and their samples) refused by the cardinality limit. */
   refusedSeries: number;
   refusedSamples: number;
+}
+
+interface PendingBatch {
+  id: string;
+  committed: () => void;
 }
 
 interface SeriesEntry {
@@ -87,8 +96,15 @@ export class MetricStore {
   private nextRef = 1;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
-  /** Waiting for the next flush to commit what was appended before they asked (persisted()). */
-  private flushWaiters: (() => void)[] = [];
+  /** Entries without a database id yet. */
+  private readonly unregistered = new Set<SeriesEntry>();
+  /** Pipeline batches in the head, not yet committed by a flush. */
+  private pendingBatches: PendingBatch[] = [];
+  /**
+   * A flush whose transaction failed without a known outcome (the connection died around COMMIT):
+   * its id tells the next flush whether it committed, so nothing it held is written twice.
+   */
+  private uncertain: { flushId: string; changes: HeadChanges; batches: PendingBatch[]; closed: number } | undefined;
 
   readonly stats = { samplesAppended: 0, samplesOutOfOrder: 0, seriesRefused: 0, chunksWritten: 0, flushFailures: 0, lastFlushError: '' };
 
@@ -134,6 +150,17 @@ export class MetricStore {
     return result;
   }
 
+  /**
+   * A pipeline batch (collector/signals/metric-signal.ts): appended unless a flush already committed
+   * its id (a write-ahead-log replay after a crash), and `persisted` once a flush holding it has committed.
+   */
+  async write(batch: MetricBatch, batchId: string): Promise<StoreReceipt> {
+    const claimed = await this.db.query('SELECT 1 FROM ingest_batches WHERE id = $1', [batchId]);
+    if (claimed.length > 0) return { persisted: Promise.resolve() };
+    this.append(batch);
+    return { persisted: new Promise<void>((resolve) => this.pendingBatches.push({ id: batchId, committed: resolve })) };
+  }
+
   /** The last timestamp stored for a label set in this process (scrapers use it for staleness). */
   lastTimestamp(labels: Labels): number | undefined {
     const entry = this.byKey.get(seriesKey(withoutEmptyLabels(labels)));
@@ -150,29 +177,18 @@ export class MetricStore {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    // Every open chunk is written whole: the next process starts new ones and nothing stays a segment.
+    this.head.closeAll();
     await this.flush();
-  }
-
-  /**
-   * Resolves once everything appended so far is in the database: after the next flush that
-   * succeeds (a failed flush keeps the samples in the head and the waiters waiting).
-   */
-  persisted(): Promise<void> {
-    return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
   /** Writes everything appended so far. Concurrent calls share one flush then run another. */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing.catch(() => {});
-    // Taken before the flush reads the head: each of these was appended before it, so it is in it.
-    const waiters = this.flushWaiters;
-    this.flushWaiters = [];
     this.flushing = this.flushOnce();
     try {
       await this.flushing;
-      for (const resolve of waiters) resolve();
     } catch (error) {
-      this.flushWaiters.unshift(...waiters);
       this.stats.flushFailures++;
       this.stats.lastFlushError = error instanceof Error ? error.message : String(error);
       throw error;
@@ -193,6 +209,9 @@ export class MetricStore {
       '# HELP meshlight_metric_head_series Series held in the metrics head.',
       '# TYPE meshlight_metric_head_series gauge',
       `meshlight_metric_head_series ${this.head.seriesCount}`,
+      '# HELP meshlight_metric_head_unwritten_samples Samples in the head not yet written to the database (flushed every MESHLIGHT_METRICS_FLUSH_MS).',
+      '# TYPE meshlight_metric_head_unwritten_samples gauge',
+      `meshlight_metric_head_unwritten_samples ${this.head.unwrittenSamples}`,
       '# HELP meshlight_metric_chunks_written_total Closed chunks written to metric_chunks.',
       '# TYPE meshlight_metric_chunks_written_total counter',
       `meshlight_metric_chunks_written_total ${this.stats.chunksWritten}`,
@@ -235,6 +254,7 @@ export class MetricStore {
       this.stored.delete(hash.toString('hex'));
     }
     const entry: SeriesEntry = { ref: this.nextRef++, id: storedId, metric, labels, hash, firstSeenMs: firstT, lastSeenMs: firstT, lastSeenWrittenMs: storedId === undefined ? 0 : -Infinity };
+    if (storedId === undefined) this.unregistered.add(entry);
     this.byKey.set(key, entry);
     this.byArrivalKey.set(fastKey, entry);
     this.byRef.set(entry.ref, entry);
@@ -250,33 +270,64 @@ export class MetricStore {
 
   private async flushOnce(): Promise<void> {
     const nowMs = this.now();
-    await this.registerSeries();
-    const changes = this.head.changes();
-    const closed = changes.closed.filter((chunk) => this.byRef.get(chunk.ref)?.id !== undefined);
-    const open = changes.open.filter((chunk) => this.byRef.get(chunk.ref)?.id !== undefined);
-    if (closed.length) await this.options.partitions?.ensureDays(closed.map((chunk) => Math.floor(chunk.startMs / 86_400_000)));
-    // One transaction: closed chunks appended and open chunks rewritten together, so a reader never
-    // sees a sample twice or not at all. Open chunks go through COPY into a temporary table and one
-    // upsert from it, far cheaper than binding 100,000 bytea parameters.
-    if (closed.length || open.length) {
-      await this.db.transaction(async (session) => {
-        if (closed.length) await session.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', this.copyText(closed));
-        if (open.length) {
-          await session.query('CREATE TEMP TABLE metric_open_staging (LIKE metric_open_chunks) ON COMMIT DROP');
-          await session.copyFrom('metric_open_staging (series_id, start_ms, end_ms, n, data)', this.copyText(open));
-          await session.query(
-            `INSERT INTO metric_open_chunks (series_id, start_ms, end_ms, n, data)
-             SELECT series_id, start_ms, end_ms, n, data FROM metric_open_staging
-             ON CONFLICT (series_id) DO UPDATE SET start_ms = EXCLUDED.start_ms, end_ms = EXCLUDED.end_ms, n = EXCLUDED.n, data = EXCLUDED.data`,
-          );
-        }
-      });
+    if (this.uncertain) await this.settleUncertainFlush();
+    // Series first, until none is left without an id (appends go on while registering); then the
+    // changes and the batches they hold are taken together, synchronously, so they match.
+    for (let round = 0; this.unregistered.size > 0; round++) {
+      await this.registerSeries();
+      if (round > 10) break; // under a flood of new series: the rest waits for the next flush
     }
-    this.head.commit(changes);
-    this.stats.chunksWritten += closed.length;
+    const changes = this.head.changes((ref) => this.byRef.get(ref)?.id !== undefined);
+    const batches = this.unregistered.size === 0 ? this.pendingBatches : [];
+    if (this.unregistered.size === 0) this.pendingBatches = [];
+    const { closed, segments, replaced } = changes;
+    if (closed.length) await this.options.partitions?.ensureDays(closed.map((chunk) => Math.floor(chunk.startMs / 86_400_000)));
+    // One transaction: the batch ids, closed chunks appended and their segments deleted, new
+    // segments appended, so a reader never misses a sample (repeats are dropped on read).
+    if (closed.length || segments.length || batches.length) {
+      // The flush's own id is claimed with the batches' (see `uncertain`).
+      const flushId = `metrics-flush-${randomUUID()}`;
+      try {
+        await this.db.transaction(async (session) => {
+          await session.query('INSERT INTO ingest_batches (id, signal) SELECT unnest($1::text[]), $2 ON CONFLICT (id) DO NOTHING', [
+            [flushId, ...batches.map((b) => b.id)],
+            'metrics',
+          ]);
+          // Deleted first, so the rows appended below are never among them.
+          if (replaced.length) {
+            await session.query(
+              `DELETE FROM metric_head_segments s USING unnest($1::int8[], $2::int8[], $3::int8[]) AS c(id, lo, hi)
+                WHERE s.series_id = c.id AND s.start_ms >= c.lo AND s.end_ms <= c.hi`,
+              [replaced.map((r) => this.byRef.get(r.ref)!.id!), replaced.map((r) => r.startMs), replaced.map((r) => r.endMs)],
+            );
+          }
+          if (closed.length) await session.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', this.copyText(closed));
+          if (segments.length) await session.copyFrom('metric_head_segments (series_id, start_ms, end_ms, n, data)', this.copyText(segments));
+        });
+      } catch (error) {
+        this.uncertain = { flushId, changes, batches, closed: closed.length };
+        throw error;
+      }
+    }
+    this.committed(changes, batches, closed.length);
     await this.touchLastSeen();
     await this.writeMetadata(nowMs);
     await this.writeRefusals(nowMs);
+  }
+
+  private committed(changes: HeadChanges, batches: PendingBatch[], closed: number): void {
+    this.head.commit(changes);
+    for (const batch of batches) batch.committed();
+    this.stats.chunksWritten += closed;
+  }
+
+  /** Did the failed flush commit after all? Then its changes are written; else they are offered again. */
+  private async settleUncertainFlush(): Promise<void> {
+    const { flushId, changes, batches, closed } = this.uncertain!;
+    const rows = await this.db.query('SELECT 1 FROM ingest_batches WHERE id = $1', [flushId]);
+    this.uncertain = undefined;
+    if (rows.length > 0) this.committed(changes, batches, closed);
+    else this.pendingBatches = batches.concat(this.pendingBatches);
   }
 
   private copyText(chunks: EncodedChunk[]): string {
@@ -289,7 +340,7 @@ export class MetricStore {
   }
 
   private async registerSeries(): Promise<void> {
-    const fresh = [...this.byRef.values()].filter((entry) => entry.id === undefined);
+    const fresh = [...this.unregistered];
     for (let i = 0; i < fresh.length; i += REGISTER_BATCH) {
       const part = fresh.slice(i, i + REGISTER_BATCH);
       const rows = await this.db.query<{ id: bigint | number | string; hash: Buffer | Uint8Array }>(
@@ -306,6 +357,7 @@ export class MetricStore {
         if (entry) {
           entry.id = Number(row.id);
           entry.lastSeenWrittenMs = entry.lastSeenMs;
+          this.unregistered.delete(entry);
         }
       }
     }

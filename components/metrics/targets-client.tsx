@@ -95,6 +95,7 @@ export function TargetsClient({ initial, nowMs }: { initial: ScrapeTargetView[];
               <thead>
                 <tr>
                   <th>Endpoint</th>
+                  <th>Format</th>
                   <th>State</th>
                   <th>Labels</th>
                   <th>Last scrape</th>
@@ -114,6 +115,9 @@ export function TargetsClient({ initial, nowMs }: { initial: ScrapeTargetView[];
                       <div className="muted small">
                         every {t.intervalSeconds}s · {t.source === 'api' ? 'added here' : t.source === 'self' ? 'collector' : t.source === 'file_sd' ? 'file_sd' : 'config file'}
                       </div>
+                    </td>
+                    <td className="mono small" style={{ whiteSpace: 'nowrap' }} title={t.format === 'nats-jsz' ? 'NATS monitoring /jsz (JetStream consumers), read as broker lag' : 'Prometheus text / OpenMetrics'}>
+                      {t.format}
                     </td>
                     <td>
                       <span className={`health health-${t.health}`}>

@@ -116,7 +116,7 @@ describe('metric store round trip', () => {
     const report = await partitions.applyRetention();
     assert.deepEqual(report.droppedPartitions.sort(), ['metric_chunks_p20261128', 'metric_chunks_p20261129']);
     assert.equal(report.deletedSeries, 3);
-    const left = await db.query<{ n: string }>('SELECT (SELECT count(*) FROM metric_chunks) + (SELECT count(*) FROM metric_open_chunks) AS n');
+    const left = await db.query<{ n: string }>('SELECT (SELECT count(*) FROM metric_chunks) + (SELECT count(*) FROM metric_head_segments) AS n');
     assert.equal(Number(left[0]!.n), 0);
   });
 });

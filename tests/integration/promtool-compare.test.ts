@@ -1,20 +1,28 @@
 // Cross-check against the real Prometheus engine: the same drawn series and a table of queries go to
 // `promtool test rules` (Prometheus 2.42 from Debian, its PromQL engine in-process) and to our
 // evaluator with compat 'prometheus2'. promtool is given no expected samples, so it prints what its
-// engine got for every query; those results must equal ours (relative error ≤ 1e-9). Skipped when
-// promtool is not installed (`apt-get install -y prometheus`).
+// engine got for every query; those results must equal ours (relative error ≤ 1e-9), both from the
+// in-memory store and through our storage: the same samples appended to the collector's MetricStore
+// (flushed as they arrive, so the series are read back from closed chunks and head segments in a
+// scratch PostgreSQL) and read by PgSeriesQueryable. Skipped when promtool is not installed
+// (`apt-get install -y prometheus`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Labels } from '../../lib/domain/metrics/types';
+import { MetricStore } from '../../collector/store/metric-store';
+import { createPgExecutor } from '../../collector/store/pg-executor';
+import { PgSeriesQueryable } from '../../lib/db/metrics/pg-series-queryable';
+import type { Labels, SeriesQueryable, SeriesSamples } from '../../lib/domain/metrics/types';
 import { evaluateInstant } from '../../lib/domain/promql/engine';
 import { almostEqual, labelsKey } from '../../lib/domain/promql/labels';
 import { MemoryQueryable } from '../../lib/domain/promql/memory-queryable';
 import { parsePromQL } from '../../lib/domain/promql/parser';
 import { expandValues, parseSeriesLine, pointValue } from '../../lib/domain/promql/promql-script';
+import { migrateDatabase } from '../support/migrate';
+import { createScratchDatabase } from '../support/scratch-database';
 
 const INTERVAL_MS = 15_000;
 
@@ -145,25 +153,64 @@ test('compat prometheus2 results equal Prometheus 2.42 (promtool) on a table of 
         expandValues(values).flatMap((v, k) => (v === null ? [] : [{ t: k * INTERVAL_MS, v: pointValue(v) }])),
       );
     }
+    const stored = await throughStorage(store);
     const problems: string[] = [];
+    for (const [where, queryable] of [['in memory', store], ['through PostgreSQL', stored.queryable]] as Array<[string, SeriesQueryable]>) {
     for (const { q, t } of cases) {
       const timeMs = Number(/^(\d+)m/.exec(t)?.[1] ?? 0) * 60_000 + Number(/(\d+)s$/.exec(t)?.[1] ?? 0) * 1000;
-      const ours = await evaluateInstant(store, parsePromQL(q), timeMs, { compat: 'prometheus2' });
+      const ours = await evaluateInstant(queryable, parsePromQL(q), timeMs, { compat: 'prometheus2' });
       const mine = ours.resultType === 'vector' ? ours.result.map((s) => ({ labels: s.metric, value: s.v })) : [];
       const theirs = got.get(`${q}@${t}`) ?? [];
       const byKey = new Map(theirs.map((s) => [labelsKey(s.labels), s.value]));
       if (theirs.length !== mine.length) {
-        problems.push(`${q} @ ${t}: promtool ${theirs.length} samples, ours ${mine.length}`);
+        problems.push(`${where}: ${q} @ ${t}: promtool ${theirs.length} samples, ours ${mine.length}`);
         continue;
       }
       for (const s of mine) {
         const v = byKey.get(labelsKey(s.labels));
-        if (v === undefined) problems.push(`${q} @ ${t}: promtool has no ${JSON.stringify(s.labels)}`);
-        else if (!almostEqual(v, s.value, 1e-9)) problems.push(`${q} @ ${t}: ${JSON.stringify(s.labels)} promtool ${v}, ours ${s.value}`);
+        if (v === undefined) problems.push(`${where}: ${q} @ ${t}: promtool has no ${JSON.stringify(s.labels)}`);
+        else if (!almostEqual(v, s.value, 1e-9)) problems.push(`${where}: ${q} @ ${t}: ${JSON.stringify(s.labels)} promtool ${v}, ours ${s.value}`);
       }
     }
+    }
+    await stored.close();
     assert.deepEqual(problems, [], problems.join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * The memory store's series appended to a MetricStore in time order (a scrape at a time) and
+ * flushed every 5 scrapes, in a scratch database: 121 samples per series leave one closed chunk
+ * (120 samples; after 8 segments of it, the 9th covered the whole open chunk and replaced them) and head
+ * segments, as a running collector's storage would.
+ */
+async function throughStorage(memory: MemoryQueryable): Promise<{ queryable: SeriesQueryable; close(): Promise<void> }> {
+  const database = await createScratchDatabase('meshlight_promtool');
+  await migrateDatabase(database.url);
+  const db = createPgExecutor(database.url, 2);
+  const store = new MetricStore(db, { maxSeriesPerMetric: 1000, flushIntervalMs: 3_600_000 });
+  await store.init();
+  const all = await memory.select([{ type: '=~', name: '__name__', value: '.+' }], -Infinity, Infinity);
+  const steps = new Map<number, SeriesSamples[]>();
+  for (const s of all) for (const p of s.samples) steps.set(p.t, [...(steps.get(p.t) ?? []), { labels: s.labels, samples: [p] }]);
+  let n = 0;
+  for (const t of [...steps.keys()].sort((a, b) => a - b)) {
+    const series = steps.get(t)!;
+    store.append({ series, metadata: [], sampleCount: series.length, rejectedSamples: 0, rejectionMessage: '' });
+    if (++n % 5 === 0) await store.flush();
+  }
+  await store.flush();
+  const [counts] = await db.query<{ chunks: bigint; segments: bigint }>(
+    'SELECT (SELECT count(*) FROM metric_chunks) AS chunks, (SELECT count(*) FROM metric_head_segments) AS segments',
+  );
+  assert.ok(Number(counts?.chunks) > 0 && Number(counts?.segments) > 0, 'read back from closed chunks and head segments');
+  return {
+    queryable: new PgSeriesQueryable(db),
+    async close() {
+      await db.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,8 +1,9 @@
 // The metrics read side over PostgreSQL: finds series by label matchers in metric_series, reads their
-// closed chunks (metric_chunks) and open chunks (metric_open_chunks) in the time range, decodes them
-// and merges each series' samples in time order, dropping repeated timestamps (a chunk can be both
-// closed and still open after a crash between the collector's two writes). Used by the PromQL API and
-// by tests against the collector's database.
+// closed chunks (metric_chunks) and the head's segments (metric_head_segments: what open chunks got
+// between flushes) in the time range, decodes them and merges each series' samples in time order,
+// dropping repeated timestamps (a segment's samples are also in its chunk once that is written, until
+// the segment is deleted; a crashed collector's segments stay). Used by the PromQL API and by tests
+// against the collector's database.
 import { forEachChunkSample } from '../../domain/metrics/chunk-codec';
 import type { LabelMatcher, Labels, SeriesQueryable, SeriesSamples } from '../../domain/metrics/types';
 
@@ -81,7 +82,7 @@ export class PgSeriesQueryable implements SeriesQueryable {
       `SELECT series_id, start_ms, data FROM metric_chunks
         WHERE series_id = ANY($1::int8[]) AND start_ms <= $3 AND start_ms >= $4 AND end_ms >= $2
        UNION ALL
-       SELECT series_id, start_ms, data FROM metric_open_chunks
+       SELECT series_id, start_ms, data FROM metric_head_segments
         WHERE series_id = ANY($1::int8[]) AND start_ms <= $3 AND end_ms >= $2`,
       [ids, startMs, endMs, startMs - MAX_CHUNK_SPAN_MS],
     );

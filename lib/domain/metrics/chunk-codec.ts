@@ -1,5 +1,5 @@
 // The byte format of one metrics chunk: a run of samples of one series, as stored in the `data`
-// bytea of metric_chunks / metric_open_chunks. After Prometheus's XOR chunk (tsdb/chunkenc/xor.go,
+// bytea of metric_chunks / metric_head_segments. After Prometheus's XOR chunk (tsdb/chunkenc/xor.go,
 // from Facebook's Gorilla paper, VLDB 2015 §4.1):
 //
 //   byte 0       format version (1)
