@@ -36,7 +36,8 @@ export class SignalLane<Batch, Rows> {
   ) {
     this.stats = new SignalStats(definition.name, definition.unit);
     this.queue = new SignalQueue<Rows>(definition.maxQueuedItems, budget);
-    this.writer = new BatchWriter(definition.name, this.queue, definition.rows, definition.store, options, this.stats, log);
+    const writers = definition.writers === undefined ? options.writers : Math.min(options.writers, definition.writers);
+    this.writer = new BatchWriter(definition.name, this.queue, definition.rows, definition.store, { ...options, writers }, this.stats, log);
   }
 
   /** Gives the lane its write-ahead log; returns what the log held to queue again. */

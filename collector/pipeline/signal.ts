@@ -77,6 +77,11 @@ export interface SignalDefinition<Batch, Rows> {
   readonly observers?: readonly BatchObserver<Batch>[];
   /** Most items queued for this signal before receivers answer 503. */
   readonly maxQueuedItems: number;
+  /**
+   * At most this many concurrent writers (default: the pipeline's). One keeps batches in queue
+   * order, which a store that only accepts each series' samples in time order needs.
+   */
+  readonly writers?: number;
 }
 
 /** A definition whose batch type has been erased, for tables of several signals. */

@@ -123,6 +123,10 @@ export function metricSignal(options: MetricSignalOptions): SignalDefinition<Met
     },
     observers,
     maxQueuedItems: options.maxQueuedSamples,
+    // The head takes each series' samples in time order only (a later batch appended first would
+    // make the earlier one's samples out of order, dropped): one writer keeps the queue's order,
+    // and appending to the head is in memory, so one is enough.
+    writers: 1,
   };
 }
 
