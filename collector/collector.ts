@@ -26,6 +26,7 @@ import { AlertLoop, alertLoopOptionsFromEnv } from './alerting/alert-loop';
 import { PgSeriesQueryable } from '../lib/db/metrics/pg-series-queryable';
 import { HealthMonitor } from './health/health-monitor';
 import { LiveHub } from './live/live-hub';
+import { LogTail } from './live/log-tail';
 import { startMetrics, type RunningMetrics } from './metrics';
 import { metricSignal, metricsWire, remoteWriteRoutes } from './signals/metric-signal';
 import { DeltaToCumulative } from '../lib/domain/metrics/delta-to-cumulative';
@@ -92,14 +93,16 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const logPartitions = createLogPartitions(db, logsPolicy);
   const partitions = [spanPartitions, logPartitions];
   const graphConfig = config.serviceGraph;
-  const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
+  // MESHLIGHT_LIVE: the WebSocket for the map's deltas, breaker/lag changes and the logs' live tail.
+  const liveHub = graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs }) : undefined;
+  const logTail = liveHub ? new LogTail(liveHub) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
   // Alert rules read RED from traces and every stored metric (scraped, remote-written, OTLP).
   const alerting = new AlertLoop(db, { ...alertLoopOptionsFromEnv(process.env), extraQueryables: [new PgSeriesQueryable(db)] }, log);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
-  const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans });
+  const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans, observers: logTail ? [logTail] : [] });
   const correlations = correlationObserver(logs.store.correlations, logsConfig.spanCorrelationKeys, (error) =>
     log.warn('could not record correlation ids from spans', { error: String(error) }),
   );
@@ -241,6 +244,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     (stopping ??= (async () => {
       stopped = true;
       clearInterval(retentionTimer);
+      logTail?.stop();
       await liveHub?.close();
       // Stop taking new requests, let in-flight ones finish, then flush everything accepted.
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
@@ -270,6 +274,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     http.close();
     zipkin.closeAllConnections();
     zipkin.close();
+    logTail?.stop();
     await liveHub?.close();
     await selfTracing.shutdown().catch(() => {});
     await alerting.stop();
