@@ -14,6 +14,7 @@ import { decodeTraceRequestProto } from '../collector/receivers/otlp/decode-trac
 import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
 import { makeBigTrace, makeSpans, toRequests } from './bench-data';
+import { runLogsBench } from './bench-logs';
 import { runPromqlBench } from './bench-promql';
 import { runSearchBench } from './bench-search';
 import { runServiceGraphBench } from './bench-service-graph';
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_GRAPH !== '1') await runServiceGraphBench();
   if (process.env.BENCH_SKIP_PROMQL !== '1') await runPromqlBench();
   if (process.env.BENCH_SKIP_SEARCH !== '1') await runSearchBench();
+  if (process.env.BENCH_SKIP_LOGS !== '1') await runLogsBench();
   if (process.env.BENCH_EXPLORER === '1') {
     console.log('');
     const explorer = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-trace-explorer.ts')], { cwd: ROOT, stdio: 'inherit' });

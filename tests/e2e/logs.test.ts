@@ -76,8 +76,9 @@ async function seed(url: string): Promise<void> {
     await store.write(encodeLogRows(decodeJsonLines(text, { receivedNs, service: 'payments' }).batch));
 
     const trace = makeSyntheticTrace({ traceId: TRACE_ID, spanCount: 6, startNs, seed: 5 });
-    // The frontend logs with the trace and span ids of the root span: a marker on its bar.
-    const frontend = JSON.stringify({ level: 50, time: ms(500), msg: 'checkout failed at the edge', trace_id: TRACE_ID, span_id: trace.spans[0]!.spanId });
+    // The frontend logs with the trace and span ids of the root span, 500 ms into it: a marker on its bar.
+    const root = trace.spans[0]!;
+    const frontend = JSON.stringify({ level: 50, time: Number(root.startNs / 1_000_000n) + 500, msg: 'checkout failed at the edge', trace_id: TRACE_ID, span_id: root.spanId });
     await store.write(encodeLogRows(decodeJsonLines(frontend, { receivedNs, service: 'frontend' }).batch));
     const client = new pg.Client(url);
     await client.connect();
@@ -163,6 +164,9 @@ test("the waterfall: a span's logs as severity-coloured markers on its bar and i
   await marker.waitFor();
   assert.match((await marker.getAttribute('title')) ?? '', /checkout failed at the edge/);
   assert.equal(await marker.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 123, 123)', 'error red');
+  // Logged 500 ms into the 2 s root span: a quarter along its bar.
+  const left = parseFloat(await marker.evaluate((el) => (el as HTMLElement).style.left));
+  assert.ok(Math.abs(left - 25) < 0.5, `at ${left}% (the time is whole milliseconds)`);
   const details = page.getByTestId('span-detail');
   await details.getByRole('heading', { name: /^Logs \(\d+\)$/ }).waitFor();
   await details.locator('.span-log', { hasText: 'checkout failed at the edge' }).waitFor();
@@ -178,7 +182,7 @@ test('/correlation/[id]: traces and logs of every service on one timeline', asyn
   const lanes = await page.locator('.correlation-lane .log-service').allTextContents();
   assert.ok(lanes.includes('payments'), lanes.join());
   assert.equal(await page.locator('.correlation-bar').count(), 1);
-  assert.equal(await bodyRows().count(), 4);
+  assert.equal(await bodyRows().count(), 5, "the correlated trace's logs too (frontend)");
   await shot('correlation');
   await page.locator('.correlation-bar').click();
   await page.waitForURL(new RegExp(`/traces/${TRACE_ID}`));
