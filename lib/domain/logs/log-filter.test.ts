@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LogQLError } from './logql/ast';
-import { compileLogFilter, type LogSource } from './log-filter';
+import { assertTailSafeRegex, compileLogFilter, type LogSource } from './log-filter';
 import { emptyLogRecord, type LogRecord } from './model';
 
 const api: LogSource = { serviceName: 'api', resourceAttributes: { 'service.name': 'api', 'deployment.environment': 'prod' } };
@@ -67,4 +67,16 @@ test('LogQL: selector on the stream labels, then the pipeline', () => {
   assert.ok(!carts(cartLoaded, api));
   assert.throws(() => compileLogFilter({ logql: 'count_over_time({service_name="api"}[1m])' }), LogQLError);
   assert.throws(() => compileLogFilter({ logql: '{service_name=' }), LogQLError);
+});
+
+test('regexes that could backtrack exponentially on the ingest path are refused; ordinary ones pass', () => {
+  for (const ok of ['timeout|refused', '.*error.*', '^GET /api/[a-z]+/\\d+$', '(GET|POST) /pay', 'a{2,5}b', '(ab)+', '[(+*)]+', 'x+?y']) {
+    assert.doesNotThrow(() => assertTailSafeRegex(ok), ok);
+  }
+  for (const bad of ['(a+)+$', '(a|aa)*', '(x*y?){2,}', '((ab)*c)+', '(a)\\1', '(.*a){10}']) {
+    assert.throws(() => assertTailSafeRegex(bad), LogQLError, bad);
+  }
+  assert.throws(() => compileLogFilter({ logql: '{service_name="api"} |~ "(a+)+$"' }), /refuses the regular expression/);
+  assert.throws(() => compileLogFilter({ logql: '{service_name=~"(a|a)*"}' }), LogQLError);
+  assert.doesNotThrow(() => compileLogFilter({ logql: '{service_name=~"api|cart"} |~ "time(out)?"' }));
 });

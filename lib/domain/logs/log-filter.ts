@@ -10,11 +10,15 @@
 //   attributes     key:value on the record's top-level attributes (string, number or boolean, as
 //                  the API's jsonb containment)
 //   logql          a LogQL log query: stream selector on the stream labels + its pipeline
-// Pure: no clock, no I/O. A bad LogQL text throws LogQLError when the filter is compiled.
+// Pure: no clock, no I/O. A bad LogQL text throws LogQLError when the filter is compiled. The tail
+// runs on the collector's ingest path, where JavaScript's backtracking regexes are a hazard (one
+// `(a+)+$` would stall ingest), so a tail's regexes must not nest quantifiers, quantify an
+// alternation or use backreferences (`assertTailSafeRegex`); Loki's RE2 has no such hazard.
 import type { Attributes, AttributeValue } from '../model';
 import { LogQLError } from './logql/ast';
 import { runPipeline, selectorMatches, streamLabels } from './logql/evaluate';
 import { parseLogQL } from './logql/parse';
+import type { LabelTest, Stage } from './logql/ast';
 import type { LogRecord } from './model';
 import { severityRange, type SeverityName } from './severity';
 
@@ -44,6 +48,64 @@ function attributeMatches(actual: AttributeValue | undefined, wanted: string): b
   return false;
 }
 
+/**
+ * Refuses a regex that can backtrack exponentially: a quantified group that holds a quantifier or an
+ * alternation (`(a+)+`, `(a|a)*`, `(x*y?){2,}`), or a backreference. Conservative: some safe
+ * patterns are refused too; a plain `|~ "timeout|refused"` or `.*error.*` passes.
+ */
+export function assertTailSafeRegex(source: string): void {
+  const refuse = (why: string) => {
+    throw new LogQLError(`a live tail refuses the regular expression ${JSON.stringify(source)}: ${why}`);
+  };
+  // Per open group: does it hold a quantifier or an alternation?
+  const groups: boolean[] = [];
+  let lastClosedRisky = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    let closedRisky = false;
+    if (c === '\\') {
+      const next = source[i + 1] ?? '';
+      if (/[1-9k]/.test(next)) refuse('backreferences are not allowed');
+      i++;
+    } else if (c === '[') {
+      // A character class: skip to its end (escapes inside included).
+      for (i++; i < source.length && source[i] !== ']'; i++) if (source[i] === '\\') i++;
+    } else if (c === '(') {
+      groups.push(false);
+    } else if (c === ')') {
+      closedRisky = groups.pop() ?? false;
+    } else if (c === '|') {
+      if (groups.length) groups[groups.length - 1] = true;
+    } else if (c === '*' || c === '+' || c === '?' || c === '{') {
+      if (c === '?' && source[i - 1] !== undefined && /[*+?}]/.test(source[i - 1]!)) continue; // lazy modifier
+      if (lastClosedRisky && c !== '?') refuse('a repeated group holds a quantifier or an alternation');
+      if (groups.length) groups[groups.length - 1] = true;
+      if (c === '{') while (i < source.length && source[i] !== '}') i++;
+    }
+    // A group holding a risky group is itself risky when repeated.
+    if (closedRisky && groups.length) groups[groups.length - 1] = true;
+    lastClosedRisky = closedRisky;
+  }
+}
+
+function regexesOfTest(test: LabelTest, out: string[]): void {
+  if (test.kind === 'match') {
+    if (test.matcher.op === '=~' || test.matcher.op === '!~') out.push(test.matcher.value);
+  } else if (test.kind === 'and' || test.kind === 'or') {
+    regexesOfTest(test.left, out);
+    regexesOfTest(test.right, out);
+  }
+}
+
+function regexesOfStages(stages: readonly Stage[]): string[] {
+  const out: string[] = [];
+  for (const stage of stages) {
+    if (stage.kind === 'line' && (stage.op === '|~' || stage.op === '!~')) out.push(...stage.values);
+    else if (stage.kind === 'labelFilter') regexesOfTest(stage.test, out);
+  }
+  return out;
+}
+
 /** The filter as one predicate; tests are ordered cheapest first. */
 export function compileLogFilter(filter: LogTailFilter): LogMatcher {
   const tests: LogMatcher[] = [];
@@ -70,6 +132,9 @@ export function compileLogFilter(filter: LogTailFilter): LogMatcher {
     const query = parseLogQL(filter.logql);
     if (query.kind !== 'log') throw new LogQLError('a live tail takes a log query (a selector and a pipeline), not a metric query');
     const { selector, stages } = query.expr;
+    for (const source of [...selector.filter((m) => m.op === '=~' || m.op === '!~').map((m) => m.value), ...regexesOfStages(stages)]) {
+      assertTailSafeRegex(source);
+    }
     // Stream labels are the same for every record of a resource: computed once per source object.
     let lastSource: LogSource | undefined;
     let labels: Record<string, string> = {};
