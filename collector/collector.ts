@@ -30,6 +30,7 @@ import { PgSeriesQueryable } from '../lib/db/metrics/pg-series-queryable';
 import { HealthMonitor } from './health/health-monitor';
 import { liveAccess } from './live/live-access';
 import { LiveHub } from './live/live-hub';
+import { LogTail } from './live/log-tail';
 import { startMetrics, type RunningMetrics } from './metrics';
 import { metricSignal, metricsWire, remoteWriteRoutes } from './signals/metric-signal';
 import { DeltaToCumulative } from '../lib/domain/metrics/delta-to-cumulative';
@@ -104,14 +105,16 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const logPartitions = createLogPartitions(db, logsPolicy);
   const partitions = [spanPartitions, logPartitions];
   const graphConfig = config.serviceGraph;
-  const liveHub = graphConfig.enabled && graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs, authorize: liveAccess({ ui: config.access.ui, origins: config.access.liveOrigins }) }) : undefined;
+  // MESHLIGHT_LIVE: the WebSocket for the map's deltas, breaker/lag changes, alert changes and the logs' live tail.
+  const liveHub = graphConfig.liveEnabled ? new LiveHub({ intervalMs: graphConfig.liveIntervalMs, authorize: liveAccess({ ui: config.access.ui, origins: config.access.liveOrigins }) }) : undefined;
+  const logTail = liveHub ? new LogTail(liveHub) : undefined;
   const serviceGraph = graphConfig.enabled ? new ServiceGraph(db, graphConfig, log, liveHub) : undefined;
   const health = new HealthMonitor(db, { flushIntervalMs: graphConfig.flushIntervalMs }, log, liveHub);
   // Alert rules read RED from traces and every stored metric (scraped, remote-written, OTLP).
   const alerting = new AlertLoop(db, { ...alertLoopOptionsFromEnv(process.env), extraQueryables: [new PgSeriesQueryable(db)] }, log, liveHub);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
-  const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans });
+  const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans, observers: logTail ? [logTail] : [] });
   const correlations = correlationObserver(logs.store.correlations, logsConfig.spanCorrelationKeys, (error) =>
     log.warn('could not record correlation ids from spans', { error: String(error) }),
   );
@@ -273,6 +276,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     (stopping ??= (async () => {
       stopped = true;
       clearInterval(retentionTimer);
+      logTail?.stop();
       await liveHub?.close();
       // Stop taking new requests, let in-flight ones finish, then flush everything accepted.
       grpcListener.close();
@@ -304,6 +308,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     http.close();
     zipkin.closeAllConnections();
     zipkin.close();
+    logTail?.stop();
     await liveHub?.close();
     await selfTracing.shutdown().catch(() => {});
     await alerting.stop();

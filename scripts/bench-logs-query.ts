@@ -1,9 +1,15 @@
 // Query timings over a large logs table: fills a scratch database with N synthetic records (SQL
-// generate_series, spread over the last 24 h, 20 services, 1 in 50 with a trace id, 1 in 4 with a
-// correlation id), then times what the issue's targets name: by trace id, by correlation id, full
-// text over the last hour, and the LogQL `sum by (service_name) (count_over_time({service_name=~".+"}
-// |= "error" [1m]))` over 1 h through the Loki API handler. Medians of 5 runs.
-//   npx tsx scripts/bench-logs-query.ts [records]
+// generate_series, 20 services, 1 in 50 with a trace id, 1 in 4 with a correlation id), then times
+// what the issue's targets name: by trace id, by correlation id, full text over the last hour, and
+// the LogQL `sum by (service_name) (count_over_time({service_name=~".+"} |= "error" [1m]))` over
+// 1 h through the Loki API handler. Medians of 5 runs.
+//
+// The targets are stated "over 10 million stored records". Loading 10 M here takes long on a shared
+// machine, so by default N records are spread over N / (10 M / 24 h) hours: every hour holds as many
+// records as it would with 10 M over a day, so the last-hour queries (full text, LogQL) read what they
+// would at 10 M; the id lookups are B-tree probes, one level shallower than at 10 M. The output says
+// which. BENCH_LOGS_QUERY_RECORDS=10000000 measures the real size.
+//   npx tsx scripts/bench-logs-query.ts [records] [hours]
 import { parseLogQuery } from '../lib/contracts/logs-api';
 import { searchLogs } from '../lib/db/log-queries';
 import { disconnectDb } from '../lib/db/prisma';
@@ -13,10 +19,19 @@ import { createLogPartitions } from '../collector/store/log-partitions';
 import { applyMigrations } from '../lib/db/migrator';
 import { databaseUrl, fmt, resetDatabase } from './bench-support';
 
-const N = Number(process.argv[2] ?? 1_000_000);
 const NAME = 'meshlight_bench_logs_query';
+const TARGET_RECORDS = 10_000_000;
 
-async function time(label: string, run: () => Promise<unknown>): Promise<void> {
+export interface LogsQueryFigures {
+  records: number;
+  hours: number;
+  loadSeconds: number;
+  bytesPerRecord: number;
+  /** Median ms per query, with its target. */
+  timings: Array<{ label: string; ms: number; targetMs: number }>;
+}
+
+async function time(label: string, run: () => Promise<unknown>): Promise<number> {
   await run();
   const runs: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -25,19 +40,27 @@ async function time(label: string, run: () => Promise<unknown>): Promise<void> {
     runs.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   runs.sort((a, b) => a - b);
-  console.log(`${label.padEnd(58)} ${runs[2]!.toFixed(1).padStart(8)} ms (min ${runs[0]!.toFixed(1)}, max ${runs[4]!.toFixed(1)})`);
+  return runs[2]!;
 }
 
-async function main(): Promise<void> {
+export async function runLogsQueryBench(
+  N = Number(process.env.BENCH_LOGS_QUERY_RECORDS ?? 1_000_000),
+  hours = (24 * N) / TARGET_RECORDS,
+): Promise<LogsQueryFigures> {
   await resetDatabase(NAME);
   const url = databaseUrl(NAME);
   const db = createPgExecutor(url, 1);
   const nowMs = Date.now();
   const nowNs = BigInt(nowMs) * 1_000_000n;
+  let loadSeconds = 0;
+  let bytesPerRecord = 0;
   try {
     await applyMigrations(db);
     const partitions = createLogPartitions(db, { retentionDays: 7, futureDays: 1 });
-    await partitions.ensureDays([Math.floor(nowMs / 86_400_000) - 1, Math.floor(nowMs / 86_400_000)]);
+    const firstDay = Math.floor((nowMs - hours * 3_600_000) / 86_400_000);
+    const days: number[] = [];
+    for (let day = firstDay; day <= Math.floor(nowMs / 86_400_000); day++) days.push(day);
+    await partitions.ensureDays(days);
     await db.query(`INSERT INTO resources (id, service_name, attributes, dropped_attributes_count, schema_url)
       SELECT s, 'svc-' || s, jsonb_build_object('service.name', 'svc-' || s), 0, '' FROM generate_series(0, 19) s`);
     await db.query(`INSERT INTO scopes (id, name, version, attributes) VALUES (0, 'bench', '', '{}')`);
@@ -53,38 +76,68 @@ async function main(): Promise<void> {
                 CASE WHEN i % 4 = 0 THEN 'c-' || (i / 4) END, i % 20, 0,
                 jsonb_build_object('http.route', '/api/' || (i % 30), 'user.id', 'u-' || (i % 1000))
            FROM generate_series($3::bigint, $4::bigint) i`,
-        [nowNs.toString(), (86_400_000_000_000n / BigInt(N)).toString(), from, Math.min(N, from + chunk) - 1],
+        [nowNs.toString(), (BigInt(Math.round(hours * 3_600_000)) * 1_000_000n / BigInt(N)).toString(), from, Math.min(N, from + chunk) - 1],
       );
     }
     await db.query('ANALYZE logs');
-    console.log(`${fmt(N)} records inserted in ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(0)} s (SQL, no client encoding)`);
+    loadSeconds = Number(process.hrtime.bigint() - start) / 1e9;
     const size = await db.query<{ bytes: string }>(`SELECT sum(pg_total_relation_size(inhrelid))::text AS bytes FROM pg_inherits WHERE inhparent = 'logs'::regclass`);
-    console.log(`on disk: ${fmt(Number(size[0]!.bytes) / N)} bytes/record (heap + indexes)`);
+    bytesPerRecord = Number(size[0]!.bytes) / N;
   } finally {
     await db.close();
   }
   process.env.DATABASE_URL = url;
   const traceId = (await import('node:crypto')).createHash('md5').update(`t${Math.floor(N / 2 / 50)}`).digest('hex');
   const hourAgo = String(nowMs - 3_600_000);
-  await time('GET /api/logs?traceId= (incl. correlation join)', () => searchLogs(parseLogQuery(new URLSearchParams({ traceId }))));
-  await time('GET /api/logs?correlationId=', () => searchLogs(parseLogQuery(new URLSearchParams({ correlationId: `c-${Math.floor(N / 8)}` }))));
-  await time('GET /api/logs?q=timeout over the last hour (100 newest)', () =>
-    searchLogs(parseLogQuery(new URLSearchParams({ q: 'timeout', start: hourAgo, end: String(nowMs) }))),
-  );
-  await time('GET /api/logs?q=<rare token> over the last hour', () =>
-    searchLogs(parseLogQuery(new URLSearchParams({ q: 'id=5000', start: hourAgo, end: String(nowMs) }))),
-  );
-  await time('LogQL sum by (service_name)(count_over_time(|= "error" [1m])) 1 h', async () => {
-    const response = await queryRange(
-      new URLSearchParams({ query: 'sum by (service_name) (count_over_time({service_name=~".+"} |= "error" [1m]))', start: `${nowMs - 3_600_000}000000`, end: `${nowMs}000000`, step: '60' }),
-      nowNs,
+  const timings: LogsQueryFigures['timings'] = [];
+  const measure = async (label: string, targetMs: number, run: () => Promise<unknown>) => {
+    timings.push({ label, targetMs, ms: await time(label, run) });
+  };
+  try {
+    await measure('by trace id (GET /api/logs?traceId=, incl. correlation join)', 100, () => searchLogs(parseLogQuery(new URLSearchParams({ traceId }))));
+    await measure('by correlation id (GET /api/logs?correlationId=)', 100, () =>
+      searchLogs(parseLogQuery(new URLSearchParams({ correlationId: `c-${Math.floor(N / 8)}` }))),
     );
-    if (response.status !== 200) throw new Error(await response.text());
-  });
-  await disconnectDb();
+    await measure('full text, last hour, common word (q=timeout, 100 newest)', 500, () =>
+      searchLogs(parseLogQuery(new URLSearchParams({ q: 'timeout', start: hourAgo, end: String(nowMs) }))),
+    );
+    await measure('full text, last hour, rare token (q=id=<n>)', 500, () =>
+      searchLogs(parseLogQuery(new URLSearchParams({ q: `id=${Math.floor(N / (hours * 4))}`, start: hourAgo, end: String(nowMs) }))),
+    );
+    await measure('LogQL sum by (service_name) (count_over_time(… |= "error" [1m])), 1 h', 1000, async () => {
+      const response = await queryRange(
+        new URLSearchParams({ query: 'sum by (service_name) (count_over_time({service_name=~".+"} |= "error" [1m]))', start: `${nowMs - 3_600_000}000000`, end: `${nowMs}000000`, step: '60' }),
+        nowNs,
+      );
+      if (response.status !== 200) throw new Error(await response.text());
+    });
+  } finally {
+    await disconnectDb();
+  }
+  return { records: N, hours, loadSeconds, bytesPerRecord, timings };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+export function printLogsQuery(f: LogsQueryFigures): void {
+  const perHour = f.records / f.hours;
+  const atTarget = f.records >= TARGET_RECORDS;
+  console.log(
+    `  query: ${fmt(f.records)} records over ${fmt(f.hours, 1)} h (${fmt(perHour)}/hour${atTarget ? '' : `, the density of ${fmt(TARGET_RECORDS)} over 24 h`}), ` +
+      `loaded by SQL in ${fmt(f.loadSeconds)} s, ${fmt(f.bytesPerRecord)} bytes/record`,
+  );
+  if (!atTarget) {
+    console.log(`    (not 10 M records: last-hour queries read the 10 M density; id lookups are B-tree probes one level shallower than at 10 M)`);
+  }
+  for (const t of f.timings) {
+    console.log(`    ${t.label.padEnd(66)} ${fmt(t.ms, 1).padStart(8)} ms  (target ≤ ${fmt(t.targetMs)} ms; ratio ${fmt(t.ms / t.targetMs, 2)})`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const records = Number(process.argv[2] ?? 1_000_000);
+  runLogsQueryBench(records, process.argv[3] ? Number(process.argv[3]) : undefined)
+    .then(printLogsQuery)
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}

@@ -17,6 +17,7 @@ import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeSpanRows, SPAN_COPY_TARGET } from '../collector/store/span-rows';
 import { makeBigTrace, makeSpans, toRequests } from './bench-data';
 import { runMetricsBench } from './bench-metrics';
+import { runLogsBench } from './bench-logs';
 import { runPromqlBench } from './bench-promql';
 import { runSearchBench } from './bench-search';
 import { runServiceGraphBench } from './bench-service-graph';
@@ -145,6 +146,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_PROMQL !== '1') await runPromqlBench();
   if (process.env.BENCH_SKIP_METRICS !== '1') await runMetricsBench();
   if (process.env.BENCH_SKIP_SEARCH !== '1') await runSearchBench();
+  if (process.env.BENCH_SKIP_LOGS !== '1') await runLogsBench();
   if (process.env.BENCH_EXPLORER === '1') {
     console.log('');
     const explorer = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench-trace-explorer.ts')], { cwd: ROOT, stdio: 'inherit' });

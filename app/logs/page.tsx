@@ -2,6 +2,7 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { LogsClient } from '@/components/logs/logs-client';
+import { liveEndpointFromEnv } from '@/lib/contracts/live-endpoint';
 import '@/components/logs/logs.css';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +15,7 @@ export default function LogsPage() {
         <h1>Logs</h1>
       </div>
       <Suspense>
-        <LogsClient />
+        <LogsClient liveEndpoint={liveEndpointFromEnv()} />
       </Suspense>
     </>
   );

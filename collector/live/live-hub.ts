@@ -1,12 +1,24 @@
 // The collector's WebSocket hub (`ws`): browsers connect to `/live` on the OTLP/HTTP server (port
 // 4318 by default; the upgrade is taken before the OTLP routes see the request) and receive what
-// the collector pushes — today the service graph's deltas. Read-only: nothing a client sends is
-// acted on. A slow client whose send buffer is backed up misses deltas (the seq gap tells it to
+// the collector pushes — the service graph's deltas, breaker and lag changes to everyone, and a
+// log tail to the connections that subscribed to one. What a client may send is a small zod-checked
+// message (lib/contracts/log-tail.ts), handed to the registered handlers; anything else is ignored.
+// A slow client whose send buffer is backed up misses deltas (the seq gap tells it to
 // refetch) rather than growing the collector's memory; dead connections are found by ping/pong.
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import { LIVE_PATH, LIVE_PROTOCOL_VERSION, type HelloMessage, type LiveMessage } from '../../lib/contracts/live-messages';
+import { parseLiveClientMessage, type LiveClientMessage } from '../../lib/contracts/log-tail';
+
+/** One browser connection, as handlers see it. */
+export type LiveClient = WebSocket;
+
+/** Reacts to what clients send (a subscription) and to their leaving. */
+export interface LiveClientHandler {
+  message(client: LiveClient, message: LiveClientMessage): void;
+  closed(client: LiveClient): void;
+}
 
 export interface LiveHubOptions {
   intervalMs: number;
@@ -23,6 +35,7 @@ export class LiveHub {
   private readonly alive = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly detach: Array<() => void> = [];
+  private readonly handlers: LiveClientHandler[] = [];
   /** Messages sent and skipped, for /metrics. */
   sent = 0;
   skipped = 0;
@@ -75,6 +88,21 @@ export class LiveHub {
     }
   }
 
+  addClientHandler(handler: LiveClientHandler): void {
+    this.handlers.push(handler);
+  }
+
+  /** Sends to one client; false (and counted as skipped) when it is gone or backed up. */
+  sendTo(client: LiveClient, message: LiveMessage): boolean {
+    if (client.readyState !== WebSocket.OPEN || client.bufferedAmount > (this.options.maxBufferedBytes ?? 1 << 20)) {
+      this.skipped++;
+      return false;
+    }
+    client.send(JSON.stringify(message));
+    this.sent++;
+    return true;
+  }
+
   /** Closes every connection and stops serving (shutdown). */
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
@@ -97,6 +125,14 @@ export class LiveHub {
     this.alive.add(socket);
     socket.on('pong', () => this.alive.add(socket));
     socket.on('error', () => socket.terminate());
+    socket.on('message', (data, isBinary) => {
+      if (isBinary || this.handlers.length === 0) return;
+      const message = parseLiveClientMessage(String(data));
+      if (message) for (const handler of this.handlers) handler.message(socket, message);
+    });
+    socket.on('close', () => {
+      for (const handler of this.handlers) handler.closed(socket);
+    });
     const hello: HelloMessage = {
       type: 'hello',
       version: LIVE_PROTOCOL_VERSION,

@@ -26,6 +26,8 @@ export interface LogSignalOptions {
   db: SqlExecutor;
   partitions: PartitionManager;
   maxQueuedRecords: number;
+  /** See every accepted batch (the live tail). */
+  observers?: readonly BatchObserver<LogBatch>[];
 }
 
 export function logSignal(options: LogSignalOptions): SignalDefinition<LogBatch, LogRows> & { store: LogStore } {
@@ -37,6 +39,7 @@ export function logSignal(options: LogSignalOptions): SignalDefinition<LogBatch,
     rows: logRowsCodec,
     store: new LogStore(options.db, options.partitions),
     maxQueuedItems: options.maxQueuedRecords,
+    observers: options.observers ?? [],
   };
 }
 

@@ -1,10 +1,13 @@
 'use client';
 // `/logs`: filters and free text (kept in the URL), the volume histogram (drag to zoom), the
 // virtualized table and a selected record's details. The time range is anchored when the filters
-// are applied; "Refresh" moves a lookback range to now.
+// are applied; "Refresh" moves a lookback range to now. "Live" swaps the table for the live tail
+// of records matching the same filters (live-logs.tsx).
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo, useState, type FormEvent } from 'react';
+import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { SEVERITY_NAMES, type SeverityName } from '@/lib/domain/logs/severity';
+import { LiveLogs } from './live-logs';
 import { LogDetail } from './log-detail';
 import { LogTable } from './log-table';
 import { LogVolumeChart } from './log-volume-chart';
@@ -12,14 +15,15 @@ import { LOOKBACKS, logApiQuery, logFiltersToUrl, readLogFilters, type LogFilter
 import { severityColor } from './severity-style';
 import { useLogs, useLogVolume } from './use-logs';
 
-export function LogsClient() {
+export function LogsClient({ liveEndpoint }: { liveEndpoint?: LiveEndpoint }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
   const filters = useMemo(() => readLogFilters(params), [params]);
   const [anchorMs, setAnchorMs] = useState(() => Date.now());
+  const [live, setLive] = useState(false);
   const apiQuery = useMemo(() => logApiQuery(filters, anchorMs), [filters, anchorMs]);
-  const logs = useLogs(apiQuery);
+  const logs = useLogs(apiQuery, !live);
   const volume = useLogVolume(apiQuery);
   const [selected, setSelected] = useState<number | undefined>();
   const entries = logs.data ?? [];
@@ -37,33 +41,55 @@ export function LogsClient() {
 
   return (
     <div className="logs-page">
-      <FilterBar filters={filters} onApply={apply} onRefresh={() => setAnchorMs(Date.now())} />
+      <FilterBar
+        filters={filters}
+        onApply={apply}
+        onRefresh={() => setAnchorMs(Date.now())}
+        live={live}
+        onLive={liveEndpoint ? () => setLive(!live) : undefined}
+      />
       {volume.data ? (
         <LogVolumeChart points={volume.data} onZoom={(startMs, endMs) => apply({ ...filters, startMs, endMs })} />
       ) : (
         <div className="log-volume placeholder" />
       )}
-      {logs.error ? <p className="error-text">Could not load logs: {logs.error.message}</p> : null}
-      <div className={`logs-body${entry ? ' with-details' : ''}`}>
-        <LogTable
-          entries={entries}
-          selected={selected}
-          onSelect={setSelected}
-          hasMore={!!logs.hasNextPage}
-          loadingMore={logs.isFetchingNextPage}
-          onLoadMore={loadMore}
-          height="calc(100vh - 330px)"
-        />
-        {entry ? <LogDetail entry={entry} onClose={() => setSelected(undefined)} /> : null}
-      </div>
-      <p className="muted small">
-        {logs.isLoading ? 'Loading…' : `${entries.length}${logs.hasNextPage ? '+' : ''} records`}
-      </p>
+      {live && liveEndpoint ? <LiveLogs endpoint={liveEndpoint} filters={filters} /> : null}
+      {!live && logs.error ? <p className="error-text">Could not load logs: {logs.error.message}</p> : null}
+      {live ? null : (
+        <div className={`logs-body${entry ? ' with-details' : ''}`}>
+          <LogTable
+            entries={entries}
+            selected={selected}
+            onSelect={setSelected}
+            hasMore={!!logs.hasNextPage}
+            loadingMore={logs.isFetchingNextPage}
+            onLoadMore={loadMore}
+            height="calc(100vh - 330px)"
+          />
+          {entry ? <LogDetail entry={entry} onClose={() => setSelected(undefined)} /> : null}
+        </div>
+      )}
+      {live ? null : (
+        <p className="muted small">{logs.isLoading ? 'Loading…' : `${entries.length}${logs.hasNextPage ? '+' : ''} records`}</p>
+      )}
     </div>
   );
 }
 
-function FilterBar({ filters, onApply, onRefresh }: { filters: LogFilters; onApply(next: LogFilters): void; onRefresh(): void }) {
+function FilterBar({
+  filters,
+  onApply,
+  onRefresh,
+  live,
+  onLive,
+}: {
+  filters: LogFilters;
+  onApply(next: LogFilters): void;
+  onRefresh(): void;
+  live: boolean;
+  /** Absent when the page has no live endpoint. */
+  onLive?: () => void;
+}) {
   const [draft, setDraft] = useState(filters);
   const [attrText, setAttrText] = useState(filters.attrs.join(' '));
   const [seen, setSeen] = useState(filters);
@@ -122,9 +148,14 @@ function FilterBar({ filters, onApply, onRefresh }: { filters: LogFilters; onApp
       <button type="submit" className="primary">
         Search
       </button>
-      <button type="button" onClick={onRefresh}>
+      <button type="button" onClick={onRefresh} disabled={live}>
         Refresh
       </button>
+      {onLive ? (
+        <button type="button" className={live ? 'live-toggle on' : 'live-toggle'} aria-pressed={live} onClick={onLive} title="Stream new records matching these filters">
+          Live
+        </button>
+      ) : null}
     </form>
   );
 }

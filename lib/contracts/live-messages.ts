@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { GraphDelta } from '../domain/service-graph/graph';
 import { CONNECTION_TYPES, parseNodeId, type NodeRef } from '../domain/service-graph/types';
 import { breakerWire, lagWire } from './health-api';
+import { logTailErrorMessage, logTailMessage } from './log-tail';
 
 export const LIVE_PATH = '/live';
 export const LIVE_PROTOCOL_VERSION = 1;
@@ -77,7 +78,16 @@ export const alertsChangedMessage = z.object({
 });
 export const MAX_ALERT_TRANSITIONS = 50;
 
-export const liveMessage = z.discriminatedUnion('type', [helloMessage, graphDeltaMessage, breakerStateMessage, lagStatusMessage, alertsChangedMessage]);
+export const liveMessage = z.discriminatedUnion('type', [
+  helloMessage,
+  graphDeltaMessage,
+  breakerStateMessage,
+  lagStatusMessage,
+  alertsChangedMessage,
+  // The live tail of logs (lib/contracts/log-tail.ts), to the connection that subscribed.
+  logTailMessage,
+  logTailErrorMessage,
+]);
 
 export type HelloMessage = z.infer<typeof helloMessage>;
 export type GraphDeltaMessage = z.infer<typeof graphDeltaMessage>;

@@ -115,18 +115,46 @@ export function logEntryOfRow(row: LogRow): LogEntry {
   };
 }
 
+/**
+ * Rows a free-text search first reads newest first (with the other filters) before it asks the body
+ * index: a common word fills a page from the newest few hundred rows, while the index path finds every
+ * match in the range and sorts them (the planner cannot know how common a prefix query is).
+ */
+export const TEXT_PROBE_ROWS = 5000;
+
 export async function searchLogs(query: LogQuery, db: Db = getDb()): Promise<LogsPage> {
-  const values: unknown[] = [];
-  let where = logFilterSql(await resolve(query, db), values);
-  if (query.cursor) {
-    where += ` AND (l.time_ns, l.id) < ($${values.push(query.cursor.timeNs.toString())}::bigint, $${values.push(query.cursor.id.toString())}::bigint)`;
+  const resolved = await resolve(query, db);
+  const cursorSql = (values: unknown[]) =>
+    query.cursor
+      ? ` AND (l.time_ns, l.id) < ($${values.push(query.cursor.timeNs.toString())}::bigint, $${values.push(query.cursor.id.toString())}::bigint)`
+      : '';
+  let rows: LogRow[] | undefined;
+  if (query.q && !query.traceId && !query.correlationId) {
+    // The newest TEXT_PROBE_ROWS rows matching everything but the text, then the text test on them:
+    // if that fills the page, or those were all the rows there are, it is the answer.
+    const values: unknown[] = [];
+    const inner = logFilterSql({ ...resolved, q: undefined, tsquery: undefined }, values) + cursorSql(values);
+    const text = logFilterSql({ severities: [], attributes: [], q: resolved.q, tsquery: resolved.tsquery }, values);
+    const probe = await db.pool.query<LogRow & { probed: string }>(
+      `WITH probe AS MATERIALIZED (SELECT l.* FROM logs l WHERE ${inner} ORDER BY l.time_ns DESC, l.id DESC LIMIT ${TEXT_PROBE_ROWS})
+       SELECT ${LOG_COLUMNS}, (SELECT count(*) FROM probe)::text AS probed
+         FROM probe l LEFT JOIN resources r ON r.id = l.resource_id
+        WHERE ${text} ORDER BY l.time_ns DESC, l.id DESC LIMIT ${query.limit + 1}`,
+      values,
+    );
+    const exhaustive = probe.rows.length > 0 && Number(probe.rows[0]!.probed) < TEXT_PROBE_ROWS;
+    if (probe.rows.length > query.limit || exhaustive) rows = probe.rows;
   }
-  const result = await db.pool.query<LogRow>(
-    `SELECT ${LOG_COLUMNS} FROM logs l LEFT JOIN resources r ON r.id = l.resource_id
-      WHERE ${where} ORDER BY l.time_ns DESC, l.id DESC LIMIT ${query.limit + 1}`,
-    values,
-  );
-  const rows = result.rows;
+  if (!rows) {
+    const values: unknown[] = [];
+    const where = logFilterSql(resolved, values) + cursorSql(values);
+    const result = await db.pool.query<LogRow>(
+      `SELECT ${LOG_COLUMNS} FROM logs l LEFT JOIN resources r ON r.id = l.resource_id
+        WHERE ${where} ORDER BY l.time_ns DESC, l.id DESC LIMIT ${query.limit + 1}`,
+      values,
+    );
+    rows = result.rows;
+  }
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];

@@ -66,6 +66,37 @@ export async function fetchLogLines(
   return lines;
 }
 
+/** Most buckets countLogLines reads per stream; past it the lines are fetched one by one. */
+export const MAX_COUNT_BUCKETS = 100_000;
+
+/**
+ * For a metric query whose pipeline is only |= / != line filters (countableInDatabase): the lines
+ * in (fromNs, endNs] counted by the database per stream and bucket of `bucketNs` ending at
+ * fromNs + k × bucketNs, as LogLines carrying `counted`, instead of every line. Undefined when the
+ * range holds too many buckets (the caller fetches the lines).
+ */
+export async function countLogLines(log: LogExpr, fromNs: bigint, endNs: bigint, bucketNs: bigint, db: Db = getDb()): Promise<LogLine[] | undefined> {
+  if (bucketNs <= 0n || (endNs - fromNs) / bucketNs > BigInt(MAX_COUNT_BUCKETS)) return undefined;
+  const values: unknown[] = [];
+  const where = pushdown(log, fromNs, endNs, values);
+  const from = `$${values.push(fromNs.toString())}::bigint`;
+  const width = `$${values.push(bucketNs.toString())}::bigint`;
+  const result = await db.pool.query<{ service_name: string; resource_id: string; b: string; n: string; bytes: string; resource: Record<string, unknown> | null }>(
+    `SELECT g.service_name, g.resource_id::text AS resource_id, g.b::text AS b, g.n::text AS n, g.bytes::text AS bytes, r.attributes AS resource
+       FROM (SELECT l.service_name, l.resource_id, (l.time_ns - ${from} + ${width} - 1) / ${width} AS b, count(*) AS n, sum(octet_length(l.body)) AS bytes
+               FROM logs l WHERE ${where} AND l.time_ns > ${from} GROUP BY 1, 2, 3) g
+       LEFT JOIN resources r ON r.id = g.resource_id`,
+    values,
+  );
+  const labelCache = new Map<string, Labels>();
+  return result.rows.map((row) => {
+    const key = `${row.service_name}\u0000${row.resource_id}`;
+    let labels = labelCache.get(key);
+    if (!labels) labelCache.set(key, (labels = streamLabels(row.service_name, row.resource ?? {})));
+    return { timeNs: fromNs + BigInt(row.b) * bucketNs, line: '', labels, counted: { count: Number(row.n), bytes: Number(row.bytes) } };
+  });
+}
+
 /** Every distinct stream label set with records in the range. */
 export async function streamLabelSets(startNs: bigint, endNs: bigint, db: Db = getDb()): Promise<Labels[]> {
   const result = await db.pool.query<{ service_name: string; resource: Record<string, unknown> | null }>(

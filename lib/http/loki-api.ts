@@ -4,9 +4,9 @@
 // is the message (what Grafana's Loki data source shows).
 import { ApiError } from '../contracts/api-error';
 import { LogQLError, type LogExpr } from '../domain/logs/logql/ast';
-import { evaluateLogs, evaluateMetric, logExprOf } from '../domain/logs/logql/evaluate';
+import { countableInDatabase, evaluateLogs, evaluateMetric, logExprOf, metricBucketNs } from '../domain/logs/logql/evaluate';
 import { parseDurationMs, parseLogQL } from '../domain/logs/logql/parse';
-import { fetchLogLines, labelNames, labelValues, series } from '../db/loki-queries';
+import { countLogLines, fetchLogLines, labelNames, labelValues, series } from '../db/loki-queries';
 import { isDatabaseUnavailable } from './route-errors';
 
 const HOUR_NS = 3_600_000_000_000n;
@@ -72,6 +72,12 @@ function success(data: unknown): Response {
 
 const STATS = { summary: { bytesProcessedPerSecond: 0, linesProcessedPerSecond: 0, totalBytesProcessed: 0, totalLinesProcessed: 0, execTime: 0 } };
 
+/** The lines a metric query reads: counted per bucket by the database when it can, else fetched. */
+async function metricLines(log: LogExpr, fromNs: bigint, endNs: bigint, bucketNs: bigint) {
+  const counted = countableInDatabase(log) ? await countLogLines(log, fromNs, endNs, bucketNs) : undefined;
+  return counted ?? (await fetchLogLines(log, fromNs, endNs, { max: Number.MAX_SAFE_INTEGER, direction: 'forward', refuseOverflow: true }));
+}
+
 export async function queryRange(params: URLSearchParams, nowNs: bigint): Promise<Response> {
   const parsed = parseLogQL(requireQuery(params));
   const endNs = parseLokiTime('end', params.get('end'), nowNs);
@@ -86,7 +92,7 @@ export async function queryRange(params: URLSearchParams, nowNs: bigint): Promis
   }
   const stepNs = parseStepNs(params.get('step'), startNs, endNs);
   const { log, rangeMs } = logExprOf(parsed.expr);
-  const lines = await fetchLogLines(log, startNs - BigInt(rangeMs) * 1_000_000n, endNs, { max: Number.MAX_SAFE_INTEGER, direction: 'forward', refuseOverflow: true });
+  const lines = await metricLines(log, startNs - BigInt(rangeMs) * 1_000_000n, endNs, metricBucketNs(stepNs, rangeMs));
   return success({ resultType: 'matrix', result: evaluateMetric(parsed.expr, lines, startNs, endNs, stepNs), stats: STATS });
 }
 
@@ -97,7 +103,8 @@ export async function instantQuery(params: URLSearchParams, nowNs: bigint): Prom
     throw badData('log queries are not supported as an instant query type, please change your query to a range query type');
   }
   const { log, rangeMs } = logExprOf(parsed.expr);
-  const lines = await fetchLogLines(log, timeNs - BigInt(rangeMs) * 1_000_000n, timeNs, { max: Number.MAX_SAFE_INTEGER, direction: 'forward', refuseOverflow: true });
+  // One step: the whole range is one bucket.
+  const lines = await metricLines(log, timeNs - BigInt(rangeMs) * 1_000_000n, timeNs, BigInt(rangeMs) * 1_000_000n);
   const vector = evaluateMetric(parsed.expr, lines, timeNs, timeNs, 1n).map((s) => ({ metric: s.metric, value: s.values[0]! }));
   return success({ resultType: 'vector', result: vector, stats: STATS });
 }

@@ -76,6 +76,10 @@ async function seed(url: string): Promise<void> {
     await store.write(encodeLogRows(decodeJsonLines(text, { receivedNs, service: 'payments' }).batch));
 
     const trace = makeSyntheticTrace({ traceId: TRACE_ID, spanCount: 6, startNs, seed: 5 });
+    // The frontend logs with the trace and span ids of the root span, 500 ms into it: a marker on its bar.
+    const root = trace.spans[0]!;
+    const frontend = JSON.stringify({ level: 50, time: Number(root.startNs / 1_000_000n) + 500, msg: 'checkout failed at the edge', trace_id: TRACE_ID, span_id: root.spanId });
+    await store.write(encodeLogRows(decodeJsonLines(frontend, { receivedNs, service: 'frontend' }).batch));
     const client = new pg.Client(url);
     await client.connect();
     try {
@@ -145,12 +149,28 @@ test('a log line → its trace → the trace Logs tab has every service, even th
   await page.getByRole('tab', { name: 'Logs' }).click();
   await bodyRows().filter({ hasText: 'card declined by issuer' }).waitFor();
   const services = await page.locator('.log-scroll .log-row .log-service').allTextContents();
-  assert.deepEqual([...new Set(services)].sort(), ['gateway', 'payments']);
-  assert.equal(await bodyRows().count(), 4);
+  assert.deepEqual([...new Set(services)].sort(), ['frontend', 'gateway', 'payments']);
+  assert.equal(await bodyRows().count(), 5);
   await shot('trace-logs-tab');
   await page.goBack();
   await page.waitForURL(/\/logs\?service=gateway/);
   await bodyRows().filter({ hasText: 'POST /checkout 502' }).waitFor();
+});
+
+test("the waterfall: a span's logs as severity-coloured markers on its bar and inline in its details", async () => {
+  const rootSpan = makeSyntheticTrace({ traceId: TRACE_ID, spanCount: 6, startNs: 0n, seed: 5 }).spans[0]!.spanId;
+  await page.goto(`${ui.url}/traces/${TRACE_ID}?span=${rootSpan}`);
+  const marker = page.locator(`.wf-row[data-span="${rootSpan}"] .wf-log[data-severity="error"]`);
+  await marker.waitFor();
+  assert.match((await marker.getAttribute('title')) ?? '', /checkout failed at the edge/);
+  assert.equal(await marker.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(255, 123, 123)', 'error red');
+  // Logged 500 ms into the 2 s root span: a quarter along its bar.
+  const left = parseFloat(await marker.evaluate((el) => (el as HTMLElement).style.left));
+  assert.ok(Math.abs(left - 25) < 0.5, `at ${left}% (the time is whole milliseconds)`);
+  const details = page.getByTestId('span-detail');
+  await details.getByRole('heading', { name: /^Logs \(\d+\)$/ }).waitFor();
+  await details.locator('.span-log', { hasText: 'checkout failed at the edge' }).waitFor();
+  await shot('trace-span-logs');
 });
 
 test('/correlation/[id]: traces and logs of every service on one timeline', async () => {
@@ -162,7 +182,7 @@ test('/correlation/[id]: traces and logs of every service on one timeline', asyn
   const lanes = await page.locator('.correlation-lane .log-service').allTextContents();
   assert.ok(lanes.includes('payments'), lanes.join());
   assert.equal(await page.locator('.correlation-bar').count(), 1);
-  assert.equal(await bodyRows().count(), 4);
+  assert.equal(await bodyRows().count(), 5, "the correlated trace's logs too (frontend)");
   await shot('correlation');
   await page.locator('.correlation-bar').click();
   await page.waitForURL(new RegExp(`/traces/${TRACE_ID}`));

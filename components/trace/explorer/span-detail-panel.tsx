@@ -1,10 +1,13 @@
 'use client';
 // The selected span in full: identity, kind, status, timing, attributes, resource, scope, events
-// (with their attributes), links to other traces (and the spans elsewhere that link here).
+// (with their attributes), the span's log records (span-logs.ts), links to other traces (and the
+// spans elsewhere that link here).
 import Link from 'next/link';
+import { severityColor } from '@/components/logs/severity-style';
 import { AttributeTable } from '@/components/ui/attribute-table';
 import { formatDurationNs, formatTimestampNs, serviceColor } from '@/components/ui/format';
 import { StatusCode, spanKindName } from '@/lib/domain/model';
+import type { SpanLogMark } from './span-logs';
 import { useSpanDetail, type DetailSource } from './use-trace';
 
 interface Props {
@@ -12,10 +15,11 @@ interface Props {
   spanId: string;
   traceStartNs: bigint;
   source: DetailSource;
+  logs?: readonly SpanLogMark[];
   onClose(): void;
 }
 
-export function SpanDetailPanel({ traceId, spanId, traceStartNs, source, onClose }: Props) {
+export function SpanDetailPanel({ traceId, spanId, traceStartNs, source, logs, onClose }: Props) {
   const { data, error, isPending } = useSpanDetail(traceId, spanId, source);
   return (
     <aside className="detail-panel" aria-label="Span details" data-testid="span-detail">
@@ -27,12 +31,20 @@ export function SpanDetailPanel({ traceId, spanId, traceStartNs, source, onClose
       </div>
       {isPending ? <p className="muted">Loading span {spanId}…</p> : null}
       {error ? <p className="error-text">Could not load the span: {error.message}</p> : null}
-      {data ? <SpanDetailBody detail={data} traceStartNs={traceStartNs} /> : null}
+      {data ? <SpanDetailBody detail={data} traceStartNs={traceStartNs} logs={logs} /> : null}
     </aside>
   );
 }
 
-function SpanDetailBody({ detail: { span, linkedFrom }, traceStartNs }: { detail: NonNullable<ReturnType<typeof useSpanDetail>['data']>; traceStartNs: bigint }) {
+function SpanDetailBody({
+  detail: { span, linkedFrom },
+  traceStartNs,
+  logs,
+}: {
+  detail: NonNullable<ReturnType<typeof useSpanDetail>['data']>;
+  traceStartNs: bigint;
+  logs: readonly SpanLogMark[] | undefined;
+}) {
   const start = BigInt(span.startNs);
   const end = BigInt(span.endNs);
   const status = span.statusCode === StatusCode.ERROR ? 'error' : span.statusCode === StatusCode.OK ? 'ok' : 'unset';
@@ -76,6 +88,28 @@ function SpanDetailBody({ detail: { span, linkedFrom }, traceStartNs }: { detail
       </dl>
       <AttributeTable title="Attributes" attributes={span.attributes} />
       {span.droppedAttributesCount ? <p className="muted small">{span.droppedAttributesCount} attributes dropped by the SDK</p> : null}
+      {logs && logs.length > 0 ? (
+        <div className="attr-block">
+          <h4>Logs ({logs.length})</h4>
+          <ul className="event-list span-logs">
+            {logs.map((mark, index) => (
+              <li key={index} className="span-log">
+                <span className="mono muted">+{formatDurationNs(BigInt(mark.entry.timeUnixNano) - start)}</span>{' '}
+                <span className="span-log-level" style={{ color: severityColor(mark.entry.severity), borderColor: severityColor(mark.entry.severity) }}>
+                  {mark.entry.severityText || mark.entry.severity}
+                </span>
+                {mark.inferred ? (
+                  <span className="muted small" title="This record carries no span id: placed on this span by its service and time">
+                    {' '}
+                    (by service and time)
+                  </span>
+                ) : null}
+                <div className="span-log-body mono">{mark.entry.body}</div>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {span.events.length > 0 ? (
         <div className="attr-block">
           <h4>Events ({span.events.length})</h4>

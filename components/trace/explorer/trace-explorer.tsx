@@ -7,6 +7,7 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useLogs } from '@/components/logs/use-logs';
 import { Notice } from '@/components/ui/notice';
 import type { UploadedTrace } from '@/lib/contracts/trace-explorer-api';
 import { ancestors, parentsOf, visibleRows } from '@/lib/domain/span-tree';
@@ -16,6 +17,7 @@ import type { TimeWindow } from '../waterfall/time-window';
 import { Waterfall, type WaterfallHandle } from '../waterfall/waterfall';
 import { filterRows, indexCriticalPath, prepareTrace, type CriticalIndex, type PreparedTrace } from './prepared-trace';
 import { SpanDetailPanel } from './span-detail-panel';
+import { logsBySpan } from './span-logs';
 import { TraceSummaryHeader } from './trace-summary-header';
 import { TraceToolbar } from './trace-toolbar';
 import { useAttributeSearch, useTrace, type DetailSource } from './use-trace';
@@ -105,6 +107,11 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
     };
   }, [tree, critical]);
   const shownCritical = critical && criticalIndex?.tree === tree ? criticalIndex.index : undefined;
+  // The trace's logs (the first page the Logs tab shows too; the same cached query) as markers on
+  // the spans' bars and in the span details.
+  const logQuery = useMemo(() => new URLSearchParams({ traceId: model.traceId }), [model.traceId]);
+  const traceLogs = useLogs(logQuery, source.kind === 'stored');
+  const logMarks = useMemo(() => (traceLogs.data?.length ? logsBySpan(trace, traceLogs.data) : undefined), [trace, traceLogs.data]);
   const attributeHits = useAttributeSearch(model.traceId, search, source.kind === 'stored');
   const matches = useMemo(() => {
     if (!search.trim()) return undefined;
@@ -220,13 +227,21 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
               selected={selected}
               matches={matches}
               critical={shownCritical}
+              logMarks={logMarks}
               onToggle={toggle}
               onSelect={select}
               onOpenDetails={() => setDetailsOpen(true)}
               onViewport={onViewport}
             />
             {detailsOpen && spanId ? (
-              <SpanDetailPanel traceId={model.traceId} spanId={spanId} traceStartNs={model.baseNs} source={source} onClose={() => setDetailsOpen(false)} />
+              <SpanDetailPanel
+                traceId={model.traceId}
+                spanId={spanId}
+                traceStartNs={model.baseNs}
+                source={source}
+                logs={selected !== undefined ? logMarks?.get(selected) : undefined}
+                onClose={() => setDetailsOpen(false)}
+              />
             ) : null}
           </div>
         </>

@@ -1,10 +1,13 @@
 // One waterfall row: the tree label (indent, toggle, service, operation, badges) and the span's
-// bar on the time axis with its events as markers, its critical-path sections and its duration.
+// bar on the time axis with its events as markers, its log records as severity-coloured markers,
+// its critical-path sections and its duration.
 import { memo, type CSSProperties } from 'react';
 import { formatNanos, serviceColor } from '@/components/ui/format';
 import { StatusCode } from '@/lib/domain/model';
 import { childCount, isPlaceholder } from '@/lib/domain/span-tree';
+import { severityColor } from '@/components/logs/severity-style';
 import type { PreparedTrace } from '../explorer/prepared-trace';
+import type { SpanLogMark } from '../explorer/span-logs';
 import { toPercent, type TimeWindow } from './time-window';
 
 export const ROW_HEIGHT = 26;
@@ -20,11 +23,13 @@ export interface RowProps {
   selected: boolean;
   match: boolean;
   critical: [number, number][] | undefined;
+  /** The span's log records (span-logs.ts), time order. */
+  logs?: readonly SpanLogMark[];
   onToggle(node: number): void;
   onSelect(node: number): void;
 }
 
-function WaterfallRowView({ trace, node, index, window, collapsed, selected, match, critical, onToggle, onSelect }: RowProps) {
+function WaterfallRowView({ trace, node, index, window, collapsed, selected, match, critical, logs, onToggle, onSelect }: RowProps) {
   const { model, tree } = trace;
   const placeholder = isPlaceholder(tree, node);
   const kids = childCount(tree, node);
@@ -92,6 +97,15 @@ function WaterfallRowView({ trace, node, index, window, collapsed, selected, mat
           ))}
           {events.map((t, i) => (
             <span key={i} className="wf-event" style={{ left: `${((t - start) / Math.max(end - start, 1)) * 100}%` }} />
+          ))}
+          {logs?.map((mark, i) => (
+            <span
+              key={`log-${i}`}
+              className="wf-log"
+              data-severity={mark.entry.severity}
+              title={`${mark.entry.severityText || mark.entry.severity}: ${mark.entry.body.slice(0, 200)}`}
+              style={{ left: `${Math.min(Math.max((mark.offsetNs - start) / Math.max(end - start, 1), 0), 1) * 100}%`, background: severityColor(mark.entry.severity) }}
+            />
           ))}
         </div>
         <span className={`wf-duration ${label}`} style={label === 'after' ? { left: `${left + width}%` } : label === 'before' ? { right: `${100 - left}%` } : { left: `${Math.max(left, 0)}%` }}>

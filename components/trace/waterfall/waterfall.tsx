@@ -6,6 +6,7 @@ import { flushSync } from 'react-dom';
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent } from 'react';
 import { childCount } from '@/lib/domain/span-tree';
 import type { CriticalIndex, PreparedTrace } from '../explorer/prepared-trace';
+import type { SpanLogMark } from '../explorer/span-logs';
 import { TickLines, TimeRuler } from './time-ruler';
 import type { TimeWindow } from './time-window';
 import { ROW_HEIGHT, WaterfallRow } from './waterfall-row';
@@ -20,6 +21,8 @@ export interface WaterfallProps {
   selected: number | undefined;
   matches: Uint8Array | undefined;
   critical: CriticalIndex | undefined;
+  /** Log records by span node, drawn as markers on the bars. */
+  logMarks?: ReadonlyMap<number, readonly SpanLogMark[]>;
   onToggle(node: number): void;
   onSelect(node: number | undefined): void;
   onOpenDetails(): void;
@@ -32,7 +35,7 @@ export interface WaterfallHandle {
 }
 
 export const Waterfall = forwardRef<WaterfallHandle, WaterfallProps>(function Waterfall(props, ref) {
-  const { trace, rows, window, collapsed, selected, matches, critical, onToggle, onSelect, onOpenDetails, onViewport } = props;
+  const { trace, rows, window, collapsed, selected, matches, critical, logMarks, onToggle, onSelect, onOpenDetails, onViewport } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
 
@@ -146,6 +149,7 @@ export const Waterfall = forwardRef<WaterfallHandle, WaterfallProps>(function Wa
         selected={node === selected}
         match={!!matches?.[node]}
         critical={critical?.sectionsOf.get(node)}
+        logs={logMarks?.get(node)}
         onToggle={onToggle}
         onSelect={onSelect}
       />,

@@ -13,6 +13,32 @@ export interface LogLine {
   line: string;
   /** Stream labels: service_name and the resource's attributes (see streamLabels()). */
   labels: Labels;
+  /**
+   * Set when the database counted the lines instead of returning them (metric queries whose pipeline
+   * is only line filters, all applied in SQL): `count` lines of `bytes` bytes in all, at or before
+   * `timeNs`, within one bucket that no step's window splits (see metricBucketNs). The pipeline is
+   * not run again on them.
+   */
+  counted?: { count: number; bytes: number };
+}
+
+/** True when a metric query's lines can be counted by the database: only |= and != line filters. */
+export function countableInDatabase(log: LogExpr): boolean {
+  return log.stages.every((stage) => stage.kind === 'line' && (stage.op === '|=' || stage.op === '!='));
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b > 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+/**
+ * The bucket width lines may be counted in for steps of `stepNs` and a range of `rangeMs`, buckets
+ * ending at (start - range) + k × width: every window (t - range, t] is then a whole number of
+ * buckets, so counting a bucket's lines at its end changes no result.
+ */
+export function metricBucketNs(stepNs: bigint, rangeMs: number): bigint {
+  return gcd(stepNs, BigInt(rangeMs) * 1_000_000n);
 }
 
 /** Loki label names are [a-zA-Z_][a-zA-Z0-9_]*; OTLP keys such as `service.name` become `service_name`. */
@@ -263,16 +289,17 @@ function evaluateAt(expr: MetricExpr, lines: readonly LogLine[], steps: readonly
 
 function rangeAggregation(expr: MetricExpr & { kind: 'range' }, lines: readonly LogLine[], steps: readonly bigint[]): Sample[][] {
   const rangeNs = BigInt(expr.rangeMs) * 1_000_000n;
-  const bySeries = new Map<string, { labels: Labels; times: bigint[]; bytes: number[] }>();
+  const bySeries = new Map<string, { labels: Labels; times: bigint[]; counts: number[]; bytes: number[] }>();
   for (const entry of lines) {
     if (!selectorMatches(expr.log.selector, entry.labels)) continue;
-    const out = runPipeline(expr.log.stages, entry.line, entry.labels);
+    const out = entry.counted ? { line: '', labels: entry.labels } : runPipeline(expr.log.stages, entry.line, entry.labels);
     if (!out) continue;
     const key = labelsKey(out.labels);
     let s = bySeries.get(key);
-    if (!s) bySeries.set(key, (s = { labels: out.labels, times: [], bytes: [] }));
+    if (!s) bySeries.set(key, (s = { labels: out.labels, times: [], counts: [], bytes: [] }));
     s.times.push(entry.timeNs);
-    s.bytes.push(Buffer.byteLength(out.line));
+    s.counts.push(entry.counted?.count ?? 1);
+    s.bytes.push(entry.counted ? entry.counted.bytes : Buffer.byteLength(out.line));
   }
   const result: Sample[][] = steps.map(() => []);
   const seconds = expr.rangeMs / 1000;
@@ -285,12 +312,12 @@ function rangeAggregation(expr: MetricExpr & { kind: 'range' }, lines: readonly 
     steps.forEach((t, i) => {
       // Window (t - range, t]: add lines up to t, drop lines at or before t - range.
       while (hi < order.length && s.times[order[hi]!]! <= t) {
-        count++;
+        count += s.counts[order[hi]!]!;
         bytes += s.bytes[order[hi]!]!;
         hi++;
       }
       while (lo < hi && s.times[order[lo]!]! <= t - rangeNs) {
-        count--;
+        count -= s.counts[order[lo]!]!;
         bytes -= s.bytes[order[lo]!]!;
         lo++;
       }
