@@ -11,7 +11,7 @@ import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { useLiveMessages } from '../live/use-live-messages';
 import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
-import { STATUS_COLOR, TREND_ARROW, drainText, formatCount, historyUrl, lagInTime } from './lag-view';
+import { LAG_SECONDS_SOURCE_LABEL, STATUS_COLOR, TREND_ARROW, drainText, formatCount, historyUrl, lagInTime } from './lag-view';
 
 const keyOf = (g: Pick<LagGroupResponse, 'system' | 'cluster' | 'destination' | 'group'>) => `${g.system}/${g.cluster}/${g.destination}/${g.group}`;
 const WINDOWS = [
@@ -85,7 +85,7 @@ export function LagClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
                 <td className="mono">{g.destination}</td>
                 <td className="mono">{g.group === g.destination ? '—' : g.group}</td>
                 <td className="num">{formatCount(g.lag)}</td>
-                <td>{lagInTime(g)}</td>
+                <td title={g.lagSecondsSource ? LAG_SECONDS_SOURCE_LABEL[g.lagSecondsSource] : 'neither the broker nor traces can say yet'}>{lagInTime(g)}</td>
                 <td title={g.trend}>
                   {TREND_ARROW[g.trend]} {g.trend}
                 </td>

@@ -122,7 +122,7 @@ test('opossum-prometheus live capture: payments opened and closed again, invento
   const r = opossumReadings(samplesFromText(readExposition('opossum-prometheus-live-two-breakers.txt')), T0);
   const byName = Object.fromEntries(r.map((b) => [b.name, b]));
   assert.deepEqual(byName.payments!.counters, { calls: 8, failures: 3, rejected: 4, opens: 1, closes: 1 });
-  assert.deepEqual(byName.inventory!.counters, { calls: 9, failures: 1, opens: 0 });
+  assert.deepEqual(byName.inventory!.counters, { calls: 9, failures: 1, rejected: 0, opens: 0 }, 'never rejected: the missing reject series is zero');
   const tracker = new BreakerTracker();
   for (const b of r) tracker.observe(b);
   assert.equal(tracker.get({ service: 'unknown', name: 'payments' })!.state, 'closed');

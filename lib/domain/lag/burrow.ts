@@ -8,6 +8,7 @@
 // activity) instead of from commits: a present consumer whose offset does not move is STALL, an
 // absent one (or one idle for longer than the window) is STOP.
 // Pure: observations in, status out; the clock is an argument.
+import { lagInTimeFromRates, type LagSecondsSource } from './lag-in-time';
 
 export type PartitionStatus = 'OK' | 'WARN' | 'STOP' | 'STALL' | 'REWIND';
 /** Group status: Burrow's OK/WARN/ERR plus the partition detail that made it ERR. */
@@ -153,6 +154,8 @@ export interface LagAssessment {
   drainSeconds: number | null;
   /** Lag expressed in time: how long the consumer needs for what is waiting at its consume rate. */
   lagSeconds: number | null;
+  /** How lagSeconds was worked out (lag-in-time.ts); null when the broker's figures cannot say. */
+  lagSecondsSource: LagSecondsSource | null;
 }
 
 /**
@@ -189,14 +192,18 @@ export function assessGroup(partitionWindows: readonly (readonly LagObservation[
     }
     return any ? total : undefined;
   };
-  const consumeRate = sumRates((o) => o.consumed);
-  let produceRate = sumRates((o) => o.produced);
+  const measuredConsumeRate = sumRates((o) => o.consumed);
+  const measuredProduceRate = sumRates((o) => o.produced);
+  let consumeRate = measuredConsumeRate;
+  let produceRate = measuredProduceRate;
   const slope = lagSlope(summed);
-  // Without a producer position, production is what was consumed plus the lag's growth.
+  // Without a producer position, production is what was consumed plus the lag's growth; without a
+  // consumer position, consumption is what was produced less the lag's growth.
   if (produceRate === undefined && consumeRate !== undefined) produceRate = Math.max(0, consumeRate + slope);
+  else if (consumeRate === undefined && produceRate !== undefined) consumeRate = Math.max(0, produceRate - slope);
   const netDrain = consumeRate !== undefined && produceRate !== undefined ? consumeRate - produceRate : -slope;
   const drainSeconds = lag <= 0 ? 0 : netDrain > 1e-9 ? lag / netDrain : null;
-  const lagSeconds = lag <= 0 ? 0 : consumeRate !== undefined && consumeRate > 1e-9 ? lag / consumeRate : null;
+  const { lagSeconds, lagSecondsSource } = lagInTimeFromRates(lag, measuredConsumeRate, measuredProduceRate, slope);
   return {
     status: groupStatus(partitionStatuses),
     partitionStatuses,
@@ -206,5 +213,6 @@ export function assessGroup(partitionWindows: readonly (readonly LagObservation[
     produceRate,
     drainSeconds,
     lagSeconds,
+    lagSecondsSource,
   };
 }
