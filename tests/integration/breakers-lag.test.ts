@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,44 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+async function postTraces(body: unknown): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(response.status, 200, await response.text());
+}
+
+/** OTLP/JSON: `orders` publishes to `queue` (PRODUCER), `notifier` takes it `waitedMs` later (CONSUMER, its child). */
+function messageWaitedSpans(queue: string, waitedMs: number) {
+  const end = BigInt(Date.now()) * 1_000_000n;
+  const consumed = end - 10_000_000n;
+  const published = consumed - BigInt(waitedMs) * 1_000_000n;
+  const traceId = randomBytes(16).toString('hex');
+  const producerId = randomBytes(8).toString('hex');
+  const attributes = (operation: string) => [
+    { key: 'messaging.system', value: { stringValue: 'rabbitmq' } },
+    { key: 'messaging.destination.name', value: { stringValue: queue } },
+    { key: 'messaging.operation.type', value: { stringValue: operation } },
+  ];
+  const resource = (service: string) => ({ attributes: [{ key: 'service.name', value: { stringValue: service } }] });
+  return {
+    resourceSpans: [
+      {
+        resource: resource('orders'),
+        scopeSpans: [{ spans: [{ traceId, spanId: producerId, name: `${queue} publish`, kind: 4, startTimeUnixNano: String(published), endTimeUnixNano: String(published + 1_000_000n), attributes: attributes('send') }] }],
+      },
+      {
+        resource: resource('notifier'),
+        scopeSpans: [
+          {
+            spans: [
+              { traceId, spanId: randomBytes(8).toString('hex'), parentSpanId: producerId, name: `${queue} process`, kind: 5, startTimeUnixNano: String(consumed), endTimeUnixNano: String(end), attributes: attributes('process') },
+            ],
+          },
+        ],
+      },
+    ],
+  };
 }
 
 test('a real opossum breaker: open, half-open, closed — in /api/breakers and its history', { timeout: 60_000 }, async () => {
@@ -242,11 +281,21 @@ test('a real RabbitMQ backlog: lag builds with no consumer (STOP), then drains b
     const built = await scrapeUntil((lag) => lag >= 40);
     assert.equal(built.status, 'STOP', 'messages waiting and no consumer');
     assert.equal(built.consumers, 0);
+    // The per-object endpoint counts no deliveries: the broker alone cannot say how long 40 messages wait.
+    assert.deepEqual([built.lagSeconds, built.lagSecondsSource], [null, null]);
     await collector.health.flush();
+    const unknown = (await api<LagGroupResponse[]>(getLag, '/api/lag')).find((x) => x.destination === queue)!;
+    assert.equal(unknown.system, 'rabbitmq');
+    assert.equal(unknown.lag, 40);
+    assert.equal(unknown.status, 'STOP');
+    assert.deepEqual([unknown.lagSeconds, unknown.lagSecondsSource], [null, null]);
+    // Traces of a message that waited 3 s in that queue: the read side fills lag in time from them.
+    await postTraces(messageWaitedSpans(queue, 3000));
+    await collector.serviceGraph!.flush({ expirePending: true });
     const listed = (await api<LagGroupResponse[]>(getLag, '/api/lag')).find((x) => x.destination === queue)!;
-    assert.equal(listed.system, 'rabbitmq');
-    assert.equal(listed.lag, 40);
-    assert.equal(listed.status, 'STOP');
+    assert.equal(listed.lagSecondsSource, 'traces');
+    assert.ok(listed.lagSeconds! >= 2.5 && listed.lagSeconds! <= 4.5, `about 3 s from traces, got ${listed.lagSeconds}`);
+    assert.ok(listed.tracesQueueMs && listed.tracesQueueMs.recentP95 !== null);
 
     await channel.consume(queue, (m) => m && channel.ack(m));
     const drained = await scrapeUntil((lag) => lag === 0);
@@ -259,6 +308,8 @@ test('a real RabbitMQ backlog: lag builds with no consumer (STOP), then drains b
     });
     assert.ok(history.points.some((p) => p.lag >= 40) && history.points.at(-1)!.lag === 0);
     assert.equal(history.group?.status, 'OK');
+    assert.deepEqual([history.group?.lagSeconds, history.group?.lagSecondsSource], [0, 'empty'], 'drained: nothing waits, whatever traces remember');
+    assert.equal(history.points.at(-1)!.lagSecondsSource, 'empty');
   } finally {
     await channel.deleteQueue(queue).catch(() => {});
     await connection.close();

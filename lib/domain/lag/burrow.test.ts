@@ -150,6 +150,10 @@ test('lag in time says where it comes from: the consume counter, else publishes 
   const perObject = assessGroup([draw({ lag: '100 200 300', consumers: '1 1 1' })], 2 * MIN);
   assert.deepEqual([perObject.lagSeconds, perObject.lagSecondsSource, perObject.consumeRate], [null, null, undefined]);
   assert.equal(perObject.trend, 'growing');
+  // Published to with nobody reading: the backlog grew by exactly what was published — no consumption
+  // invented from the noise of a fitted slope, so no figure (readings at uneven times, as scrapes are).
+  const unread = assessGroup([[{ t: 0, lag: 0, produced: 100 }, { t: 4000, lag: 13, produced: 113 }, { t: 11_000, lag: 40, produced: 140 }]], 11_000);
+  assert.deepEqual([unread.lagSeconds, unread.lagSecondsSource, unread.consumeRate], [null, null, 0]);
   // Nothing waiting: zero, whatever is counted.
   const empty = assessGroup([draw({ lag: '3 1 0' })], 2 * MIN);
   assert.deepEqual([empty.lagSeconds, empty.lagSecondsSource], [0, 'empty']);

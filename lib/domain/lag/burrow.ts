@@ -90,22 +90,42 @@ export function isError(status: LagStatus): boolean {
   return SEVERITY[status] >= SEVERITY.ERR;
 }
 
-/** Per-second rate of a cumulative position over the window (resets count as restarts from 0). */
-export function counterRate(window: readonly LagObservation[], pick: (o: LagObservation) => number | undefined): number | undefined {
+/**
+ * How much a cumulative position grew over the window (resets count as restarts from 0), between
+ * its first and last observations that have it; undefined with fewer than two.
+ */
+export function counterIncrease(window: readonly LagObservation[], pick: (o: LagObservation) => number | undefined): { total: number; first: LagObservation; last: LagObservation } | undefined {
   let total = 0;
   let prev: number | undefined;
-  let firstT: number | undefined;
-  let lastT: number | undefined;
+  let first: LagObservation | undefined;
+  let last: LagObservation | undefined;
   for (const o of window) {
     const v = pick(o);
     if (v === undefined) continue;
     if (prev !== undefined) total += v >= prev ? v - prev : v;
-    else firstT = o.t;
+    else first = o;
     prev = v;
-    lastT = o.t;
+    last = o;
   }
-  if (firstT === undefined || lastT === undefined || lastT <= firstT) return undefined;
-  return total / ((lastT - firstT) / 1000);
+  if (!first || !last || last.t <= first.t) return undefined;
+  return { total, first, last };
+}
+
+/** Per-second rate of a cumulative position over the window (resets count as restarts from 0). */
+export function counterRate(window: readonly LagObservation[], pick: (o: LagObservation) => number | undefined): number | undefined {
+  const inc = counterIncrease(window, pick);
+  return inc ? inc.total / ((inc.last.t - inc.first.t) / 1000) : undefined;
+}
+
+/**
+ * Consumption when only publishes are counted, by a queue's own accounting: what was published
+ * less what the backlog grew by, between the same two readings (never a least-squares slope, whose
+ * noise would invent consumption for a queue nobody reads).
+ */
+export function consumedFromPublished(window: readonly LagObservation[]): number | undefined {
+  const inc = counterIncrease(window, (o) => o.produced);
+  if (!inc) return undefined;
+  return Math.max(0, inc.total - (inc.last.lag - inc.first.lag)) / ((inc.last.t - inc.first.t) / 1000);
 }
 
 /** Least-squares slope of lag in messages per second. */
@@ -193,17 +213,28 @@ export function assessGroup(partitionWindows: readonly (readonly LagObservation[
     return any ? total : undefined;
   };
   const measuredConsumeRate = sumRates((o) => o.consumed);
-  const measuredProduceRate = sumRates((o) => o.produced);
   let consumeRate = measuredConsumeRate;
-  let produceRate = measuredProduceRate;
+  let produceRate = sumRates((o) => o.produced);
   const slope = lagSlope(summed);
   // Without a producer position, production is what was consumed plus the lag's growth; without a
-  // consumer position, consumption is what was produced less the lag's growth.
+  // consumer position, consumption is what was published less what the backlog grew by.
+  let derivedConsumeRate: number | undefined;
   if (produceRate === undefined && consumeRate !== undefined) produceRate = Math.max(0, consumeRate + slope);
-  else if (consumeRate === undefined && produceRate !== undefined) consumeRate = Math.max(0, produceRate - slope);
+  else if (consumeRate === undefined && produceRate !== undefined) {
+    let any = false;
+    let total = 0;
+    for (const w of partitionWindows) {
+      const r = consumedFromPublished(w);
+      if (r !== undefined) {
+        any = true;
+        total += r;
+      }
+    }
+    if (any) consumeRate = derivedConsumeRate = total;
+  }
   const netDrain = consumeRate !== undefined && produceRate !== undefined ? consumeRate - produceRate : -slope;
   const drainSeconds = lag <= 0 ? 0 : netDrain > 1e-9 ? lag / netDrain : null;
-  const { lagSeconds, lagSecondsSource } = lagInTimeFromRates(lag, measuredConsumeRate, measuredProduceRate, slope);
+  const { lagSeconds, lagSecondsSource } = lagInTimeFromRates(lag, measuredConsumeRate, derivedConsumeRate);
   return {
     status: groupStatus(partitionStatuses),
     partitionStatuses,

@@ -13,12 +13,13 @@ test('traces fill a lag in time the broker could not give: the recent p95, else 
 });
 
 test("the broker's own figure wins over traces", () => {
-  const broker = lagInTimeFromRates(100, 10, undefined, 0);
+  const broker = lagInTimeFromRates(100, 10, undefined);
   assert.deepEqual(broker, { lagSeconds: 10, lagSecondsSource: 'consume-rate' });
   assert.deepEqual(withTracesLagInTime(100, broker, { p50: 1, p95: 99_000, count: 5, recentP95: 99_000 }), broker);
 });
 
-test('publish counter only: consumption is publishes less growth; a queue growing as fast as it is fed has no figure', () => {
-  assert.deepEqual(lagInTimeFromRates(100, undefined, 20, 10), { lagSeconds: 10, lagSecondsSource: 'net-rate' });
-  assert.deepEqual(lagInTimeFromRates(100, undefined, 20, 20), { lagSeconds: null, lagSecondsSource: null });
+test('publish counter only: consumption is publishes less growth; a queue nobody reads has no figure', () => {
+  assert.deepEqual(lagInTimeFromRates(100, undefined, 10), { lagSeconds: 10, lagSecondsSource: 'net-rate' });
+  assert.deepEqual(lagInTimeFromRates(100, undefined, 0), { lagSeconds: null, lagSecondsSource: null });
+  assert.deepEqual(lagInTimeFromRates(100, 0, 10), { lagSeconds: null, lagSecondsSource: null }, 'a measured consumer that stands still wins');
 });

@@ -2,7 +2,8 @@
 // is depends on what else it counts:
 // - 'consume-rate': lag ÷ the rate of its consumed/delivered counter (Kafka committed offsets, NATS
 //   ack floor, RabbitMQ's delivered totals on /metrics/detailed);
-// - 'net-rate': lag ÷ (the publish rate less the lag's own growth), when it counts publishes only;
+// - 'net-rate': lag ÷ (what was published less what the backlog grew by, per second), when it
+//   counts publishes only (RabbitMQ's per-object `rabbitmq_queue_messages_published_total`);
 // - 'traces': neither counter (RabbitMQ's /metrics/per-object has only ready/unacked/consumers) —
 //   the time the messages consumed in the last minutes waited, from the messaging edges' consumer
 //   start − producer start (the FIFO head's wait is the queue's lag in time);
@@ -13,7 +14,7 @@ export type LagSecondsSource = 'consume-rate' | 'net-rate' | 'traces' | 'empty';
 
 export const LAG_SECONDS_SOURCE_LABEL: Record<LagSecondsSource, string> = {
   'consume-rate': 'lag ÷ consume rate (broker counters)',
-  'net-rate': 'lag ÷ (publish rate − lag growth) (broker counters)',
+  'net-rate': 'lag ÷ (published − backlog growth) per second (broker counters)',
   traces: 'time in queue from traces (p95, last 2 min)',
   empty: 'nothing waiting',
 };
@@ -24,16 +25,13 @@ export interface LagInTime {
 }
 
 /**
- * From the broker's own figures: `consumeRate`/`produceRate` measured from counters (undefined when
- * the broker has no such counter), `slope` the lag's growth in messages per second.
+ * From the broker's own figures: `consumeRate` measured from a consumed/delivered counter, or else
+ * `derivedConsumeRate` (publishes less backlog growth); undefined when the broker has neither.
  */
-export function lagInTimeFromRates(lag: number, consumeRate: number | undefined, produceRate: number | undefined, slope: number): LagInTime {
+export function lagInTimeFromRates(lag: number, consumeRate: number | undefined, derivedConsumeRate: number | undefined): LagInTime {
   if (lag <= 0) return { lagSeconds: 0, lagSecondsSource: 'empty' };
   if (consumeRate !== undefined) return consumeRate > 1e-9 ? { lagSeconds: lag / consumeRate, lagSecondsSource: 'consume-rate' } : { lagSeconds: null, lagSecondsSource: null };
-  if (produceRate !== undefined) {
-    const consumed = produceRate - slope;
-    if (consumed > 1e-9) return { lagSeconds: lag / consumed, lagSecondsSource: 'net-rate' };
-  }
+  if (derivedConsumeRate !== undefined && derivedConsumeRate > 1e-9) return { lagSeconds: lag / derivedConsumeRate, lagSecondsSource: 'net-rate' };
   return { lagSeconds: null, lagSecondsSource: null };
 }
 
