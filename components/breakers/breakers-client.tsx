@@ -1,8 +1,8 @@
 'use client';
 // /breakers: a tile per circuit breaker, like the Hystrix dashboard's, grouped by owning service and
 // sorted by severity: state colour, failure-rate gauge, calls/s, rejected/s, failure-rate and
-// slow-call-rate sparklines over the chosen window (the history API's rate series), time in state,
-// and a state timeline over the same window whose bands link to that service's failing traces. Live: state changes arrive over the
+// slow-call-rate sparklines over the last ten minutes (the history API's rate series), time in
+// state, and a state timeline over the chosen window whose bands link to that service's failing traces. Live: state changes arrive over the
 // collector's WebSocket and replace the tile at once; the list is refetched every 5 s too.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -26,7 +26,7 @@ const keyOf = (b: Pick<BreakerWire, 'service' | 'name'>) => `${b.service}\u0000$
 
 export function BreakersClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
   const queryClient = useQueryClient();
-  const [windowMs, setWindowMs] = useState(3600_000);
+  const [windowMs, setWindowMs] = useState(15 * 60_000);
   const breakers = useQuery({ queryKey: ['breakers'], queryFn: () => getJson<BreakerWire[]>('/api/breakers'), refetchInterval: 5000 });
   const live = useLiveMessages(liveEndpoint, (message) => {
     if (message.type !== 'breaker-state') return;
@@ -109,19 +109,26 @@ const rate = (v: number | null) => (v === null ? '–' : v >= 100 ? v.toFixed(0)
 
 /** The window's end moves in 10 s steps, so the history (timeline and sparklines) refetches as time passes. */
 const HISTORY_STEP_MS = 10_000;
+const SPARKLINE_MS = 10 * 60_000;
+
+function useBreakerHistory(b: Pick<BreakerWire, 'service' | 'name'>, start: number, end: number) {
+  return useQuery({
+    queryKey: ['breaker-history', b.service, b.name, end - start, end],
+    queryFn: () => getJson<BreakerHistoryResponse>(`/api/breakers/${encodeURIComponent(b.service)}/${encodeURIComponent(b.name)}/history?start=${start}&end=${end}`),
+    placeholderData: (previous) => previous,
+  });
+}
 
 export function BreakerTile({ breaker: b, now, windowMs }: { breaker: BreakerWire; now: number; windowMs: number }) {
   const color = STATE_COLOR[b.state] ?? '#6b7280';
   const failure = b.failureRate;
   const end = Math.ceil(now / HISTORY_STEP_MS) * HISTORY_STEP_MS;
-  const start = end - windowMs;
-  const history = useQuery({
-    queryKey: ['breaker-history', b.service, b.name, windowMs, end],
-    queryFn: () => getJson<BreakerHistoryResponse>(`/api/breakers/${encodeURIComponent(b.service)}/${encodeURIComponent(b.name)}/history?start=${start}&end=${end}`),
-    placeholderData: (previous) => previous,
-  });
-  const series = history.data?.series ?? [];
-  const [from, to] = history.data ? [history.data.start, history.data.end] : [start, end];
+  // The timeline spans the chosen window; the sparklines always the last ten minutes (5 s steps), as
+  // Hystrix's do: in an incident the recent minutes matter, and an hour squeezes them into a pixel.
+  const history = useBreakerHistory(b, end - windowMs, end);
+  const recent = useBreakerHistory(b, end - SPARKLINE_MS, end);
+  const series = recent.data?.series ?? [];
+  const [from, to] = recent.data ? [recent.data.start, recent.data.end] : [end - SPARKLINE_MS, end];
   return (
     <article className="breaker-tile" style={{ borderColor: color }} data-state={b.state} aria-label={`${b.name}: ${STATE_LABEL[b.state]}`}>
       <header>
@@ -143,22 +150,26 @@ export function BreakerTile({ breaker: b, now, windowMs }: { breaker: BreakerWir
       <div className="breaker-rates">
         <div>
           <span className="muted">calls/s</span> <span className="breaker-figure">{rate(b.callsPerSecond)}</span>
-          <Sparkline series={series} dataKey="callsPerSecond" color="#7cb0ff" start={from} end={to} label="calls per second over the window" />
+          <Sparkline series={series} dataKey="callsPerSecond" color="#7cb0ff" start={from} end={to} label="calls per second, last 10 minutes" />
         </div>
         <div>
           <span className="muted">rejected/s</span> <span className="breaker-figure">{rate(b.rejectedPerSecond)}</span>
-          <Sparkline series={series} dataKey="rejectedPerSecond" color="#ff6b6b" start={from} end={to} label="rejected calls per second over the window" />
+          <Sparkline series={series} dataKey="rejectedPerSecond" color="#ff6b6b" start={from} end={to} label="rejected calls per second, last 10 minutes" />
         </div>
         <div>
           <span className="muted">failures</span> <span className="breaker-figure">{failure === null ? '–' : `${failure.toFixed(1)} %`}</span>
-          <Sparkline series={series} dataKey="failureRate" color="#ffc35c" start={from} end={to} max={100} label="failure rate over the window" />
+          <Sparkline series={series} dataKey="failureRate" color="#ffc35c" start={from} end={to} max={100} label="failure rate, last 10 minutes" />
         </div>
         <div>
           <span className="muted">slow</span> <span className="breaker-figure">{b.slowCallRate === null ? '–' : `${b.slowCallRate.toFixed(1)} %`}</span>
-          <Sparkline series={series} dataKey="slowCallRate" color="#c084fc" start={from} end={to} max={100} label="slow-call rate over the window" />
+          <Sparkline series={series} dataKey="slowCallRate" color="#c084fc" start={from} end={to} max={100} label="slow-call rate, last 10 minutes" />
         </div>
       </div>
-      <BreakerTimeline breaker={b} bands={history.data?.bands ?? []} start={from} windowMs={to - from} />
+      <p className="breaker-axis muted">
+        <span>state, last {formatSpan(windowMs)}</span>
+        <span>sparklines: last 10 min</span>
+      </p>
+      <BreakerTimeline breaker={b} bands={history.data?.bands ?? []} start={history.data?.start ?? end - windowMs} windowMs={history.data ? history.data.end - history.data.start : windowMs} />
     </article>
   );
 }

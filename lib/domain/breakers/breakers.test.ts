@@ -44,7 +44,9 @@ test('transitions, since and flapping from a drawn history', () => {
   assert.equal(snap.since, T0 + 35 * S);
   assert.equal(snap.flapping, false);
   for (const r of drawn('.........ohohoh')) tracker.observe(r);
-  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, true, '6 transitions in 30 s');
+  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, false, 'open ⇄ half-open: probing a dependency still down, not flapping');
+  for (const r of drawn('...............hcocoh')) tracker.observe(r);
+  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, true, 'closed, open, closed, open within a minute');
 });
 
 test('older readings than the last are ignored; snapshots sort worst first and forget the silent', () => {
