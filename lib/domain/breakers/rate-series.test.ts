@@ -8,10 +8,12 @@ import { bucketRateSamples, layOutRateSeries, rateSeriesLength, rateSeriesStep, 
 const S = 1000;
 const T0 = 1_700_000_000_000;
 
-test('the step keeps a window within maxPoints, in whole seconds, never under 5 s', () => {
+test('the step keeps a window within maxPoints, in whole seconds, never under 10 s (twice the sampling interval)', () => {
   assert.equal(rateSeriesStep(T0, T0 + 3600 * S), 30 * S);
-  assert.equal(rateSeriesStep(T0, T0 + 15 * 60 * S), 8 * S);
-  assert.equal(rateSeriesStep(T0, T0 + 60 * S), 5 * S);
+  assert.equal(rateSeriesStep(T0, T0 + 20 * 60 * S), 10 * S);
+  assert.equal(rateSeriesStep(T0, T0 + 30 * 60 * S), 15 * S);
+  assert.equal(rateSeriesStep(T0, T0 + 60 * S), 10 * S);
+  assert.equal(rateSeriesStep(T0, T0 + 60 * S, 120, 5 * S), 5 * S);
   assert.equal(rateSeriesStep(T0, T0 + 24 * 3600 * S, 120), 720 * S);
   assert.equal(rateSeriesLength(T0, T0 + 3600 * S, 30 * S), 120);
   assert.equal(rateSeriesLength(T0, T0 + 61 * S, 5 * S), 13);

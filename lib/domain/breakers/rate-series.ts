@@ -1,6 +1,6 @@
 // A breaker's rates over a window as a fixed grid of points for sparklines and the history API:
 // calls/s, rejected calls/s, failure rate and slow-call rate, averaged per step. The step is chosen
-// so a window has at most `maxPoints` points and is a whole number of seconds; a step with no
+// so a window has at most `maxPoints` points, is a whole number of seconds and never under 10 s; a step with no
 // sample is a gap (nulls), never a zero, so "no data" and "no calls" look different.
 // Pure: samples (or per-step aggregates) in, points out.
 
@@ -21,8 +21,12 @@ export interface BreakerRateBucket extends Omit<BreakerRatePoint, 't'> {
 
 const RATE_KEYS = ['callsPerSecond', 'rejectedPerSecond', 'failureRate', 'slowCallRate'] as const;
 
-/** Whole seconds, at least `minStepMs`, so that [start, end) holds at most `maxPoints` steps. */
-export function rateSeriesStep(start: number, end: number, maxPoints = 120, minStepMs = 5000): number {
+/**
+ * Whole seconds, so that [start, end) holds at most `maxPoints` steps, and at least `minStepMs`:
+ * twice the monitor's sampling interval (sampleDue), so that while a breaker reports every step
+ * holds a sample — finer steps alternate samples and gaps, a comb instead of a line.
+ */
+export function rateSeriesStep(start: number, end: number, maxPoints = 120, minStepMs = 10_000): number {
   const span = Math.max(0, end - start);
   return Math.max(minStepMs, Math.ceil(span / Math.max(1, maxPoints) / 1000) * 1000);
 }
