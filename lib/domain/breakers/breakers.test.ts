@@ -49,6 +49,18 @@ test('transitions, since and flapping from a drawn history', () => {
   assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, true, 'closed, open, closed, open within a minute');
 });
 
+test('by default, two incidents in ten minutes (open and close twice) are not flapping; three are', () => {
+  const tracker = new BreakerTracker();
+  // One reading a minute: closed, an incident (open, probes, close), calm, another, calm, a third.
+  const minutes = (history: string) =>
+    [...history].map((ch, i) => ({ service: 'orders', name: 'payments', t: T0 + i * 60 * S, source: 'opossum' as const, state: ({ c: 'closed', o: 'open', h: 'half_open' } as const)[ch as 'c' | 'o' | 'h'] }));
+  const readings = minutes('cohccohcc');
+  for (const r of readings) tracker.observe(r);
+  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, false, 'two openings and closings');
+  for (const r of minutes('cohccohccoc').slice(9)) tracker.observe(r);
+  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, true, 'a third within ten minutes');
+});
+
 test('older readings than the last are ignored; snapshots sort worst first and forget the silent', () => {
   const tracker = new BreakerTracker();
   tracker.observe({ service: 'a', name: 'x', t: T0 + 10 * S, source: 'envoy', state: 'closed' });

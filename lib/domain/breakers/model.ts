@@ -69,7 +69,7 @@ export interface BreakerTrackerOptions {
   forgetAfterMs: number;
 }
 
-export const DEFAULT_TRACKER_OPTIONS: BreakerTrackerOptions = { flapTransitions: 4, flapWindowMs: 10 * 60_000, forgetAfterMs: 60 * 60_000 };
+export const DEFAULT_TRACKER_OPTIONS: BreakerTrackerOptions = { flapTransitions: 6, flapWindowMs: 10 * 60_000, forgetAfterMs: 60 * 60_000 };
 
 /** How bad a state is, higher is worse (open first). */
 export const BREAKER_SEVERITY: Record<BreakerState, number> = { open: 6, forced_open: 5, suspected_open: 4, half_open: 3, metrics_only: 2, disabled: 1, closed: 0 };
