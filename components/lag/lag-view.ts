@@ -40,17 +40,23 @@ export const LAG_SOURCE_TAG: Record<LagSecondsSource, string> = {
 export { LAG_SECONDS_SOURCE_LABEL };
 
 /**
- * Lag in time with where it comes from ("21 s from traces", "12 s consume rate"), plus the time
- * messages actually waited from traces when the figure itself is not from traces.
+ * Lag in time with where it comes from ("21 s from traces", "12 s consume rate"), and apart from it
+ * the time messages actually waited from traces when the figure itself is not from traces.
  */
-export function lagInTime(g: Pick<LagGroupResponse, 'lagSeconds' | 'tracesQueueMs'> & { lagSecondsSource?: LagSecondsSource | null | undefined }): string {
-  const parts: string[] = [];
+export function lagInTimeParts(g: Pick<LagGroupResponse, 'lagSeconds' | 'tracesQueueMs'> & { lagSecondsSource?: LagSecondsSource | null | undefined }): { figure: string | null; traces: string | null } {
+  let figure: string | null = null;
   if (g.lagSeconds !== null) {
     const tag = g.lagSecondsSource ? LAG_SOURCE_TAG[g.lagSecondsSource] : '';
-    parts.push(tag ? `${formatSeconds(g.lagSeconds)} ${tag}` : formatSeconds(g.lagSeconds));
+    figure = tag ? `${formatSeconds(g.lagSeconds)} ${tag}` : formatSeconds(g.lagSeconds);
   }
-  if (g.tracesQueueMs && g.lagSecondsSource !== 'traces') parts.push(`traces p95 ${formatSeconds(g.tracesQueueMs.p95 / 1000)}`);
-  return parts.length ? parts.join(' · ') : '–';
+  const traces = g.tracesQueueMs && g.lagSecondsSource !== 'traces' ? `traces p95 ${formatSeconds(g.tracesQueueMs.p95 / 1000)}` : null;
+  return { figure, traces };
+}
+
+/** The same on one line ("12 s consume rate · traces p95 2.5 s"), for the map's edge label. */
+export function lagInTime(g: Parameters<typeof lagInTimeParts>[0]): string {
+  const { figure, traces } = lagInTimeParts(g);
+  return [figure, traces].filter(Boolean).join(' · ') || '–';
 }
 
 /** The map's lag badge: messages, lag in time, status and trend arrow ("lag 312 · 24 s · WARN ↗"). */

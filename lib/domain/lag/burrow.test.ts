@@ -161,3 +161,10 @@ test('lag in time says where it comes from: the consume counter, else publishes 
   const stalled = assessGroup([draw({ lag: '5 6 7', consumed: '9 9 9', consumers: '1 1 1' })], 2 * MIN);
   assert.deepEqual([stalled.lagSeconds, stalled.lagSecondsSource], [null, null]);
 });
+
+test('a constant in-flight lag (one unacked message at every scrape) is not WARN; one that grows is', () => {
+  const inFlight = draw({ lag: '0 1 1 1 1 1', produced: '0 240 480 720 960 1200', consumers: '1 1 1 1 1 1' });
+  assert.equal(evaluatePartition(inFlight, nowAfter(inFlight)), 'OK');
+  const growing = draw({ lag: '0 1 1 2 2 3', produced: '0 240 480 720 960 1200', consumers: '1 1 1 1 1 1' });
+  assert.equal(evaluatePartition(growing, nowAfter(growing)), 'WARN');
+});

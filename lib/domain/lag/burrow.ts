@@ -3,7 +3,7 @@
 // After linkedin/Burrow core/internal/evaluator (calculatePartitionStatus): a partition whose lag
 // touched zero in the window is OK; otherwise, in this order, an offset that moved backwards is
 // REWIND, a consumer gone quiet for longer than the window spans is STOP, an offset that never moved
-// is STALL, and lag that never decreased is WARN. Burrow sees every offset commit; Meshlight sees
+// is STALL, and lag that never decreased (and grew) is WARN. Burrow sees every offset commit; Meshlight sees
 // scrapes, so "the consumer is still there" comes from the source (consumer/member count, last
 // activity) instead of from commits: a present consumer whose offset does not move is STALL, an
 // absent one (or one idle for longer than the window) is STOP.
@@ -73,7 +73,10 @@ export function evaluatePartition(window: readonly LagObservation[], nowMs: numb
   if (window.length > 1) {
     let decreased = false;
     for (let i = 1; i < window.length; i++) if (window[i]!.lag < window[i - 1]!.lag) decreased = true;
-    if (!decreased) return 'WARN';
+    // Burrow warns on lag that never decreased; scrapes see a constant in-flight lag (the message a
+    // prefetch-1 consumer holds unacked, read at every scrape) that never decreases either, so the
+    // lag must also have grown across the window.
+    if (!decreased && last.lag > first.lag) return 'WARN';
   }
   return 'OK';
 }
