@@ -6,6 +6,7 @@
 // so several collector replicas can later share them through the database instead.
 import { SpanKind, StatusCode, type Attributes, type TraceBatch } from '../../lib/domain/model';
 import { BreakerTracker, type BreakerReading, type BreakerSnapshot, type BreakerTransition } from '../../lib/domain/breakers/model';
+import { sampleDue } from '../../lib/domain/breakers/rate-series';
 import { breakerReadingFromSpan, breakerReadingsFromSamples, suspectOpenBreaker } from '../../lib/domain/breakers/sources';
 import { assessGroup, type LagAssessment, type LagStatus } from '../../lib/domain/lag/burrow';
 import { LagWindows } from '../../lib/domain/lag/lag-windows';
@@ -65,6 +66,8 @@ export class HealthMonitor {
   private edgeWindow = new Map<string, { calls: number; fastFailures: number }>();
   private edgeWindowStart = 0;
   private dirtyBreakers = new Set<string>();
+  /** The last rate sample written per breaker (breaker_samples: the sparklines' series). */
+  private readonly lastSample = new Map<string, { t: number; state: string }>();
   private dirtyGroups = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -246,6 +249,29 @@ export class HealthMonitor {
           [JSON.stringify(breakers.map(breakerRow))],
         );
       }
+      const samples = breakers.filter((b) => {
+        const last = this.lastSample.get(breakerKeyOf(b));
+        return sampleDue(last?.t, last?.state, b.lastSeen, b.state);
+      });
+      if (samples.length) {
+        await this.db.query(
+          `INSERT INTO breaker_samples (service, name, t_ms, state, failure_rate, slow_call_rate, calls_per_second, rejected_per_second)
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS b(service text, name text, t_ms bigint, state text, failure_rate float8, slow_call_rate float8,
+             calls_per_second float8, rejected_per_second float8)
+           ON CONFLICT (service, name, t_ms) DO UPDATE SET state = EXCLUDED.state, failure_rate = EXCLUDED.failure_rate, slow_call_rate = EXCLUDED.slow_call_rate,
+             calls_per_second = EXCLUDED.calls_per_second, rejected_per_second = EXCLUDED.rejected_per_second`,
+          [
+            JSON.stringify(
+              samples.map((b) => {
+                const { service, name, state, failure_rate, slow_call_rate, calls_per_second, rejected_per_second } = breakerRow(b);
+                return { service, name, t_ms: b.lastSeen, state, failure_rate, slow_call_rate, calls_per_second, rejected_per_second };
+              }),
+            ),
+          ],
+        );
+        for (const b of samples) this.lastSample.set(breakerKeyOf(b), { t: b.lastSeen, state: b.state });
+        if (this.lastSample.size > 50_000) this.lastSample.clear();
+      }
       if (transitions.length) {
         await this.db.query(
           `INSERT INTO breaker_transitions (service, name, t_ms, from_state, to_state, source, failure_rate, calls_per_second, rejected_per_second)
@@ -273,18 +299,18 @@ export class HealthMonitor {
       if (groups.length) {
         const rows = JSON.stringify(groups.map(lagRow));
         await this.db.query(
-          `INSERT INTO lag_status (system, cluster, destination, grp, lag, lag_seconds, status, trend, consume_rate, produce_rate, drain_seconds, consumers, partitions, since_ms, updated_ms)
+          `INSERT INTO lag_status (system, cluster, destination, grp, lag, lag_seconds, status, trend, consume_rate, produce_rate, drain_seconds, consumers, partitions, since_ms, updated_ms, lag_seconds_source)
            SELECT * FROM jsonb_to_recordset($1::jsonb) AS g(system text, cluster text, destination text, grp text, lag float8, lag_seconds float8, status text, trend text,
-             consume_rate float8, produce_rate float8, drain_seconds float8, consumers int, partitions jsonb, since_ms bigint, updated_ms bigint)
-           ON CONFLICT (system, cluster, destination, grp) DO UPDATE SET lag = EXCLUDED.lag, lag_seconds = EXCLUDED.lag_seconds, status = EXCLUDED.status,
+             consume_rate float8, produce_rate float8, drain_seconds float8, consumers int, partitions jsonb, since_ms bigint, updated_ms bigint, lag_seconds_source text)
+           ON CONFLICT (system, cluster, destination, grp) DO UPDATE SET lag = EXCLUDED.lag, lag_seconds = EXCLUDED.lag_seconds, lag_seconds_source = EXCLUDED.lag_seconds_source, status = EXCLUDED.status,
              trend = EXCLUDED.trend, consume_rate = EXCLUDED.consume_rate, produce_rate = EXCLUDED.produce_rate, drain_seconds = EXCLUDED.drain_seconds,
              consumers = EXCLUDED.consumers, partitions = EXCLUDED.partitions, since_ms = EXCLUDED.since_ms, updated_ms = EXCLUDED.updated_ms`,
           [rows],
         );
         await this.db.query(
-          `INSERT INTO lag_history (system, cluster, destination, grp, t_ms, lag, lag_seconds, status, consume_rate, produce_rate, partitions)
-           SELECT system, cluster, destination, grp, updated_ms, lag, lag_seconds, status, consume_rate, produce_rate, partitions
-           FROM jsonb_to_recordset($1::jsonb) AS g(system text, cluster text, destination text, grp text, lag float8, lag_seconds float8, status text,
+          `INSERT INTO lag_history (system, cluster, destination, grp, t_ms, lag, lag_seconds, lag_seconds_source, status, consume_rate, produce_rate, partitions)
+           SELECT system, cluster, destination, grp, updated_ms, lag, lag_seconds, lag_seconds_source, status, consume_rate, produce_rate, partitions
+           FROM jsonb_to_recordset($1::jsonb) AS g(system text, cluster text, destination text, grp text, lag float8, lag_seconds float8, lag_seconds_source text, status text,
              consume_rate float8, produce_rate float8, partitions jsonb, updated_ms bigint)
            ON CONFLICT DO NOTHING`,
           [rows],
@@ -305,6 +331,7 @@ export class HealthMonitor {
   /** Deletes history older than the cutoff (the collector's retention). */
   async applyRetention(cutoffMs: number): Promise<void> {
     await this.db.query('DELETE FROM breaker_transitions WHERE t_ms < $1', [cutoffMs]);
+    await this.db.query('DELETE FROM breaker_samples WHERE t_ms < $1', [cutoffMs]);
     await this.db.query('DELETE FROM lag_history WHERE t_ms < $1', [cutoffMs]);
     await this.db.query('DELETE FROM lag_status WHERE updated_ms < $1', [cutoffMs]);
     await this.db.query('DELETE FROM breaker_status WHERE last_seen_ms < $1', [cutoffMs]);
@@ -315,6 +342,8 @@ export class HealthMonitor {
 function clean(s: string | null): string | null {
   return s === null ? null : cleanText(s);
 }
+
+const breakerKeyOf = (b: { service: string; name: string }) => `${b.service}\u0000${b.name}`;
 
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 
@@ -353,6 +382,7 @@ function lagRow(g: LagGroupState) {
     partitions: g.partitions.map((p) => ({ ...p, partition: clean(p.partition) })),
     since_ms: g.since,
     updated_ms: g.updated,
+    lag_seconds_source: g.lagSeconds !== null && Number.isFinite(g.lagSeconds) ? g.lagSecondsSource : null,
   };
 }
 
@@ -380,6 +410,7 @@ export function toLagWire(g: LagGroupState) {
     group: g.group,
     lag: g.lag,
     lagSeconds: g.lagSeconds,
+    lagSecondsSource: g.lagSecondsSource,
     status: g.status as LagStatus,
     trend: g.trend,
     consumeRate: g.consumeRate ?? null,

@@ -1,13 +1,14 @@
 'use client';
 // /breakers: a tile per circuit breaker, like the Hystrix dashboard's, grouped by owning service and
-// sorted by severity: state colour, failure-rate gauge, call and rejection sparklines (from the
-// readings seen since the page opened), time in state, and a state timeline over the chosen window
-// whose bands link to that service's failing traces. Live: state changes arrive over the
+// sorted by severity: state colour, failure-rate gauge, calls/s, rejected/s, failure-rate and
+// slow-call-rate sparklines over the last ten minutes (the history API's rate series), time in
+// state, and a state timeline over the chosen window whose bands link to that service's failing traces. Live: state changes arrive over the
 // collector's WebSocket and replace the tile at once; the list is refetched every 5 s too.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
-import type { BreakerHistoryResponse, BreakerWire } from '@/lib/contracts/health-api';
+import { useEffect, useState } from 'react';
+import { Area, AreaChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import type { BreakerHistoryResponse, BreakerRatePoint, BreakerWire } from '@/lib/contracts/health-api';
 import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { useLiveMessages } from '../live/use-live-messages';
 import { getJson } from '../ui/get-json';
@@ -25,7 +26,7 @@ const keyOf = (b: Pick<BreakerWire, 'service' | 'name'>) => `${b.service}\u0000$
 
 export function BreakersClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
   const queryClient = useQueryClient();
-  const [windowMs, setWindowMs] = useState(3600_000);
+  const [windowMs, setWindowMs] = useState(15 * 60_000);
   const breakers = useQuery({ queryKey: ['breakers'], queryFn: () => getJson<BreakerWire[]>('/api/breakers'), refetchInterval: 5000 });
   const live = useLiveMessages(liveEndpoint, (message) => {
     if (message.type !== 'breaker-state') return;
@@ -35,16 +36,6 @@ export function BreakersClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint })
     });
     void queryClient.invalidateQueries({ queryKey: ['breaker-history', message.breaker.service, message.breaker.name] });
   });
-  // Sparklines: the rates of each breaker at each reading seen since the page opened.
-  const history = useRef(new Map<string, Array<{ calls: number; rejected: number }>>());
-  useEffect(() => {
-    for (const b of breakers.data ?? []) {
-      const list = history.current.get(keyOf(b)) ?? [];
-      list.push({ calls: b.callsPerSecond ?? 0, rejected: b.rejectedPerSecond ?? 0 });
-      if (list.length > 60) list.shift();
-      history.current.set(keyOf(b), list);
-    }
-  }, [breakers.data]);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
@@ -90,7 +81,7 @@ export function BreakersClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint })
           </h2>
           <div className="breaker-tiles">
             {g.breakers.map((b) => (
-              <BreakerTile key={keyOf(b)} breaker={b} now={now} windowMs={windowMs} rates={history.current.get(keyOf(b)) ?? []} />
+              <BreakerTile key={keyOf(b)} breaker={b} now={now} windowMs={windowMs} />
             ))}
           </div>
         </section>
@@ -99,22 +90,45 @@ export function BreakersClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint })
   );
 }
 
-function Sparkline({ values, color }: { values: number[]; color: string }) {
-  if (values.length < 2) return <svg className="sparkline" viewBox="0 0 100 24" aria-hidden="true" />;
-  const max = Math.max(...values, 1e-9);
-  const points = values.map((v, i) => `${(i / (values.length - 1)) * 100},${22 - (v / max) * 20}`).join(' ');
+/** A rate series as a small recharts area: gaps (no sample) stay gaps; the latest value is the tile's figure. */
+function Sparkline({ series, dataKey, color, start, end, max, label }: { series: BreakerRatePoint[]; dataKey: keyof Omit<BreakerRatePoint, 't'>; color: string; start: number; end: number; max?: number; label: string }) {
   return (
-    <svg className="sparkline" viewBox="0 0 100 24" preserveAspectRatio="none" aria-hidden="true">
-      <polyline points={points} fill="none" stroke={color} strokeWidth="1.5" vectorEffect="non-scaling-stroke" />
-    </svg>
+    <div className="sparkline" role="img" aria-label={label}>
+      <ResponsiveContainer width="100%" height={28}>
+        <AreaChart data={series} margin={{ top: 2, right: 0, bottom: 0, left: 0 }}>
+          <XAxis dataKey="t" type="number" domain={[start, end]} hide />
+          <YAxis hide domain={[0, max ?? ((dataMax: number) => Math.max(dataMax, 1e-6))]} />
+          <Area dataKey={dataKey} stroke={color} fill={color} fillOpacity={0.25} strokeWidth={1.5} isAnimationActive={false} dot={false} />
+        </AreaChart>
+      </ResponsiveContainer>
+    </div>
   );
 }
 
 const rate = (v: number | null) => (v === null ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-export function BreakerTile({ breaker: b, now, windowMs, rates }: { breaker: BreakerWire; now: number; windowMs: number; rates: Array<{ calls: number; rejected: number }> }) {
+/** The window's end moves in 10 s steps, so the history (timeline and sparklines) refetches as time passes. */
+const HISTORY_STEP_MS = 10_000;
+const SPARKLINE_MS = 10 * 60_000;
+
+function useBreakerHistory(b: Pick<BreakerWire, 'service' | 'name'>, start: number, end: number) {
+  return useQuery({
+    queryKey: ['breaker-history', b.service, b.name, end - start, end],
+    queryFn: () => getJson<BreakerHistoryResponse>(`/api/breakers/${encodeURIComponent(b.service)}/${encodeURIComponent(b.name)}/history?start=${start}&end=${end}`),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function BreakerTile({ breaker: b, now, windowMs }: { breaker: BreakerWire; now: number; windowMs: number }) {
   const color = STATE_COLOR[b.state] ?? '#6b7280';
   const failure = b.failureRate;
+  const end = Math.ceil(now / HISTORY_STEP_MS) * HISTORY_STEP_MS;
+  // The timeline spans the chosen window; the sparklines always the last ten minutes (5 s steps), as
+  // Hystrix's do: in an incident the recent minutes matter, and an hour squeezes them into a pixel.
+  const history = useBreakerHistory(b, end - windowMs, end);
+  const recent = useBreakerHistory(b, end - SPARKLINE_MS, end);
+  const series = recent.data?.series ?? [];
+  const [from, to] = recent.data ? [recent.data.start, recent.data.end] : [end - SPARKLINE_MS, end];
   return (
     <article className="breaker-tile" style={{ borderColor: color }} data-state={b.state} aria-label={`${b.name}: ${STATE_LABEL[b.state]}`}>
       <header>
@@ -133,37 +147,34 @@ export function BreakerTile({ breaker: b, now, windowMs, rates }: { breaker: Bre
         <div className="breaker-gauge-fill" style={{ width: `${Math.min(100, failure ?? 0)}%`, background: (failure ?? 0) >= 50 ? '#ff6b6b' : '#4cc38a' }} />
         <div className="breaker-gauge-mark" title="50 %: the usual opening threshold" />
       </div>
-      <p className="breaker-figures">
-        <span>failures {failure === null ? '–' : `${failure.toFixed(1)} %`}</span>
-        {b.slowCallRate !== null && <span>slow {b.slowCallRate.toFixed(1)} %</span>}
-      </p>
       <div className="breaker-rates">
         <div>
-          <span className="muted">calls/s</span> {rate(b.callsPerSecond)}
-          <Sparkline values={rates.map((r) => r.calls)} color="#7cb0ff" />
+          <span className="muted">calls/s</span> <span className="breaker-figure">{rate(b.callsPerSecond)}</span>
+          <Sparkline series={series} dataKey="callsPerSecond" color="#7cb0ff" start={from} end={to} label="calls per second, last 10 minutes" />
         </div>
         <div>
-          <span className="muted">rejected/s</span> {rate(b.rejectedPerSecond)}
-          <Sparkline values={rates.map((r) => r.rejected)} color="#ff6b6b" />
+          <span className="muted">rejected/s</span> <span className="breaker-figure">{rate(b.rejectedPerSecond)}</span>
+          <Sparkline series={series} dataKey="rejectedPerSecond" color="#ff6b6b" start={from} end={to} label="rejected calls per second, last 10 minutes" />
+        </div>
+        <div>
+          <span className="muted">failures</span> <span className="breaker-figure">{failure === null ? '–' : `${failure.toFixed(1)} %`}</span>
+          <Sparkline series={series} dataKey="failureRate" color="#ffc35c" start={from} end={to} max={100} label="failure rate, last 10 minutes" />
+        </div>
+        <div>
+          <span className="muted">slow</span> <span className="breaker-figure">{b.slowCallRate === null ? '–' : `${b.slowCallRate.toFixed(1)} %`}</span>
+          <Sparkline series={series} dataKey="slowCallRate" color="#c084fc" start={from} end={to} max={100} label="slow-call rate, last 10 minutes" />
         </div>
       </div>
-      <BreakerTimeline breaker={b} windowMs={windowMs} now={now} />
+      <p className="breaker-axis muted">
+        <span>state, last {formatSpan(windowMs)}</span>
+        <span>sparklines: last 10 min</span>
+      </p>
+      <BreakerTimeline breaker={b} bands={history.data?.bands ?? []} start={history.data?.start ?? end - windowMs} windowMs={history.data ? history.data.end - history.data.start : windowMs} />
     </article>
   );
 }
 
-function BreakerTimeline({ breaker, windowMs, now }: { breaker: BreakerWire; windowMs: number; now: number }) {
-  // The window's end moves with the minute, so the query does not refetch every second.
-  const end = Math.ceil(now / 60_000) * 60_000;
-  const start = end - windowMs;
-  const history = useQuery({
-    queryKey: ['breaker-history', breaker.service, breaker.name, windowMs, end],
-    queryFn: () =>
-      getJson<BreakerHistoryResponse>(
-        `/api/breakers/${encodeURIComponent(breaker.service)}/${encodeURIComponent(breaker.name)}/history?start=${start}&end=${end}`,
-      ),
-  });
-  const bands = history.data?.bands ?? [];
+function BreakerTimeline({ breaker, bands, start, windowMs }: { breaker: BreakerWire; bands: BreakerHistoryResponse['bands']; start: number; windowMs: number }) {
   return (
     <div className="breaker-timeline" aria-label="state over the window">
       {bands.map((band) => {

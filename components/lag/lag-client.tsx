@@ -11,7 +11,7 @@ import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { useLiveMessages } from '../live/use-live-messages';
 import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
-import { STATUS_COLOR, TREND_ARROW, drainText, formatCount, historyUrl, lagInTime } from './lag-view';
+import { LAG_SECONDS_SOURCE_LABEL, STATUS_COLOR, TREND_ARROW, drainText, formatCount, historyUrl, lagInTimeParts } from './lag-view';
 
 const keyOf = (g: Pick<LagGroupResponse, 'system' | 'cluster' | 'destination' | 'group'>) => `${g.system}/${g.cluster}/${g.destination}/${g.group}`;
 const WINDOWS = [
@@ -58,6 +58,7 @@ export function LagClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
           NATS&apos;s <code>/jsz</code> (a scrape target with <code>&quot;format&quot;: &quot;nats-jsz&quot;</code>) and prometheus-nats-exporter.
         </Notice>
       ) : (
+        <div className="lag-table-wrap">
         <table className="lag-table">
           <thead>
             <tr>
@@ -85,7 +86,9 @@ export function LagClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
                 <td className="mono">{g.destination}</td>
                 <td className="mono">{g.group === g.destination ? '—' : g.group}</td>
                 <td className="num">{formatCount(g.lag)}</td>
-                <td>{lagInTime(g)}</td>
+                <td title={g.lagSecondsSource ? LAG_SECONDS_SOURCE_LABEL[g.lagSecondsSource] : 'neither the broker nor traces can say yet'}>
+                  <LagInTimeCell group={g} />
+                </td>
                 <td title={g.trend}>
                   {TREND_ARROW[g.trend]} {g.trend}
                 </td>
@@ -98,9 +101,20 @@ export function LagClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {chosen && <LagCharts group={chosen} windowMs={windowMs} />}
     </div>
+  );
+}
+
+function LagInTimeCell({ group }: { group: LagGroupResponse }) {
+  const { figure, traces } = lagInTimeParts(group);
+  return (
+    <>
+      {figure ?? '–'}
+      {traces && <div className="lag-sub muted">{traces}</div>}
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
-// Pure view logic of the lag page: status colours, trend arrows and the human figures (lag in
-// messages and in time, time to drain).
+// Pure view logic of the lag page and the map's lag badge: status colours, trend arrows and the
+// human figures (lag in messages and in time with its source, time to drain).
 import type { LagGroupResponse } from '@/lib/contracts/health-api';
+import { LAG_SECONDS_SOURCE_LABEL, type LagSecondsSource } from '@/lib/domain/lag/lag-in-time';
 
 export const STATUS_COLOR: Record<string, string> = {
   OK: '#4cc38a',
@@ -28,12 +29,49 @@ export function formatSeconds(s: number | null): string {
   return `${Math.floor(s / 3600)}h ${Math.round((s % 3600) / 60)}m`;
 }
 
-/** Lag in time: from the consume rate, and from traces (how long messages waited) when known. */
-export function lagInTime(g: Pick<LagGroupResponse, 'lagSeconds' | 'tracesQueueMs'>): string {
-  const parts: string[] = [];
-  if (g.lagSeconds !== null) parts.push(formatSeconds(g.lagSeconds));
-  if (g.tracesQueueMs) parts.push(`traces p95 ${formatSeconds(g.tracesQueueMs.p95 / 1000)}`);
-  return parts.length ? parts.join(' · ') : '–';
+/** Where a lag in time comes from, in two words (the full wording is LAG_SECONDS_SOURCE_LABEL). */
+export const LAG_SOURCE_TAG: Record<LagSecondsSource, string> = {
+  'consume-rate': 'consume rate',
+  'net-rate': 'publish rate',
+  traces: 'from traces',
+  empty: '',
+};
+
+export { LAG_SECONDS_SOURCE_LABEL };
+
+/**
+ * Lag in time with where it comes from ("21 s from traces", "12 s consume rate"), and apart from it
+ * the time messages actually waited from traces when the figure itself is not from traces.
+ */
+export function lagInTimeParts(g: Pick<LagGroupResponse, 'lagSeconds' | 'tracesQueueMs'> & { lagSecondsSource?: LagSecondsSource | null | undefined }): { figure: string | null; traces: string | null } {
+  let figure: string | null = null;
+  if (g.lagSeconds !== null) {
+    const tag = g.lagSecondsSource ? LAG_SOURCE_TAG[g.lagSecondsSource] : '';
+    figure = tag ? `${formatSeconds(g.lagSeconds)} ${tag}` : formatSeconds(g.lagSeconds);
+  }
+  const traces = g.tracesQueueMs && g.lagSecondsSource !== 'traces' ? `traces p95 ${formatSeconds(g.tracesQueueMs.p95 / 1000)}` : null;
+  return { figure, traces };
+}
+
+/** The same on one line ("12 s consume rate · traces p95 2.5 s"), for the map's edge label. */
+export function lagInTime(g: Parameters<typeof lagInTimeParts>[0]): string {
+  const { figure, traces } = lagInTimeParts(g);
+  return [figure, traces].filter(Boolean).join(' · ') || '–';
+}
+
+/** The map's lag badge: messages, lag in time, status and trend arrow ("lag 312 · 24 s · WARN ↗"). */
+export function lagBadgeText(g: Pick<LagGroupResponse, 'lag' | 'lagSeconds' | 'status' | 'trend'>): string {
+  const time = g.lagSeconds !== null && g.lag > 0 ? ` · ${formatSeconds(g.lagSeconds)}` : '';
+  return `lag ${formatCount(g.lag)}${time} · ${g.status} ${TREND_ARROW[g.trend]}`;
+}
+
+/** The badge's tooltip: everything the table row says. */
+export function lagBadgeTitle(g: Pick<LagGroupResponse, 'destination' | 'lag' | 'lagSeconds' | 'lagSecondsSource' | 'status' | 'trend' | 'drainSeconds' | 'tracesQueueMs'>): string {
+  const source = g.lagSecondsSource ? ` (${LAG_SECONDS_SOURCE_LABEL[g.lagSecondsSource]})` : '';
+  const time = g.lagSeconds !== null ? `, ${formatSeconds(g.lagSeconds)} behind${source}` : '';
+  const drain = drainText(g);
+  const drainPhrase = g.lag <= 0 ? 'empty' : drain === 'not draining' ? drain : drain === '–' ? 'time to drain unknown' : `drains in ${drain}`;
+  return `${g.destination}: ${g.status}, ${formatCount(g.lag)} messages${time}; ${g.trend}; ${drainPhrase}`;
 }
 
 /** Time to drain as people say it: "not draining" while growing, "—" when empty. */

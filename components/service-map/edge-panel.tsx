@@ -99,7 +99,7 @@ export function EdgePanel(props: {
       )}
       {props.breaker && (
         <div className="sm-panel-breaker">
-          <BreakerTile breaker={props.breaker} now={Date.now()} windowMs={3600_000} rates={[]} />
+          <BreakerTile breaker={props.breaker} now={Date.now()} windowMs={15 * 60_000} />
         </div>
       )}
       <RedFacts item={edge} />

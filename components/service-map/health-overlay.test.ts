@@ -48,3 +48,11 @@ test('a live state change replaces that breaker / group in the overlay lists, an
   assert.deepEqual(lags?.map((g) => `${g.system}/${g.destination}:${g.status}`).sort(), ['nats/q1:OK', 'rabbitmq/q1:STOP']);
   assert.equal(mergeLag([lag('nats', 'q1', 'OK')], lag('rabbitmq', 'q2', 'STOP')), undefined, 'not listed yet: refetch');
 });
+
+test("a live lag status without lag in time keeps the read side's estimate from traces until the next fetch", () => {
+  const listed = { ...lag('rabbitmq', 'q1', 'WARN', 40), lagSeconds: 21, lagSecondsSource: 'traces' as const };
+  const [kept] = mergeLag([listed], lag('rabbitmq', 'q1', 'ERR', 80))!;
+  assert.deepEqual([kept!.status, kept!.lag, kept!.lagSeconds, kept!.lagSecondsSource], ['ERR', 80, 21, 'traces']);
+  const [drained] = mergeLag([listed], { ...lag('rabbitmq', 'q1', 'OK', 0), lagSeconds: 0, lagSecondsSource: 'empty' })!;
+  assert.deepEqual([drained!.lagSeconds, drained!.lagSecondsSource], [0, 'empty']);
+});

@@ -58,5 +58,7 @@ export function mergeBreaker(list: readonly BreakerWire[] | undefined, breaker: 
 export function mergeLag(list: readonly LagGroupResponse[] | undefined, group: LagWire): LagGroupResponse[] | undefined {
   const same = (g: LagWire) => g.system === group.system && g.cluster === group.cluster && g.destination === group.destination && g.group === group.group;
   if (!list?.some(same)) return undefined;
-  return list.map((g) => (same(g) ? { ...g, ...group } : g));
+  // The collector's wire has no traces: a lag in time the read side filled from traces stays until the next fetch.
+  const keepTraces = (g: LagGroupResponse) => group.lagSeconds === null && g.lagSecondsSource === 'traces' && group.lag > 0;
+  return list.map((g) => (same(g) ? { ...g, ...group, ...(keepTraces(g) ? { lagSeconds: g.lagSeconds, lagSecondsSource: g.lagSecondsSource } : {}) } : g));
 }

@@ -6,7 +6,7 @@ import { memo } from 'react';
 import { Handle, Position, type NodeProps } from 'reactflow';
 import type { NodeKind } from '@/lib/domain/service-graph/types';
 import { formatMs, formatPercent, formatRate } from '../ui/red-format';
-import { STATUS_COLOR, formatCount } from '../lag/lag-view';
+import { STATUS_COLOR, lagBadgeText, lagBadgeTitle } from '../lag/lag-view';
 import { KIND_LABELS, displayName, type MapNodeData } from './map-model';
 
 function KindIcon({ kind }: { kind: NodeKind }) {
@@ -84,9 +84,9 @@ function MapNodeView({ data, selected }: NodeProps<MapNodeData>) {
             className="sm-node-lag"
             style={{ background: STATUS_COLOR[data.lag.status] }}
             data-testid={`map-node-lag-${node.id}`}
-            title={`${data.lag.destination}: ${data.lag.status}, ${data.lag.lag} messages behind`}
+            title={lagBadgeTitle(data.lag)}
           >
-            lag {formatCount(data.lag.lag)} · {data.lag.status}
+            {lagBadgeText(data.lag)}
           </span>
         )}
       </span>

@@ -2,7 +2,11 @@
 // over the live WebSocket ('breaker-state', 'lag-status' messages): one zod schema per shape, shared by
 // the route handlers, the collector that pushes them and the pages that read them.
 import { z } from 'zod';
+import type { BreakerRatePoint } from '../domain/breakers/rate-series';
+import type { LagSecondsSource, TracesQueueTime } from '../domain/lag/lag-in-time';
 import { ApiError } from './api-error';
+
+export type { BreakerRatePoint, LagSecondsSource };
 
 export const BREAKER_STATES = ['closed', 'open', 'half_open', 'forced_open', 'disabled', 'metrics_only', 'suspected_open'] as const;
 export const LAG_STATUSES = ['OK', 'WARN', 'ERR', 'STOP', 'STALL', 'REWIND'] as const;
@@ -30,6 +34,8 @@ export const lagWire = z.object({
   group: z.string(),
   lag: z.number(),
   lagSeconds: z.number().nullable(),
+  /** Where lagSeconds comes from (lib/domain/lag/lag-in-time.ts); absent from older collectors. */
+  lagSecondsSource: z.enum(['consume-rate', 'net-rate', 'traces', 'empty']).nullable().optional(),
   status: z.enum(LAG_STATUSES),
   trend: z.enum(['growing', 'steady', 'draining']),
   consumeRate: z.number().nullable(),
@@ -45,7 +51,7 @@ export interface LagGroupResponse extends LagWire {
   since: number;
   updated: number;
   /** Time messages spent in the broker before a consumer took them, from traces (p50/p95, ms). */
-  tracesQueueMs: { p50: number; p95: number; count: number } | null;
+  tracesQueueMs: TracesQueueTime | null;
 }
 
 export interface BreakerTransitionWire {
@@ -60,13 +66,16 @@ export interface BreakerHistoryResponse {
   transitions: BreakerTransitionWire[];
   /** The states over the window as bands (the last one open-ended at `end`). */
   bands: Array<{ start: number; end: number; state: string }>;
+  /** The breaker's rates over the window, one point per `stepMs` (mean per step; null = no sample). */
+  series: BreakerRatePoint[];
+  stepMs: number;
   start: number;
   end: number;
 }
 
 export interface LagHistoryResponse {
   group: LagGroupResponse | null;
-  points: Array<{ t: number; lag: number; lagSeconds: number | null; status: string; consumeRate: number | null; produceRate: number | null; partitions: Array<{ partition: string; lag: number }> }>;
+  points: Array<{ t: number; lag: number; lagSeconds: number | null; lagSecondsSource: LagSecondsSource | null; status: string; consumeRate: number | null; produceRate: number | null; partitions: Array<{ partition: string; lag: number }> }>;
   start: number;
   end: number;
 }

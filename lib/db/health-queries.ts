@@ -5,6 +5,8 @@ import type { BreakerHistoryResponse, BreakerWire, LagGroupResponse, LagHistoryR
 import { stateBands } from '../contracts/health-api';
 import { histogramFromSql, mergeHistogram, emptyHistogram, histogramCount, percentileUs } from '../domain/service-graph/latency-histogram';
 import { destinationMatches } from '../domain/lag/destination-match';
+import { withTracesLagInTime, type LagSecondsSource, type TracesQueueTime } from '../domain/lag/lag-in-time';
+import { layOutRateSeries, rateSeriesStep } from '../domain/breakers/rate-series';
 import { getDb, type Db } from './prisma';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -51,8 +53,25 @@ export async function loadBreakers(sinceMs: number, db: Db = getDb()): Promise<B
   return rows.map(toBreaker);
 }
 
+/** A breaker's rates over [start, end) averaged per `stepMs` (breaker_samples), laid out on the window's grid. */
+export async function loadBreakerRateSeries(service: string, name: string, start: number, end: number, stepMs: number, db: Db = getDb()): Promise<BreakerHistoryResponse['series']> {
+  const { rows } = await db.pool.query<{ bucket: number; calls: number | null; rejected: number | null; failure: number | null; slow: number | null }>(
+    `SELECT floor((t_ms - $3) / $5::float8)::int AS bucket, avg(calls_per_second) AS calls, avg(rejected_per_second) AS rejected,
+            avg(failure_rate) AS failure, avg(slow_call_rate) AS slow
+     FROM breaker_samples WHERE service = $1 AND name = $2 AND t_ms >= $3 AND t_ms < $4 GROUP BY 1 ORDER BY 1`,
+    [service, name, start, end, stepMs],
+  );
+  return layOutRateSeries(
+    rows.map((r) => ({ bucket: Number(r.bucket), callsPerSecond: num(r.calls), rejectedPerSecond: num(r.rejected), failureRate: num(r.failure), slowCallRate: num(r.slow) })),
+    start,
+    end,
+    stepMs,
+  );
+}
+
 export async function loadBreakerHistory(service: string, name: string, start: number, end: number, db: Db = getDb()): Promise<BreakerHistoryResponse> {
-  const [status, before, within] = await Promise.all([
+  const stepMs = rateSeriesStep(start, end);
+  const [status, before, within, series] = await Promise.all([
     db.pool.query<BreakerRow>(
       `SELECT service, name, target, state, since_ms, failure_rate, slow_call_rate, calls_per_second, rejected_per_second, source, flapping
        FROM breaker_status WHERE service = $1 AND name = $2`,
@@ -67,10 +86,11 @@ export async function loadBreakerHistory(service: string, name: string, start: n
        WHERE service = $1 AND name = $2 AND t_ms >= $3 AND t_ms <= $4 ORDER BY t_ms LIMIT 10000`,
       [service, name, start, end],
     ),
+    loadBreakerRateSeries(service, name, start, end, stepMs, db),
   ]);
   const transitions = within.rows.map((r) => ({ t: Number(r.t_ms), from: r.from_state, to: r.to_state, source: r.source }));
   const breaker = status.rows[0] ? toBreaker(status.rows[0]) : null;
-  return { breaker, transitions, bands: stateBands(before.rows[0]?.to_state ?? null, transitions, start, breaker ? Math.min(end, Date.now()) : end), start, end };
+  return { breaker, transitions, bands: stateBands(before.rows[0]?.to_state ?? null, transitions, start, breaker ? Math.min(end, Date.now()) : end), series, stepMs, start, end };
 }
 
 interface LagRow {
@@ -80,6 +100,7 @@ interface LagRow {
   grp: string;
   lag: number;
   lag_seconds: number | null;
+  lag_seconds_source: string | null;
   status: string;
   trend: string;
   consume_rate: number | null;
@@ -92,13 +113,16 @@ interface LagRow {
 }
 
 function toLag(r: LagRow, queue: LagGroupResponse['tracesQueueMs']): LagGroupResponse {
+  // RabbitMQ's per-object endpoint counts no deliveries: its lag in time then comes from traces.
+  const inTime = withTracesLagInTime(Number(r.lag), { lagSeconds: num(r.lag_seconds), lagSecondsSource: (r.lag_seconds_source as LagSecondsSource | null) ?? null }, queue);
   const wire: LagWire = {
     system: r.system as LagWire['system'],
     cluster: r.cluster,
     destination: r.destination,
     group: r.grp,
     lag: Number(r.lag),
-    lagSeconds: num(r.lag_seconds),
+    lagSeconds: inTime.lagSeconds,
+    lagSecondsSource: inTime.lagSecondsSource,
     status: r.status as LagWire['status'],
     trend: r.trend as LagWire['trend'],
     consumeRate: num(r.consume_rate),
@@ -123,46 +147,56 @@ const STATUS_ORDER = `CASE status WHEN 'REWIND' THEN 0 WHEN 'STOP' THEN 1 WHEN '
  * (`<system>/<destination>`) with the consumers it feeds. A broker's queue is matched to them by
  * lib/domain/lag/destination-match.ts (same name, routing key, or a queue named after its consumer).
  */
-export interface QueueTimes {
+export interface QueueTimes extends TracesQueueTime {
   node: string;
   consumers: string[];
-  p50: number;
-  p95: number;
-  count: number;
 }
 
+/** Traces' time in queue of the last minutes (the current and previous minute rows) fills lag in time. */
+const RECENT_QUEUE_MS = 2 * 60_000;
+
 export async function loadQueueTimesFromTraces(nowMs: number, windowMs: number, db: Db = getDb()): Promise<QueueTimes[]> {
-  const { rows } = await db.pool.query<{ source_name: string; target_name: string; histogram: string | null }>(
-    `SELECT source_name, target_name, histogram::text AS histogram FROM service_graph_edge_minutes
+  const { rows } = await db.pool.query<{ source_name: string; target_name: string; histogram: string | null; recent: boolean }>(
+    `SELECT source_name, target_name, histogram::text AS histogram, minute >= to_timestamp($2 / 1000.0) AS recent
+     FROM service_graph_edge_minutes
      WHERE minute >= to_timestamp($1 / 1000.0) AND source_kind = 'messaging' AND connection_type = 'messaging'`,
-    [nowMs - windowMs],
+    [nowMs - windowMs, nowMs - RECENT_QUEUE_MS],
   );
-  const merged = new Map<string, { histogram: number[]; consumers: Set<string> }>();
+  const merged = new Map<string, { histogram: number[]; recent: number[]; consumers: Set<string> }>();
   for (const r of rows) {
-    const entry = merged.get(r.source_name) ?? { histogram: emptyHistogram(), consumers: new Set<string>() };
-    entry.histogram = mergeHistogram(entry.histogram, histogramFromSql(r.histogram));
+    const entry = merged.get(r.source_name) ?? { histogram: emptyHistogram(), recent: emptyHistogram(), consumers: new Set<string>() };
+    const h = histogramFromSql(r.histogram);
+    entry.histogram = mergeHistogram(entry.histogram, h);
+    if (r.recent) entry.recent = mergeHistogram(entry.recent, h);
     entry.consumers.add(r.target_name);
     merged.set(r.source_name, entry);
   }
   const out: QueueTimes[] = [];
-  for (const [node, { histogram, consumers }] of merged) {
+  for (const [node, { histogram, recent, consumers }] of merged) {
     const count = histogramCount(histogram);
     if (!count) continue;
-    out.push({ node, consumers: [...consumers], p50: (percentileUs(histogram, 0.5) ?? 0) / 1000, p95: (percentileUs(histogram, 0.95) ?? 0) / 1000, count });
+    out.push({
+      node,
+      consumers: [...consumers],
+      p50: (percentileUs(histogram, 0.5) ?? 0) / 1000,
+      p95: (percentileUs(histogram, 0.95) ?? 0) / 1000,
+      count,
+      recentP95: histogramCount(recent) ? (percentileUs(recent, 0.95) ?? 0) / 1000 : null,
+    });
   }
   return out;
 }
 
 function queueTimeFor(times: readonly QueueTimes[], system: string, destination: string): LagGroupResponse['tracesQueueMs'] {
   const t = times.find((q) => destinationMatches(q.node, system, destination, q.consumers));
-  return t ? { p50: t.p50, p95: t.p95, count: t.count } : null;
+  return t ? { p50: t.p50, p95: t.p95, count: t.count, recentP95: t.recentP95 } : null;
 }
 
 /** Every consumer group / queue updated since `sinceMs`, worst first, with time in queue from traces. */
 export async function loadLagGroups(sinceMs: number, nowMs: number, db: Db = getDb()): Promise<LagGroupResponse[]> {
   const [{ rows }, queueTimes] = await Promise.all([
     db.pool.query<LagRow>(
-      `SELECT system, cluster, destination, grp, lag, lag_seconds, status, trend, consume_rate, produce_rate, drain_seconds, consumers, partitions, since_ms, updated_ms
+      `SELECT system, cluster, destination, grp, lag, lag_seconds, lag_seconds_source, status, trend, consume_rate, produce_rate, drain_seconds, consumers, partitions, since_ms, updated_ms
        FROM lag_status WHERE updated_ms >= $1 ORDER BY ${STATUS_ORDER}, lag DESC, system, destination, grp LIMIT 5000`,
       [sinceMs],
     ),
@@ -174,12 +208,12 @@ export async function loadLagGroups(sinceMs: number, nowMs: number, db: Db = get
 export async function loadLagHistory(system: string, destination: string, group: string, start: number, end: number, db: Db = getDb()): Promise<LagHistoryResponse> {
   const [status, history, queueTimes] = await Promise.all([
     db.pool.query<LagRow>(
-      `SELECT system, cluster, destination, grp, lag, lag_seconds, status, trend, consume_rate, produce_rate, drain_seconds, consumers, partitions, since_ms, updated_ms
+      `SELECT system, cluster, destination, grp, lag, lag_seconds, lag_seconds_source, status, trend, consume_rate, produce_rate, drain_seconds, consumers, partitions, since_ms, updated_ms
        FROM lag_status WHERE system = $1 AND destination = $2 AND grp = $3 ORDER BY updated_ms DESC LIMIT 1`,
       [system, destination, group],
     ),
-    db.pool.query<{ t_ms: string; lag: number; lag_seconds: number | null; status: string; consume_rate: number | null; produce_rate: number | null; partitions: Array<{ partition: string; lag: number }> }>(
-      `SELECT t_ms, lag, lag_seconds, status, consume_rate, produce_rate, partitions FROM lag_history
+    db.pool.query<{ t_ms: string; lag: number; lag_seconds: number | null; lag_seconds_source: string | null; status: string; consume_rate: number | null; produce_rate: number | null; partitions: Array<{ partition: string; lag: number }> }>(
+      `SELECT t_ms, lag, lag_seconds, lag_seconds_source, status, consume_rate, produce_rate, partitions FROM lag_history
        WHERE system = $1 AND destination = $2 AND grp = $3 AND t_ms >= $4 AND t_ms <= $5 ORDER BY t_ms LIMIT 20000`,
       [system, destination, group, start, end],
     ),
@@ -191,6 +225,7 @@ export async function loadLagHistory(system: string, destination: string, group:
       t: Number(r.t_ms),
       lag: Number(r.lag),
       lagSeconds: num(r.lag_seconds),
+      lagSecondsSource: (r.lag_seconds_source as LagSecondsSource | null) ?? null,
       status: r.status,
       consumeRate: num(r.consume_rate),
       produceRate: num(r.produce_rate),

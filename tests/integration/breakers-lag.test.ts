@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +64,44 @@ async function eventually<T>(probe: () => Promise<T | undefined>, what: string, 
   }
 }
 
+async function postTraces(body: unknown): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${collector.httpPort}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(response.status, 200, await response.text());
+}
+
+/** OTLP/JSON: `orders` publishes to `queue` (PRODUCER), `notifier` takes it `waitedMs` later (CONSUMER, its child). */
+function messageWaitedSpans(queue: string, waitedMs: number) {
+  const end = BigInt(Date.now()) * 1_000_000n;
+  const consumed = end - 10_000_000n;
+  const published = consumed - BigInt(waitedMs) * 1_000_000n;
+  const traceId = randomBytes(16).toString('hex');
+  const producerId = randomBytes(8).toString('hex');
+  const attributes = (operation: string) => [
+    { key: 'messaging.system', value: { stringValue: 'rabbitmq' } },
+    { key: 'messaging.destination.name', value: { stringValue: queue } },
+    { key: 'messaging.operation.type', value: { stringValue: operation } },
+  ];
+  const resource = (service: string) => ({ attributes: [{ key: 'service.name', value: { stringValue: service } }] });
+  return {
+    resourceSpans: [
+      {
+        resource: resource('orders'),
+        scopeSpans: [{ spans: [{ traceId, spanId: producerId, name: `${queue} publish`, kind: 4, startTimeUnixNano: String(published), endTimeUnixNano: String(published + 1_000_000n), attributes: attributes('send') }] }],
+      },
+      {
+        resource: resource('notifier'),
+        scopeSpans: [
+          {
+            spans: [
+              { traceId, spanId: randomBytes(8).toString('hex'), parentSpanId: producerId, name: `${queue} process`, kind: 5, startTimeUnixNano: String(consumed), endTimeUnixNano: String(end), attributes: attributes('process') },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
 test('a real opossum breaker: open, half-open, closed — in /api/breakers and its history', { timeout: 60_000 }, async () => {
   let failing = true;
   const breaker = new CircuitBreaker(async () => {
@@ -107,6 +146,70 @@ test('a real opossum breaker: open, half-open, closed — in /api/breakers and i
     });
     assert.deepEqual(history.transitions.map((x) => x.to), ['closed', 'open', 'closed']);
     assert.deepEqual(history.bands.map((x) => x.state), ['closed', 'open', 'closed']);
+  } finally {
+    metrics.clear();
+    breaker.shutdown();
+  }
+});
+
+test('a real opossum breaker scraped every 10 s: the history API returns calls/s, rejected/s and failure-rate series', { timeout: 60_000 }, async () => {
+  let failing = false;
+  const breaker = new CircuitBreaker(async () => {
+    if (failing) throw new Error('stock down');
+    return 'ok';
+  }, { name: 'stock', resetTimeout: 500, errorThresholdPercentage: 50, volumeThreshold: 2 });
+  breaker.fallback(() => 'fallback');
+  const registry = new Registry();
+  const metrics = new PrometheusMetrics({ circuits: [breaker], registry });
+  const t0 = Math.floor((Date.now() - 120_000) / 10_000) * 10_000;
+  let t = t0;
+  // One scrape per 10 s of (past) time, each flushed: the health monitor samples rates per flush.
+  const scrape = async () => {
+    t += 10_000;
+    const samples = samplesFromText(await registry.metrics()).map((s) => ({ ...s, labels: { ...s.labels, job: 'checkout' } }));
+    collector.health.observeSamples(samples, t);
+    await collector.health.flush();
+  };
+  const fire = async (n: number) => {
+    for (let i = 0; i < n; i++) await breaker.fire();
+  };
+  try {
+    await fire(2);
+    await scrape(); // t0+10: first reading, no rate yet
+    await fire(4);
+    await scrape(); // t0+20: 4 calls in 10 s
+    failing = true;
+    const halfOpened = new Promise<void>((resolve) => breaker.once('halfOpen', () => resolve()));
+    await fire(10); // failures until half of the calls failed, then it opens and rejects the rest
+    assert.ok(breaker.opened, 'the library opened it');
+    await scrape(); // t0+30: open
+    await halfOpened;
+    failing = false;
+    await fire(10); // the trial call succeeds and closes it; the rest pass
+    assert.ok(breaker.closed);
+    await scrape(); // t0+40: closed
+    await fire(5);
+    await scrape(); // t0+50
+
+    const start = t0;
+    const end = t0 + 60_000;
+    const history = await api<BreakerHistoryResponse>(getBreakerHistory, `/api/breakers/checkout/stock/history?start=${start}&end=${end}`, { service: 'checkout', name: 'stock' });
+    assert.equal(history.stepMs, 10_000);
+    assert.deepEqual(history.series.map((p) => p.t - t0), [0, 10_000, 20_000, 30_000, 40_000, 50_000]);
+    const at = (ms: number) => history.series.find((p) => p.t === t0 + ms)!;
+    assert.equal(at(0).callsPerSecond, null, 'no sample in the first step: a gap');
+    assert.equal(at(10_000).callsPerSecond, null, 'the first reading has no earlier counters');
+    assert.equal(at(20_000).callsPerSecond, 0.4);
+    assert.equal(at(20_000).rejectedPerSecond, 0);
+    assert.equal(at(20_000).failureRate, 0);
+    // opossum counts a rejected call as a fire too: 10 fires in 10 s, some of them rejected once open.
+    assert.equal(at(30_000).callsPerSecond, 1);
+    assert.ok(at(30_000).rejectedPerSecond! > 0, 'rejections while open');
+    assert.equal(at(30_000).failureRate, 100, 'every call let through failed');
+    assert.equal(at(40_000).callsPerSecond, 1);
+    assert.equal(at(40_000).rejectedPerSecond, 0);
+    assert.equal(at(50_000).callsPerSecond, 0.5);
+    assert.deepEqual(history.transitions.map((x) => x.to), ['closed', 'open', 'closed']);
   } finally {
     metrics.clear();
     breaker.shutdown();
@@ -177,11 +280,21 @@ test('a real RabbitMQ backlog: lag builds with no consumer (STOP), then drains b
     const built = await scrapeUntil((lag) => lag >= 40);
     assert.equal(built.status, 'STOP', 'messages waiting and no consumer');
     assert.equal(built.consumers, 0);
+    // The per-object endpoint counts no deliveries: the broker alone cannot say how long 40 messages wait.
+    assert.deepEqual([built.lagSeconds, built.lagSecondsSource], [null, null]);
     await collector.health.flush();
+    const unknown = (await api<LagGroupResponse[]>(getLag, '/api/lag')).find((x) => x.destination === queue)!;
+    assert.equal(unknown.system, 'rabbitmq');
+    assert.equal(unknown.lag, 40);
+    assert.equal(unknown.status, 'STOP');
+    assert.deepEqual([unknown.lagSeconds, unknown.lagSecondsSource], [null, null]);
+    // Traces of a message that waited 3 s in that queue: the read side fills lag in time from them.
+    await postTraces(messageWaitedSpans(queue, 3000));
+    await collector.serviceGraph!.flush({ expirePending: true });
     const listed = (await api<LagGroupResponse[]>(getLag, '/api/lag')).find((x) => x.destination === queue)!;
-    assert.equal(listed.system, 'rabbitmq');
-    assert.equal(listed.lag, 40);
-    assert.equal(listed.status, 'STOP');
+    assert.equal(listed.lagSecondsSource, 'traces');
+    assert.ok(listed.lagSeconds! >= 2.5 && listed.lagSeconds! <= 4.5, `about 3 s from traces, got ${listed.lagSeconds}`);
+    assert.ok(listed.tracesQueueMs && listed.tracesQueueMs.recentP95 !== null);
 
     await channel.consume(queue, (m) => m && channel.ack(m));
     const drained = await scrapeUntil((lag) => lag === 0);
@@ -194,6 +307,8 @@ test('a real RabbitMQ backlog: lag builds with no consumer (STOP), then drains b
     });
     assert.ok(history.points.some((p) => p.lag >= 40) && history.points.at(-1)!.lag === 0);
     assert.equal(history.group?.status, 'OK');
+    assert.deepEqual([history.group?.lagSeconds, history.group?.lagSecondsSource], [0, 'empty'], 'drained: nothing waits, whatever traces remember');
+    assert.equal(history.points.at(-1)!.lagSecondsSource, 'empty');
   } finally {
     await channel.deleteQueue(queue).catch(() => {});
     await connection.close();

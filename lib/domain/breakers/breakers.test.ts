@@ -44,7 +44,21 @@ test('transitions, since and flapping from a drawn history', () => {
   assert.equal(snap.since, T0 + 35 * S);
   assert.equal(snap.flapping, false);
   for (const r of drawn('.........ohohoh')) tracker.observe(r);
-  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, true, '6 transitions in 30 s');
+  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, false, 'open ⇄ half-open: probing a dependency still down, not flapping');
+  for (const r of drawn('...............hcocoh')) tracker.observe(r);
+  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, true, 'closed, open, closed, open within a minute');
+});
+
+test('by default, two incidents in ten minutes (open and close twice) are not flapping; three are', () => {
+  const tracker = new BreakerTracker();
+  // One reading a minute: closed, an incident (open, probes, close), calm, another, calm, a third.
+  const minutes = (history: string) =>
+    [...history].map((ch, i) => ({ service: 'orders', name: 'payments', t: T0 + i * 60 * S, source: 'opossum' as const, state: ({ c: 'closed', o: 'open', h: 'half_open' } as const)[ch as 'c' | 'o' | 'h'] }));
+  const readings = minutes('cohccohcc');
+  for (const r of readings) tracker.observe(r);
+  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, false, 'two openings and closings');
+  for (const r of minutes('cohccohccoc').slice(9)) tracker.observe(r);
+  assert.equal(tracker.get({ service: 'orders', name: 'payments' })!.flapping, true, 'a third within ten minutes');
 });
 
 test('older readings than the last are ignored; snapshots sort worst first and forget the silent', () => {
@@ -122,7 +136,7 @@ test('opossum-prometheus live capture: payments opened and closed again, invento
   const r = opossumReadings(samplesFromText(readExposition('opossum-prometheus-live-two-breakers.txt')), T0);
   const byName = Object.fromEntries(r.map((b) => [b.name, b]));
   assert.deepEqual(byName.payments!.counters, { calls: 8, failures: 3, rejected: 4, opens: 1, closes: 1 });
-  assert.deepEqual(byName.inventory!.counters, { calls: 9, failures: 1, opens: 0 });
+  assert.deepEqual(byName.inventory!.counters, { calls: 9, failures: 1, rejected: 0, opens: 0 }, 'never rejected: the missing reject series is zero');
   const tracker = new BreakerTracker();
   for (const b of r) tracker.observe(b);
   assert.equal(tracker.get({ service: 'unknown', name: 'payments' })!.state, 'closed');

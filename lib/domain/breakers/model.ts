@@ -58,7 +58,7 @@ export interface BreakerSnapshot extends BreakerId {
   callsPerSecond: number | null;
   rejectedPerSecond: number | null;
   source: BreakerSource;
-  /** More than `flapTransitions` transitions within `flapWindowMs`. */
+  /** At least `flapTransitions` transitions into or out of closed within `flapWindowMs` (half-open probes do not count). */
   flapping: boolean;
 }
 
@@ -69,7 +69,7 @@ export interface BreakerTrackerOptions {
   forgetAfterMs: number;
 }
 
-export const DEFAULT_TRACKER_OPTIONS: BreakerTrackerOptions = { flapTransitions: 4, flapWindowMs: 10 * 60_000, forgetAfterMs: 60 * 60_000 };
+export const DEFAULT_TRACKER_OPTIONS: BreakerTrackerOptions = { flapTransitions: 6, flapWindowMs: 10 * 60_000, forgetAfterMs: 60 * 60_000 };
 
 /** How bad a state is, higher is worse (open first). */
 export const BREAKER_SEVERITY: Record<BreakerState, number> = { open: 6, forced_open: 5, suspected_open: 4, half_open: 3, metrics_only: 2, disabled: 1, closed: 0 };
@@ -157,7 +157,9 @@ export class BreakerTracker {
 
     const changed = previousState !== undefined && previousState !== state;
     const recent = tracked?.recent ?? [];
-    if (changed) {
+    // Flapping is opening and closing again and again; open ⇄ half-open is the library probing a
+    // dependency that is still down (every reset timeout), which is not flapping.
+    if (changed && (previousState === 'closed') !== (state === 'closed')) {
       recent.push(r.t);
       while (recent.length && recent[0]! < r.t - this.options.flapWindowMs) recent.shift();
     }

@@ -94,9 +94,12 @@ function eventCounters(events: Map<string, number>): BreakerCounters {
   const set = (k: keyof BreakerCounters, v: number | undefined) => {
     if (v !== undefined) c[k] = v;
   };
-  set('calls', get('fire'));
-  set('failures', get('failure'));
-  set('rejected', get('reject'));
+  const calls = get('fire');
+  set('calls', calls);
+  // prom-client shows a labelled series only once it was incremented: with fires counted, an event
+  // series that is missing has happened zero times (so rejected/s is 0, not unknown, until the first rejection).
+  set('failures', get('failure') ?? (calls !== undefined ? 0 : undefined));
+  set('rejected', get('reject') ?? (calls !== undefined ? 0 : undefined));
   set('opens', get('open'));
   set('halfOpens', get('halfOpen', 'half_open'));
   set('closes', get('close'));

@@ -137,3 +137,34 @@ test('windows keep the newest observations, bounded in count and age', () => {
   assert.equal(windows.size, 2);
   assert.deepEqual(windows.get('a'), [], 'least recently seen partition dropped');
 });
+
+test('lag in time says where it comes from: the consume counter, else publishes less growth, else nothing', () => {
+  // Kafka-like: a consumed position. 600 consumed a minute = 10/s; 300 waiting → 30 s.
+  const kafka = assessGroup([draw({ lag: '300 300 300', consumed: '0 600 1200' })], 2 * MIN);
+  assert.deepEqual([kafka.lagSeconds, kafka.lagSecondsSource], [30, 'consume-rate']);
+  // RabbitMQ with publish totals only: 1200 published a minute = 20/s while the lag grows 600 a
+  // minute = 10/s, so 10/s are consumed; 1800 waiting → 180 s. The consume rate shown is that 10/s.
+  const published = assessGroup([draw({ lag: '600 1200 1800', produced: '0 1200 2400' })], 2 * MIN);
+  assert.deepEqual([published.lagSeconds, published.lagSecondsSource, published.consumeRate], [180, 'net-rate', 10]);
+  // RabbitMQ's /metrics/per-object: ready + unacked only. No figure of its own (traces fill it in).
+  const perObject = assessGroup([draw({ lag: '100 200 300', consumers: '1 1 1' })], 2 * MIN);
+  assert.deepEqual([perObject.lagSeconds, perObject.lagSecondsSource, perObject.consumeRate], [null, null, undefined]);
+  assert.equal(perObject.trend, 'growing');
+  // Published to with nobody reading: the backlog grew by exactly what was published — no consumption
+  // invented from the noise of a fitted slope, so no figure (readings at uneven times, as scrapes are).
+  const unread = assessGroup([[{ t: 0, lag: 0, produced: 100 }, { t: 4000, lag: 13, produced: 113 }, { t: 11_000, lag: 40, produced: 140 }]], 11_000);
+  assert.deepEqual([unread.lagSeconds, unread.lagSecondsSource, unread.consumeRate], [null, null, 0]);
+  // Nothing waiting: zero, whatever is counted.
+  const empty = assessGroup([draw({ lag: '3 1 0' })], 2 * MIN);
+  assert.deepEqual([empty.lagSeconds, empty.lagSecondsSource], [0, 'empty']);
+  // A consumer counter that stood still: the broker cannot say how long (not "infinite").
+  const stalled = assessGroup([draw({ lag: '5 6 7', consumed: '9 9 9', consumers: '1 1 1' })], 2 * MIN);
+  assert.deepEqual([stalled.lagSeconds, stalled.lagSecondsSource], [null, null]);
+});
+
+test('a constant in-flight lag (one unacked message at every scrape) is not WARN; one that grows is', () => {
+  const inFlight = draw({ lag: '0 1 1 1 1 1', produced: '0 240 480 720 960 1200', consumers: '1 1 1 1 1 1' });
+  assert.equal(evaluatePartition(inFlight, nowAfter(inFlight)), 'OK');
+  const growing = draw({ lag: '0 1 1 2 2 3', produced: '0 240 480 720 960 1200', consumers: '1 1 1 1 1 1' });
+  assert.equal(evaluatePartition(growing, nowAfter(growing)), 'WARN');
+});

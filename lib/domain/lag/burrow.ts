@@ -3,11 +3,12 @@
 // After linkedin/Burrow core/internal/evaluator (calculatePartitionStatus): a partition whose lag
 // touched zero in the window is OK; otherwise, in this order, an offset that moved backwards is
 // REWIND, a consumer gone quiet for longer than the window spans is STOP, an offset that never moved
-// is STALL, and lag that never decreased is WARN. Burrow sees every offset commit; Meshlight sees
+// is STALL, and lag that never decreased (and grew) is WARN. Burrow sees every offset commit; Meshlight sees
 // scrapes, so "the consumer is still there" comes from the source (consumer/member count, last
 // activity) instead of from commits: a present consumer whose offset does not move is STALL, an
 // absent one (or one idle for longer than the window) is STOP.
 // Pure: observations in, status out; the clock is an argument.
+import { lagInTimeFromRates, type LagSecondsSource } from './lag-in-time';
 
 export type PartitionStatus = 'OK' | 'WARN' | 'STOP' | 'STALL' | 'REWIND';
 /** Group status: Burrow's OK/WARN/ERR plus the partition detail that made it ERR. */
@@ -72,7 +73,10 @@ export function evaluatePartition(window: readonly LagObservation[], nowMs: numb
   if (window.length > 1) {
     let decreased = false;
     for (let i = 1; i < window.length; i++) if (window[i]!.lag < window[i - 1]!.lag) decreased = true;
-    if (!decreased) return 'WARN';
+    // Burrow warns on lag that never decreased; scrapes see a constant in-flight lag (the message a
+    // prefetch-1 consumer holds unacked, read at every scrape) that never decreases either, so the
+    // lag must also have grown across the window.
+    if (!decreased && last.lag > first.lag) return 'WARN';
   }
   return 'OK';
 }
@@ -89,22 +93,42 @@ export function isError(status: LagStatus): boolean {
   return SEVERITY[status] >= SEVERITY.ERR;
 }
 
-/** Per-second rate of a cumulative position over the window (resets count as restarts from 0). */
-export function counterRate(window: readonly LagObservation[], pick: (o: LagObservation) => number | undefined): number | undefined {
+/**
+ * How much a cumulative position grew over the window (resets count as restarts from 0), between
+ * its first and last observations that have it; undefined with fewer than two.
+ */
+export function counterIncrease(window: readonly LagObservation[], pick: (o: LagObservation) => number | undefined): { total: number; first: LagObservation; last: LagObservation } | undefined {
   let total = 0;
   let prev: number | undefined;
-  let firstT: number | undefined;
-  let lastT: number | undefined;
+  let first: LagObservation | undefined;
+  let last: LagObservation | undefined;
   for (const o of window) {
     const v = pick(o);
     if (v === undefined) continue;
     if (prev !== undefined) total += v >= prev ? v - prev : v;
-    else firstT = o.t;
+    else first = o;
     prev = v;
-    lastT = o.t;
+    last = o;
   }
-  if (firstT === undefined || lastT === undefined || lastT <= firstT) return undefined;
-  return total / ((lastT - firstT) / 1000);
+  if (!first || !last || last.t <= first.t) return undefined;
+  return { total, first, last };
+}
+
+/** Per-second rate of a cumulative position over the window (resets count as restarts from 0). */
+export function counterRate(window: readonly LagObservation[], pick: (o: LagObservation) => number | undefined): number | undefined {
+  const inc = counterIncrease(window, pick);
+  return inc ? inc.total / ((inc.last.t - inc.first.t) / 1000) : undefined;
+}
+
+/**
+ * Consumption when only publishes are counted, by a queue's own accounting: what was published
+ * less what the backlog grew by, between the same two readings (never a least-squares slope, whose
+ * noise would invent consumption for a queue nobody reads).
+ */
+export function consumedFromPublished(window: readonly LagObservation[]): number | undefined {
+  const inc = counterIncrease(window, (o) => o.produced);
+  if (!inc) return undefined;
+  return Math.max(0, inc.total - (inc.last.lag - inc.first.lag)) / ((inc.last.t - inc.first.t) / 1000);
 }
 
 /** Least-squares slope of lag in messages per second. */
@@ -153,6 +177,8 @@ export interface LagAssessment {
   drainSeconds: number | null;
   /** Lag expressed in time: how long the consumer needs for what is waiting at its consume rate. */
   lagSeconds: number | null;
+  /** How lagSeconds was worked out (lag-in-time.ts); null when the broker's figures cannot say. */
+  lagSecondsSource: LagSecondsSource | null;
 }
 
 /**
@@ -189,14 +215,29 @@ export function assessGroup(partitionWindows: readonly (readonly LagObservation[
     }
     return any ? total : undefined;
   };
-  const consumeRate = sumRates((o) => o.consumed);
+  const measuredConsumeRate = sumRates((o) => o.consumed);
+  let consumeRate = measuredConsumeRate;
   let produceRate = sumRates((o) => o.produced);
   const slope = lagSlope(summed);
-  // Without a producer position, production is what was consumed plus the lag's growth.
+  // Without a producer position, production is what was consumed plus the lag's growth; without a
+  // consumer position, consumption is what was published less what the backlog grew by.
+  let derivedConsumeRate: number | undefined;
   if (produceRate === undefined && consumeRate !== undefined) produceRate = Math.max(0, consumeRate + slope);
+  else if (consumeRate === undefined && produceRate !== undefined) {
+    let any = false;
+    let total = 0;
+    for (const w of partitionWindows) {
+      const r = consumedFromPublished(w);
+      if (r !== undefined) {
+        any = true;
+        total += r;
+      }
+    }
+    if (any) consumeRate = derivedConsumeRate = total;
+  }
   const netDrain = consumeRate !== undefined && produceRate !== undefined ? consumeRate - produceRate : -slope;
   const drainSeconds = lag <= 0 ? 0 : netDrain > 1e-9 ? lag / netDrain : null;
-  const lagSeconds = lag <= 0 ? 0 : consumeRate !== undefined && consumeRate > 1e-9 ? lag / consumeRate : null;
+  const { lagSeconds, lagSecondsSource } = lagInTimeFromRates(lag, measuredConsumeRate, derivedConsumeRate);
   return {
     status: groupStatus(partitionStatuses),
     partitionStatuses,
@@ -206,5 +247,6 @@ export function assessGroup(partitionWindows: readonly (readonly LagObservation[
     produceRate,
     drainSeconds,
     lagSeconds,
+    lagSecondsSource,
   };
 }
