@@ -243,7 +243,7 @@ test('database stopped -m immediate for 30 s, collector killed -9 twice: every a
       now = await counts();
     }
     const own = await (await fetch(`${base}/metrics`)).text();
-    console.log(`last collector: ${/meshlight_metric_samples_out_of_order_total \S+/.exec(own)?.[0] ?? 'no out-of-order counter'}`);
+    console.log(`last collector: ${/^meshlight_metric_samples_out_of_order_total \S+/m.exec(own)?.[0] ?? 'no out-of-order counter'}`);
     await kill(collector, 'SIGTERM');
     now = await counts();
     console.log(
