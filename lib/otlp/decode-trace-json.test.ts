@@ -6,6 +6,7 @@ import { batchFromGoldenJson } from '../../tests/fixtures/otlp/sdk-expected';
 import type { Span, TraceBatch } from '../domain/model';
 import { decodeTraceRequestJson } from './decode-trace-json';
 import { INTERNAL_ERROR_PREFIX } from './malformed';
+import { fuzzRuns } from '../../tests/support/fuzz';
 
 const SPEC_EXAMPLE = new URL('../../tests/fixtures/otlp/examples/trace.json', import.meta.url);
 const fixture = (name: string): URL => new URL(`../../tests/fixtures/otlp/${name}`, import.meta.url);
@@ -332,13 +333,13 @@ function mutate(tree: unknown, next: () => number): unknown {
 test('fuzz: wrong types anywhere, and mangled or truncated text, are malformed or decode', () => {
   const next = random(0xc0ffee);
   let refused = 0;
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < fuzzRuns(3000); i++) {
     const tree = mutate(JSON.parse(GOLDEN_JSON), next);
     if (decodeOrMalformed(JSON.stringify(tree)) instanceof PermanentError) refused++;
   }
   assert.ok(refused > 500, `only ${refused} mutations were refused`);
   const compact = JSON.stringify(JSON.parse(GOLDEN_JSON));
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < fuzzRuns(1000); i++) {
     const at = Math.floor(next() * compact.length);
     const junk = String.fromCharCode(Math.floor(next() * 128));
     decodeOrMalformed(compact.slice(0, at) + junk + compact.slice(at + 1));

@@ -11,6 +11,7 @@ import { INTERNAL_ERROR_PREFIX } from '../otlp/malformed';
 import { decodeLokiPushJson } from './decode-loki-json';
 import { decodeLokiPushProto, uncompressLokiBody } from './decode-loki-proto';
 import { fieldsOfLine, parseLokiLabels } from './loki-streams';
+import { fuzzRuns } from '../../../tests/support/fuzz';
 
 const RECEIVED = 1_800_000_000_000_000_000n;
 const options = { receivedNs: RECEIVED };
@@ -143,13 +144,13 @@ test('Loki protobuf: every truncation and seeded bit flips fail only as malforme
   const bytes = lokiProto();
   for (let length = 0; length < bytes.length; length++) decodeOrMalformed(bytes.subarray(0, length));
   const next = random(0x1041);
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < fuzzRuns(3000); i++) {
     const flipped = bytes.slice();
     const at = Math.floor(next() * flipped.length);
     flipped[at] = flipped[at]! ^ (1 << Math.floor(next() * 8));
     decodeOrMalformed(flipped);
   }
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < fuzzRuns(1000); i++) {
     const json = LOKI_JSON.split('');
     json[Math.floor(next() * json.length)] = String.fromCharCode(32 + Math.floor(next() * 90));
     try {

@@ -20,6 +20,7 @@ import { PermanentError } from '../../pipeline/errors';
 import { decodeLogsRequestJson } from './decode-logs-json';
 import { decodeLogsRequestProto } from './decode-logs-proto';
 import { INTERNAL_ERROR_PREFIX } from './malformed';
+import { fuzzRuns } from '../../../tests/support/fuzz';
 
 const RECEIVED_NS = 1_800_000_000_000_000_000n;
 
@@ -176,13 +177,13 @@ test('the golden payload truncated at every byte offset is malformed or a shorte
 test('fuzz: random bytes and bit-flipped real payloads never throw anything but malformed', async () => {
   const bytes = await golden();
   const next = random(0x10c5);
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < fuzzRuns(2000); i++) {
     const noise = new Uint8Array(Math.floor(next() * 200));
     for (let j = 0; j < noise.length; j++) noise[j] = Math.floor(next() * 256);
     decodeOrMalformed(noise);
   }
   let decoded = 0;
-  for (let i = 0; i < 4000; i++) {
+  for (let i = 0; i < fuzzRuns(4000); i++) {
     const flipped = bytes.slice();
     const flips = 1 + Math.floor(next() * 3);
     for (let j = 0; j < flips; j++) {

@@ -31,6 +31,7 @@ import type { Span, TraceBatch } from '../../../lib/domain/model';
 import { decodeTraceRequestProto } from './decode-trace-proto';
 import { INTERNAL_ERROR_PREFIX } from './malformed';
 import { ProtobufReader } from './protobuf-reader';
+import { fuzzRuns } from '../../../tests/support/fuzz';
 
 const fixture = (name: string): URL => new URL(`../../../tests/fixtures/otlp/${name}`, import.meta.url);
 const GOLDEN = new Uint8Array(readFileSync(fixture('checkout-trace.bin')));
@@ -310,13 +311,13 @@ test('a real payload truncated at every byte offset is malformed (or a shorter v
 
 test('fuzz: random bytes and bit-flipped real payloads never throw anything but malformed', () => {
   const next = random(0x5eed);
-  for (let i = 0; i < 3000; i++) {
+  for (let i = 0; i < fuzzRuns(3000); i++) {
     const bytes = new Uint8Array(Math.floor(next() * 200));
     for (let j = 0; j < bytes.length; j++) bytes[j] = Math.floor(next() * 256);
     decodeOrMalformed(bytes);
   }
   let decoded = 0;
-  for (let i = 0; i < 5000; i++) {
+  for (let i = 0; i < fuzzRuns(5000); i++) {
     const bytes = GOLDEN.slice();
     const flips = 1 + Math.floor(next() * 3);
     for (let j = 0; j < flips; j++) {

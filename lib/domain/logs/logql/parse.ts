@@ -98,7 +98,9 @@ class Reader {
     };
     walk(node);
     if (matchers.length === 0) throw new LogQLError('parse error: a stream selector needs at least one matcher');
-    if (matchers.every((m) => (m.op === '=' || m.op === '=~') && new RegExp(`^(?:${m.value})$`).test(''))) {
+    // An equality value is literal text (`{app="(x"}` is no regex); a regex is checked as one.
+    const emptyCompatible = (m: LabelMatcher) => (m.op === '=' ? m.value === '' : m.op === '=~' && compileRegex(m.value, true).test(''));
+    if (matchers.every(emptyCompatible)) {
       throw new LogQLError('queries require at least one regexp or equality matcher that does not have an empty-compatible value');
     }
     return matchers;
