@@ -15,7 +15,7 @@ import { startLoad, type LoadCounters, type LoadGenerator } from './lib/load-gen
 import { spawnMeshlight, waitForHttp, type MeshlightProcess } from './lib/meshlight-process';
 import { parseDemoArgs, USAGE, UsageError, type DemoOptions } from './lib/options';
 import { metricsTargets, portsFrom } from './lib/ports';
-import { acceptsOtlpLogs, httpStatus, prepareDemoDatabase, reachRabbitMq, reachRedis } from './lib/probes';
+import { acceptsOtlpLogs, ensureRabbitMqPrometheus, httpStatus, prepareDemoDatabase, reachRabbitMq, reachRedis } from './lib/probes';
 import { describeChaos, type ChaosState } from './lib/scenarios';
 import { announceChaos, clock, formatDuration, statusLine, type FleetFacts } from './lib/summary';
 
@@ -66,12 +66,13 @@ interface Dependencies {
 }
 
 async function probeDependencies(options: DemoOptions): Promise<Dependencies> {
-  const [rabbitmq, pgUrl, redis, rabbitmqPrometheus] = await Promise.all([
+  const [rabbitmq, pgUrl, redis] = await Promise.all([
     options.noRabbitmq ? false : reachRabbitMq(AMQP_URL),
     options.noPostgres ? undefined : prepareDemoDatabase(PG_ADMIN_URL, 'meshlight_demo'),
     options.noRedis ? false : reachRedis(REDIS_URL),
-    options.noRabbitmq ? false : httpStatus(RABBITMQ_PROMETHEUS).then((status) => status === 200),
   ]);
+  // The broker's own queue depth for /lag: its Prometheus plugin, enabled here when it is off.
+  const rabbitmqPrometheus = rabbitmq ? await ensureRabbitMqPrometheus(RABBITMQ_PROMETHEUS) : false;
   const mark = (ok: boolean) => (ok ? '\u2713' : '\u2013');
   say(`  RabbitMQ     ${mark(rabbitmq)} ${rabbitmq ? 'order.created goes through RabbitMQ' : 'not reachable: notifier hosts an in-process broker instead'}`);
   say(`  PostgreSQL   ${mark(!!pgUrl)} ${pgUrl ? 'orders are stored in the meshlight_demo database' : 'not reachable: orders keeps an in-process table'}`);

@@ -74,3 +74,23 @@ export async function acceptsOtlpLogs(otlpEndpoint: string): Promise<boolean> {
   });
   return status !== undefined && status >= 200 && status < 300;
 }
+
+/**
+ * RabbitMQ's own Prometheus endpoint (queue depth for the lag page): when the broker runs here but
+ * the endpoint does not answer, enable its plugin (`rabbitmq-plugins enable rabbitmq_prometheus`,
+ * as `.ci/run` does) and wait for port 15692. False when it cannot be enabled (no rabbitmq-plugins,
+ * not allowed, a broker on another machine).
+ */
+export async function ensureRabbitMqPrometheus(url: string): Promise<boolean> {
+  if ((await httpStatus(url)) === 200) return true;
+  const { execFile } = await import('node:child_process');
+  const enabled = await new Promise<boolean>((resolve) =>
+    execFile('rabbitmq-plugins', ['enable', 'rabbitmq_prometheus'], { timeout: 60_000 }, (error) => resolve(!error)),
+  );
+  if (!enabled) return false;
+  for (let i = 0; i < 30; i++) {
+    if ((await httpStatus(url)) === 200) return true;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return false;
+}
