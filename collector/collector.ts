@@ -279,12 +279,20 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       logTail?.stop();
       await liveHub?.close();
       // Stop taking new requests, let in-flight ones finish, then flush everything accepted.
+      // Clients that keep a connection open (keep-alive, a gRPC channel) get a short grace, then
+      // are cut: a stop must never wait on a peer (it did, on an exporter's idle gRPC channel).
       grpcListener.close();
-      await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => zipkin.close(() => resolve()));
-      zipkin.closeAllConnections();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          grpcServer.forceShutdown();
+          resolve();
+        }, STOP_GRACE_MS);
+        grpcServer.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      await Promise.all([closeHttpServer(http, STOP_GRACE_MS), closeHttpServer(zipkin, STOP_GRACE_MS)]);
       await selfTracing.shutdown().catch(() => {});
       await preparing;
       await pipeline.stop(Date.now() + config.shutdownTimeoutMs, writing);
@@ -363,4 +371,16 @@ function tracedExport<Batch>(lane: SignalLane<Batch, unknown>, selfTracing: Self
         span.end();
       }
     });
+}
+
+/** How long a stop lets in-flight requests finish before it cuts the connections left. */
+const STOP_GRACE_MS = 3_000;
+
+/** Stops listening, closes idle keep-alive connections at once and the rest after `graceMs`. */
+async function closeHttpServer(server: { close(cb: () => void): unknown; closeIdleConnections(): void; closeAllConnections(): void }, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(force);
 }

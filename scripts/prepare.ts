@@ -12,7 +12,7 @@ export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 /**
  * Node test runner flags for `npm test` and `npm run test:scale`: results per file on stdout, and on
  * stderr which files are still running each minute (so a hang names its file); a test that runs
- * past six minutes fails instead of holding the run, and a file whose tests are done exits even if
+ * (or a file) past ten minutes fails instead of holding the run, and a file whose tests are done exits even if
  * a handle (a socket, a timer, a child process) was left open.
  */
 export const TEST_RUNNER_FLAGS = [
@@ -20,7 +20,7 @@ export const TEST_RUNNER_FLAGS = [
   '--test-reporter-destination=stdout',
   `--test-reporter=${path.join(ROOT, 'scripts/test-progress-reporter.mjs')}`,
   '--test-reporter-destination=stderr',
-  '--test-timeout=360000',
+  '--test-timeout=600000',
   '--test-force-exit',
 ];
 

@@ -81,10 +81,18 @@ export class ReceiverConnections {
   track(port: string, server: NodeServerLike): void {
     const entry = { open: 0, peak: 0, refused: 0 };
     this.ports.set(port, entry);
-    server.on('connection', (socket: { once(event: 'close', listener: () => void): unknown }) => {
-      entry.open++;
+    // A socket is destroyed (and no longer counted by the server's cap) a tick before its 'close'
+    // event, so a new one can arrive in between: count the sockets not yet destroyed.
+    const sockets = new Set<{ destroyed: boolean }>();
+    server.on('connection', (socket: { destroyed: boolean; once(event: 'close', listener: () => void): unknown }) => {
+      for (const other of sockets) if (other.destroyed) sockets.delete(other);
+      sockets.add(socket);
+      entry.open = sockets.size;
       entry.peak = Math.max(entry.peak, entry.open);
-      socket.once('close', () => entry.open--);
+      socket.once('close', () => {
+        sockets.delete(socket);
+        entry.open = sockets.size;
+      });
     });
     server.on('drop', () => entry.refused++);
   }
@@ -111,6 +119,6 @@ export class ReceiverConnections {
 }
 
 interface NodeServerLike {
-  on(event: 'connection', listener: (socket: { once(event: 'close', listener: () => void): unknown }) => void): unknown;
+  on(event: 'connection', listener: (socket: { destroyed: boolean; once(event: 'close', listener: () => void): unknown }) => void): unknown;
   on(event: 'drop', listener: () => void): unknown;
 }
