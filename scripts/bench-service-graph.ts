@@ -169,7 +169,7 @@ export function pairingCost(requests: Uint8Array[]): { acceptUsPerSpan: number; 
   const graphMs = time(() => {
     let now = 0;
     const rollups = new ServiceGraphRollups(200_000);
-    const deriver = new EdgeDeriver({ ttlMs: 10_000, maxPending: 100_000, now: () => now }, { edge: (o) => rollups.addEdge(o), operation: (o) => rollups.addOperation(o) });
+    const deriver = new EdgeDeriver({ ttlMs: 10_000, messagingTtlMs: 600_000, maxPending: 100_000, now: () => now }, { edge: (o) => rollups.addEdge(o), operation: (o) => rollups.addOperation(o) });
     for (const batch of batches) {
       deriver.observeBatch(batch);
       now += 20;

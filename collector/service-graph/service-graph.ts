@@ -63,7 +63,7 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
     const shared = config.sharedPairing ? new SharedEdgePairing(db, { ttlMs: config.waitMs, maxHeld: config.maxPending }) : undefined;
     this.shared = shared;
     this.deriver = new EdgeDeriver(
-      { ttlMs: config.waitMs, maxPending: config.maxPending, now, handOff: shared ? (half) => shared.hold(half) : undefined },
+      { ttlMs: config.waitMs, messagingTtlMs: config.messagingWaitMs, maxPending: config.maxPending, now, handOff: shared ? (half) => shared.hold(half) : undefined },
       {
         edge: this.emitEdge,
         operation: (o) => {
@@ -200,6 +200,13 @@ export class ServiceGraph implements BatchObserver<TraceBatch> {
       ['meshlight_service_graph_expired_total', 'counter', 'Edge halves that waited out their TTL unpaired.', stats.expired],
       ['meshlight_service_graph_dropped_total', 'counter', 'Edge halves evicted because the pairing store was full.', stats.dropped],
       ['meshlight_service_graph_pending', 'gauge', 'Keys waiting in the pairing store.', this.deriver.pending],
+      ['meshlight_service_graph_messaging_pending', 'gauge', 'Messaging keys (producers and consumers) waiting in the pairing store (part of pending).', this.deriver.messagingPending],
+      [
+        'meshlight_service_graph_messaging_evicted_total',
+        'counter',
+        'Messaging keys evicted before their wait ran out because the pairing store was full (evicted first, before request halves).',
+        stats.fanOutEvicted,
+      ],
       ['meshlight_service_graph_rollup_rows_dropped_total', 'counter', 'Observations lost because the rollups were full.', this.rollups.dropped],
       ['meshlight_service_graph_flush_failures_total', 'counter', 'Rollup flushes that failed (retried).', this.counters.flushFailures],
       ['meshlight_service_graph_rows_written_total', 'counter', 'Rollup rows upserted.', this.counters.rowsWritten],

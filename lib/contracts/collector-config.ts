@@ -67,6 +67,11 @@ export const collectorEnvSchema = z.object({
   MESHLIGHT_SERVICE_GRAPH: onOff.default(true),
   /** How long half an edge (a CLIENT or PRODUCER span, or its partner) waits for the other half. */
   MESHLIGHT_SERVICE_GRAPH_WAIT_MS: positiveInt.default(10_000),
+  /**
+   * How long a messaging half (a PRODUCER span, or its CONSUMER) waits for the other: as long as a
+   * message may sit in a queue, since that wait is the time in queue /api/lag reads from traces.
+   */
+  MESHLIGHT_SERVICE_GRAPH_MESSAGING_WAIT_MS: positiveInt.default(600_000),
   /** Most edge halves waiting at once; past it the oldest are evicted (counted on /metrics). */
   MESHLIGHT_SERVICE_GRAPH_MAX_PENDING: z.coerce.number().int().min(0).default(100_000),
   /** How often the per-minute rollups are upserted into PostgreSQL. */
@@ -103,6 +108,8 @@ export interface ReceiverTlsFiles {
 export interface ServiceGraphConfig {
   enabled: boolean;
   waitMs: number;
+  /** How long messaging halves wait (`waitMs` when unset). */
+  messagingWaitMs?: number;
   maxPending: number;
   flushIntervalMs: number;
   /** Most distinct rows each rollup holds between flushes. */
@@ -211,6 +218,7 @@ export function readCollectorConfig(env: Record<string, string | undefined> = pr
     serviceGraph: {
       enabled: e.MESHLIGHT_SERVICE_GRAPH,
       waitMs: e.MESHLIGHT_SERVICE_GRAPH_WAIT_MS,
+      messagingWaitMs: e.MESHLIGHT_SERVICE_GRAPH_MESSAGING_WAIT_MS,
       maxPending: e.MESHLIGHT_SERVICE_GRAPH_MAX_PENDING,
       flushIntervalMs: e.MESHLIGHT_SERVICE_GRAPH_FLUSH_MS,
       maxRollupRows: 200_000,

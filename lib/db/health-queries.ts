@@ -156,32 +156,39 @@ export interface QueueTimes extends TracesQueueTime {
 const RECENT_QUEUE_MS = 2 * 60_000;
 
 export async function loadQueueTimesFromTraces(nowMs: number, windowMs: number, db: Db = getDb()): Promise<QueueTimes[]> {
-  const { rows } = await db.pool.query<{ source_name: string; target_name: string; histogram: string | null; recent: boolean }>(
-    `SELECT source_name, target_name, histogram::text AS histogram, minute >= to_timestamp($2 / 1000.0) AS recent
+  const { rows } = await db.pool.query<{ source_name: string; target_name: string; histogram: string | null; max_us: string; recent: boolean }>(
+    `SELECT source_name, target_name, histogram::text AS histogram, latency_max_us::text AS max_us, minute >= to_timestamp($2 / 1000.0) AS recent
      FROM service_graph_edge_minutes
      WHERE minute >= to_timestamp($1 / 1000.0) AND source_kind = 'messaging' AND connection_type = 'messaging'`,
     [nowMs - windowMs, nowMs - RECENT_QUEUE_MS],
   );
-  const merged = new Map<string, { histogram: number[]; recent: number[]; consumers: Set<string> }>();
+  // The histogram's last bucket is open (everything from ~106 s on): the largest wait seen bounds it,
+  // so a message that waited minutes reads as minutes rather than as the bucket's lower bound.
+  const merged = new Map<string, { histogram: number[]; recent: number[]; maxUs: number; recentMaxUs: number; consumers: Set<string> }>();
   for (const r of rows) {
-    const entry = merged.get(r.source_name) ?? { histogram: emptyHistogram(), recent: emptyHistogram(), consumers: new Set<string>() };
+    const entry = merged.get(r.source_name) ?? { histogram: emptyHistogram(), recent: emptyHistogram(), maxUs: 0, recentMaxUs: 0, consumers: new Set<string>() };
     const h = histogramFromSql(r.histogram);
+    const maxUs = Number(r.max_us) || 0;
     entry.histogram = mergeHistogram(entry.histogram, h);
-    if (r.recent) entry.recent = mergeHistogram(entry.recent, h);
+    entry.maxUs = Math.max(entry.maxUs, maxUs);
+    if (r.recent) {
+      entry.recent = mergeHistogram(entry.recent, h);
+      entry.recentMaxUs = Math.max(entry.recentMaxUs, maxUs);
+    }
     entry.consumers.add(r.target_name);
     merged.set(r.source_name, entry);
   }
   const out: QueueTimes[] = [];
-  for (const [node, { histogram, recent, consumers }] of merged) {
+  for (const [node, { histogram, recent, maxUs, recentMaxUs, consumers }] of merged) {
     const count = histogramCount(histogram);
     if (!count) continue;
     out.push({
       node,
       consumers: [...consumers],
-      p50: (percentileUs(histogram, 0.5) ?? 0) / 1000,
-      p95: (percentileUs(histogram, 0.95) ?? 0) / 1000,
+      p50: (percentileUs(histogram, 0.5, maxUs || undefined) ?? 0) / 1000,
+      p95: (percentileUs(histogram, 0.95, maxUs || undefined) ?? 0) / 1000,
       count,
-      recentP95: histogramCount(recent) ? (percentileUs(recent, 0.95) ?? 0) / 1000 : null,
+      recentP95: histogramCount(recent) ? (percentileUs(recent, 0.95, recentMaxUs || undefined) ?? 0) / 1000 : null,
     });
   }
   return out;

@@ -20,6 +20,7 @@ import { GET as getBreakerHistory } from '../../app/api/breakers/[service]/[name
 import { GET as getLag } from '../../app/api/lag/route';
 import { GET as getLagHistory } from '../../app/api/lag/[system]/[destination]/[group]/history/route';
 import type { BreakerHistoryResponse, BreakerWire, LagGroupResponse, LagHistoryResponse } from '../../lib/contracts/health-api';
+import { loadQueueTimesFromTraces } from '../../lib/db/health-queries';
 import { disconnectDb } from '../../lib/db/prisma';
 import { samplesFromText } from '../support/exposition-samples';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
@@ -313,6 +314,24 @@ test('a real RabbitMQ backlog: lag builds with no consumer (STOP), then drains b
     await channel.deleteQueue(queue).catch(() => {});
     await connection.close();
   }
+});
+
+test('time in queue from traces reads minutes, not a cap: a message that waited 3 min, its halves in separate exports', { timeout: 60_000 }, async () => {
+  const queue = `meshlight.waited.${process.pid}.${Date.now()}`;
+  const spans = messageWaitedSpans(queue, 180_000);
+  // The producer's export, then (after the collector's expiry tick) the consumer's: the producer half
+  // waits for the messaging wait, not the request wait.
+  await postTraces({ resourceSpans: [spans.resourceSpans[0]] });
+  collector.serviceGraph!.tick();
+  await postTraces({ resourceSpans: [spans.resourceSpans[1]] });
+  await collector.serviceGraph!.flush({ expirePending: true });
+  const times = await loadQueueTimesFromTraces(Date.now(), 5 * 60_000);
+  const t = times.find((q) => q.node === `rabbitmq/${queue}`);
+  assert.ok(t, `a time in queue for ${queue}: ${JSON.stringify(times)}`);
+  assert.deepEqual(t.consumers, ['notifier']);
+  // The histogram's last bucket is open from ~106 s; the largest wait seen bounds it.
+  assert.ok(t.p95 >= 170_000 && t.p95 <= 190_000, `about 180 s, got ${t.p95} ms`);
+  assert.ok(t.recentP95 !== null && t.recentP95 >= 170_000 && t.recentP95 <= 190_000, `recent about 180 s, got ${t.recentP95}`);
 });
 
 test('a real NATS JetStream consumer backlog from /jsz?consumers=true', { timeout: 60_000 }, async () => {

@@ -276,6 +276,8 @@ test('/metrics reports the pairing store', async () => {
   assert.ok(paired >= 7, `paired ${paired}`);
   assert.match(text, /meshlight_service_graph_expired_total \d+/);
   assert.match(text, /meshlight_service_graph_dropped_total 0/);
+  assert.match(text, /meshlight_service_graph_messaging_pending \d+/);
+  assert.match(text, /meshlight_service_graph_messaging_evicted_total 0/);
 });
 
 test('a window reads its ragged minutes plus 10-minute and hourly blocks, and counts every call once', async () => {

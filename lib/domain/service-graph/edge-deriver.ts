@@ -14,8 +14,13 @@ export interface ObservationSink {
 }
 
 export interface EdgeDeriverOptions {
-  /** How long a half waits for its partner. */
+  /** How long a request half (CLIENT or SERVER) waits for its partner. */
   ttlMs: number;
+  /**
+   * How long a messaging half (PRODUCER or CONSUMER) waits: as long as a message may sit in a queue,
+   * since that wait is the time in queue the pair measures. `ttlMs` when unset.
+   */
+  messagingTtlMs?: number;
   /** Most halves waiting at once. */
   maxPending: number;
   now(): number;
@@ -34,7 +39,7 @@ export class EdgeDeriver {
   constructor(options: EdgeDeriverOptions, sink: ObservationSink) {
     const emit = (edge: EdgeObservation) => sink.edge(edge);
     this.pairer = new EdgePairer<InitiatorHalf, ResponderHalf>(
-      { ttlMs: options.ttlMs, maxEntries: options.maxPending, now: options.now },
+      { ttlMs: options.ttlMs, fanOutTtlMs: options.messagingTtlMs, maxEntries: options.maxPending, now: options.now },
       {
         onPaired: (initiator, responder, index) => pairedEdges(initiator, responder, index, emit),
         onExpired: (half) => {
@@ -48,8 +53,8 @@ export class EdgeDeriver {
       edge: emit,
       operation: (o) => sink.operation(o),
       initiator: (traceId, spanId, half, pairing, beforeWaiting) => this.pairer.addInitiator(traceId, spanId, half, pairing, beforeWaiting),
-      responder: (traceId, spanId, half) => this.pairer.addResponder(traceId, spanId, half),
-      responderToAny: (refs, half) => this.pairer.addResponderToAny(refs, half),
+      responder: (traceId, spanId, half, pairing) => this.pairer.addResponder(traceId, spanId, half, pairing),
+      responderToAny: (refs, half, pairing) => this.pairer.addResponderToAny(refs, half, pairing),
     };
   }
 
@@ -59,6 +64,11 @@ export class EdgeDeriver {
 
   get pending(): number {
     return this.pairer.size;
+  }
+
+  /** Messaging keys waiting (part of `pending`). */
+  get messagingPending(): number {
+    return this.pairer.fanOutSize;
   }
 
   observe(span: Span, service: string, environment: string): void {

@@ -5,11 +5,20 @@
 // span's (traceId, spanId)) — usually arrive in different export requests, in either order. The
 // first to arrive waits here; the second completes the pair.
 //
-// Bounded twice: an entry lives at most `ttlMs` from its creation (then it is expired: the halves
+// Bounded twice: an entry lives at most its wait from its creation (then it is expired: the halves
 // that never met are handed to `onExpired`, which may still draw them as edges to virtual nodes),
 // and the store holds at most `maxEntries` keys (when full, the oldest entry is evicted and handed
 // to `onDropped`; the caller counts it). No timers: the owner calls expire() on its own schedule
 // and passes the clock in, so tests control time.
+//
+// Two waits: a request's halves are exported within seconds of each other (`ttlMs`), but a message
+// may sit in a queue for minutes before its consumer starts (`fanOutTtlMs`), and the time it waited
+// is exactly what lag from traces measures, so a short wait would cap it. Request ('once') and
+// messaging ('fan-out') entries are kept apart, each in its own insertion-ordered map (one wait per
+// map keeps expiry a pop from the front); the bound is shared, and when full the oldest messaging
+// entry is evicted first, so a backlog of long-waiting messages never crowds out request pairing.
+// A key is looked up only in its class's map: a SERVER span pairs with a CLIENT, a CONSUMER with a
+// PRODUCER (the cross-kind pairs draw no edge anyway).
 //
 // Two relations differ in how many responders an initiator has:
 //   - `once` (request): a CLIENT span causes one SERVER span; the entry is removed when they pair.
@@ -47,7 +56,8 @@ interface Entry<I, R> {
   readonly traceId: string;
   readonly composite: boolean;
   readonly expiresAtMs: number;
-  pairing: Pairing;
+  /** Also says which map holds it. */
+  readonly pairing: Pairing;
   /** Set once its initiator arrived (`initiator` itself may be any value). */
   hasInitiator: boolean;
   initiator: I | undefined;
@@ -72,7 +82,10 @@ export interface EdgePairerCallbacks<I, R> {
 }
 
 export interface EdgePairerOptions {
+  /** How long a request ('once') entry waits. */
   ttlMs: number;
+  /** How long a messaging ('fan-out') entry waits; `ttlMs` when unset. */
+  fanOutTtlMs?: number;
   maxEntries: number;
   now(): number;
 }
@@ -83,20 +96,27 @@ export interface EdgePairerStats {
   dropped: number;
   /** An initiator seen twice under the same key (an exporter retry); the copy is ignored. */
   duplicates: number;
+  /**
+   * Messaging entries evicted before their wait ran out because the store was full (paired
+   * producers still waiting for more consumers included): the messaging wait is shorter in effect.
+   */
+  fanOutEvicted: number;
 }
 
 /** Responders waiting for one initiator; more than this are counted as dropped. */
 const MAX_RESPONDERS_PER_KEY = 64;
 
 export class EdgePairer<I, R> {
-  // A Map iterates in insertion order and every entry gets the same TTL, so the oldest entry is
-  // always first: expiry and eviction both pop from the front.
+  // A Map iterates in insertion order and every entry of one map gets the same TTL, so the oldest
+  // entry is always first: expiry and eviction both pop from the front.
   private readonly entries = new Map<string, Entry<I, R>>();
+  /** Messaging ('fan-out') entries, with their own (longer) wait. */
+  private readonly fanOut = new Map<string, Entry<I, R>>();
   /** Entries filed under trace id + span id (their span id was taken). */
   private composites = 0;
   /** Whether the last find() met an entry under the plain span id (saves create() a lookup). */
   private spanIdHeld = false;
-  readonly stats: EdgePairerStats = { paired: 0, expired: 0, dropped: 0, duplicates: 0 };
+  readonly stats: EdgePairerStats = { paired: 0, expired: 0, dropped: 0, duplicates: 0, fanOutEvicted: 0 };
 
   constructor(
     private readonly options: EdgePairerOptions,
@@ -104,7 +124,16 @@ export class EdgePairer<I, R> {
   ) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.fanOut.size;
+  }
+
+  /** Messaging entries waiting (part of `size`). */
+  get fanOutSize(): number {
+    return this.fanOut.size;
+  }
+
+  private mapOf(pairing: Pairing): Map<string, Entry<I, R>> {
+    return pairing === 'once' ? this.entries : this.fanOut;
   }
 
   /**
@@ -114,7 +143,7 @@ export class EdgePairer<I, R> {
    * in one lookup rather than a second one to ask whether a partner waits.
    */
   addInitiator(traceId: string, spanId: string, value: I, pairing: Pairing, beforeWaiting?: (value: I) => void): void {
-    const entry = this.find(traceId, spanId);
+    const entry = this.find(traceId, spanId, pairing);
     if (entry) {
       if (entry.hasInitiator) {
         this.stats.duplicates++;
@@ -122,7 +151,6 @@ export class EdgePairer<I, R> {
       }
       entry.hasInitiator = true;
       entry.initiator = value;
-      entry.pairing = pairing;
       if (entry.hasSole) {
         const sole = entry.sole as R;
         entry.hasSole = false;
@@ -147,11 +175,14 @@ export class EdgePairer<I, R> {
     this.callbacks.onDropped({ initiator: value });
   }
 
-  /** Adds a SERVER half (or a CONSUMER with one key), keyed by its parent's (traceId, spanId). */
-  addResponder(traceId: string, spanId: string, value: R): void {
-    const entry = this.find(traceId, spanId);
+  /**
+   * Adds a SERVER half (or a CONSUMER with one key, `pairing` 'fan-out'), keyed by its parent's
+   * (traceId, spanId).
+   */
+  addResponder(traceId: string, spanId: string, value: R, pairing: Pairing = 'once'): void {
+    const entry = this.find(traceId, spanId, pairing);
     if (entry === undefined || (!entry.hasInitiator && !entry.hasSole && entry.responders === null)) {
-      const target = entry ?? this.create(traceId, spanId, 'once');
+      const target = entry ?? this.create(traceId, spanId, pairing);
       if (!target) {
         this.dropResponder(value);
         return;
@@ -160,18 +191,18 @@ export class EdgePairer<I, R> {
       target.sole = value;
       return;
     }
-    if (this.addResponderKey(traceId, spanId, value, null) === 'dropped') this.dropResponder(value);
+    if (this.addResponderKey(traceId, spanId, value, null, pairing) === 'dropped') this.dropResponder(value);
   }
 
   /**
    * Adds a CONSUMER half under every span it may pair with: its parent and each linked span. A
    * responder whose initiator is already here pairs at once and is never stored.
    */
-  addResponderToAny(refs: readonly SpanRef[], value: R): void {
+  addResponderToAny(refs: readonly SpanRef[], value: R, pairing: Pairing = 'once'): void {
     let waiting: PendingResponder<R> | null = null;
     let pairings = 0;
     for (const ref of refs) {
-      const result = this.addResponderKey(ref.traceId, ref.spanId, value, waiting);
+      const result = this.addResponderKey(ref.traceId, ref.spanId, value, waiting, pairing);
       if (result === 'paired') {
         pairings++;
         if (waiting) waiting.pairings++;
@@ -189,14 +220,15 @@ export class EdgePairer<I, R> {
     spanId: string,
     value: R,
     waiting: PendingResponder<R> | null,
+    pairing: Pairing,
   ): 'paired' | 'dropped' | PendingResponder<R> {
-    const entry = this.find(traceId, spanId);
+    const entry = this.find(traceId, spanId, pairing);
     if (entry?.hasInitiator) {
       this.pair(entry, value);
       if (entry.pairing === 'once') this.remove(entry);
       return 'paired';
     }
-    const target = entry ?? this.create(traceId, spanId, 'once');
+    const target = entry ?? this.create(traceId, spanId, pairing);
     if (!target || (target.responders?.length ?? 0) >= MAX_RESPONDERS_PER_KEY) return 'dropped';
     const half = waiting ?? { value, pairings: 0, waitingKeys: 0, reported: false };
     half.waitingKeys++;
@@ -213,10 +245,12 @@ export class EdgePairer<I, R> {
   expire(): number {
     const now = this.options.now();
     let count = 0;
-    for (const entry of this.entries.values()) {
-      if (entry.expiresAtMs > now) break;
-      this.settle(entry, 'expired');
-      count++;
+    for (const map of [this.entries, this.fanOut]) {
+      for (const entry of map.values()) {
+        if (entry.expiresAtMs > now) break;
+        this.settle(entry, 'expired');
+        count++;
+      }
     }
     return count;
   }
@@ -224,20 +258,29 @@ export class EdgePairer<I, R> {
   /** Expires everything now (shutdown, tests): unpaired halves still become what they can. */
   expireAll(): void {
     for (const entry of this.entries.values()) this.settle(entry, 'expired');
+    for (const entry of this.fanOut.values()) this.settle(entry, 'expired');
   }
 
-  private find(traceId: string, spanId: string): Entry<I, R> | undefined {
-    const entry = this.entries.get(spanId);
+  private find(traceId: string, spanId: string, pairing: Pairing): Entry<I, R> | undefined {
+    const map = this.mapOf(pairing);
+    const entry = map.get(spanId);
     this.spanIdHeld = entry !== undefined;
     if (entry !== undefined && entry.traceId === traceId) return entry;
-    return this.composites > 0 ? this.entries.get(traceId + spanId) : undefined;
+    return this.composites > 0 ? map.get(traceId + spanId) : undefined;
   }
 
   private create(traceId: string, spanId: string, pairing: Pairing): Entry<I, R> | undefined {
     if (this.options.maxEntries <= 0) return undefined;
-    if (this.entries.size >= this.options.maxEntries) {
-      const oldest = this.entries.values().next().value;
-      if (oldest) this.settle(oldest, 'dropped');
+    if (this.size >= this.options.maxEntries) {
+      // Messaging entries go first: they wait longest, and request pairing must not starve.
+      const oldestFanOut = this.fanOut.values().next().value;
+      if (oldestFanOut) {
+        this.stats.fanOutEvicted++;
+        this.settle(oldestFanOut, 'dropped');
+      } else {
+        const oldest = this.entries.values().next().value;
+        if (oldest) this.settle(oldest, 'dropped');
+      }
     }
     // create() always follows a find() of the same key, which saw whether the span id is held
     // (an eviction just above can only free it: filing under the composite key then is harmless).
@@ -247,7 +290,7 @@ export class EdgePairer<I, R> {
       key: shared ? traceId + spanId : spanId,
       traceId,
       composite: shared,
-      expiresAtMs: this.options.now() + this.options.ttlMs,
+      expiresAtMs: this.options.now() + (pairing === 'once' ? this.options.ttlMs : (this.options.fanOutTtlMs ?? this.options.ttlMs)),
       pairing,
       hasInitiator: false,
       initiator: undefined,
@@ -256,7 +299,7 @@ export class EdgePairer<I, R> {
       sole: undefined,
       responders: null,
     };
-    this.entries.set(entry.key, entry);
+    this.mapOf(pairing).set(entry.key, entry);
     return entry;
   }
 
@@ -279,7 +322,7 @@ export class EdgePairer<I, R> {
   }
 
   private delete(entry: Entry<I, R>): void {
-    this.entries.delete(entry.key);
+    this.mapOf(entry.pairing).delete(entry.key);
     if (entry.composite) this.composites--;
   }
 

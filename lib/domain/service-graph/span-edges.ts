@@ -66,10 +66,10 @@ export interface SpanSink {
   operation(observation: OperationObservation): void;
   /** `beforeWaiting` runs when the half is kept without a partner (see EdgePairer.addInitiator). */
   initiator(traceId: string, spanId: string, half: InitiatorHalf, pairing: Pairing, beforeWaiting?: (half: InitiatorHalf) => void): void;
-  /** A responder of one span (its parent). */
-  responder(traceId: string, spanId: string, half: ResponderHalf): void;
+  /** A responder of one span (its parent); a consumer's pairing is 'fan-out' (it waits as long as messages do). */
+  responder(traceId: string, spanId: string, half: ResponderHalf, pairing: Pairing): void;
   /** A responder of whichever of these spans (a consumer's parent and links) it meets. */
-  responderToAny(refs: SpanRef[], half: ResponderHalf): void;
+  responderToAny(refs: SpanRef[], half: ResponderHalf, pairing: Pairing): void;
 }
 
 /** Services are named by every edge they take part in: one shared reference per name. */
@@ -132,7 +132,7 @@ export function observeSpan(span: Span, service: NodeRef, environment: string, s
           destination: undefined,
           pairSpanId: span.parentSpanId,
         };
-        sink.responder(span.traceId, span.parentSpanId, half);
+        sink.responder(span.traceId, span.parentSpanId, half, 'once');
       }
       return;
     case SpanKind.PRODUCER: {
@@ -156,8 +156,8 @@ export function observeSpan(span: Span, service: NodeRef, environment: string, s
         error,
         destination: messagingDestinationNode(span.attributes),
       };
-      if (refs.length === 1) sink.responder(refs[0]!.traceId, refs[0]!.spanId, half);
-      else if (refs.length > 1) sink.responderToAny(refs, half);
+      if (refs.length === 1) sink.responder(refs[0]!.traceId, refs[0]!.spanId, half, 'fan-out');
+      else if (refs.length > 1) sink.responderToAny(refs, half, 'fan-out');
       else unpairedEdges({ responder: half }, (o) => sink.edge(o));
       return;
     }
