@@ -21,4 +21,7 @@ test('time in state and the failing-traces link of a band', () => {
   const link = new URL(failingTracesLink('orders', 1000, 2000), 'http://x');
   assert.equal(link.pathname, '/traces');
   assert.deepEqual(Object.fromEntries(link.searchParams), { service: 'orders', tags: '{"error":"true"}', start: '1000000', end: '2000000' });
+  // A breaker seen on spans: only the failing calls through it (the edge it guards).
+  const through = new URL(failingTracesLink('orders', 1000, 2000, 'payments'), 'http://x');
+  assert.deepEqual(JSON.parse(through.searchParams.get('tags')!), { error: 'true', 'circuit.name': 'payments' });
 });

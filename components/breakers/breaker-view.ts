@@ -60,8 +60,14 @@ export function formatSpan(ms: number): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** Trace search for the failing calls of a breaker's service in a time band (Jaeger's µs start/end). */
-export function failingTracesLink(service: string, startMs: number, endMs: number): string {
-  const params = new URLSearchParams({ service, tags: JSON.stringify({ error: 'true' }), start: String(Math.floor(startMs * 1000)), end: String(Math.ceil(endMs * 1000)) });
+/**
+ * Trace search for the failing calls of a breaker's service in a time band (Jaeger's µs start/end).
+ * Given the breaker's name (a breaker seen on spans: `circuit.name`, the documented convention), only
+ * the failing calls through that breaker, i.e. on the edge it guards.
+ */
+export function failingTracesLink(service: string, startMs: number, endMs: number, circuitName?: string): string {
+  const tags: Record<string, string> = { error: 'true' };
+  if (circuitName) tags['circuit.name'] = circuitName;
+  const params = new URLSearchParams({ service, tags: JSON.stringify(tags), start: String(Math.floor(startMs * 1000)), end: String(Math.ceil(endMs * 1000)) });
   return `/traces?${params}`;
 }

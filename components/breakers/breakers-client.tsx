@@ -184,7 +184,7 @@ function BreakerTimeline({ breaker, bands, start, windowMs }: { breaker: Breaker
         const style = { left: `${left}%`, width: `${width}%`, background: STATE_COLOR[band.state] ?? '#6b7280' };
         const title = `${STATE_LABEL[band.state as BreakerWire['state']] ?? band.state} · ${new Date(band.start).toLocaleTimeString()}–${new Date(band.end).toLocaleTimeString()}`;
         return failing ? (
-          <Link key={band.start} className="breaker-band" style={style} title={`${title} · open the failing traces`} href={failingTracesLink(breaker.service, band.start, band.end)} />
+          <Link key={band.start} className="breaker-band" style={style} title={`${title} · open the failing traces`} href={failingTracesLink(breaker.service, band.start, band.end, breaker.source === 'span' ? breaker.name : undefined)} />
         ) : (
           <span key={band.start} className="breaker-band" style={style} title={title} />
         );
