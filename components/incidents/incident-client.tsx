@@ -14,7 +14,8 @@ import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import type { GraphEdge } from '@/lib/domain/incidents/incidents';
 import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
-import { IncidentTimeline, InvolvedMap } from './incident-timeline';
+import { IncidentTimeline } from './incident-timeline';
+import { InvolvedMap } from './involved-map';
 import { INCIDENT_KEYS, clock, formatDuration, logsHref, traceHref } from './incident-view';
 import { useIncidentsLive } from './use-incidents-live';
 
