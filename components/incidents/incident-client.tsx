@@ -94,13 +94,12 @@ export function IncidentClient({ initialIncident, initialTimeline, liveEndpoint,
         </div>
       )}
       <StartHere incident={incident} timeline={timeline} />
-      <div className="inc-layout">
-        <IncidentTimeline incident={incident} timeline={timeline} />
-        <aside className="inc-side">
-          <h2>Involved part of the service map</h2>
-          <InvolvedMap incident={incident} />
-        </aside>
-      </div>
+      {/* Full width: the map's layered layout runs left to right and is unreadable in a side column. */}
+      <section className="inc-side inc-map-section">
+        <h2>Involved part of the service map</h2>
+        <InvolvedMap incident={incident} />
+      </section>
+      <IncidentTimeline incident={incident} timeline={timeline} />
     </>
   );
 }
