@@ -2,13 +2,16 @@
 // around the client island (components/breakers).
 import type { Metadata } from 'next';
 import { BreakersClient } from '@/components/breakers/breakers-client';
+import { parseBreakerFocus } from '@/components/breakers/breaker-view';
 import { liveEndpointFromEnv } from '@/lib/contracts/live-endpoint';
 import '@/components/breakers/breakers.css';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Circuit breakers' };
 
-export default function BreakersPage() {
+// ?service=&name= (a deep link from an incident) scrolls to that breaker's tile and highlights it.
+export default async function BreakersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const focus = parseBreakerFocus(await searchParams);
   return (
     <>
       <div className="page-header">
@@ -18,7 +21,7 @@ export default function BreakersPage() {
           first. Click a red or amber band of a timeline for the failing traces of that moment.
         </p>
       </div>
-      <BreakersClient liveEndpoint={liveEndpointFromEnv()} />
+      <BreakersClient liveEndpoint={liveEndpointFromEnv()} focus={focus} />
     </>
   );
 }

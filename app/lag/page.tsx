@@ -2,6 +2,7 @@
 // server page around the client island (components/lag).
 import type { Metadata } from 'next';
 import { LagClient } from '@/components/lag/lag-client';
+import { parseLagFocus } from '@/components/lag/lag-view';
 import { liveEndpointFromEnv } from '@/lib/contracts/live-endpoint';
 import '@/components/breakers/breakers.css';
 import '@/components/lag/lag.css';
@@ -9,7 +10,9 @@ import '@/components/lag/lag.css';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Broker lag' };
 
-export default function LagPage() {
+// ?system=&destination=&group= (a deep link from an incident) highlights that row and opens its charts.
+export default async function LagPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const focus = parseLagFocus(await searchParams);
   return (
     <>
       <div className="page-header">
@@ -19,7 +22,7 @@ export default function LagPage() {
           STALL, STOP, REWIND) over the last ten readings; worst first. Click a row for its charts.
         </p>
       </div>
-      <LagClient liveEndpoint={liveEndpointFromEnv()} />
+      <LagClient liveEndpoint={liveEndpointFromEnv()} focus={focus} />
     </>
   );
 }

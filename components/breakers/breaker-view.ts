@@ -1,5 +1,6 @@
 // Pure view logic of the breakers page: grouping by service worst first, colours and labels per
 // state, time in state, and the failing-traces link of a timeline band.
+import { z } from 'zod';
 import type { BreakerWire } from '@/lib/contracts/health-api';
 
 export const STATE_LABEL: Record<BreakerWire['state'], string> = {
@@ -70,4 +71,28 @@ export function failingTracesLink(service: string, startMs: number, endMs: numbe
   if (circuitName) tags['circuit.name'] = circuitName;
   const params = new URLSearchParams({ service, tags: JSON.stringify(tags), start: String(Math.floor(startMs * 1000)), end: String(Math.ceil(endMs * 1000)) });
   return `/traces?${params}`;
+}
+
+/** One breaker picked by a deep link (from an incident): its tile is scrolled to and highlighted. */
+export interface BreakerFocus {
+  service: string;
+  name: string;
+}
+
+/** The deep link to one breaker's tile on /breakers. */
+export function breakerHref(focus: BreakerFocus): string {
+  return `/breakers?${new URLSearchParams({ service: focus.service, name: focus.name })}`;
+}
+
+const focusParams = z.object({ service: z.string().min(1), name: z.string().min(1) });
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** Reads ?service=&name= of /breakers (the page's own URL); null when absent or incomplete. */
+export function parseBreakerFocus(params: Record<string, string | string[] | undefined>): BreakerFocus | null {
+  const parsed = focusParams.safeParse({ service: first(params.service), name: first(params.name) });
+  return parsed.success ? parsed.data : null;
+}
+
+export function isFocusedBreaker(b: Pick<BreakerWire, 'service' | 'name'>, focus: BreakerFocus | null): boolean {
+  return focus !== null && b.service === focus.service && b.name === focus.name;
 }

@@ -6,14 +6,14 @@
 // collector's WebSocket and replace the tile at once; the list is refetched every 5 s too.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Area, AreaChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { BreakerHistoryResponse, BreakerRatePoint, BreakerWire } from '@/lib/contracts/health-api';
 import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { useLiveMessages } from '../live/use-live-messages';
 import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
-import { STATE_COLOR, STATE_LABEL, failingTracesLink, formatSpan, groupByService } from './breaker-view';
+import { STATE_COLOR, STATE_LABEL, failingTracesLink, formatSpan, groupByService, isFocusedBreaker, type BreakerFocus } from './breaker-view';
 
 const WINDOWS = [
   { label: '15 min', ms: 15 * 60_000 },
@@ -24,7 +24,7 @@ const WINDOWS = [
 
 const keyOf = (b: Pick<BreakerWire, 'service' | 'name'>) => `${b.service}\u0000${b.name}`;
 
-export function BreakersClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
+export function BreakersClient({ liveEndpoint, focus = null }: { liveEndpoint: LiveEndpoint; focus?: BreakerFocus | null }) {
   const queryClient = useQueryClient();
   const [windowMs, setWindowMs] = useState(15 * 60_000);
   const breakers = useQuery({ queryKey: ['breakers'], queryFn: () => getJson<BreakerWire[]>('/api/breakers'), refetchInterval: 5000 });
@@ -68,6 +68,11 @@ export function BreakersClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint })
           {live ? 'Live' : 'Polling'}
         </span>
       </div>
+      {focus && !breakers.data.some((b) => isFocusedBreaker(b, focus)) && (
+        <Notice title="Breaker not seen">
+          No breaker {focus.name} in {focus.service} is known now.
+        </Notice>
+      )}
       {groups.length === 0 && (
         <Notice title="No circuit breakers seen yet">
           Meshlight reads breakers from resilience4j, opossum (opossum-prometheus), Polly and Envoy metrics it scrapes or receives, and from
@@ -81,7 +86,7 @@ export function BreakersClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint })
           </h2>
           <div className="breaker-tiles">
             {g.breakers.map((b) => (
-              <BreakerTile key={keyOf(b)} breaker={b} now={now} windowMs={windowMs} />
+              <BreakerTile key={keyOf(b)} breaker={b} now={now} windowMs={windowMs} focused={isFocusedBreaker(b, focus)} />
             ))}
           </div>
         </section>
@@ -119,7 +124,12 @@ function useBreakerHistory(b: Pick<BreakerWire, 'service' | 'name'>, start: numb
   });
 }
 
-export function BreakerTile({ breaker: b, now, windowMs }: { breaker: BreakerWire; now: number; windowMs: number }) {
+export function BreakerTile({ breaker: b, now, windowMs, focused = false }: { breaker: BreakerWire; now: number; windowMs: number; focused?: boolean }) {
+  // A deep link's breaker: scrolled into view once, when its tile first appears.
+  const tile = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (focused) tile.current?.scrollIntoView({ block: 'center' });
+  }, [focused]);
   const color = STATE_COLOR[b.state] ?? '#6b7280';
   const failure = b.failureRate;
   const end = Math.ceil(now / HISTORY_STEP_MS) * HISTORY_STEP_MS;
@@ -130,7 +140,14 @@ export function BreakerTile({ breaker: b, now, windowMs }: { breaker: BreakerWir
   const series = recent.data?.series ?? [];
   const [from, to] = recent.data ? [recent.data.start, recent.data.end] : [end - SPARKLINE_MS, end];
   return (
-    <article className="breaker-tile" style={{ borderColor: color }} data-state={b.state} aria-label={`${b.name}: ${STATE_LABEL[b.state]}`}>
+    <article
+      ref={tile}
+      className={focused ? 'breaker-tile is-focused' : 'breaker-tile'}
+      style={{ borderColor: color }}
+      data-state={b.state}
+      data-focused={focused ? 'true' : undefined}
+      aria-label={`${b.name}: ${STATE_LABEL[b.state]}`}
+    >
       <header>
         <strong className="breaker-name">{b.name}</strong>
         {b.target && b.target !== b.name && <span className="muted"> → {b.target}</span>}

@@ -14,7 +14,8 @@ import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import type { GraphEdge } from '@/lib/domain/incidents/incidents';
 import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
-import { IncidentTimeline, InvolvedMap } from './incident-timeline';
+import { IncidentTimeline } from './incident-timeline';
+import { InvolvedMap } from './involved-map';
 import { INCIDENT_KEYS, clock, formatDuration, logsHref, traceHref } from './incident-view';
 import { useIncidentsLive } from './use-incidents-live';
 
@@ -93,13 +94,12 @@ export function IncidentClient({ initialIncident, initialTimeline, liveEndpoint,
         </div>
       )}
       <StartHere incident={incident} timeline={timeline} />
-      <div className="inc-layout">
-        <IncidentTimeline incident={incident} timeline={timeline} />
-        <aside className="inc-side">
-          <h2>Involved part of the service map</h2>
-          <InvolvedMap incident={incident} />
-        </aside>
-      </div>
+      {/* Full width: the map's layered layout runs left to right and is unreadable in a side column. */}
+      <section className="inc-side inc-map-section">
+        <h2>Involved part of the service map</h2>
+        <InvolvedMap incident={incident} />
+      </section>
+      <IncidentTimeline incident={incident} timeline={timeline} />
     </>
   );
 }

@@ -11,6 +11,8 @@ import { Bar, BarChart, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import type { IncidentWire } from '@/lib/contracts/alerting-api';
 import type { GraphEdge } from '@/lib/domain/incidents/incidents';
 import type { IncidentTimeline as Timeline } from '@/lib/contracts/alerting-api';
+import { breakerHref } from '../breakers/breaker-view';
+import { lagHref } from '../lag/lag-view';
 import { bandAt, bandColour, clock, failingTracesHref, logsHref, pct, ticks, timeAt, type TimeScale } from './incident-view';
 
 const SEVERITY_COLOURS: Record<string, string> = { FATAL: '#a11d1d', ERROR: '#d64545', WARN: '#d9a21b', INFO: '#7cb0ff', DEBUG: '#6b7280', TRACE: '#4b5563', UNSET: '#98a2b3' };
@@ -178,14 +180,14 @@ export function IncidentTimeline({ incident, timeline }: Props) {
           ))}
           {openBreakers.map((b) => (
             <li key={`${b.service}${b.name}`}>
-              <Link href="/breakers">
+              <Link href={breakerHref({ service: b.service, name: b.name })}>
                 Breaker {b.name} in {b.service} is {bandAt(b.bands, moment)?.state}
               </Link>
             </li>
           ))}
           {laggingQueues.map((q) => (
             <li key={`${q.destination}${q.group}`}>
-              <Link href="/lag">
+              <Link href={lagHref({ system: q.system, destination: q.destination, group: q.group })}>
                 Queue {q.destination} ({q.group}) is {bandAt(q.bands, moment)?.state}
               </Link>
             </li>
@@ -193,34 +195,5 @@ export function IncidentTimeline({ incident, timeline }: Props) {
         </ul>
       </section>
     </div>
-  );
-}
-
-export function InvolvedMap({ incident }: { incident: IncidentWire & { edges: GraphEdge[] } }) {
-  const involved = new Set(incident.nodes);
-  const name = (id: string) => id.replace(/^[a-z]+:/, '');
-  const root = incident.rootCause?.node;
-  const edges = incident.edges.filter((e) => involved.has(e.source) || involved.has(e.target));
-  if (edges.length === 0) return <p className="muted small">No service-graph edges among the involved services in this window.</p>;
-  return (
-    <ul className="inc-edges">
-      {edges.map((e) => (
-        <li key={`${e.source}>${e.target}`}>
-          <NodeChip id={e.source} involved={involved.has(e.source)} root={e.source === root} label={name(e.source)} /> →{' '}
-          <NodeChip id={e.target} involved={involved.has(e.target)} root={e.target === root} label={name(e.target)} />
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function NodeChip({ id, involved, root, label }: { id: string; involved: boolean; root: boolean; label: string }) {
-  const cls = `inc-node${involved ? ' involved' : ''}${root ? ' root' : ''}`;
-  return id.startsWith('service:') ? (
-    <Link className={cls} href={`/services/${encodeURIComponent(label)}`}>
-      {label}
-    </Link>
-  ) : (
-    <span className={cls}>{label}</span>
   );
 }

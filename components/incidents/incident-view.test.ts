@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bandAt, failingTracesHref, logsHref, pct, staleIncidentQueries, ticks, timeAt, traceHref } from './incident-view';
+import { parseBreakerFocus } from '../breakers/breaker-view';
+import { parseLagFocus } from '../lag/lag-view';
+import { bandAt, breakerHref, failingTracesHref, firstSignalNode, involvedGraph, lagHref, logsHref, pct, staleIncidentQueries, ticks, timeAt, traceHref } from './incident-view';
 
 describe('incident view helpers', () => {
   it('maps time to the track and back', () => {
@@ -33,5 +35,55 @@ describe('incident view helpers', () => {
     assert.deepEqual(alerts, [['incidents'], ['rules'], ['incident'], ['incident-timeline']]);
     assert.deepEqual(staleIncidentQueries({ type: 'hello', version: 1, serverTimeMs: 1, intervalMs: 1000 }), []);
     assert.deepEqual(staleIncidentQueries({ type: 'graph-delta', seq: 1, atMs: 1, edges: [], services: [] }), []);
+  });
+
+  it('deep-links an open breaker and a lagging queue, in the URL format /breakers and /lag read back', () => {
+    const breaker = breakerHref({ service: 'orders', name: 'payments.charge & co' });
+    const b = new URL(breaker, 'http://x');
+    assert.equal(b.pathname, '/breakers');
+    assert.equal(b.searchParams.get('service'), 'orders');
+    assert.equal(b.searchParams.get('name'), 'payments.charge & co');
+    assert.deepEqual(parseBreakerFocus(Object.fromEntries(b.searchParams)), { service: 'orders', name: 'payments.charge & co' });
+    assert.equal(parseBreakerFocus({ service: 'orders' }), null, 'without a name: no focus');
+    assert.equal(parseBreakerFocus({}), null);
+
+    const lag = new URL(lagHref({ system: 'kafka', destination: 'orders.events', group: 'billing' }), 'http://x');
+    assert.equal(lag.pathname, '/lag');
+    assert.deepEqual(Object.fromEntries(lag.searchParams), { system: 'kafka', destination: 'orders.events', group: 'billing' });
+    assert.deepEqual(parseLagFocus(Object.fromEntries(lag.searchParams)), { system: 'kafka', destination: 'orders.events', group: 'billing' });
+    // A RabbitMQ queue's row has group = destination; a link without group means that row.
+    assert.deepEqual(parseLagFocus({ system: 'rabbitmq', destination: 'q1' }), { system: 'rabbitmq', destination: 'q1', group: 'q1' });
+    assert.deepEqual(parseLagFocus({ system: ['nats', 'kafka'], destination: 's', group: 'c' }), { system: 'nats', destination: 's', group: 'c' });
+    assert.equal(parseLagFocus({ destination: 'q1' }), null);
+  });
+
+  it('builds the involved part of the map as a service graph, first signal known', () => {
+    const incident = {
+      nodes: ['service:orders', 'service:payments'],
+      startMs: 1000,
+      endMs: null,
+      edges: [
+        { source: 'service:gateway', target: 'service:orders' },
+        { source: 'service:orders', target: 'service:payments' },
+        { source: 'service:orders', target: 'service:payments' },
+        { source: 'service:orders', target: 'messaging:rabbitmq/q1' },
+        { source: 'service:x', target: 'service:y' },
+      ],
+    };
+    const graph = involvedGraph(incident);
+    assert.deepEqual(graph.nodes.map((n) => [n.id, n.kind, n.name, n.health]), [
+      ['service:orders', 'service', 'orders', 'failing'],
+      ['service:payments', 'service', 'payments', 'failing'],
+      ['service:gateway', 'service', 'gateway', 'idle'],
+      ['messaging:rabbitmq/q1', 'messaging', 'rabbitmq/q1', 'idle'],
+    ]);
+    assert.deepEqual(graph.edges.map((e) => [e.id, e.health]), [
+      ['service:gateway->service:orders#request', 'idle'],
+      ['service:orders->service:payments#request', 'failing'],
+      ['service:orders->messaging:rabbitmq/q1#messaging', 'idle'],
+    ]);
+    const episode = { id: 'e1', labels: { service: 'orders', target: 'payments' } } as unknown as Parameters<typeof firstSignalNode>[0]['episodes'][number];
+    assert.equal(firstSignalNode({ episodes: [episode], firstEpisodeId: 'e1', rootCause: null }), 'service:payments');
+    assert.equal(firstSignalNode({ episodes: [], firstEpisodeId: 'e1', rootCause: null }), null);
   });
 });

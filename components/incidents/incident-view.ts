@@ -2,6 +2,11 @@
 // moment on the axis to the evidence (failing traces in /traces' URL format, logs, breakers, lag),
 // and which cached queries a live message makes stale.
 import type { LiveMessage } from '@/lib/contracts/live-messages';
+import type { Incident, GraphEdge as IncidentEdge } from '@/lib/domain/incidents/incidents';
+import type { GraphNode, ServiceGraph } from '@/lib/domain/service-graph/graph';
+import { edgeId, parseNodeId, type ConnectionType, type NodeKind } from '@/lib/domain/service-graph/types';
+export { breakerHref } from '../breakers/breaker-view';
+export { lagHref } from '../lag/lag-view';
 
 /** React Query keys of the incident pages (prefixes: ['incident'] covers every incident). */
 export const INCIDENT_KEYS = {
@@ -114,4 +119,44 @@ export function ticks(scale: TimeScale): number[] {
 /** Bands overlapping `t`, e.g. which breakers were open and which queues lagging at that moment. */
 export function bandAt<B extends { start: number; end: number; state: string }>(bands: readonly B[], t: number): B | undefined {
   return bands.find((b) => b.start <= t && t <= b.end);
+}
+
+/** The node of the incident's first signal: its target (a call to it failing) or its service, else the root cause's. */
+export function firstSignalNode(incident: Pick<Incident, 'episodes' | 'firstEpisodeId' | 'rootCause'>): string | null {
+  const first = incident.episodes.find((e) => e.id === incident.firstEpisodeId);
+  const service = first?.labels.target ?? first?.labels.service;
+  return service ? `service:${service}` : (incident.rootCause?.node ?? null);
+}
+
+const ZERO_RED = { calls: 0, errors: 0, rate: 0, errorRate: 0, p50Ms: null, p95Ms: null, p99Ms: null } as const;
+
+/**
+ * The involved part of the service map as a graph the map's own layout and node building
+ * (components/service-map: elkLayout, buildMap) can draw: the edges touching an involved node and
+ * their ends; involved nodes drawn failing, their untouched neighbours idle. Edges carry no figures
+ * (the incident knows only the shape).
+ */
+export function involvedGraph(incident: Pick<Incident, 'nodes' | 'startMs' | 'endMs'> & { edges: IncidentEdge[] }): ServiceGraph {
+  const involved = new Set(incident.nodes);
+  const edges = incident.edges.filter((e) => e.source !== e.target && (involved.has(e.source) || involved.has(e.target)));
+  const ids = [...new Set([...incident.nodes, ...edges.flatMap((e) => [e.source, e.target])])];
+  const kindOf = (id: string): NodeKind => parseNodeId(id)?.kind ?? 'service';
+  const nodes: GraphNode[] = ids.map((id) => ({
+    id,
+    name: parseNodeId(id)?.name ?? id,
+    kind: kindOf(id),
+    reportsSpans: kindOf(id) === 'service',
+    ...ZERO_RED,
+    health: involved.has(id) ? 'failing' : 'idle',
+  }));
+  const seen = new Set<string>();
+  const graphEdges = edges.flatMap((e) => {
+    const type: ConnectionType = kindOf(e.target) === 'messaging' || kindOf(e.source) === 'messaging' ? 'messaging' : kindOf(e.target) === 'database' || kindOf(e.target) === 'cache' ? 'database' : 'request';
+    const id = edgeId(e.source, e.target, type);
+    if (seen.has(id)) return [];
+    seen.add(id);
+    const hot = involved.has(e.source) && involved.has(e.target);
+    return [{ id, source: e.source, target: e.target, connectionType: type, ...ZERO_RED, health: hot ? ('failing' as const) : ('idle' as const) }];
+  });
+  return { startMs: incident.startMs, endMs: incident.endMs ?? incident.startMs, nodes, edges: graphEdges };
 }

@@ -4,14 +4,14 @@
 // produce vs consume rate and per-partition lag over the chosen window. Live: status changes
 // arrive over the collector's WebSocket; the table is refetched every 5 s too.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { LagGroupResponse, LagHistoryResponse } from '@/lib/contracts/health-api';
 import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { useLiveMessages } from '../live/use-live-messages';
 import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
-import { LAG_SECONDS_SOURCE_LABEL, STATUS_COLOR, TREND_ARROW, drainText, formatCount, historyUrl, lagInTimeParts } from './lag-view';
+import { LAG_SECONDS_SOURCE_LABEL, STATUS_COLOR, TREND_ARROW, drainText, formatCount, historyUrl, isFocusedLag, lagInTimeParts, type LagFocus } from './lag-view';
 
 const keyOf = (g: Pick<LagGroupResponse, 'system' | 'cluster' | 'destination' | 'group'>) => `${g.system}/${g.cluster}/${g.destination}/${g.group}`;
 const WINDOWS = [
@@ -24,17 +24,28 @@ const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-dig
 const tooltipStyle = { contentStyle: { background: '#161920', border: '1px solid #2a303c', borderRadius: 6, fontSize: 12 }, labelStyle: { color: '#98a2b3' } };
 const PARTITION_COLORS = ['#7cb0ff', '#4cc38a', '#ffc35c', '#ff8787', '#c084fc', '#5eead4', '#f472b6', '#a3e635'];
 
-export function LagClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
+export function LagClient({ liveEndpoint, focus = null }: { liveEndpoint: LiveEndpoint; focus?: LagFocus | null }) {
   const queryClient = useQueryClient();
   const groups = useQuery({ queryKey: ['lag'], queryFn: () => getJson<LagGroupResponse[]>('/api/lag'), refetchInterval: 5000 });
   const [selected, setSelected] = useState<string | null>(null);
+  // A deep link's row: scrolled into view once, when the table first has it.
+  const focusedRow = useRef<HTMLTableRowElement>(null);
+  const scrolled = useRef(false);
+  const focusLoaded = groups.data?.some((g) => isFocusedLag(g, focus)) ?? false;
+  useEffect(() => {
+    if (!focusLoaded || scrolled.current) return;
+    scrolled.current = true;
+    focusedRow.current?.scrollIntoView({ block: 'center' });
+  }, [focusLoaded]);
   const [windowMs, setWindowMs] = useState(15 * 60_000);
   const live = useLiveMessages(liveEndpoint, (message) => {
     if (message.type === 'lag-status') void queryClient.invalidateQueries({ queryKey: ['lag'] });
   });
   if (groups.error) return <Notice title="Could not load lag" tone="error">{String(groups.error)}</Notice>;
   if (!groups.data) return <p className="muted">Loading lag…</p>;
-  const chosen = groups.data.find((g) => keyOf(g) === selected) ?? groups.data.find((g) => g.status !== 'OK') ?? groups.data[0];
+  // A row clicked wins; else a deep link's row (from an incident); else the worst.
+  const chosen =
+    groups.data.find((g) => keyOf(g) === selected) ?? groups.data.find((g) => isFocusedLag(g, focus)) ?? groups.data.find((g) => g.status !== 'OK') ?? groups.data[0];
   return (
     <div className="lag">
       <div className="breakers-toolbar">
@@ -52,6 +63,12 @@ export function LagClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
         </label>
         <span className={live ? 'live-dot on' : 'live-dot'}>{live ? 'Live' : 'Polling'}</span>
       </div>
+      {focus && !focusLoaded && (
+        <Notice title="Queue not seen">
+          No {focus.system} {focus.destination}
+          {focus.group !== focus.destination ? ` (${focus.group})` : ''} is known now.
+        </Notice>
+      )}
       {groups.data.length === 0 ? (
         <Notice title="No broker lag seen yet">
           Meshlight reads lag from kafka_exporter, KMinion and Burrow, RabbitMQ&apos;s Prometheus plugin (<code>/metrics/per-object</code>),
@@ -76,7 +93,13 @@ export function LagClient({ liveEndpoint }: { liveEndpoint: LiveEndpoint }) {
           </thead>
           <tbody>
             {groups.data.map((g) => (
-              <tr key={keyOf(g)} className={chosen && keyOf(chosen) === keyOf(g) ? 'selected' : undefined} onClick={() => setSelected(keyOf(g))}>
+              <tr
+                key={keyOf(g)}
+                ref={isFocusedLag(g, focus) ? focusedRow : undefined}
+                className={[chosen && keyOf(chosen) === keyOf(g) ? 'selected' : '', isFocusedLag(g, focus) ? 'is-focused' : ''].join(' ').trim() || undefined}
+                data-focused={isFocusedLag(g, focus) ? 'true' : undefined}
+                onClick={() => setSelected(keyOf(g))}
+              >
                 <td>
                   <span className="lag-status" style={{ background: STATUS_COLOR[g.status] }}>
                     {g.status}

@@ -1,5 +1,6 @@
 // Pure view logic of the lag page and the map's lag badge: status colours, trend arrows and the
 // human figures (lag in messages and in time with its source, time to drain).
+import { z } from 'zod';
 import type { LagGroupResponse } from '@/lib/contracts/health-api';
 import { LAG_SECONDS_SOURCE_LABEL, type LagSecondsSource } from '@/lib/domain/lag/lag-in-time';
 
@@ -83,4 +84,30 @@ export function drainText(g: Pick<LagGroupResponse, 'lag' | 'drainSeconds' | 'tr
 
 export function historyUrl(g: Pick<LagGroupResponse, 'system' | 'destination' | 'group'>, start: number, end: number): string {
   return `/api/lag/${g.system}/${encodeURIComponent(g.destination)}/${encodeURIComponent(g.group)}/history?start=${start}&end=${end}`;
+}
+
+/** One consumer group or queue picked by a deep link (from an incident): its row is highlighted and its charts open. */
+export interface LagFocus {
+  system: string;
+  destination: string;
+  group: string;
+}
+
+/** The deep link to one row of /lag (a queue without groups has group = destination). */
+export function lagHref(focus: LagFocus): string {
+  return `/lag?${new URLSearchParams({ system: focus.system, destination: focus.destination, group: focus.group })}`;
+}
+
+const focusParams = z.object({ system: z.string().min(1), destination: z.string().min(1), group: z.string().min(1).optional() });
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** Reads ?system=&destination=&group= of /lag; group defaults to the destination (RabbitMQ queues, NATS streams without consumer). */
+export function parseLagFocus(params: Record<string, string | string[] | undefined>): LagFocus | null {
+  const parsed = focusParams.safeParse({ system: first(params.system), destination: first(params.destination), group: first(params.group) || undefined });
+  if (!parsed.success) return null;
+  return { system: parsed.data.system, destination: parsed.data.destination, group: parsed.data.group ?? parsed.data.destination };
+}
+
+export function isFocusedLag(g: Pick<LagGroupResponse, 'system' | 'destination' | 'group'>, focus: LagFocus | null): boolean {
+  return focus !== null && g.system === focus.system && g.destination === focus.destination && g.group === focus.group;
 }

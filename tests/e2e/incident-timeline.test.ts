@@ -1,7 +1,8 @@
 // The incident page's time axis in a real browser, over a drawn payments-down incident stored the
 // way the collector stores it (RED rollups, breaker transitions, a deploy in `resources`, alert
 // history, service-graph edges): the breaker's bands, the deploy marker, RED per service, the
-// suggested root cause, and a click inside the open band leading to the open breaker.
+// suggested root cause, a click inside the open band leading to the open breaker (a deep link that
+// selects its tile on /breakers), the involved part of the map drawn, and /lag's deep link.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -54,6 +55,13 @@ async function seed(url: string): Promise<void> {
     const transitions: Array<[number, string | null, string]> = [[T + 10.5 * MIN, 'closed', 'open'], [T + 11.5 * MIN, 'open', 'half_open'], [T + 11.6 * MIN, 'half_open', 'open'], [T + 12.6 * MIN, 'open', 'half_open'], [T + 14 * MIN, 'half_open', 'closed']];
     for (const [t, from, to] of transitions) {
       await q(`INSERT INTO breaker_transitions (service, name, t_ms, from_state, to_state, source) VALUES ('orders', 'payments.charge', $1, $2, $3, 'span')`, [Math.round(t), from, to]);
+    }
+    // Two consumer groups on /lag, for its deep link: the worst (selected by default) and billing.
+    for (const [grp, lag, status] of [['shipping', 9000, 'STALL'], ['billing', 40, 'WARN']] as const) {
+      await q(
+        `INSERT INTO lag_status (system, cluster, destination, grp, lag, status, trend, since_ms, updated_ms) VALUES ('kafka', 'main', 'orders.events', $1, $2, $3, 'growing', $4, $4)`,
+        [grp, lag, status, Date.now()],
+      );
     }
     // A deploy of payments just before it failed.
     await q(`INSERT INTO resources (id, service_name, attributes, first_seen) VALUES (1, 'payments', '{"service.name":"payments","service.version":"1.4.2"}', to_timestamp($1::float8 / 1000))`, [T - 120 * MIN]);
@@ -117,10 +125,37 @@ test('a payments-down incident on one time axis: breaker bands, deploy, RED, roo
   await track.click({ position: { x, y: box.height / 2 } });
   const breakerLink = page.getByRole('link', { name: 'Breaker payments.charge in orders is open' });
   await breakerLink.waitFor();
-  assert.equal(await breakerLink.getAttribute('href'), '/breakers');
+  assert.equal(await breakerLink.getAttribute('href'), '/breakers?service=orders&name=payments.charge');
   const traces = new URL((await page.getByRole('link', { name: 'Failing traces of payments' }).getAttribute('href'))!, 'http://x');
   const startUs = Number(traces.searchParams.get('start'));
   assert.ok(Math.abs(startUs / 1000 - (T + 10 * MIN)) < 30_000, 'the traces link covers the clicked moment ±1 min');
+  // The involved part of the map, drawn: gateway, orders, payments (+ inventory and the users).
+  const map = page.getByTestId('involved-map');
+  await map.locator('.react-flow__node').first().waitFor();
+  assert.equal(await map.getAttribute('data-first-signal'), 'service:payments');
+  assert.equal(await map.locator('.react-flow__node').count(), 5);
   await page.screenshot({ path: path.join(SHOTS, 'incident-timeline.png'), fullPage: true });
+  // The breaker link selects that one breaker's tile on /breakers.
+  await breakerLink.click();
+  await page.waitForURL(/\/breakers\?service=orders&name=payments\.charge$/);
+  const tile = page.locator('article.breaker-tile[data-focused="true"]');
+  await tile.waitFor();
+  assert.match((await tile.getAttribute('aria-label'))!, /^payments\.charge:/);
+  await page.close();
+});
+
+test('a deep link to /lag highlights that row and opens its charts', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${ui.url}/lag?system=kafka&destination=orders.events&group=billing`);
+  const row = page.locator('.lag-table tr[data-focused="true"]');
+  await row.waitFor();
+  assert.match(await row.innerText(), /billing/);
+  assert.match((await row.getAttribute('class'))!, /selected/);
+  assert.equal(await page.locator('.lag-table tr[data-focused]').count(), 1);
+  assert.match(await page.locator('.lag-charts h2').innerText(), /kafka · orders\.events · billing/);
+  // Without the parameters, the worst row is chosen as before.
+  await page.goto(`${ui.url}/lag`);
+  await page.locator('.lag-charts h2', { hasText: 'shipping' }).waitFor();
+  assert.equal(await page.locator('.lag-table tr[data-focused]').count(), 0);
   await page.close();
 });
