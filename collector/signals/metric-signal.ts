@@ -115,10 +115,10 @@ export function metricSignal(options: MetricSignalOptions): SignalDefinition<Met
     encode: (batch) => batch,
     rows: metricRowsCodec,
     store: {
-      async write(rows, batchId) {
+      async write(rows, batchId, newId) {
         const store = options.store();
         if (!store) throw new RetryableError('storage-unavailable', 'metrics storage is starting', 5);
-        return store.write(rows, batchId);
+        return store.write(rows, batchId, newId);
       },
     },
     observers,
