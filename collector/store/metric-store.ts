@@ -344,7 +344,9 @@ export class MetricStore {
     let text = '';
     for (const chunk of chunks) {
       const id = this.byRef.get(chunk.ref)!.id!;
-      text += `${id}\t${chunk.startMs}\t${chunk.endMs}\t${chunk.n}\t${copyByteaFromHex(Buffer.from(chunk.data).toString('hex'))}\n`;
+      // A view, not a copy, of the chunk's bytes.
+      const hex = Buffer.from(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength).toString('hex');
+      text += `${id}\t${chunk.startMs}\t${chunk.endMs}\t${chunk.n}\t${copyByteaFromHex(hex)}\n`;
     }
     return text;
   }
