@@ -250,7 +250,8 @@ export async function runMetricsBench(): Promise<void> {
   // 1. ours, end to end
   const dbUrl = await resetDatabase('meshlight_bench_metrics');
   const { child: collector, line } = await startChild(
-    ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
+    // BENCH_METRIC_CPU_PROF=<dir>: the collector writes a V8 CPU profile there when it exits.
+    [...(process.env.BENCH_METRIC_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_METRIC_CPU_PROF}`] : []), '--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
     {
       DATABASE_URL: dbUrl,
       MESHLIGHT_OTLP_HTTP_PORT: '0',

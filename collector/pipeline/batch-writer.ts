@@ -103,7 +103,7 @@ export class BatchWriter<Rows> {
           });
         }
         const buffered: Promise<void>[] = [];
-        const dropped = await this.writeIsolatingBadRows(batch.rows, batch.count, batch.batchId!, buffered);
+        const dropped = await this.writeIsolatingBadRows(batch.rows, batch.count, batch.batchId!, buffered, fresh);
         this.holding -= batch.count;
         // A buffering store (the metrics head) has the rows but not yet the database: the log keeps
         // them until it has, so a crash before then replays them.
@@ -155,9 +155,9 @@ export class BatchWriter<Rows> {
    * Writes rows and returns how many the database refused as invalid (dropped, logged, counted).
    * Throws when the database is unavailable (or failed for any reason other than the data).
    */
-  private async writeIsolatingBadRows(rows: Rows, count: number, batchId: string, buffered: Promise<void>[]): Promise<number> {
+  private async writeIsolatingBadRows(rows: Rows, count: number, batchId: string, buffered: Promise<void>[], newId: boolean): Promise<number> {
     try {
-      const receipt = await this.store.write(rows, batchId);
+      const receipt = await this.store.write(rows, batchId, newId);
       if (receipt) buffered.push(receipt.persisted);
       return 0;
     } catch (error) {
@@ -169,8 +169,8 @@ export class BatchWriter<Rows> {
       }
       const [left, right] = this.codec.split(rows);
       return (
-        (await this.writeIsolatingBadRows(left, this.codec.count(left), `${batchId}.0`, buffered)) +
-        (await this.writeIsolatingBadRows(right, this.codec.count(right), `${batchId}.1`, buffered))
+        (await this.writeIsolatingBadRows(left, this.codec.count(left), `${batchId}.0`, buffered, newId)) +
+        (await this.writeIsolatingBadRows(right, this.codec.count(right), `${batchId}.1`, buffered, newId))
       );
     }
   }

@@ -56,8 +56,10 @@ export interface SignalStore<Rows> {
    * id was already committed (the commit's acknowledgement was lost and the writer retried), it
    * writes nothing. Throws on failure; see isDataRejected() for how errors are classified. A store
    * that only buffers the rows returns a receipt that resolves when they are written.
+   * `newId`: the writer minted `batchId` for this attempt (not a replay or a retry), so no commit can
+   * hold it yet and a store may skip looking it up.
    */
-  write(rows: Rows, batchId: string): Promise<void | StoreReceipt>;
+  write(rows: Rows, batchId: string, newId?: boolean): Promise<void | StoreReceipt>;
 }
 
 export interface SignalDefinition<Batch, Rows> {

@@ -62,13 +62,19 @@ export const metricRowsCodec: RowsCodec<MetricBatch> = {
   },
 };
 
+// The bits as BigInt(bits).toString(16) would print them, without allocating a BigInt per sample (the
+// write-ahead log encodes every sample).
 const scratch = new DataView(new ArrayBuffer(8));
-function floatBits(v: number): string {
+export function floatBits(v: number): string {
   scratch.setFloat64(0, v);
-  return scratch.getBigUint64(0).toString(16);
+  const hi = scratch.getUint32(0);
+  const lo = scratch.getUint32(4).toString(16);
+  return hi === 0 ? lo : hi.toString(16) + '00000000'.slice(lo.length) + lo;
 }
-function floatFromBits(bits: string): number {
-  scratch.setBigUint64(0, BigInt(`0x${bits}`));
+export function floatFromBits(bits: string): number {
+  const split = bits.length - 8;
+  scratch.setUint32(0, split > 0 ? parseInt(bits.slice(0, split), 16) : 0);
+  scratch.setUint32(4, parseInt(split > 0 ? bits.slice(split) : bits, 16));
   return scratch.getFloat64(0);
 }
 
@@ -115,10 +121,10 @@ export function metricSignal(options: MetricSignalOptions): SignalDefinition<Met
     encode: (batch) => batch,
     rows: metricRowsCodec,
     store: {
-      async write(rows, batchId) {
+      async write(rows, batchId, newId) {
         const store = options.store();
         if (!store) throw new RetryableError('storage-unavailable', 'metrics storage is starting', 5);
-        return store.write(rows, batchId);
+        return store.write(rows, batchId, newId);
       },
     },
     observers,

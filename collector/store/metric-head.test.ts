@@ -81,3 +81,48 @@ it('after maxSegments segments, the next one covers the whole open chunk and rep
   // Segments [10], [20], [30]; then [10..40] replacing them; then [50] (the count restarted at 1).
   assert.deepEqual(flushed, [[10, 10, 1], [20, 20, 1], [30, 30, 1], [10, 40, 4], [50, 50, 1]]);
 });
+
+it('keeps unwrittenSamples up to date through appends, closes, partial and concurrent commits', () => {
+  const head = new InMemoryMetricHead({ maxSamples: 5, maxSpanMs: 1000, maxSegments: 2 });
+  let seed = 1;
+  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const t = new Map<number, number>();
+  for (let round = 0; round < 300; round++) {
+    const before = head.unwrittenSamples;
+    let appended = 0;
+    for (let i = 0; i < 5; i++) {
+      const ref = 1 + Math.floor(random() * 4);
+      const next = (t.get(ref) ?? 0) + 1 + Math.floor(random() * 300);
+      t.set(ref, next);
+      if (head.append(ref, next, i)) appended++;
+    }
+    assert.ok(head.unwrittenSamples >= before + appended, 'appends add at least what they accept');
+    assert.equal(head.unwrittenSamples, recount(head));
+    const changes = head.changes((ref) => random() < 0.7 || ref === 1);
+    if (random() < 0.3) {
+      // arrives while writing
+      t.set(1, (t.get(1) ?? 0) + 1);
+      head.append(1, t.get(1)!, 0);
+    }
+    if (random() < 0.8) head.commit(changes);
+    if (random() < 0.05) head.closeAll();
+    assert.equal(head.unwrittenSamples, recount(head));
+  }
+  for (let i = 0; i < 3; i++) head.commit(head.changes());
+  assert.equal(head.unwrittenSamples, 0);
+  head.append(9, 1, 1);
+  head.append(9, 2, 1);
+  assert.equal(head.unwrittenSamples, 2);
+});
+
+/** unwrittenSamples as it used to be computed: closed chunks whole, open chunks past their written prefix. */
+function recount(head: InMemoryMetricHead): number {
+  const inside = head as unknown as { closed: { n: number }[]; dirty: Set<number>; series: Map<number, { n: number; written: number }> };
+  let n = 0;
+  for (const chunk of inside.closed) n += chunk.n;
+  for (const ref of inside.dirty) {
+    const chunk = inside.series.get(ref);
+    if (chunk) n += chunk.n - chunk.written;
+  }
+  return n;
+}

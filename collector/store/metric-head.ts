@@ -107,6 +107,8 @@ export class InMemoryMetricHead implements MetricHead {
   private readonly series = new Map<number, OpenChunk>();
   private readonly dirty = new Set<number>();
   private closed: EncodedChunk[] = [];
+  /** unwrittenSamples, kept up to date (summing over 100,000 series per /metrics read cost ~15% of ingest CPU). */
+  private unwritten = 0;
 
   private readonly options: MetricHeadOptions;
 
@@ -123,13 +125,7 @@ export class InMemoryMetricHead implements MetricHead {
   }
 
   get unwrittenSamples(): number {
-    let n = 0;
-    for (const chunk of this.closed) n += chunk.n;
-    for (const ref of this.dirty) {
-      const chunk = this.series.get(ref);
-      if (chunk) n += chunk.n - chunk.written;
-    }
-    return n;
+    return this.unwritten;
   }
 
   append(ref: number, t: number, v: number): boolean {
@@ -154,6 +150,7 @@ export class InMemoryMetricHead implements MetricHead {
     chunk.values[chunk.n] = v;
     chunk.n++;
     chunk.lastT = t;
+    this.unwritten++;
     if (!chunk.dirty) {
       chunk.dirty = true;
       this.dirty.add(ref);
@@ -198,12 +195,16 @@ export class InMemoryMetricHead implements MetricHead {
 
   commit(changes: HeadChanges): void {
     const token = changes.token as Token;
+    for (let i = 0; i < token.closedCount; i++) if (!token.skippedClosed.has(i)) this.unwritten -= this.closed[i]!.n;
     const kept = this.closed.filter((_, i) => token.skippedClosed.has(i));
     this.closed = kept.concat(this.closed.slice(token.closedCount));
     for (const [ref, [generation, n, segmentCount]] of token.written) {
       const chunk = this.series.get(ref);
       if (!chunk || chunk.generation !== generation) continue; // closed meanwhile: written whole
-      chunk.written = Math.max(chunk.written, n);
+      if (n > chunk.written) {
+        this.unwritten -= n - chunk.written;
+        chunk.written = n;
+      }
       chunk.segmentCount = segmentCount;
       if (chunk.written >= chunk.n) {
         chunk.dirty = false;
@@ -226,6 +227,8 @@ export class InMemoryMetricHead implements MetricHead {
 
   private close(ref: number, chunk: OpenChunk): void {
     this.closed.push(encode(ref, chunk, 0));
+    // The whole chunk is written again (its segments are replaced): its written prefix counts again.
+    this.unwritten += chunk.written;
     chunk.n = 0;
     chunk.written = 0;
     chunk.segmentCount = 0;

@@ -10,6 +10,7 @@ import { isStaleNaN, type MetricBatch } from '../../../lib/domain/metrics/types'
 import { FIXTURE_EXPOSITION, OPENMETRICS_CONTENT_TYPE } from '../../../tests/fixtures/prometheus/remote-write-fixture';
 import { remoteWriteBody, writeRequestBytes, type WriteSeries } from '../../../tests/fixtures/prometheus/write-request-builder';
 import { fuzzRuns, mutateBytes, random } from '../../../tests/support/fuzz';
+import { arrivalKey } from '../../store/metric-store';
 import { decodeRemoteWrite, decodeWriteRequest } from './decode-remote-write';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../tests/fixtures/prometheus/${name}`, import.meta.url));
@@ -188,4 +189,18 @@ test('fuzz: random and mutated bodies only ever decode or throw a PermanentError
     if (!(decodeOrMalformed(body) instanceof PermanentError)) decoded++;
   }
   console.log(`remote_write fuzz: ${runs} inputs, ${decoded} decoded, ${runs - decoded} refused with 400`);
+});
+
+test("each series carries the store's arrival key of its labels (empty values dropped), not enumerable", () => {
+  const batch = decodeRemoteWrite(
+    remoteWriteBody([
+      { labels: [['__name__', 'up'], ['a', ''], ['job', 'x\u0000y'], ['z', '1']], samples: [{ t: 1, v: 1 }] },
+      { labels: [['__name__', 'up'], ['job', 'x']], samples: [{ t: 1, v: 1 }] },
+    ]),
+  );
+  for (const series of batch.series) {
+    assert.equal(series.key, arrivalKey(series.labels));
+    assert.ok(!Object.keys(series).includes('key'));
+  }
+  assert.notEqual(batch.series[0]!.key, batch.series[1]!.key);
 });

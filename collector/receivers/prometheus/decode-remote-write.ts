@@ -179,7 +179,10 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: n
     rejections.count += histograms;
     rejections.message ||= `native histograms are not supported (series ${labels.__name__} sent ${histograms})`;
   }
-  return { series: { labels: labels as Labels, samples }, key };
+  // The key rides along for the store (SeriesSamples.key), not enumerable: not part of the value.
+  const series: SeriesSamples = { labels: labels as Labels, samples };
+  Object.defineProperty(series, 'key', { value: key, enumerable: false, writable: true, configurable: true });
+  return { series, key };
 }
 
 // Label { string name = 1; string value = 2; }

@@ -20,6 +20,11 @@ export interface SeriesSamples {
   labels: Labels;
   /** Ascending by t. */
   samples: Sample[];
+  /**
+   * arrivalKey(labels) (collector/store/metric-store.ts) when a decoder built it anyway (remote_write
+   * does, to merge repeated series): the store then finds the series without rebuilding it.
+   */
+  key?: string;
 }
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
