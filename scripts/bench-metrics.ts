@@ -14,7 +14,6 @@
 //   npx tsx scripts/bench-metrics.ts
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -29,7 +28,7 @@ import { applyMigrations } from '../lib/db/migrator';
 import { evaluateRange, parsePromQL } from '../lib/domain/promql/index';
 import { buildBenchStore } from './bench-promql';
 import { copyByteaFromHex } from '../collector/store/copy-text';
-import { fmt, resetDatabase, startChild } from './bench-support';
+import { closeSenders, fmt, resetDatabase, sendRequests, startChild, type IngestRoute } from './bench-support';
 import { ROOT } from './prepare';
 
 const SERIES = Number(process.env.BENCH_METRIC_SERIES ?? 100_000);
@@ -72,46 +71,12 @@ function writeRequest(series: Array<{ labels: Buffer; samples: Array<[number, nu
 }
 
 // --- sending ---
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-function post(port: number, body: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/api/v1/write',
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0', 'content-length': body.length },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-async function send(port: number, requests: Buffer[], senders = SENDERS): Promise<{ retries: number }> {
-  let next = 0;
-  let retries = 0;
-  await Promise.all(
-    Array.from({ length: senders }, async () => {
-      while (next < requests.length) {
-        const body = requests[next++]!;
-        for (;;) {
-          const status = await post(port, body);
-          if (status === 204 || status === 200) break;
-          if (status !== 503 && status !== 429) throw new Error(`remote_write answered ${status}`);
-          retries++;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-    }),
-  );
-  return { retries };
-}
+const REMOTE_WRITE: IngestRoute = {
+  path: '/api/v1/write',
+  headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' },
+  accepted: [200, 204],
+};
+const send = (port: number, requests: Buffer[], senders = SENDERS) => sendRequests(port, requests, senders, REMOTE_WRITE, 100);
 
 async function collectorGauge(port: number, name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -386,7 +351,7 @@ export async function runMetricsBench(): Promise<void> {
     });
   } finally {
     if (prom) await stopPrometheus(prom);
-    agent.destroy();
+    closeSenders();
   }
   console.log(`  machine load average (1/5/15 min) at start ${load0.map((l) => fmt(l, 2)).join(' ')}, at end ${os.loadavg().map((l) => fmt(l, 2)).join(' ')} on ${os.cpus().length} cores`);
 }

@@ -48,13 +48,22 @@ export function startChild(args: string[], env: Record<string, string>, readyLin
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function post(port: number, body: Uint8Array): Promise<{ status: number; retryAfter: number }> {
+/** Where and how a benchmark's requests are posted, and which answers mean accepted. */
+export interface IngestRoute {
+  path: string;
+  headers: Record<string, string>;
+  accepted: readonly number[];
+}
+
+const OTLP_TRACES: IngestRoute = { path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf' }, accepted: [200] };
+
+function post(port: number, body: Uint8Array, route: IngestRoute): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } },
+      { host: '127.0.0.1', port, path: route.path, method: 'POST', agent, headers: { ...route.headers, 'content-length': body.byteLength } },
       (res) => {
         res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+        res.on('end', () => resolve(res.statusCode ?? 0));
       },
     );
     req.on('error', reject);
@@ -63,11 +72,11 @@ function post(port: number, body: Uint8Array): Promise<{ status: number; retryAf
 }
 
 /**
- * Sends OTLP/HTTP protobuf requests from `senders` concurrent loops. A 503/429 is retried after
- * `retryDelayMs` (the benchmark wants the collector busy, not idle for a whole Retry-After second);
- * any other refusal fails the benchmark.
+ * Posts `requests` from `senders` concurrent loops. A 503/429 is retried after `retryDelayMs` (the
+ * benchmark wants the receiver busy, not idle for a whole Retry-After second); any other refusal
+ * fails the benchmark.
  */
-export async function sendOtlp(port: number, requests: Uint8Array[], senders: number, retryDelayMs = 200): Promise<{ retries: number }> {
+export async function sendRequests(port: number, requests: readonly Uint8Array[], senders: number, route: IngestRoute, retryDelayMs = 200): Promise<{ retries: number }> {
   let next = 0;
   let retries = 0;
   await Promise.all(
@@ -75,9 +84,9 @@ export async function sendOtlp(port: number, requests: Uint8Array[], senders: nu
       while (next < requests.length) {
         const body = requests[next++]!;
         for (;;) {
-          const { status } = await post(port, body);
-          if (status === 200) break;
-          if (status !== 503 && status !== 429) throw new Error(`collector answered ${status}`);
+          const status = await post(port, body, route);
+          if (route.accepted.includes(status)) break;
+          if (status !== 503 && status !== 429) throw new Error(`${route.path} answered ${status}`);
           retries++;
           await new Promise((r) => setTimeout(r, retryDelayMs));
         }
@@ -85,6 +94,11 @@ export async function sendOtlp(port: number, requests: Uint8Array[], senders: nu
     }),
   );
   return { retries };
+}
+
+/** OTLP/HTTP protobuf trace requests, as sendRequests() sends them. */
+export function sendOtlp(port: number, requests: Uint8Array[], senders: number, retryDelayMs = 200): Promise<{ retries: number }> {
+  return sendRequests(port, requests, senders, OTLP_TRACES, retryDelayMs);
 }
 
 export async function spansWritten(port: number): Promise<number> {

@@ -5,10 +5,10 @@
 // `npm run fuzz` runs 100,000 (FUZZ_RUNS).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fuzzRuns, mutateText, random } from '../../../tests/support/fuzz';
+import { promqlScriptQueries } from '../../../tests/support/promql-script-queries';
 import { evaluateInstant, evaluateRange } from './engine';
 import { MemoryQueryable } from './memory-queryable';
 import { PromQLParseError, PromQLUnsupportedError, parsePromQL } from './parser';
@@ -17,16 +17,7 @@ import { PromQLEvalError } from './values';
 const TESTDATA = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 const ALPHABET = 'abcxyz_019 .,:=!~"\'`(){}[]+-*/%^<>@#\\\n\ttrue offset by without on ignoring group_left rate sum 5m 1h e+ NaN Inf';
 
-function seeds(): string[] {
-  const out = new Set<string>();
-  for (const f of readdirSync(TESTDATA).filter((f) => f.endsWith('.test'))) {
-    for (const line of readFileSync(path.join(TESTDATA, f), 'utf8').split('\n')) {
-      const m = /^eval\S*\s+(?:instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(.*)$/.exec(line.trim());
-      if (m) out.add(m[1]!);
-    }
-  }
-  return [...out];
-}
+const seeds = (): string[] => promqlScriptQueries(TESTDATA);
 
 test('mutated PromQL queries answer or fail with the engine\'s own errors', async () => {
   const store = new MemoryQueryable();

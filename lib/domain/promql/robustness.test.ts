@@ -3,9 +3,9 @@
 // layer maps to 400/422), never a TypeError or the like.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promqlScriptQueries } from '../../../tests/support/promql-script-queries';
 import { evaluateInstant, evaluateRange } from './engine';
 import { MemoryQueryable } from './memory-queryable';
 import { PromQLParseError, PromQLUnsupportedError, parsePromQL } from './parser';
@@ -13,16 +13,7 @@ import { PromQLEvalError } from './values';
 
 const TESTDATA = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata');
 
-function scriptQueries(): string[] {
-  const out = new Set<string>();
-  for (const f of readdirSync(TESTDATA).filter((f) => f.endsWith('.test'))) {
-    for (const line of readFileSync(path.join(TESTDATA, f), 'utf8').split('\n')) {
-      const m = /^eval\S*\s+(?:instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(.*)$/.exec(line.trim());
-      if (m) out.add(m[1]!);
-    }
-  }
-  return [...out];
-}
+const scriptQueries = (): string[] => promqlScriptQueries(TESTDATA);
 
 test('truncated queries fail with engine errors, never crash', async () => {
   const store = new MemoryQueryable();
