@@ -6,15 +6,14 @@
 // collector process killed with SIGKILL in the middle of ingest.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { ScratchDatabase } from '../support/scratch-database';
 import { proxiedScratchDatabase, type CuttingProxy, type ProxiedDatabase } from '../support/cutting-proxy';
 import { otlpJsonTraceRequest } from '../support/otlp-json-request';
+import { spawnCollectorProcess } from '../support/collector-process';
 import { startTestCollector } from '../support/test-collector';
 
 let db: ProxiedDatabase;
@@ -101,31 +100,20 @@ test('a crash with the database down loses no acknowledged span, and the restart
 test('kill -9 of a collector process mid-ingest: every span answered 200 is stored, once', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'meshlight-wal-kill-'));
   const service = 'through-kill-9';
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../../collector/main.ts')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: viaProxy,
-      MESHLIGHT_DATA_DIR: dataDir,
-      MESHLIGHT_OTLP_HTTP_PORT: '0',
-      MESHLIGHT_OTLP_GRPC_PORT: '0',
-      MESHLIGHT_ZIPKIN_PORT: '0',
-      MESHLIGHT_SELF_TRACE_RATIO: '0',
-      MESHLIGHT_SERVICE_GRAPH: 'off',
-      MESHLIGHT_WAL: 'on',
-      MESHLIGHT_WAL_FSYNC: 'batch',
-    },
-    stdio: ['ignore', 'pipe', 'ignore'],
+  const { child, otlpHttpPort: port } = await spawnCollectorProcess({
+    DATABASE_URL: viaProxy,
+    MESHLIGHT_DATA_DIR: dataDir,
+    MESHLIGHT_OTLP_HTTP_PORT: '0',
+    MESHLIGHT_OTLP_GRPC_PORT: '0',
+    MESHLIGHT_ZIPKIN_PORT: '0',
+    MESHLIGHT_SERVICE_GRAPH: 'off',
+    MESHLIGHT_WAL: 'on',
+    MESHLIGHT_WAL_FSYNC: 'batch',
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let acked = 0;
   let answered = 0;
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        if (line.includes('meshlight-collector-ready')) resolve((JSON.parse(line) as { otlpHttpPort: number }).otlpHttpPort);
-      });
-      child.once('exit', (code) => reject(new Error(`collector exited ${code}`)));
-    });
     const send = async (rounds: number) => {
       for (let i = 0; i < rounds; i++) {
         try {

@@ -9,9 +9,8 @@
 // SDK does; a request the collector logged but whose 200 the kill swallowed is sent again by the
 // exporter, which is the client's at-least-once, so such a batch may be stored twice: the test
 // counts them (at most the requests in flight at the two kills) and prints them.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -27,6 +26,7 @@ import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@op
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ValueType } from '@opentelemetry/api';
 import { PgSeriesQueryable, poolRowQuery } from '../../lib/db/metrics/pg-series-queryable';
+import { spawnCollectorProcess } from '../support/collector-process';
 import { clusterUnavailable, startPrimary, type Cluster } from '../support/postgres-cluster';
 import { freePort } from '../support/ui-server';
 
@@ -62,28 +62,20 @@ interface Ports {
 
 /** A collector process (collector/main.ts) on fixed ports and data directory, as `npm start` runs it. */
 async function startCollector(databaseUrl: string, ports: Ports): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../../collector/main.ts')], {
-    env: {
-      ...process.env,
+  const { child } = await spawnCollectorProcess(
+    {
       DATABASE_URL: databaseUrl,
       MESHLIGHT_DATA_DIR: dataDir!,
       MESHLIGHT_OTLP_HTTP_PORT: String(ports.http),
       MESHLIGHT_OTLP_GRPC_PORT: '0',
       MESHLIGHT_ZIPKIN_PORT: '0',
-      MESHLIGHT_SELF_TRACE_RATIO: '0',
       MESHLIGHT_SCRAPE_SELF: 'off',
       MESHLIGHT_METRICS_FLUSH_MS: '2000',
       MESHLIGHT_WAL: 'on',
       MESHLIGHT_WAL_FSYNC: 'batch',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('meshlight-collector-ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`collector exited ${code}`)));
-  });
+    'inherit',
+  );
   return child;
 }
 
