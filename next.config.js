@@ -11,5 +11,19 @@ const nextConfig = {
   reactStrictMode: true,
   typedRoutes: false,
   devIndicators: false,
+  // The build's scripts and stylesheets bypass proxy.ts (its matcher), so their hardening headers
+  // (the same as lib/http/security-headers.ts HARDENING_HEADERS) are set here.
+  async headers() {
+    return [
+      {
+        source: '/_next/static/:path*',
+        headers: [
+          { key: 'x-content-type-options', value: 'nosniff' },
+          { key: 'x-frame-options', value: 'DENY' },
+          { key: 'referrer-policy', value: 'same-origin' },
+        ],
+      },
+    ];
+  },
 };
 export default nextConfig;

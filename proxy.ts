@@ -1,5 +1,6 @@
-// Next.js Proxy (Next 16's middleware, Node.js runtime): runs before every page, API route and
-// asset of the UI server and applies, in order,
+// Next.js Proxy (Next 16's middleware, Node.js runtime): runs before every page and API route of
+// the UI server (not before the build's static scripts and stylesheets: they are public, get their
+// hardening headers from next.config.js, and a page's first paint waits on them) and applies, in order,
 //  1. the Host check (DNS rebinding): 421 for a name not in MESHLIGHT_ALLOWED_HOSTS;
 //  2. authentication when configured (lib/http/ui-auth.ts): pages redirect to /login, the API
 //     answers 401 (or 403 for a read-only token used to write);
@@ -15,7 +16,7 @@ import { jaegerErrorEnvelope } from '@/lib/jaeger/response';
 
 let settings: { security: UiSecurity; live: LiveEndpoint } | undefined;
 
-function config() {
+function settingsFromEnv() {
   settings ??= { security: parseUiSecurity(process.env), live: liveEndpointFromEnv(process.env) };
   return settings;
 }
@@ -31,7 +32,7 @@ function plain(status: number, message: string, extra: Record<string, string> = 
 }
 
 export function proxy(request: NextRequest): NextResponse {
-  const { security, live } = config();
+  const { security, live } = settingsFromEnv();
   const host = request.headers.get('host');
   if (!hostAllowed(host, security)) return plain(421, misdirectedMessage(host));
 
@@ -57,8 +58,6 @@ export function proxy(request: NextRequest): NextResponse {
   }
 
   if (api) return harden(NextResponse.next(), API_CSP);
-  // Scripts and stylesheets: a CSP on them would not apply to the page that loads them.
-  if (pathname.startsWith('/_next/static/')) return harden(NextResponse.next(), null);
   const https = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
   const nonce = newNonce();
   const csp = pageCsp({
@@ -72,3 +71,7 @@ export function proxy(request: NextRequest): NextResponse {
   requestHeaders.set('content-security-policy', csp);
   return harden(NextResponse.next({ request: { headers: requestHeaders } }), csp);
 }
+
+// Everything but the build's static assets (/_next/static/): running the proxy for each of a page's
+// dozen script and stylesheet requests delayed them all behind it on a busy server.
+export const config = { matcher: ['/((?!_next/static/).*)'] };

@@ -43,6 +43,20 @@ export async function loadCompactTracePart(
   return compactPartFromRows(traceId, rows);
 }
 
+/**
+ * The whole trace as one part when it has at most `maxSpans` spans, for the trace page to render
+ * its waterfall on the server (the first paint then needs no script); undefined when the trace is
+ * larger (or not stored): the page's client island loads those in parts. The size probe reads at
+ * most `maxSpans + 1` entries of the trace-id index.
+ */
+export async function loadSmallCompactTrace(traceId: string, maxSpans: number, db: Db = getDb()): Promise<CompactTracePart | undefined> {
+  const values: unknown[] = [];
+  const where = traceIdFilter([traceId], {}, values);
+  const larger = await db.pool.query(`SELECT 1 FROM spans s WHERE ${where} OFFSET ${Math.max(0, Math.floor(maxSpans))} LIMIT 1`, values);
+  if (larger.rowCount) return undefined;
+  return loadCompactTracePart(traceId, 0, 1, db);
+}
+
 /** Rows → columns; exported for its unit test. */
 export function compactPartFromRows(traceId: string, rows: readonly CompactRow[]): CompactTracePart {
   const n = rows.length;

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { makeShapedTrace } from '../../scripts/bench-data';
 import { ROOT } from '../../scripts/prepare';
 import { makeExplorerTraces, type ExplorerTraces } from '../support/explorer-traces';
 import { exportSpans, makeExporter } from '../support/official-exporters';
@@ -52,6 +53,8 @@ after(async () => {
   await database?.drop();
 });
 
+/** The waterfall's rows once its island has hydrated (a small trace's rows come with the server's HTML, before they answer clicks). */
+const readyRows = () => page.locator('[data-testid="waterfall"][data-ready] .wf-row');
 const rowOf = (name: string) => page.locator('.wf-row', { has: page.locator('.wf-name', { hasText: new RegExp(`^${name}$`) }) });
 
 test('search: filters narrow the list, the scatter plot shows every result', async () => {
@@ -82,7 +85,7 @@ test('open a trace: header, waterfall, collapse and expand, critical path', asyn
   await page.goto(`${ui.url}/traces?service=gateway&errors=1`);
   await page.getByTestId('trace-list').locator(`a[href="/traces/${traces.slowId}"]`).click();
   await page.waitForURL(new RegExp(`/traces/${traces.slowId}`));
-  await page.locator('.wf-row').first().waitFor();
+  await readyRows().first().waitFor();
   assert.equal(await page.getByTestId('span-count').textContent(), '14');
   assert.equal(await page.locator('.wf-row').count(), 14);
   assert.ok((await page.locator('.wf-critical').count()) > 0, 'the critical path is drawn');
@@ -122,7 +125,7 @@ test('span details: attributes, status, events; search inside the trace', async 
 
 test('a linked span opens its trace; orphans and clock skew are flagged', async () => {
   await page.goto(`${ui.url}/traces/${traces.consumerId}`);
-  await page.locator('.wf-row').first().waitFor();
+  await readyRows().first().waitFor();
   assert.match((await page.getByTestId('trace-warnings').textContent()) ?? '', /1 orphan span.*1 span outside its parent/);
   assert.ok(await page.locator('.wf-row.is-placeholder').isVisible(), 'the missing parent has a placeholder row');
   await rowOf('order.created process').click();
@@ -156,8 +159,34 @@ test('flame graph and statistics views; OTLP JSON download opens as a file', asy
   const file = Buffer.from(await download.arrayBuffer());
   await page.goto(`${ui.url}/traces/upload`);
   await page.getByTestId('trace-file').setInputFiles({ name: 'trace.otlp.json', mimeType: 'application/json', buffer: file });
-  await page.locator('.wf-row').first().waitFor();
+  await readyRows().first().waitFor();
   assert.equal(await page.getByTestId('span-count').textContent(), '14');
   await rowOf('fraud.score').first().click();
   await page.getByTestId('span-detail').getByText('app.fraud.model').waitFor();
+});
+
+test('the first screen comes with the page: a small trace whole, a large one as a streamed preview the island replaces', async () => {
+  const small = await (await fetch(`${ui.url}/traces/${traces.slowId}`)).text();
+  assert.match(small, /class="wf-row[^>]*data-span="[0-9a-f]{16}"/, "the small trace's rows are in the HTML");
+  assert.doesNotMatch(small, /waterfall-preview/);
+  assert.doesNotMatch(small, /<link rel="preload"[^>]*\/api\/ui\/traces\//, 'and nothing is left to fetch');
+
+  // A trace too large to come whole with the page (> 1,000 spans), sent last: the searches above count the others.
+  const spans = makeShapedTrace('random', 1500);
+  const largeId = spans[0]!.spanContext().traceId;
+  const exporter = makeExporter('proto', { http: collector.httpPort, grpc: collector.grpcPort }, false);
+  await exportSpans(exporter, spans);
+  await exporter.shutdown();
+  assert.ok(await collector.flushed(), 'spans were written');
+  const large = await (await fetch(`${ui.url}/traces/${largeId}`)).text();
+  assert.match(large, /<link rel="preload"[^>]*\/api\/ui\/traces\//, "the large trace's parts are preloaded");
+  assert.match(large, /data-testid="waterfall-preview"/, 'its first screen is streamed');
+  assert.match(large, /1,500(<!-- -->)? spans/);
+
+  await page.goto(`${ui.url}/traces/${largeId}`);
+  await readyRows().first().waitFor();
+  assert.equal(await page.getByTestId('waterfall-preview').count(), 0, 'the island took over');
+  assert.equal(await page.getByTestId('span-count').textContent(), '1,500');
+  await readyRows().nth(1).getByRole('button', { name: 'Collapse' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.wf-row').length < 40);
 });

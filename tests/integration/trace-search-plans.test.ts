@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { GET as searchTraces } from '../../app/api/traces/route';
 import { getDb } from '../../lib/db/prisma';
-import { loadCompactTracePart, loadSpan, searchTraceSpans } from '../../lib/db/trace-explorer-queries';
+import { loadCompactTracePart, loadSmallCompactTrace, loadSpan, searchTraceSpans } from '../../lib/db/trace-explorer-queries';
+import { readTracePartsForPage, takeTracePart } from '../../lib/db/trace-part-handoff';
 import { findTraceIds, loadTraceRows, searchLoadWindow, summarizeTraces } from '../../lib/db/trace-queries';
 import { streamTraceRows } from '../../lib/db/trace-row-stream';
 import type { TraceQuery } from '../../lib/domain/trace-query';
@@ -94,6 +95,27 @@ test('the result list’s summaries read the trace-id index', async () => {
   assert.deepEqual(result.map((summary) => summary.traceId), traceIds);
   assert.ok(result.every((summary) => summary.spanCount === GENERATED.spansPerTrace && summary.hasRoot));
   assertIndexOnly(await spanPlans(queries), /trace_id_idx/, 'summarizeTraces');
+});
+
+test('the trace page’s reads: its size probe uses the trace-id index; a part it read is handed to the island’s request once', async () => {
+  const [traceId] = await ids;
+  const { result, queries } = await recordQueries(async () => ({
+    whole: await loadSmallCompactTrace(traceId!, 1000),
+    tooLarge: await loadSmallCompactTrace(traceId!, GENERATED.spansPerTrace - 1),
+  }));
+  assert.equal(result.whole?.spanIds.length, GENERATED.spansPerTrace, 'a small trace comes whole, as one part');
+  assert.equal(result.tooLarge, undefined, 'a larger one is left to the island');
+  assertIndexOnly(await spanPlans(queries), /trace_id_idx/, 'the size probe');
+
+  const [read] = await readTracePartsForPage(traceId!, 2);
+  const handed = await recordQueries(() => takeTracePart(traceId!, 0, 2));
+  assert.equal(handed.result, read, 'the page’s read itself');
+  assert.equal(handed.queries.filter((query) => /\bFROM spans\b/.test(query.text)).length, 0, 'no second read');
+  const again = await recordQueries(() => takeTracePart(traceId!, 0, 2));
+  assert.notEqual(again.result, read, 'handed over once only');
+  assert.deepEqual(again.result, read);
+  assert.ok(again.queries.some((query) => /\bFROM spans\b/.test(query.text)), 'then read afresh');
+  await takeTracePart(traceId!, 1, 2);
 });
 
 test('the trace explorer’s and the Jaeger trace API’s reads of one trace use the trace-id index', async () => {

@@ -1,21 +1,41 @@
-// `/traces/{traceId}`: the trace explorer. The page only checks the id; the client island loads the
-// trace in compact parts (GET /api/ui/traces/{id}) so a 100,000-span trace opens quickly. The parts
-// are preloaded from the HTML head (`<link rel="preload" as="fetch" crossorigin>`, hoisted by
-// React), so the data downloads with the page's JS instead of after hydration; the island's fetch()
-// of the same URLs (same mode and credentials) is answered from the preload cache. No inline
-// script, so a nonce-based CSP needs nothing extra.
+// `/traces/{traceId}`: the trace explorer. A small trace (≤ SERVER_RENDERED_SPANS spans, most
+// request traces) is loaded here and rendered on the server, so its waterfall is painted with the
+// page's HTML, before any script has run; hydration then makes it interactive. A larger one is
+// loaded by the client island in compact parts (GET /api/ui/traces/{id}) so a 100,000-span trace
+// opens quickly and the HTML stays small. Those parts are preloaded from the HTML head (`<link
+// rel="preload" as="fetch" crossorigin>`, hoisted by React), so the data downloads with the page's
+// JS instead of after hydration; the island's fetch() of the same URLs (same mode and credentials)
+// is answered from the preload cache, and the page streams the top of the waterfall meanwhile
+// (trace-preview.tsx). No inline script of ours, so a nonce-based CSP needs nothing extra.
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
-import { preload } from 'react-dom';
 import { StoredTraceExplorer } from '@/components/trace/explorer/trace-explorer';
 import { Notice } from '@/components/ui/notice';
 import { normalizeTraceId } from '@/lib/contracts/jaeger-query';
 import { tracePartUrls } from '@/lib/contracts/trace-parts';
+import { loadSmallCompactTrace } from '@/lib/db/trace-explorer-queries';
+import type { CompactTracePart } from '@/lib/domain/trace-model';
+import { TracePreview } from './trace-preview';
 import '@/components/logs/logs.css';
 import '@/components/trace/trace-explorer.css';
 
 type PageProps = { params: Promise<{ traceId: string }> };
+
+/**
+ * Traces up to this size come with the page (their compact columns, ~100 bytes a span, ride in the
+ * HTML's payload); larger ones are fetched by the island, which keeps their HTML small.
+ */
+const SERVER_RENDERED_SPANS = 1000;
+
+/** The small trace, or undefined (larger, not stored, or the database unreachable: the island then loads it and shows why not). */
+async function serverTrace(traceId: string): Promise<CompactTracePart | undefined> {
+  try {
+    return await loadSmallCompactTrace(traceId, SERVER_RENDERED_SPANS);
+  } catch {
+    return undefined;
+  }
+}
 
 export async function generateMetadata({ params }: PageProps): Promise<Metadata> {
   const { traceId } = await params;
@@ -35,10 +55,18 @@ export default async function TracePage({ params }: PageProps) {
       </Notice>
     );
   }
-  for (const url of tracePartUrls(traceId)) preload(url, { as: 'fetch', crossOrigin: 'anonymous' });
+  const initial = await serverTrace(traceId);
   return (
     <Suspense>
-      <StoredTraceExplorer traceId={traceId} />
+      {/* Rendered rather than preload()ed: after the size probe the document's head has been sent, and a late preload() reaches the browser only through the client runtime. */}
+      {initial ? null : tracePartUrls(traceId).map((url) => <link key={url} rel="preload" as="fetch" href={url} crossOrigin="anonymous" />)}
+      <StoredTraceExplorer traceId={traceId} initial={initial}>
+        {initial ? null : (
+          <Suspense fallback={<p className="muted loading">Loading trace {traceId}…</p>}>
+            <TracePreview traceId={traceId} />
+          </Suspense>
+        )}
+      </StoredTraceExplorer>
     </Suspense>
   );
 }

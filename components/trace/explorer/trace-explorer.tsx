@@ -6,12 +6,12 @@
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLogs } from '@/components/logs/use-logs';
 import { Notice } from '@/components/ui/notice';
 import type { UploadedTrace } from '@/lib/contracts/trace-explorer-api';
 import { ancestors, parentsOf, visibleRows } from '@/lib/domain/span-tree';
-import { matchSpans } from '@/lib/domain/trace-model';
+import { matchSpans, type CompactTracePart } from '@/lib/domain/trace-model';
 import { Minimap } from '../waterfall/minimap';
 import type { TimeWindow } from '../waterfall/time-window';
 import { Waterfall, type WaterfallHandle } from '../waterfall/waterfall';
@@ -36,9 +36,13 @@ const VIEWS: [View, string][] = [
   ['logs', 'Logs'],
 ];
 
-export function StoredTraceExplorer({ traceId }: { traceId: string }) {
-  const { data, error, isPending } = useTrace(traceId);
-  if (isPending) return <p className="muted loading">Loading trace {traceId}…</p>;
+/**
+ * A stored trace. `initial`: the whole trace, when the page had it (small traces); `children`: what
+ * to show while the trace loads (the page's server-rendered first screen of a large one).
+ */
+export function StoredTraceExplorer({ traceId, initial, children }: { traceId: string; initial?: CompactTracePart; children?: ReactNode }) {
+  const { data, error, isPending } = useTrace(traceId, initial);
+  if (isPending) return children ?? <p className="muted loading">Loading trace {traceId}…</p>;
   if (error?.status === 404) {
     return (
       <Notice title="Trace not found">

@@ -19,10 +19,15 @@ export async function fetchTraceParts(traceId: string, parts = TRACE_PARTS): Pro
 
 export const traceQueryKey = (traceId: string) => ['trace', traceId] as const;
 
-export function useTrace(traceId: string | undefined) {
+/**
+ * The prepared trace. `initial` is the whole trace when the server already had it (the trace page
+ * renders small traces on the server): no fetch then, and the hydrating render sees the same rows.
+ */
+export function useTrace(traceId: string | undefined, initial?: CompactTracePart) {
   return useQuery<PreparedTrace, HttpError>({
     queryKey: traceQueryKey(traceId ?? ''),
     queryFn: async () => prepareTrace(await fetchTraceParts(traceId!)),
+    initialData: initial ? () => prepareTrace([initial]) : undefined,
     enabled: !!traceId,
     staleTime: Infinity,
     gcTime: 5 * 60_000,

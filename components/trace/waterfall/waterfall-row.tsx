@@ -11,6 +11,7 @@ import type { SpanLogMark } from '../explorer/span-logs';
 import { toPercent, type TimeWindow } from './time-window';
 
 export const ROW_HEIGHT = 26;
+const FIRST_ROW_TIMING = { elementtiming: 'meshlight-waterfall-first-row' };
 const INDENT = 14;
 const MAX_INDENT_LEVELS = 30;
 
@@ -25,11 +26,14 @@ export interface RowProps {
   critical: [number, number][] | undefined;
   /** The span's log records (span-logs.ts), time order. */
   logs?: readonly SpanLogMark[];
-  onToggle(node: number): void;
-  onSelect(node: number): void;
 }
 
-function WaterfallRowView({ trace, node, index, window, collapsed, selected, match, critical, logs, onToggle, onSelect }: RowProps) {
+/**
+ * A row holds no handlers: the waterfall listens on its canvas and finds the row (`data-node`) and
+ * the toggle (`data-toggle`) the click came from (rowClick), so the same markup is also rendered on
+ * the server as the first screen of a large trace (waterfall-preview.tsx) before any script runs.
+ */
+function WaterfallRowView({ trace, node, index, window, collapsed, selected, match, critical, logs }: RowProps) {
   const { model, tree } = trace;
   const placeholder = isPlaceholder(tree, node);
   const kids = childCount(tree, node);
@@ -49,19 +53,10 @@ function WaterfallRowView({ trace, node, index, window, collapsed, selected, mat
   const events: number[] = [];
   if (!placeholder) for (let e = model.eventStart[node]!; e < model.eventStart[node + 1]!; e++) events.push(model.eventTime[e]!);
   return (
-    <div className={className} style={style} role="row" aria-selected={selected} data-row={index} data-span={placeholder ? undefined : model.spanIds[node]} onClick={() => onSelect(node)}>
+    <div className={className} style={style} role="row" aria-selected={selected} data-row={index} data-node={node} data-span={placeholder ? undefined : model.spanIds[node]}>
       <div className="wf-label" style={{ paddingLeft: Math.min(depth, MAX_INDENT_LEVELS) * INDENT + 4 }} role="gridcell">
         {kids > 0 ? (
-          <button
-            type="button"
-            className="wf-toggle"
-            aria-label={collapsed ? 'Expand' : 'Collapse'}
-            aria-expanded={!collapsed}
-            onClick={(event) => {
-              event.stopPropagation();
-              onToggle(node);
-            }}
-          >
+          <button type="button" className="wf-toggle" aria-label={collapsed ? 'Expand' : 'Collapse'} aria-expanded={!collapsed} data-toggle="">
             {collapsed ? '▸' : '▾'}
           </button>
         ) : (
@@ -69,7 +64,8 @@ function WaterfallRowView({ trace, node, index, window, collapsed, selected, mat
         )}
         <span className="dot" style={{ background: color }} aria-hidden="true" />
         {placeholder ? null : <span className="wf-service">{service}</span>}
-        <span className="wf-name" title={name}>
+        {/* The first row's name is timed by the browser (Element Timing): when the waterfall was first painted, with the server's HTML or by the island (scripts/bench-trace-explorer.ts). */}
+        <span className="wf-name" title={name} {...(index === 0 ? FIRST_ROW_TIMING : undefined)}>
           {name}
         </span>
         {collapsed && kids > 0 ? <span className="wf-count">+{tree.subtreeEnd[node]! - tree.position[node]! - 1}</span> : null}
@@ -117,3 +113,11 @@ function WaterfallRowView({ trace, node, index, window, collapsed, selected, mat
 }
 
 export const WaterfallRow = memo(WaterfallRowView);
+
+/** The row a click inside the waterfall landed on, and whether it hit the row's expand/collapse toggle. */
+export function rowClick(target: EventTarget | null): { node: number; toggle: boolean } | undefined {
+  if (!(target instanceof Element)) return undefined;
+  const row = target.closest<HTMLElement>('[data-node]');
+  if (!row) return undefined;
+  return { node: Number(row.dataset.node), toggle: target.closest('[data-toggle]') !== null };
+}

@@ -3,13 +3,13 @@
 // view (plus a few above and below), so a 100,000-span trace scrolls like a 10-span one. Keyboard:
 // ↑/↓ (j/k) move, → expands or steps in, ← collapses or steps out, Home/End, Enter opens details.
 import { flushSync } from 'react-dom';
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { childCount } from '@/lib/domain/span-tree';
 import type { CriticalIndex, PreparedTrace } from '../explorer/prepared-trace';
 import type { SpanLogMark } from '../explorer/span-logs';
 import { TickLines, TimeRuler } from './time-ruler';
 import type { TimeWindow } from './time-window';
-import { ROW_HEIGHT, WaterfallRow } from './waterfall-row';
+import { ROW_HEIGHT, rowClick, WaterfallRow } from './waterfall-row';
 
 const OVERSCAN = 8;
 
@@ -38,6 +38,10 @@ export const Waterfall = forwardRef<WaterfallHandle, WaterfallProps>(function Wa
   const { trace, rows, window, collapsed, selected, matches, critical, logMarks, onToggle, onSelect, onOpenDetails, onViewport } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
+  // Rows may have been painted from the server's HTML before this island hydrated; `data-ready`
+  // says it now answers clicks and keys (browser tests wait for it after a full page load).
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   const measure = useCallback(() => {
     const element = scroller.current;
@@ -135,6 +139,13 @@ export const Waterfall = forwardRef<WaterfallHandle, WaterfallProps>(function Wa
     }
   }
 
+  function onCanvasClick(event: MouseEvent<HTMLDivElement>) {
+    const hit = rowClick(event.target);
+    if (!hit) return;
+    if (hit.toggle) onToggle(hit.node);
+    else onSelect(hit.node);
+  }
+
   const visible = [];
   for (let i = first; i < last; i++) {
     const node = rows[i]!;
@@ -150,8 +161,6 @@ export const Waterfall = forwardRef<WaterfallHandle, WaterfallProps>(function Wa
         match={!!matches?.[node]}
         critical={critical?.sectionsOf.get(node)}
         logs={logMarks?.get(node)}
-        onToggle={onToggle}
-        onSelect={onSelect}
       />,
     );
   }
@@ -173,8 +182,9 @@ export const Waterfall = forwardRef<WaterfallHandle, WaterfallProps>(function Wa
         onScroll={onScroll}
         onKeyDown={onKeyDown}
         data-testid="waterfall"
+        data-ready={ready ? '' : undefined}
       >
-        <div className="wf-canvas" style={{ height: rows.length * ROW_HEIGHT }}>
+        <div className="wf-canvas" style={{ height: rows.length * ROW_HEIGHT }} onClick={onCanvasClick}>
           <TickLines window={window} />
           {visible}
         </div>
