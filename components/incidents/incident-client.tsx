@@ -9,9 +9,8 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import type { IncidentTimeline as Timeline, IncidentWire } from '@/lib/contracts/alerting-api';
+import type { IncidentDetailWire, IncidentTimeline as Timeline, IncidentWire } from '@/lib/contracts/alerting-api';
 import type { LiveEndpoint } from '@/lib/contracts/live-endpoint';
-import type { GraphEdge } from '@/lib/domain/incidents/incidents';
 import { getJson } from '../ui/get-json';
 import { Notice } from '../ui/notice';
 import { IncidentTimeline } from './incident-timeline';
@@ -19,10 +18,8 @@ import { InvolvedMap } from './involved-map';
 import { INCIDENT_KEYS, clock, formatDuration, logsHref, traceHref } from './incident-view';
 import { useIncidentsLive } from './use-incidents-live';
 
-type IncidentWithEdges = IncidentWire & { edges: GraphEdge[] };
-
 interface Props {
-  initialIncident: IncidentWithEdges;
+  initialIncident: IncidentDetailWire;
   initialTimeline: Timeline;
   liveEndpoint: LiveEndpoint;
   nowMs: number;
@@ -33,9 +30,11 @@ export function IncidentClient({ initialIncident, initialTimeline, liveEndpoint,
   const live = useIncidentsLive(liveEndpoint);
   const incidentQuery = useQuery({
     queryKey: INCIDENT_KEYS.incident(id),
-    queryFn: () => getJson<IncidentWithEdges>(`/api/incidents/${encodeURIComponent(id)}`),
+    queryFn: () => getJson<IncidentDetailWire>(`/api/incidents/${encodeURIComponent(id)}`),
     initialData: initialIncident,
     initialDataUpdatedAt: nowMs,
+    // While it lasts, the involved map's traffic moves with time.
+    refetchInterval: (query) => (query.state.data?.endMs === null ? 15_000 : false),
   });
   const incident = incidentQuery.data;
   const ongoing = incident.endMs === null;
@@ -97,6 +96,9 @@ export function IncidentClient({ initialIncident, initialTimeline, liveEndpoint,
       {/* Full width: the map's layered layout runs left to right and is unreadable in a side column. */}
       <section className="inc-side inc-map-section">
         <h2>Involved part of the service map</h2>
+        <p className="muted small" data-testid="involved-map-window">
+          Traffic over the incident, {clock(incident.startMs)}–{ongoing ? 'now' : clock(incident.endMs!)}: rate, errors and p95 per service and call
+        </p>
         <InvolvedMap incident={incident} />
       </section>
       <IncidentTimeline incident={incident} timeline={timeline} />

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseBreakerFocus } from '../breakers/breaker-view';
 import { parseLagFocus } from '../lag/lag-view';
-import { bandAt, breakerHref, failingTracesHref, firstSignalNode, involvedGraph, lagHref, logsHref, pct, staleIncidentQueries, ticks, timeAt, traceHref } from './incident-view';
+import { bandAt, breakerHref, failingTracesHref, firstSignalNode, lagHref, logsHref, pct, staleIncidentQueries, ticks, timeAt, traceHref } from './incident-view';
 
 describe('incident view helpers', () => {
   it('maps time to the track and back', () => {
@@ -57,31 +57,7 @@ describe('incident view helpers', () => {
     assert.equal(parseLagFocus({ destination: 'q1' }), null);
   });
 
-  it('builds the involved part of the map as a service graph, first signal known', () => {
-    const incident = {
-      nodes: ['service:orders', 'service:payments'],
-      startMs: 1000,
-      endMs: null,
-      edges: [
-        { source: 'service:gateway', target: 'service:orders' },
-        { source: 'service:orders', target: 'service:payments' },
-        { source: 'service:orders', target: 'service:payments' },
-        { source: 'service:orders', target: 'messaging:rabbitmq/q1' },
-        { source: 'service:x', target: 'service:y' },
-      ],
-    };
-    const graph = involvedGraph(incident);
-    assert.deepEqual(graph.nodes.map((n) => [n.id, n.kind, n.name, n.health]), [
-      ['service:orders', 'service', 'orders', 'failing'],
-      ['service:payments', 'service', 'payments', 'failing'],
-      ['service:gateway', 'service', 'gateway', 'idle'],
-      ['messaging:rabbitmq/q1', 'messaging', 'rabbitmq/q1', 'idle'],
-    ]);
-    assert.deepEqual(graph.edges.map((e) => [e.id, e.health]), [
-      ['service:gateway->service:orders#request', 'idle'],
-      ['service:orders->service:payments#request', 'failing'],
-      ['service:orders->messaging:rabbitmq/q1#messaging', 'idle'],
-    ]);
+  it('knows the first signal node', () => {
     const episode = { id: 'e1', labels: { service: 'orders', target: 'payments' } } as unknown as Parameters<typeof firstSignalNode>[0]['episodes'][number];
     assert.equal(firstSignalNode({ episodes: [episode], firstEpisodeId: 'e1', rootCause: null }), 'service:payments');
     assert.equal(firstSignalNode({ episodes: [], firstEpisodeId: 'e1', rootCause: null }), null);

@@ -2,9 +2,7 @@
 // moment on the axis to the evidence (failing traces in /traces' URL format, logs, breakers, lag),
 // and which cached queries a live message makes stale.
 import type { LiveMessage } from '@/lib/contracts/live-messages';
-import type { Incident, GraphEdge as IncidentEdge } from '@/lib/domain/incidents/incidents';
-import type { GraphNode, ServiceGraph } from '@/lib/domain/service-graph/graph';
-import { edgeId, parseNodeId, type ConnectionType, type NodeKind } from '@/lib/domain/service-graph/types';
+import type { Incident } from '@/lib/domain/incidents/incidents';
 export { breakerHref } from '../breakers/breaker-view';
 export { lagHref } from '../lag/lag-view';
 
@@ -126,37 +124,4 @@ export function firstSignalNode(incident: Pick<Incident, 'episodes' | 'firstEpis
   const first = incident.episodes.find((e) => e.id === incident.firstEpisodeId);
   const service = first?.labels.target ?? first?.labels.service;
   return service ? `service:${service}` : (incident.rootCause?.node ?? null);
-}
-
-const ZERO_RED = { calls: 0, errors: 0, rate: 0, errorRate: 0, p50Ms: null, p95Ms: null, p99Ms: null } as const;
-
-/**
- * The involved part of the service map as a graph the map's own layout and node building
- * (components/service-map: elkLayout, buildMap) can draw: the edges touching an involved node and
- * their ends; involved nodes drawn failing, their untouched neighbours idle. Edges carry no figures
- * (the incident knows only the shape).
- */
-export function involvedGraph(incident: Pick<Incident, 'nodes' | 'startMs' | 'endMs'> & { edges: IncidentEdge[] }): ServiceGraph {
-  const involved = new Set(incident.nodes);
-  const edges = incident.edges.filter((e) => e.source !== e.target && (involved.has(e.source) || involved.has(e.target)));
-  const ids = [...new Set([...incident.nodes, ...edges.flatMap((e) => [e.source, e.target])])];
-  const kindOf = (id: string): NodeKind => parseNodeId(id)?.kind ?? 'service';
-  const nodes: GraphNode[] = ids.map((id) => ({
-    id,
-    name: parseNodeId(id)?.name ?? id,
-    kind: kindOf(id),
-    reportsSpans: kindOf(id) === 'service',
-    ...ZERO_RED,
-    health: involved.has(id) ? 'failing' : 'idle',
-  }));
-  const seen = new Set<string>();
-  const graphEdges = edges.flatMap((e) => {
-    const type: ConnectionType = kindOf(e.target) === 'messaging' || kindOf(e.source) === 'messaging' ? 'messaging' : kindOf(e.target) === 'database' || kindOf(e.target) === 'cache' ? 'database' : 'request';
-    const id = edgeId(e.source, e.target, type);
-    if (seen.has(id)) return [];
-    seen.add(id);
-    const hot = involved.has(e.source) && involved.has(e.target);
-    return [{ id, source: e.source, target: e.target, connectionType: type, ...ZERO_RED, health: hot ? ('failing' as const) : ('idle' as const) }];
-  });
-  return { startMs: incident.startMs, endMs: incident.endMs ?? incident.startMs, nodes, edges: graphEdges };
 }

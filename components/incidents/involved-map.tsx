@@ -1,27 +1,26 @@
 'use client';
 // The involved part of the service map on an incident page: a small read-only React Flow graph of
-// the incident's nodes and the edges touching them, laid out and drawn by the service map's own
-// parts (useMapLayout/elkLayout, buildMap, GraphCanvas), the first signal's node highlighted. A
-// click on a node opens the full map focused on it. Without edges, the list of chips stays.
+// the incident's nodes and the edges touching them with the traffic of the incident's window (rate,
+// error %, p95 and health, as the API's `map` carries them: lib/domain/incidents/involved-graph),
+// laid out and drawn by the service map's own parts (useMapLayout/elkLayout, buildMap, GraphCanvas),
+// the first signal's node highlighted. A click on a node opens the full map focused on it. Without
+// edges, the list of chips stays.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { ReactFlowProvider } from 'reactflow';
-import type { IncidentWire } from '@/lib/contracts/alerting-api';
-import type { GraphEdge } from '@/lib/domain/incidents/incidents';
+import type { IncidentDetailWire } from '@/lib/contracts/alerting-api';
 import { GraphCanvas } from '../service-map/graph-canvas';
 import { mapLink } from '../service-map/links';
 import { buildMap } from '../service-map/map-model';
 import { useMapLayout } from '../service-map/use-map-layout';
 import '../service-map/service-map.css';
-import { firstSignalNode, involvedGraph } from './incident-view';
-
-type IncidentWithEdges = IncidentWire & { edges: GraphEdge[] };
+import { firstSignalNode } from './incident-view';
 
 const NO_FRESH: ReadonlySet<string> = new Set();
 
-export function InvolvedMap({ incident }: { incident: IncidentWithEdges }) {
+export function InvolvedMap({ incident }: { incident: IncidentDetailWire }) {
   const router = useRouter();
-  const graph = involvedGraph(incident);
+  const graph = incident.map;
   const first = firstSignalNode(incident);
   const layout = useMapLayout(graph, `incident:${incident.id}`, 0);
   if (graph.edges.length === 0) return <InvolvedEdgeChips incident={incident} />;
@@ -47,7 +46,7 @@ export function InvolvedMap({ incident }: { incident: IncidentWithEdges }) {
 }
 
 /** The fallback: the involved edges as chips (also what shows when there are no edges at all). */
-export function InvolvedEdgeChips({ incident }: { incident: IncidentWithEdges }) {
+export function InvolvedEdgeChips({ incident }: { incident: IncidentDetailWire }) {
   const involved = new Set(incident.nodes);
   const name = (id: string) => id.replace(/^[a-z]+:/, '');
   const root = incident.rootCause?.node;

@@ -1,7 +1,8 @@
 // Rules, alerts and incidents over HTTP (/api/rules, /api/alerts, /api/incidents): the shapes the
 // route handlers answer with and the zod schemas of what they accept.
 import { z } from 'zod';
-import type { Incident } from '../domain/incidents/incidents';
+import type { GraphEdge, Incident } from '../domain/incidents/incidents';
+import type { ServiceGraph } from '../domain/service-graph/graph';
 
 export interface RuleWire {
   id: string;
@@ -35,6 +36,16 @@ export interface AlertWire {
 }
 
 export type IncidentWire = Incident;
+
+/**
+ * GET /api/incidents/{id}: the incident, the service-graph edges touching its nodes (what it was
+ * grouped on), and `map`: the involved part of the service map with the traffic of the incident's
+ * window (request rate, error rate, p95 and health from the RED rollups, as /api/service-graph).
+ */
+export interface IncidentDetailWire extends IncidentWire {
+  edges: GraphEdge[];
+  map: ServiceGraph;
+}
 
 export const ruleToggleBody = z.object({ enabled: z.boolean() }).strict();
 

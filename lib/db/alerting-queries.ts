@@ -2,10 +2,12 @@
 // Rules and alerts go through Prisma's model API (small CRUD tables written by the collector's
 // alert loop); incidents are built on read by lib/domain/incidents from alert_history's episodes
 // and the service graph's edges over the window.
-import type { AlertWire, RuleWire } from '../contracts/alerting-api';
+import type { AlertWire, IncidentDetailWire, RuleWire } from '../contracts/alerting-api';
 import { ApiError } from '../contracts/api-error';
 import { groupIncidents, type AlertEpisode, type GraphEdge, type Incident } from '../domain/incidents/incidents';
+import { involvedGraph } from '../domain/incidents/involved-graph';
 import { getDb, type Db } from './prisma';
+import { loadServiceGraph } from './service-graph-queries';
 
 const strings = (v: unknown): Record<string, string> => (v && typeof v === 'object' ? (v as Record<string, string>) : {});
 
@@ -132,4 +134,18 @@ export async function loadIncident(id: string, nowMs: number, db: Db = getDb()):
   const incident = groupIncidents(episodes, edges).find((i) => i.id === id);
   if (!incident) throw new ApiError(404, `no incident ${id}`);
   return { incident, edges };
+}
+
+/**
+ * An incident as GET /api/incidents/{id} and its page answer: the edges touching its nodes, and the
+ * involved part of the service map with the traffic of its window (start to end, or to now while
+ * it lasts), read by the service map's own query (loadServiceGraph).
+ */
+export async function loadIncidentDetail(id: string, nowMs: number, db: Db = getDb()): Promise<IncidentDetailWire> {
+  const { incident, edges } = await loadIncident(id, nowMs, db);
+  const nodes = new Set(incident.nodes);
+  const touching = edges.filter((e) => nodes.has(e.source) || nodes.has(e.target));
+  const endMs = Math.max(incident.endMs ?? nowMs, incident.startMs + 1);
+  const traffic = await loadServiceGraph({ startMs: incident.startMs, endMs }, null, undefined, db);
+  return { ...incident, edges: touching, map: involvedGraph(incident, touching, traffic) };
 }

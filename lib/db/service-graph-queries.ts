@@ -7,7 +7,7 @@
 // NULL and skipped), so one row per edge comes back whatever the window. Raw SQL through the one
 // Prisma client with bound parameters; counts come back as float8 (exact below 2^53).
 import type { Exemplar, RedPoint, RedSummary, TimeWindow } from '../contracts/service-graph-api';
-import { red, type EdgeTotals, type HealthThresholds, type ServiceTotals } from '../domain/service-graph/graph';
+import { DEFAULT_THRESHOLDS, assembleGraph, red, type EdgeTotals, type HealthThresholds, type ServiceGraph, type ServiceTotals } from '../domain/service-graph/graph';
 import { BUCKET_COUNT, histogramFromSql } from '../domain/service-graph/latency-histogram';
 import { emptyCounters, minuteOf, type RedCounters } from '../domain/service-graph/rollup';
 import { windowSegments } from '../domain/service-graph/rollup-tiers';
@@ -135,6 +135,22 @@ export async function loadGraphTotals(window: TimeWindow, environment: string | 
     services: services.map((row) => ({ service: row.service_name, ...counters(row) })),
     environments: environments.map((row) => row.environment),
   };
+}
+
+/**
+ * The service graph of a window as the map draws it (GET /api/service-graph, the incident page's
+ * involved map): the rollups' totals assembled into nodes and edges with rate, error rate,
+ * percentiles and health.
+ */
+export async function loadServiceGraph(
+  window: TimeWindow,
+  environment: string | null,
+  thresholds: HealthThresholds = DEFAULT_THRESHOLDS,
+  db: Db = getDb(),
+): Promise<ServiceGraph & { environments: string[] }> {
+  const totals = await loadGraphTotals(window, environment, db);
+  const graph = assembleGraph({ ...rollupWindow(window), edges: totals.edges, services: totals.services }, thresholds);
+  return { ...graph, environments: totals.environments };
 }
 
 /** Jaeger's dependency links: calls per (parent, child) name pair, every edge kind included. */

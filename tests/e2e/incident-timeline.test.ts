@@ -134,6 +134,17 @@ test('a payments-down incident on one time axis: breaker bands, deploy, RED, roo
   await map.locator('.react-flow__node').first().waitFor();
   assert.equal(await map.getAttribute('data-first-signal'), 'service:payments');
   assert.equal(await map.locator('.react-flow__node').count(), 5);
+  // With the traffic of the incident's window (the minute T+10's rollups), not placeholders.
+  await map.locator('.sm-edge-label').first().waitFor();
+  const edgeLabels = await map.locator('.sm-edge-label').allInnerTexts();
+  assert.equal(edgeLabels.length, 4);
+  for (const label of edgeLabels) assert.doesNotMatch(label, /^0\/s/, `edge label: ${label}`);
+  for (const service of ['gateway', 'orders', 'payments']) {
+    const stats = await map.getByTestId(`map-node-service:${service}`).locator('.sm-node-stats').first().innerText();
+    assert.doesNotMatch(stats, /idle|^0\/s/, `${service}: ${stats}`);
+  }
+  // Minutes T+10 … T+14 of the window: four failing (90 of 100) and one healed: 360 / 500.
+  assert.match(await map.getByTestId('map-node-service:payments').innerText(), /72% err/);
   await page.screenshot({ path: path.join(SHOTS, 'incident-timeline.png'), fullPage: true });
   // The breaker link selects that one breaker's tile on /breakers.
   await breakerLink.click();

@@ -1,32 +1,38 @@
 // Incidents end to end in a real browser (Debian's chromium via playwright-core) against the
-// production build and a collector on a scratch database: checkouts from orders to payments start
-// failing (spans sent with the official OTLP exporter); the collector's own alert loop (every 15 s)
-// fires the built-in error-rate rule on both services, the incident appears on an open /incidents
-// by itself (pushed over the collector's live WebSocket: the page does not poll while live)
-// suggesting payments, and from /incidents a failing trace is two clicks away (the incident, an
-// example failing trace), its logs across services two (the trace's Logs tab), and the failing
-// traces of any moment three (the incident, that moment's failing traces of payments, a trace).
+// production build and a collector on a scratch database, with a real fleet: the demo's services
+// (scripts/demo: gateway, orders, payments, inventory, notifier, each its own Node process with the
+// official OpenTelemetry SDK and exporters, traces and logs over OTLP/HTTP) under the demo's load
+// generator. Payments is taken down through the fleet's chaos control (POST /chaos, as a user of
+// `npm run demo` does); the collector's own alert loop (every 15 s) fires the built-in rules, the
+// incident appears on an open /incidents by itself (pushed over the collector's live WebSocket)
+// suggesting payments, its involved map carries the window's real traffic, and from /incidents a
+// failing trace is two clicks away (the incident, an example failing trace) and its logs across
+// services three (the trace's Logs tab). Healed through the same control, the incident resolves.
+// Waits poll; nothing asserts how long anything took.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
+import type { IncidentDetailWire } from '../../lib/contracts/alerting-api';
+import { acceptsOtlpLogs } from '../../scripts/demo/lib/probes';
 import { ROOT } from '../../scripts/prepare';
-import { exportSpans, makeExporter } from '../support/official-exporters';
+import { startChaosFleet, type ChaosFleet } from '../support/demo-fleet';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
 import { startUiServer, type UiServer } from '../support/ui-server';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
+const FLEET_LOGS = path.join(ROOT, 'test-results', 'e2e', 'incidents-fleet');
+/** Generous: the machine is shared, and the alert loop evaluates every 15 s. */
+const WAIT_MS = 180_000;
 
 let database: ScratchDatabase;
 let collector: Awaited<ReturnType<typeof startTestCollector>>;
 let ui: UiServer;
 let browser: Browser;
+let fleet: ChaosFleet | undefined;
 
 before(async () => {
   database = await createScratchDatabase();
@@ -34,79 +40,107 @@ before(async () => {
   ui = await startUiServer(database.url, { MESHLIGHT_COLLECTOR_OTLP_HTTP: `http://127.0.0.1:${collector.httpPort}` });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   mkdirSync(SHOTS, { recursive: true });
+  const otlpEndpoint = `http://127.0.0.1:${collector.httpPort}`;
+  // The services' pino logs go to Meshlight over OTLP, as `npm run demo` sends them when it can.
+  assert.equal(await acceptsOtlpLogs(otlpEndpoint), true);
+  fleet = await startChaosFleet({ otlpEndpoint, otlpLogs: true, logDir: FLEET_LOGS, requestsPerSecond: 6 });
 });
 
 after(async () => {
+  await fleet?.stop();
   await browser?.close();
   await ui?.stop();
   await collector?.stop();
   await database?.drop();
 });
 
-/** `n` checkouts orders → payments, each failing in payments and so in orders. */
-async function sendFailingCheckouts(n: number): Promise<void> {
-  const memory = new InMemorySpanExporter();
-  const providers = ['orders', 'payments'].map(
-    (name) => new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': name }), spanProcessors: [new SimpleSpanProcessor(memory)] }),
-  );
-  const [orders, payments] = providers.map((p) => p.getTracer('meshlight-e2e'));
-  for (let i = 0; i < n; i++) {
-    const root = orders!.startSpan('POST /checkout', { kind: SpanKind.SERVER });
-    const call = orders!.startSpan('payments.charge', { kind: SpanKind.CLIENT }, trace.setSpan(context.active(), root));
-    const server = payments!.startSpan('POST /charge', { kind: SpanKind.SERVER }, trace.setSpan(context.active(), call));
-    for (const span of [server, call, root]) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: 'payment provider unavailable' });
-      span.end();
-    }
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  const exporter = makeExporter('proto', { http: collector.httpPort, grpc: collector.grpcPort }, false);
-  await exportSpans(exporter, memory.getFinishedSpans());
-  await exporter.shutdown();
 }
 
-test('a failing dependency becomes an incident on an open /incidents by itself; a failing trace and its logs are two clicks away', async () => {
+const getJson = async <T>(url: string): Promise<T> => (await (await fetch(url)).json()) as T;
+
+test('payments taken down in a real fleet: an incident on /incidents by itself, a failing trace in two clicks and its logs in three, resolved when healed', { timeout: 15 * 60_000 }, async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   await page.goto(`${ui.url}/incidents`);
-  await page.getByText('No incidents in the last 24 hours.').waitFor();
-  await page.getByTestId('live').getByText('Live').waitFor({ timeout: 15_000 });
-  await sendFailingCheckouts(40);
-  // The collector's alert loop evaluates every 15 s; the page hears of the firing alerts and refetches.
-  await page.locator('[data-testid=incidents] a').first().waitFor({ timeout: 60_000 });
+  await page.getByTestId('live').getByText('Live').waitFor({ timeout: 30_000 });
+  // Calm traffic through every service first: checkouts answered, their spans stored.
+  await until('calm checkouts stored', async () => {
+    const services = await getJson<{ data: string[] }>(`${ui.url}/api/services`);
+    return fleet!.load.counters().ok >= 30 && ['gateway', 'orders', 'payments'].every((s) => services.data.includes(s)) ? true : undefined;
+  });
+
+  await fleet!.chaos('payments-down');
+  const chaosAt = Date.now();
+  // The alert loop fires; the open page hears of it and shows the incident suggesting payments.
+  const row = page.locator('[data-testid=incidents] tr', { has: page.locator('td.inc-root', { hasText: /^payments$/ }) });
+  await row.locator('a').first().waitFor({ timeout: WAIT_MS });
+  console.log(`# incident on /incidents ${((Date.now() - chaosAt) / 1000).toFixed(0)} s after the chaos (load: ${JSON.stringify(fleet!.load.counters())})`);
   assert.equal(await page.getByTestId('live').textContent(), 'Live', 'the row came while live, so not from polling');
-  const incidents = (await (await fetch(`${ui.url}/api/incidents`)).json()) as Array<{ id: string; services: string[]; rootCause: { service: string } | null }>;
-  assert.equal(incidents.length, 1);
-  assert.deepEqual(incidents[0]!.services, ['orders', 'payments']);
-  assert.equal(incidents[0]!.rootCause?.service, 'payments');
+  const id = (await row.getAttribute('data-incident'))!;
   await page.screenshot({ path: path.join(SHOTS, 'incidents.png'), fullPage: true });
 
+  let clicks = 0;
+  const click = async (target: Locator) => {
+    clicks += 1;
+    await target.click();
+  };
+
   // Click 1: the incident.
-  await page.locator('[data-testid=incidents] a').first().click();
-  await page.waitForURL(/\/incidents\/[0-9a-z]+-[0-9a-f]{8}$/);
-  const incidentUrl = page.url();
+  await click(row.locator('a').first());
+  await page.waitForURL(new RegExp(`/incidents/${id}$`));
   await page.getByTestId('root-cause').getByText(/payments/).first().waitFor();
-  const logs = await page.getByTestId('incident-logs').getByRole('link', { name: 'Logs of payments' }).getAttribute('href');
-  assert.match(logs!, /^\/logs\?service=payments&start=\d+&end=\d+$/);
-  await page.screenshot({ path: path.join(SHOTS, 'incident.png'), fullPage: true });
+  // The involved map: gateway, orders and payments with the window's real traffic, not placeholders.
+  const map = page.getByTestId('involved-map');
+  await map.locator('.sm-edge-label').first().waitFor({ timeout: 30_000 });
+  for (const service of ['orders', 'payments']) {
+    const stats = await map.getByTestId(`map-node-service:${service}`).locator('.sm-node-stats').first().innerText();
+    assert.doesNotMatch(stats, /idle|^0\/s/, `${service}: ${stats}`);
+    assert.match(stats, /err/, `${service} shows its errors: ${stats}`);
+  }
+  const callLabel = await map.getByTestId('map-edge-label-service:orders->service:payments#request').innerText();
+  assert.doesNotMatch(callLabel, /^0\/s/, callLabel);
+  const detail = await getJson<IncidentDetailWire>(`${ui.url}/api/incidents/${id}`);
+  const call = detail.map.edges.find((e) => e.id === 'service:orders->service:payments#request')!;
+  assert.ok(call.calls > 0 && call.errorRate > 0 && call.p95Ms !== null, JSON.stringify(call));
 
-  // Click 2: an example failing trace of the incident.
+  // Click 2: an example failing trace of payments (the page refetches while the incident lasts).
   const example = page.getByTestId('example-traces').getByRole('link', { name: /^failing · payments/ }).first();
-  await example.waitFor({ timeout: 15_000 });
-  await example.click();
+  await example.waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: path.join(SHOTS, 'incident.png'), fullPage: true });
+  await click(example);
   await page.waitForURL(/\/traces\/[0-9a-f]{32}$/);
-  await page.getByText('payments.charge').first().waitFor({ timeout: 15_000 });
+  const traceId = page.url().split('/').pop()!;
+  await page.getByText('POST /charge').first().waitFor({ timeout: 30_000 });
   await page.screenshot({ path: path.join(SHOTS, 'incident-trace.png') });
+  assert.equal(clicks, 2, 'a failing trace two clicks from /incidents');
 
-  // Or click 2: its logs across services (the trace's Logs tab: by trace id and correlation id).
-  await page.goto(incidentUrl);
-  await page.getByTestId('example-traces').getByRole('link', { name: 'its logs' }).first().click();
-  await page.waitForURL(/\/traces\/[0-9a-f]{32}\?view=logs$/);
+  // Click 3: its logs across services (by trace id and the correlation id the gateway gave it).
+  await click(page.getByRole('tab', { name: 'Logs' }));
   await page.getByRole('tab', { name: 'Logs', selected: true }).waitFor();
+  const logServices = await until('the trace’s logs from more than one service', async () => {
+    const services = new Set(await page.locator('.trace-logs .log-service').allInnerTexts());
+    return services.has('payments') && services.size >= 2 ? [...services].sort() : undefined;
+  }, 60_000);
+  console.log(`# logs of trace ${traceId}: ${logServices.join(', ')}`);
+  assert.ok(clicks <= 3, `${clicks} clicks from /incidents to the failing trace's logs`);
+  await page.screenshot({ path: path.join(SHOTS, 'incident-trace-logs.png') });
 
-  // Any moment: click 2, the failing traces of payments at that moment; click 3, a trace.
-  await page.goto(incidentUrl);
-  await page.getByRole('link', { name: 'Failing traces of payments' }).click();
-  await page.waitForURL(/\/traces\?/);
-  await page.locator('a.trace-row').first().click();
-  await page.waitForURL(/\/traces\/[0-9a-f]{32}/);
+  // Healed through the same control: the incident resolves by itself, still suggesting payments.
+  await fleet!.chaos('none');
+  const resolved = await until('the incident to resolve', async () => {
+    const incidents = await getJson<IncidentDetailWire[]>(`${ui.url}/api/incidents`);
+    const incident = incidents.find((i) => i.id === id);
+    return incident && incident.endMs !== null ? incident : undefined;
+  });
+  assert.equal(resolved.rootCause?.service, 'payments');
+  assert.ok(resolved.services.includes('payments') && resolved.services.includes('orders'), resolved.services.join());
+  assert.deepEqual(fleet!.unexpected, []);
   await page.close();
 });

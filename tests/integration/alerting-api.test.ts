@@ -1,5 +1,6 @@
 // The alerting API on the real PostgreSQL: /api/rules (list, PATCH toggle with 400/404 for bad
-// requests), /api/alerts and /api/incidents(/{id}) over what the collector's alert loop stored. A
+// requests), /api/alerts and /api/incidents(/{id}) over what the collector's alert loop stored
+// (an incident's involved map with the traffic of its window, as /api/service-graph gives it). A
 // file of its own: the collector's pg executor (used by the migrator) parses int8 as BigInt
 // process-wide, which Prisma's adapter (the UI server's, its own process in production) does not
 // accept, so here the parser is reset and the loop runs over a plain pg pool.
@@ -11,6 +12,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { AlertLoop } from '../../collector/alerting/alert-loop';
 import type { SqlExecutor } from '../../collector/store/sql-executor';
+import type { IncidentDetailWire } from '../../lib/contracts/alerting-api';
+import type { ServiceGraph } from '../../lib/domain/service-graph/graph';
 import { disconnectDb } from '../../lib/db/prisma';
 import { migrateDatabase } from '../support/migrate';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
@@ -67,6 +70,26 @@ before(async () => {
     now += STEP;
     await loop.evaluateOnce();
   }
+  // The traffic of the incident's minute, as the collector rolls it up (written after the loop ran,
+  // so no built-in RED rule sees it grow): gateway → orders → payments, most calls to payments failing.
+  const minute = Math.floor(t0 / 60_000) * 60_000;
+  for (const [sk, sn, tk, tn, calls, errors, bucket] of [
+    ['service', 'gateway', 'service', 'orders', 120, 30, 31],
+    ['service', 'orders', 'service', 'payments', 120, 90, 28],
+  ] as const) {
+    await query(
+      `INSERT INTO service_graph_edge_minutes (minute, source_kind, source_name, target_kind, target_name, connection_type, calls, errors, latency_count, latency_sum_us, latency_max_us, histogram)
+       VALUES (to_timestamp($1::float8 / 1000), $2, $3, $4, $5, 'request', $6, $7, $6, 1000000, 200000, $8)`,
+      [minute, sk, sn, tk, tn, calls, errors, `[${bucket}:${bucket}]={${calls}}`],
+    );
+  }
+  for (const [service, calls, errors, bucket] of [['orders', 120, 90, 31], ['payments', 120, 90, 28]] as const) {
+    await query(
+      `INSERT INTO service_red_minutes (minute, environment, service_name, calls, errors, latency_count, latency_sum_us, latency_max_us, histogram)
+       VALUES (to_timestamp($1::float8 / 1000), '', $2, $3, $4, $3, 1000000, 200000, $5)`,
+      [minute, service, calls, errors, `[${bucket}:${bucket}]={${calls}}`],
+    );
+  }
 });
 
 after(async () => {
@@ -112,7 +135,23 @@ test('the API lists and toggles rules, lists alerts and builds incidents from th
   assert.notEqual(payments.endMs, null);
   const one = await getIncident(new Request(`http://x/api/incidents/${payments.id}`), ctx({ id: payments.id }));
   assert.equal(one.status, 200);
-  assert.equal(((await one.json()) as { id: string }).id, payments.id);
+  const detail = (await one.json()) as IncidentDetailWire;
+  assert.equal(detail.id, payments.id);
+  // The involved map carries the traffic of the incident's window, the same figures the service
+  // map's own API gives for that window.
+  const { GET: getGraph } = await import('../../app/api/service-graph/route');
+  const graph = (await (await getGraph(new Request(`http://x/api/service-graph?start=${detail.startMs}&end=${detail.endMs}`), ctx({}))).json()) as ServiceGraph;
+  assert.deepEqual(detail.map.nodes.map((n) => n.id), ['service:gateway', 'service:orders', 'service:payments']);
+  assert.deepEqual(detail.map.edges.map((e) => e.id), ['service:gateway->service:orders#request', 'service:orders->service:payments#request']);
+  for (const element of [...detail.map.nodes, ...detail.map.edges]) {
+    const same = [...graph.nodes, ...graph.edges].find((x) => x.id === element.id)!;
+    assert.deepEqual(element, same, element.id);
+    assert.ok(element.calls > 0 && element.rate > 0 && element.p95Ms !== null, `${element.id} has traffic: ${JSON.stringify(element)}`);
+  }
+  const call = detail.map.edges[1]!;
+  assert.equal(call.errorRate, 0.75);
+  assert.equal(call.health, 'failing');
+  assert.equal(call.rate, 120 / ((detail.endMs! - Math.floor(detail.startMs / 60_000) * 60_000) / 1000));
   assert.equal((await getIncident(new Request('http://x/api/incidents/zz'), ctx({ id: 'zz' }))).status, 400);
   assert.equal((await getIncident(new Request('http://x/api/incidents/1-00000000'), ctx({ id: '1-00000000' }))).status, 404);
   assert.equal((await getIncidents(new Request('http://x/api/incidents?start=x'), ctx({}))).status, 400);

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -16,8 +15,8 @@ import pg from 'pg';
 import { startFleet, type FleetConfig } from '../../scripts/demo/lib/fleet';
 import type { BreakerState, FromService } from '../../scripts/demo/lib/ipc';
 import { startLoad, type LoadGenerator } from '../../scripts/demo/lib/load-generator';
-import type { DemoPorts } from '../../scripts/demo/lib/ports';
 import { reachRabbitMq, reachRedis } from '../../scripts/demo/lib/probes';
+import { demoPorts } from '../support/demo-fleet';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
 
@@ -33,24 +32,6 @@ const CLIENT = 3;
 const PRODUCER = 4;
 const CONSUMER = 5;
 const ERROR = 2;
-
-/** Distinct free ports, found by binding them all at once. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<net.Server>((resolve) => {
-      const server = net.createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-async function demoPorts(): Promise<DemoPorts> {
-  const [gateway, orders, payments, inventory, notifier, inventoryMetrics] = await freePorts(6);
-  return { control: 0, gateway: gateway!, orders: orders!, payments: payments!, inventory: inventory!, notifier: notifier!, inventoryMetrics: inventoryMetrics! };
-}
 
 /** Messages from the fleet, and a way to wait for one (including one that came already). */
 class FleetMessages {

@@ -9,9 +9,9 @@ import { IncidentClient } from '@/components/incidents/incident-client';
 import { DatabaseProblem } from '@/components/ui/notice';
 import { ApiError } from '@/lib/contracts/api-error';
 import { liveEndpointFromEnv } from '@/lib/contracts/live-endpoint';
-import { loadIncident } from '@/lib/db/alerting-queries';
+import type { IncidentDetailWire } from '@/lib/contracts/alerting-api';
+import { loadIncidentDetail } from '@/lib/db/alerting-queries';
 import { loadIncidentTimeline, type IncidentTimeline as Timeline } from '@/lib/db/incident-timeline';
-import type { GraphEdge, Incident } from '@/lib/domain/incidents/incidents';
 import { databaseProblem } from '@/lib/http/route-errors';
 import '@/components/breakers/breakers.css';
 import '@/components/incidents/incidents.css';
@@ -22,14 +22,12 @@ export const metadata: Metadata = { title: 'Incident' };
 export default async function IncidentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const now = Date.now();
-  let incident: Incident & { edges: GraphEdge[] };
+  let incident: IncidentDetailWire;
   let timeline: Timeline;
   try {
-    const loaded = await loadIncident(id, now);
-    const nodes = new Set(loaded.incident.nodes);
-    // The same shape GET /api/incidents/{id} answers, which the client island refetches.
-    incident = { ...loaded.incident, edges: loaded.edges.filter((e) => nodes.has(e.source) || nodes.has(e.target)) };
-    timeline = await loadIncidentTimeline(loaded.incident, now);
+    // The same answer GET /api/incidents/{id} gives, which the client island refetches.
+    incident = await loadIncidentDetail(id, now);
+    timeline = await loadIncidentTimeline(incident, now);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) notFound();
     return <DatabaseProblem reason={databaseProblem(error)} />;

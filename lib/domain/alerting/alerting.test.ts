@@ -150,6 +150,13 @@ describe('built-in rules', () => {
     assert.ok(jumps.p95[0]!.value > 0.3 && jumps.p95[0]!.value < 0.5);
   });
 
+  it('Meshlight’s own sampled self-traces are not watched for jumps', () => {
+    const base = Array.from({ length: 30 }, () => [50, 0, 20] as [number, number, number]);
+    const rows = minutes('meshlight', 0, [...base, [50, 40, 400], [10, 8, 400]]);
+    const jumps = detectRedJumps(rows, 30 * 60_000);
+    assert.deepEqual([jumps.errorRate, jumps.p95], [[], []]);
+  });
+
   it('an error burst fires within an evaluation and resolves within about a minute of healing (45 s sliding window over growing minute rows)', async () => {
     const T = 1_800_000_000_000; // on a minute
     const failing = (sec: number) => sec >= T / 1000 && sec < T / 1000 + 60;

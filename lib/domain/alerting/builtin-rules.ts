@@ -11,6 +11,7 @@
 //   30 minutes before (a median, so an earlier incident inside the baseline does not raise the
 //   bar). Error rate fires at ≥ max(5 %, 3 × baseline) with ≥ 20 calls; p95 at ≥ 2 × baseline and
 //   ≥ 100 ms with ≥ 10 calls. A 45 s window resolves these alerts within about a minute of healing.
+//   Meshlight's own self-traces are not watched (RED_JUMP.ignoredServices).
 // - new-log-error: an error type in logs not seen in the previous hour (needs a LogErrorSource).
 import { percentileUs } from '../service-graph/latency-histogram';
 import type { RedMinute, SignalSources } from './signals';
@@ -45,6 +46,13 @@ export const RED_JUMP = {
   minLatencyCalls: 10,
   /** Baseline minutes with fewer calls are ignored. */
   minBaselineMinuteCalls: 5,
+  /**
+   * Meshlight's own service (its sampled self-traces, collector/self-tracing.ts): a handful of
+   * spans a minute whose p95 is noise, and Meshlight slowing under its own load is not the watched
+   * fleet's incident (seen in the demo on the embedded database: a LatencyJump of `meshlight` as an
+   * incident of its own). A rules file can still alert on it.
+   */
+  ignoredServices: ['meshlight'] as readonly string[],
 } as const;
 
 const OPEN_STATES = new Set(['open', 'forced_open', 'half_open', 'suspected_open']);
@@ -223,6 +231,7 @@ export class RedDeltaTracker {
 export function detectRedJumps(rows: readonly RedMinute[], recentStartMs: number, recent?: ReadonlyMap<string, RedAggregate>): RedJumps {
   const byService = new Map<string, RedMinute[]>();
   for (const r of rows) {
+    if (RED_JUMP.ignoredServices.includes(r.service)) continue;
     let list = byService.get(r.service);
     if (!list) byService.set(r.service, (list = []));
     list.push(r);
