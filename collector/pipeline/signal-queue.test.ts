@@ -62,6 +62,25 @@ test('take() waits for rows and returns [] once closed and empty', async () => {
   assert.throws(() => queue.offer(rows(1)), (e: unknown) => e instanceof RetryableError && e.reason === 'shutting-down');
 });
 
+test('two writers lingering on the same rows: the one that finds them taken waits again instead of returning [] (which stops a writer)', async () => {
+  const queue = new SignalQueue(100, new MemoryBudget(1000));
+  const first = queue.take(10, 20);
+  const second = queue.take(10, 20);
+  const a = rows(1);
+  queue.offer(a);
+  assert.deepEqual(await first, [a]);
+  let secondDone = false;
+  void second.then(() => (secondDone = true));
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.equal(secondDone, false, 'the second take must still be waiting for rows');
+  const b = rows(2);
+  queue.offer(b);
+  assert.deepEqual(await second, [b]);
+  const closing = queue.take(10, 20);
+  queue.close();
+  assert.deepEqual(await closing, []);
+});
+
 test('queues share one memory budget, and a flood of one cannot take another one\'s share', () => {
   const budget = new MemoryBudget(100);
   const flood = new SignalQueue(1_000_000, budget);

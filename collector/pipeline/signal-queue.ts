@@ -69,12 +69,17 @@ export class SignalQueue<Rows> implements BudgetUser {
    * `maxItems`. A sealed batch at the front is returned alone. Returns [] once closed and empty.
    */
   async take(maxItems: number, lingerMs: number): Promise<QueuedRows<Rows>[]> {
-    while (this.items.length === 0) {
-      if (this.closed) return [];
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-    if (this.items[0]!.batchId === undefined && this.count < maxItems && lingerMs > 0 && !this.closed) {
-      await new Promise((resolve) => setTimeout(resolve, lingerMs));
+    for (;;) {
+      while (this.items.length === 0) {
+        if (this.closed) return [];
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+      if (this.items[0]!.batchId === undefined && this.count < maxItems && lingerMs > 0 && !this.closed) {
+        await new Promise((resolve) => setTimeout(resolve, lingerMs));
+      }
+      // Another writer woken by the same rows may have taken them all while this one lingered: wait
+      // again rather than return [] (which a writer reads as "closed", and would stop for good).
+      if (this.items.length > 0 || this.closed) break;
     }
     const batch: QueuedRows<Rows>[] = [];
     let count = 0;

@@ -1,12 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc32, encodeRecord, readSegment, RECORD_HEADER_BYTES } from './wal-segment';
+import { crc32, crc32Js, encodeRecord, readSegment, RECORD_HEADER_BYTES } from './wal-segment';
 
 const records = ['first', 'second', 'third'].map((text, i) => encodeRecord(i + 1, Buffer.from(text)));
 const texts = (bytes: Buffer) => readSegment(bytes).records.map((r) => `${r.type}:${r.payload.toString()}`);
 
 test('crc32 matches the standard check value', () => {
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+});
+
+test('the native and the portable crc32 agree, with and without a seed; a string payload frames as its UTF-8 bytes', () => {
+  assert.equal(crc32Js(Buffer.from('123456789')), 0xcbf43926);
+  const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 31) & 0xff));
+  assert.equal(crc32(bytes), crc32Js(bytes));
+  assert.equal(crc32(bytes.subarray(500), crc32(bytes.subarray(0, 500))), crc32Js(bytes));
+  assert.equal(crc32(bytes, 12345), crc32Js(bytes, 12345));
+  assert.deepEqual(encodeRecord(7, 'é{"a":1}'), encodeRecord(7, Buffer.from('é{"a":1}')));
 });
 
 test('whole records read back in order', () => {

@@ -3,6 +3,8 @@
 // so a reader can tell a torn tail (the process died mid-write: ignored) from a corrupt record in
 // the middle (reported and skipped by its length). Pure: buffers in, records out.
 
+import zlib from 'node:zlib';
+
 export const RECORD_HEADER_BYTES = 9;
 
 export interface WalRecord {
@@ -28,17 +30,29 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
+/** zlib's native CRC-32 (Node ≥ 20.15, 22.2): the same checksum, ~10× faster than the loop below. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 export function crc32(bytes: Uint8Array, seed = 0): number {
+  if (nativeCrc32) return nativeCrc32(bytes, seed);
+  return crc32Js(bytes, seed);
+}
+
+/** The portable implementation (older Node 20 releases); exported for the test that compares them. */
+export function crc32Js(bytes: Uint8Array, seed = 0): number {
   let crc = ~seed >>> 0;
   for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;
 }
 
-export function encodeRecord(type: number, payload: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-  out.writeUInt32LE(payload.length, 0);
+export function encodeRecord(type: number, payload: Buffer | string): Buffer {
+  // A string payload (JSON) is encoded straight into the record: no intermediate Buffer copy.
+  const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + length);
+  out.writeUInt32LE(length, 0);
   out.writeUInt8(type, 8);
-  payload.copy(out, RECORD_HEADER_BYTES);
+  if (typeof payload === 'string') out.write(payload, RECORD_HEADER_BYTES);
+  else payload.copy(out, RECORD_HEADER_BYTES);
   out.writeUInt32LE(crc32(out.subarray(8)), 4);
   return out;
 }

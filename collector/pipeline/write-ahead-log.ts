@@ -91,7 +91,7 @@ export class WriteAheadLog<Rows> implements BatchJournal<Rows> {
    */
   append(rows: Rows): { id: number; durable: Promise<void> } {
     const id = this.nextId++;
-    const record = encodeRecord(DATA, Buffer.from(JSON.stringify({ id, rows: this.codec.toJson(rows) })));
+    const record = encodeRecord(DATA, JSON.stringify({ id, rows: this.codec.toJson(rows) }));
     if (this.totalBytes + record.length > this.options.maxBytes) {
       this.nextId--;
       throw new RetryableError('wal-full', `write-ahead log is full (${Math.round(this.totalBytes / 1048576)} MiB not yet in the database); retry later`, 5);
@@ -102,7 +102,7 @@ export class WriteAheadLog<Rows> implements BatchJournal<Rows> {
   async sealed(batch: QueuedRows<Rows>): Promise<void> {
     const records = batch.walRecords ?? [];
     const id = this.nextId++;
-    const record = encodeRecord(SEAL, Buffer.from(JSON.stringify({ id, batchId: batch.batchId, records })));
+    const record = encodeRecord(SEAL, JSON.stringify({ id, batchId: batch.batchId, records }));
     batch.walRecords = [...records, id];
     await this.write(id, record, true);
   }

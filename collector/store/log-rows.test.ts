@@ -56,3 +56,14 @@ test('merge, split and the spool form keep every record and dictionary row', () 
   const back = logRowsFromJson(JSON.parse(JSON.stringify(logRowsToJson(merged))));
   assert.deepStrictEqual(back, merged);
 });
+
+test('attributes jsonb cannot hold (NUL, a lone surrogate) are replaced; a body with a literal \\u is written as is', () => {
+  const input = batch(['C:\\users\\ud800 is a path', 'x', 'y']);
+  const records = input.resourceLogs[0]!.scopeLogs[0]!.records;
+  records[1]!.attributes = { k: 'nul\u0000' };
+  records[2]!.attributes = { k: 'lone \ud83d surrogate', [`key\ud800`]: 1 };
+  const lines = encodeLogRows(input).copyText.split('\n').slice(0, -1);
+  assert.equal(lines[0]!.split('\t')[5], 'C:\\\\users\\\\ud800 is a path', 'not JSON: kept');
+  assert.deepEqual(JSON.parse(lines[1]!.split('\t')[13]!.replaceAll('\\\\', '\\')), { k: 'nul\uFFFD' });
+  assert.deepEqual(JSON.parse(lines[2]!.split('\t')[13]!.replaceAll('\\\\', '\\')), { k: 'lone \uFFFD surrogate', 'key\uFFFD': 1 });
+});

@@ -84,12 +84,26 @@ export function correlationValue(value: AttributeValue | undefined): string {
   return text.length > 0 && text.length <= MAX_CORRELATION_ID_LENGTH ? text : '';
 }
 
+const dottedKeys = new Map<string, readonly string[] | undefined>();
+
+/** A key's parts split at '.' (undefined without a dot), split once per key: lookups run per record. */
+function dottedKeyParts(key: string): readonly string[] | undefined {
+  let parts = dottedKeys.get(key);
+  if (parts === undefined && !dottedKeys.has(key)) {
+    parts = key.includes('.') ? key.split('.') : undefined;
+    if (dottedKeys.size < 1024) dottedKeys.set(key, parts);
+  }
+  return parts;
+}
+
 /** Looks a key up in flat attributes, then as a dotted path into nested objects (`trace.id`). */
 export function lookupKey(fields: Attributes, key: string): AttributeValue | undefined {
   if (Object.hasOwn(fields, key)) return fields[key];
-  if (!key.includes('.')) return undefined;
+  const parts = dottedKeyParts(key);
+  // Most records have no nested object under the first part: one probe, no walk.
+  if (parts === undefined || !Object.hasOwn(fields, parts[0]!)) return undefined;
   let current: AttributeValue | undefined = fields;
-  for (const part of key.split('.')) {
+  for (const part of parts) {
     if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, part)) return undefined;
     current = (current as Attributes)[part];
   }
