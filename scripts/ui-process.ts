@@ -20,7 +20,7 @@ export interface UiTls {
  * certificate for the host, every port), unless MESHLIGHT_UI_TLS=off (a TLS-terminating proxy in
  * front that talks plain HTTP to the UI).
  */
-export function uiTls(env: NodeJS.ProcessEnv): UiTls | null {
+export function uiTls(env: Record<string, string | undefined>): UiTls | null {
   const mode = (env.MESHLIGHT_UI_TLS || 'on').trim().toLowerCase();
   if (mode !== 'on' && mode !== 'off') throw new Error(`MESHLIGHT_UI_TLS must be on or off, not '${env.MESHLIGHT_UI_TLS}'`);
   const certFile = env.MESHLIGHT_TLS_CERT_FILE;
@@ -33,7 +33,7 @@ export function uiTls(env: NodeJS.ProcessEnv): UiTls | null {
  * (`env`) scripts/ui-tls-server.mjs, Next's same request handler behind an HTTPS server (next start
  * has no TLS; next dev has its experimental flags).
  */
-export function uiServerArgs(mode: 'start' | 'dev', port: number | string, host: string, env: NodeJS.ProcessEnv = process.env): string[] {
+export function uiServerArgs(mode: 'start' | 'dev', port: number | string, host: string, env: Record<string, string | undefined> = process.env): string[] {
   const tls = uiTls(env);
   const nextBin = path.join(ROOT, 'node_modules/next/dist/bin/next');
   if (tls && mode === 'start') return [path.join(ROOT, 'scripts/ui-tls-server.mjs'), String(port), host];
