@@ -53,8 +53,8 @@ const server = https.createServer(
     }
   },
 );
-// A certificate that does not match its key, or a client that speaks plain HTTP: logged by Node's
-// defaults as a socket error; keep them from being unhandled.
+// A client that fails the handshake (plain HTTP on this port, a certificate it does not trust, the
+// handshake timeout): its connection is dropped, nothing to log per attempt.
 server.on('tlsClientError', () => {});
 
 const app = next({ dev: false, dir: root, hostname, port, httpServer: server });

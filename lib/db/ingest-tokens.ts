@@ -2,7 +2,7 @@
 // created and revoked there. The collectors read the table on their own (every few seconds).
 import { ApiError } from '../contracts/api-error';
 import { ingestTokenHash, newIngestToken, type CreateIngestToken, type CreatedIngestToken, type IngestTokenView } from '../contracts/ingest-tokens-api';
-import { getPrisma, getWriteDb } from './prisma';
+import { getWriteDb } from './prisma';
 
 interface Row {
   id: string;
@@ -24,9 +24,12 @@ function view(row: Row): IngestTokenView {
 
 const SELECT = { id: true, name: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
 
-/** Newest first; revoked ones too (marked), so the list tells what was cut off and when. */
+/**
+ * Newest first; revoked ones too (marked), so the list tells what was cut off and when. Read from
+ * the primary (a small table): a token just created or revoked is in the list that follows.
+ */
 export async function listIngestTokens(): Promise<IngestTokenView[]> {
-  const rows = await getPrisma().ingestToken.findMany({ select: SELECT, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 1000 });
+  const rows = await getWriteDb().prisma.ingestToken.findMany({ select: SELECT, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], take: 1000 });
   return rows.map(view);
 }
 
