@@ -34,6 +34,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/breakers">Breakers</Link>
             <Link href="/lag">Lag</Link>
             <Link href="/incidents">Incidents</Link>
+            <Link href="/settings">Settings</Link>
           </nav>
         </header>
         <main className="page">

@@ -21,6 +21,7 @@ import { bindGrpc, createGrpcReceiver } from './receivers/otlp/grpc-receiver';
 import { createHttpReceiver } from './receivers/otlp/http-receiver';
 import { OTLP_SIGNALS, otlpRoutes, traceWire, type OtlpSignalWire } from './receivers/otlp/otlp-signals';
 import { IngestTokens, openIngestWarning } from './receivers/ingest-tokens';
+import { StoredIngestTokens } from './receivers/stored-ingest-tokens';
 import { ReceiverConnections } from './receivers/receiver-server';
 import type { ReceiverRoutes } from './receivers/routes';
 import { createZipkinReceiver } from './receivers/zipkin/zipkin-receiver';
@@ -80,11 +81,6 @@ const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 export async function startCollector(config: CollectorConfig, log: Logger): Promise<RunningCollector> {
   // Who may send: ingest tokens on every port (checked before a body is read); TLS on every receiver
   // port when certificate files are configured. Both read first, so a bad file stops start-up early.
-  const tokens = new IngestTokens({
-    tokens: config.access.ingestTokens,
-    file: config.access.ingestTokensFile,
-    onReloadError: (error) => log.warn('ingest tokens file unusable; the tokens read before stay in force', { error: error.message }),
-  });
   const tls = config.tls && { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
   let embedded: EmbeddedDatabase | undefined;
   let db: SqlExecutor;
@@ -97,6 +93,14 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     db = embedded.executor;
     databaseUrl = embedded.url;
   }
+  // ...and tokens created in the UI (/api/ingest-tokens), read from the database every 2 s.
+  const storedTokens = new StoredIngestTokens(db, { cacheFile: path.resolve(config.dataDir, 'ingest-tokens.json'), log });
+  const tokens = new IngestTokens({
+    tokens: config.access.ingestTokens,
+    file: config.access.ingestTokensFile,
+    stored: storedTokens,
+    onReloadError: (error) => log.warn('ingest tokens file unusable; the tokens read before stay in force', { error: error.message }),
+  });
 
   const policy = { retentionDays: config.retentionDays, futureDays: 1 };
   const spanPartitions = new PartitionManager(db, SPANS_TABLE, policy);
@@ -199,6 +203,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     retentionTimer = setInterval(runRetention, RETENTION_INTERVAL_MS).unref();
     metrics = await startMetrics(db, config.metrics, log);
     startScraping();
+    storedTokens.start();
     pipeline.start();
     serviceGraph?.start();
     health.start();
@@ -301,6 +306,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       if (writing) await metrics?.stop();
       if (writing) await health.stop();
       await alerting.stop();
+      if (writing) await storedTokens.stop();
       await db.close();
       await embedded?.close();
       log.info('collector stopped', { spansWritten: traces.stats.written });
@@ -320,6 +326,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     await liveHub?.close();
     await selfTracing.shutdown().catch(() => {});
     await alerting.stop();
+    await storedTokens.stop().catch(() => {});
     if (writing) await serviceGraph?.stop().catch(() => {});
     if (writing) await metrics?.stop().catch(() => {});
     if (writing) await health.stop().catch(() => {});

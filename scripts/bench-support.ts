@@ -30,7 +30,8 @@ export async function resetDatabase(name: string): Promise<string> {
 
 /** Starts the UI server (`next start`, built) on `port` the way `npm start` does. */
 export function startUiChild(port: number, env: Record<string, string>): Promise<{ child: ChildProcess; line: string }> {
-  return startChild(uiServerArgs('start', port, '127.0.0.1'), uiServerEnv(process.env, env) as Record<string, string>, /Ready|started server|Local:/i);
+  const childEnv = uiServerEnv(process.env, env) as Record<string, string>;
+  return startChild(uiServerArgs('start', port, '127.0.0.1', childEnv), childEnv, /Ready|started server|Local:/i);
 }
 
 /** Starts `node <args>` and resolves with the first stdout line matching `readyLine`. */

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
-import { uiServerArgs, uiServerEnv } from './ui-process';
+import { uiServerArgs, uiServerEnv, uiTls } from './ui-process';
 
 const dev = process.argv.includes('--dev');
 const uiPort = process.env.MESHLIGHT_UI_PORT ?? process.env.PORT ?? '3000';
@@ -69,6 +69,7 @@ function waitForExit(child: ChildProcess): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  uiTls(process.env); // a bad MESHLIGHT_UI_TLS stops start-up before anything runs
   generatePrismaClient();
   if (!dev) buildUi();
   const { child: collector, ready } = await startCollector();
@@ -78,10 +79,10 @@ async function main(): Promise<void> {
     [
       '',
       `  Meshlight is running`,
-      `    dashboard        http://localhost:${uiPort}`,
+      `    dashboard        ${uiTls(process.env) ? 'https' : 'http'}://localhost:${uiPort}`,
       `    OTLP/HTTP        ${collectorScheme()}://localhost:${ready.otlpHttpPort}   (OTEL_EXPORTER_OTLP_ENDPOINT=${collectorScheme()}://localhost:${ready.otlpHttpPort})`,
       `    OTLP/gRPC        localhost:${ready.otlpGrpcPort}`,
-      `    Jaeger query API http://localhost:${uiPort}/api/traces`,
+      `    Jaeger query API ${uiTls(process.env) ? 'https' : 'http'}://localhost:${uiPort}/api/traces`,
       `    database         ${embedded ? `embedded (PGlite under ${process.env.MESHLIGHT_DATA_DIR ?? './data'})` : 'DATABASE_URL'}`,
       '',
     ].join('\n'),

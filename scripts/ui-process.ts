@@ -10,8 +10,35 @@ import { ROOT } from './prepare';
  */
 const UI_V8_FLAGS = '--max-semi-space-size=32';
 
-export function uiServerArgs(mode: 'start' | 'dev', port: number | string, host: string): string[] {
-  return [path.join(ROOT, 'node_modules/next/dist/bin/next'), mode, '-p', String(port), '-H', host];
+export interface UiTls {
+  certFile: string;
+  keyFile: string;
+}
+
+/**
+ * The UI speaks HTTPS with the receivers' certificate (MESHLIGHT_TLS_CERT_FILE / _KEY_FILE: one
+ * certificate for the host, every port), unless MESHLIGHT_UI_TLS=off (a TLS-terminating proxy in
+ * front that talks plain HTTP to the UI).
+ */
+export function uiTls(env: Record<string, string | undefined>): UiTls | null {
+  const mode = (env.MESHLIGHT_UI_TLS || 'on').trim().toLowerCase();
+  if (mode !== 'on' && mode !== 'off') throw new Error(`MESHLIGHT_UI_TLS must be on or off, not '${env.MESHLIGHT_UI_TLS}'`);
+  const certFile = env.MESHLIGHT_TLS_CERT_FILE;
+  const keyFile = env.MESHLIGHT_TLS_KEY_FILE;
+  return mode === 'on' && certFile && keyFile ? { certFile, keyFile } : null;
+}
+
+/**
+ * The UI server's command line (after `node`): `next start` / `next dev`, or with TLS configured
+ * (`env`) scripts/ui-tls-server.mjs, Next's same request handler behind an HTTPS server (next start
+ * has no TLS; next dev has its experimental flags).
+ */
+export function uiServerArgs(mode: 'start' | 'dev', port: number | string, host: string, env: Record<string, string | undefined> = process.env): string[] {
+  const tls = uiTls(env);
+  const nextBin = path.join(ROOT, 'node_modules/next/dist/bin/next');
+  if (tls && mode === 'start') return [path.join(ROOT, 'scripts/ui-tls-server.mjs'), String(port), host];
+  const https = tls ? ['--experimental-https', '--experimental-https-key', tls.keyFile, '--experimental-https-cert', tls.certFile] : [];
+  return [nextBin, mode, '-p', String(port), '-H', host, ...https];
 }
 
 /** The environment of the UI server: `base` plus its V8 flags (kept after any NODE_OPTIONS given). */

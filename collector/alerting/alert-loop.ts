@@ -39,11 +39,12 @@ interface Logger {
 
 /**
  * MESHLIGHT_RULES_FILE, MESHLIGHT_ALERT_WEBHOOK_URL, MESHLIGHT_ALERTMANAGER_URL, and
- * MESHLIGHT_EXTERNAL_URL (the UI's address in links; default http://localhost:<MESHLIGHT_UI_PORT>).
+ * MESHLIGHT_EXTERNAL_URL (the UI's address in links; default http(s)://localhost:<MESHLIGHT_UI_PORT>).
  * A malformed URL throws, which stops the collector at start-up with the variable's name.
  */
 export function alertLoopOptionsFromEnv(env: Record<string, string | undefined>): AlertLoopOptions {
-  const uiBaseUrl = env.MESHLIGHT_EXTERNAL_URL || `http://localhost:${env.MESHLIGHT_UI_PORT || 3000}`;
+  const uiScheme = env.MESHLIGHT_TLS_CERT_FILE && env.MESHLIGHT_UI_TLS?.toLowerCase() !== 'off' ? 'https' : 'http';
+  const uiBaseUrl = env.MESHLIGHT_EXTERNAL_URL || `${uiScheme}://localhost:${env.MESHLIGHT_UI_PORT || 3000}`;
   const url = (name: string) => {
     const value = env[name];
     if (!value) return undefined;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crc32, crc32Js, encodeRecord, readSegment, RECORD_HEADER_BYTES } from './wal-segment';
+import { crc32, crc32Js, encodeRecord, readSegment, RECORD_HEADER_BYTES, SegmentReader } from './wal-segment';
 
 const records = ['first', 'second', 'third'].map((text, i) => encodeRecord(i + 1, Buffer.from(text)));
 const texts = (bytes: Buffer) => readSegment(bytes).records.map((r) => `${r.type}:${r.payload.toString()}`);
@@ -52,4 +52,29 @@ test('a corrupt record in the middle is reported and skipped; the ones after it 
   assert.deepEqual(read.records.map((r) => r.payload.toString()), ['first', 'third']);
   assert.deepEqual(read.corrupt, [records[0]!.length]);
   assert.equal(read.tornBytes, 0);
+});
+
+test('read piece by piece, at every piece size, a segment gives what reading it whole gives', () => {
+  const big = encodeRecord(9, Buffer.alloc(300, 7));
+  const corrupted = Buffer.from(records[1]!);
+  corrupted.writeUInt8(corrupted.readUInt8(RECORD_HEADER_BYTES + 1) ^ 0xff, RECORD_HEADER_BYTES + 1);
+  const whole = Buffer.concat([records[0]!, big, corrupted, records[2]!]);
+  const segments = [whole, whole.subarray(0, whole.length - 3), Buffer.concat([whole, Buffer.from([1, 2, 3, 4])])];
+  for (const segment of segments) {
+    const expected = readSegment(segment);
+    for (let size = 1; size <= segment.length; size += size < 40 ? 1 : 37) {
+      const reader = new SegmentReader(segment.length);
+      const got: string[] = [];
+      // One reused buffer, as the replay reads: payloads are consumed before the next piece.
+      const piece = Buffer.alloc(size);
+      for (let at = 0; at < segment.length && !reader.done; at += size) {
+        const n = segment.copy(piece, 0, at, Math.min(at + size, segment.length));
+        for (const record of reader.push(piece.subarray(0, n))) got.push(`${record.type}:${record.payload.toString('hex')}`);
+      }
+      const rest = reader.finish();
+      assert.deepEqual(got, expected.records.map((r) => `${r.type}:${r.payload.toString('hex')}`), `piece size ${size}`);
+      assert.deepEqual(rest.corrupt, expected.corrupt, `piece size ${size}`);
+      assert.equal(rest.tornBytes, expected.tornBytes, `piece size ${size}`);
+    }
+  }
 });

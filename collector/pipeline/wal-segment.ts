@@ -1,7 +1,8 @@
 // The record framing of the write-ahead log's segment files: each record is
 //   u32 LE payload length · u32 LE CRC-32 of (type byte + payload) · u8 type · payload
 // so a reader can tell a torn tail (the process died mid-write: ignored) from a corrupt record in
-// the middle (reported and skipped by its length). Pure: buffers in, records out.
+// the middle (reported and skipped by its length). Pure: buffers in, records out; a segment can be
+// read whole (readSegment) or piece by piece (SegmentReader).
 
 import zlib from 'node:zlib';
 
@@ -59,24 +60,58 @@ export function encodeRecord(type: number, payload: Buffer | string): Buffer {
 
 /** Reads every whole record of a segment; see SegmentReadResult for what is skipped. */
 export function readSegment(bytes: Buffer): SegmentReadResult {
-  const records: WalRecord[] = [];
-  const corrupt: number[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    if (bytes.length - offset < RECORD_HEADER_BYTES) break;
-    const length = bytes.readUInt32LE(offset);
-    const end = offset + RECORD_HEADER_BYTES + length;
-    if (end > bytes.length) break;
-    const body = bytes.subarray(offset + 8, end);
-    if (crc32(body) === bytes.readUInt32LE(offset + 4)) {
-      records.push({ type: body[0]!, payload: body.subarray(1) });
-    } else if (end === bytes.length) {
-      // The last record, cut short with its length already on disk: a torn write, not corruption.
-      break;
-    } else {
-      corrupt.push(offset);
+  const reader = new SegmentReader(bytes.length);
+  const records = reader.push(bytes);
+  return { records, ...reader.finish() };
+}
+
+/**
+ * Reads a segment of a known length piece by piece (replay reads a file in chunks instead of loading
+ * it whole): `push` returns the records each piece completes, `finish` what was skipped. Only a
+ * record not yet whole is held between pieces (copied, so the caller may reuse its read buffer);
+ * the payloads `push` returns point into the piece given, to be used before the next one.
+ */
+export class SegmentReader {
+  private carry: Buffer = Buffer.alloc(0);
+  /** File offset of carry[0]: everything before it has been read. */
+  private offset = 0;
+  private readonly corrupt: number[] = [];
+  /** Nothing after `offset` can form a record (a torn tail): more bytes are not needed. */
+  done = false;
+
+  constructor(private readonly totalLength: number) {}
+
+  push(piece: Buffer): WalRecord[] {
+    if (this.done) return [];
+    const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, piece]) : piece;
+    const records: WalRecord[] = [];
+    let at = 0;
+    while (bytes.length - at >= RECORD_HEADER_BYTES) {
+      const length = bytes.readUInt32LE(at);
+      const end = at + RECORD_HEADER_BYTES + length;
+      if (this.offset + end > this.totalLength) {
+        this.done = true; // runs past the end of the segment: a write cut short
+        break;
+      }
+      if (end > bytes.length) break; // the rest comes with the next piece
+      const body = bytes.subarray(at + 8, end);
+      if (crc32(body) === bytes.readUInt32LE(at + 4)) {
+        records.push({ type: body[0]!, payload: body.subarray(1) });
+      } else if (this.offset + end === this.totalLength) {
+        // The last record, cut short with its length already on disk: a torn write, not corruption.
+        this.done = true;
+        break;
+      } else {
+        this.corrupt.push(this.offset + at);
+      }
+      at = end;
     }
-    offset = end;
+    this.offset += at;
+    this.carry = this.done ? Buffer.alloc(0) : Buffer.from(bytes.subarray(at));
+    return records;
   }
-  return { records, corrupt, tornBytes: bytes.length - offset };
+
+  finish(): Omit<SegmentReadResult, 'records'> {
+    return { corrupt: this.corrupt, tornBytes: this.totalLength - this.offset };
+  }
 }

@@ -67,3 +67,21 @@ test('a full log refuses with a retryable error', async () => {
   assert.throws(() => wal.append(['y'.repeat(50)]), (error: unknown) => error instanceof RetryableError && error.reason === 'wal-full');
   await wal.close();
 });
+
+test('replay reads a segment larger than its read piece: records across pieces and one bigger than a piece', async () => {
+  const opts = options({ maxBytes: 64 << 20, segmentBytes: 32 << 20 });
+  const { wal } = await WriteAheadLog.open<Lines>(linesCodec, opts, quiet);
+  const expected: string[][] = [];
+  // ~3.5 MiB in one segment: 300 records of ~10 KiB (some straddle the 1 MiB pieces) and one of 1.5 MiB.
+  for (let i = 0; i < 300; i++) {
+    const rows = [`r${i}-${String(i).repeat(3000).slice(0, 10_000 + (i % 7))}`];
+    if (i === 150) rows.push('y'.repeat(1536 * 1024));
+    expected.push(rows);
+    await wal.append(rows).durable;
+  }
+  await wal.abandon();
+  assert.equal(readdirSync(opts.dir).length, 1, 'one segment');
+  const reopened = await WriteAheadLog.open<Lines>(linesCodec, opts, quiet);
+  assert.deepEqual(reopened.replay.map((item) => item.rows), expected);
+  await reopened.wal.close();
+});

@@ -8,13 +8,16 @@
 // them belongs to a batch the database has (or refused as invalid).
 //
 //   <dir>/<16-digit sequence>.wal   records framed by wal-segment.ts
-import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { RetryableError } from './errors';
 import type { RowsCodec } from './signal';
 import type { QueuedRows } from './signal-queue';
-import { encodeRecord, readSegment } from './wal-segment';
+import { encodeRecord, SegmentReader, type WalRecord } from './wal-segment';
 import type { Logger } from './batch-writer';
+
+/** How much of a segment replay reads at a time. */
+const REPLAY_READ_BYTES = 1 << 20;
 
 export type WalFsync = 'batch' | 'off';
 
@@ -224,28 +227,44 @@ export class WriteAheadLog<Rows> implements BatchJournal<Rows> {
     const data = new Map<number, { rows: Rows; seq: number }>();
     const seals: Array<{ id: number; batchId: string; records: number[]; seq: number }> = [];
     const order: number[] = [];
+    const readRecord = (record: WalRecord, file: string, seq: number) => {
+      try {
+        const value = JSON.parse(record.payload.toString('utf8')) as { id: number; rows?: unknown; batchId?: string; records?: number[] };
+        this.nextId = Math.max(this.nextId, value.id + 1);
+        if (record.type === DATA) {
+          data.set(value.id, { rows: this.codec.fromJson(value.rows), seq });
+          order.push(value.id);
+        } else if (record.type === SEAL && value.batchId !== undefined) {
+          seals.push({ id: value.id, batchId: value.batchId, records: value.records ?? [], seq });
+        }
+      } catch (error) {
+        this.log.error('write-ahead log: unreadable record skipped', { file, error: String(error) });
+      }
+    };
     for (const file of files) {
       const seq = Number(file.slice(0, 16));
-      const bytes = await readFile(path.join(this.options.dir, file));
-      const read = readSegment(bytes);
-      if (read.corrupt.length > 0) this.log.error('write-ahead log: corrupt records skipped', { file, offsets: read.corrupt });
-      if (read.tornBytes > 0) this.log.warn('write-ahead log: ignored a torn last record', { file, bytes: read.tornBytes });
-      this.segments.push({ seq, bytes: bytes.length, pending: 0 });
-      this.totalBytes += bytes.length;
-      for (const record of read.records) {
-        try {
-          const value = JSON.parse(record.payload.toString('utf8')) as { id: number; rows?: unknown; batchId?: string; records?: number[] };
-          this.nextId = Math.max(this.nextId, value.id + 1);
-          if (record.type === DATA) {
-            data.set(value.id, { rows: this.codec.fromJson(value.rows), seq });
-            order.push(value.id);
-          } else if (record.type === SEAL && value.batchId !== undefined) {
-            seals.push({ id: value.id, batchId: value.batchId, records: value.records ?? [], seq });
-          }
-        } catch (error) {
-          this.log.error('write-ahead log: unreadable record skipped', { file, error: String(error) });
+      const handle = await open(path.join(this.options.dir, file), 'r');
+      let size: number;
+      try {
+        size = (await handle.stat()).size;
+        // A piece at a time (a segment is 32 MiB by default): only a record not yet whole is held.
+        const reader = new SegmentReader(size);
+        const piece = Buffer.allocUnsafe(Math.min(REPLAY_READ_BYTES, Math.max(size, 1)));
+        for (let position = 0; position < size && !reader.done; ) {
+          const { bytesRead } = await handle.read(piece, 0, piece.length, position);
+          if (bytesRead === 0) break;
+          position += bytesRead;
+          // Each record is decoded before the next read reuses `piece`.
+          for (const record of reader.push(piece.subarray(0, bytesRead))) readRecord(record, file, seq);
         }
+        const read = reader.finish();
+        if (read.corrupt.length > 0) this.log.error('write-ahead log: corrupt records skipped', { file, offsets: read.corrupt });
+        if (read.tornBytes > 0) this.log.warn('write-ahead log: ignored a torn last record', { file, bytes: read.tornBytes });
+      } finally {
+        await handle.close();
       }
+      this.segments.push({ seq, bytes: size, pending: 0 });
+      this.totalBytes += size;
     }
     const items: QueuedRows<Rows>[] = [];
     const claimed = new Set<number>();

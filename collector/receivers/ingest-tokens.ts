@@ -22,6 +22,8 @@ export interface IngestTokensOptions {
   tokens: readonly string[];
   /** A file of tokens, one a line (`#` comments), re-read when its size or mtime changes. */
   file?: string;
+  /** Tokens created at runtime (stored-ingest-tokens.ts): required once any exists; matched by digest. */
+  stored?: { readonly required: boolean; matches(digest: Buffer): boolean };
   /** Called when a changed file cannot be used (the tokens read before stay in force). */
   onReloadError?(error: Error): void;
   now?(): number;
@@ -44,7 +46,7 @@ export class IngestTokens {
   /** Whether requests need a token at all. */
   get required(): boolean {
     this.refresh();
-    return this.fromEnv.length + this.fromFile.length > 0;
+    return this.fromEnv.length + this.fromFile.length > 0 || (this.options.stored?.required ?? false);
   }
 
   /** Throws PermanentError('unauthenticated') unless the Authorization value carries a known token. */
@@ -53,13 +55,14 @@ export class IngestTokens {
     const value = Array.isArray(authorization) ? authorization[0] : authorization;
     const token = tokenOf(value as string | undefined);
     if (token === null) {
-      throw new PermanentError('unauthenticated', 'an ingest token is required: send the header "Authorization: Bearer <token>" (one of MESHLIGHT_INGEST_TOKENS)');
+      throw new PermanentError('unauthenticated', 'an ingest token is required: send the header "Authorization: Bearer <token>" (one of MESHLIGHT_INGEST_TOKENS, or one made at /api/ingest-tokens)');
     }
     const given = digest(token);
     let match = false;
     for (const known of this.fromEnv) match = timingSafeEqual(given, known) || match;
     for (const known of this.fromFile) match = timingSafeEqual(given, known) || match;
-    if (!match) throw new PermanentError('unauthenticated', 'invalid ingest token: it is not one of MESHLIGHT_INGEST_TOKENS');
+    if (this.options.stored?.matches(given)) match = true;
+    if (!match) throw new PermanentError('unauthenticated', 'invalid ingest token: it is not one of MESHLIGHT_INGEST_TOKENS nor an active token from /api/ingest-tokens');
   }
 
   private refresh(): void {

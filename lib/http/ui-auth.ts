@@ -154,6 +154,9 @@ export function decideAccess(request: AccessRequest, security: UiSecurity, nowMs
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return { allow: false, status: 403, message: 'API tokens are read-only: only GET and HEAD' };
     }
+    if (request.pathname === '/api/ingest-tokens' || request.pathname.startsWith('/api/ingest-tokens/')) {
+      return { allow: false, status: 403, message: 'API tokens cannot read or manage ingest tokens: sign in' };
+    }
     return { allow: true, user: null, via: 'token' };
   }
   if (!api && security.login) {

@@ -156,6 +156,8 @@ test('access: open by default; with auth, pages redirect to /login, the API answ
     ['api, wrong token', request('/api/traces', { headers: { authorization: 'Bearer not-a-known-token-0000' } }), { allow: false, status: 401 }],
     ['api, token writes', request('/api/ui/traces/upload', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } }), { allow: false, status: 403 }],
     ['page, token', request('/traces', { headers: { authorization: `Bearer ${TOKEN}` } }), { allow: false, status: 401 }],
+    ['ingest tokens, API token', request('/api/ingest-tokens', { headers: { authorization: `Bearer ${TOKEN}` } }), { allow: false, status: 403 }],
+    ['ingest tokens, session', request('/api/ingest-tokens/abc', { method: 'DELETE', cookie }), { allow: true, via: 'session' }],
     ['expired session', request('/traces', { cookie: signSession('admin', NOW - 1, sessionKey(security.login!)) }), { allow: false, status: 401 }],
   ];
   for (const [label, req, expected] of cases) {

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { buildUi, ROOT } from '../../scripts/prepare';
-import { uiServerArgs, uiServerEnv } from '../../scripts/ui-process';
+import { uiServerArgs, uiServerEnv, uiTls } from '../../scripts/ui-process';
 
 export interface UiServer {
   url: string;
@@ -24,9 +24,11 @@ export function freePort(): Promise<number> {
 export async function startUiServer(databaseUrl: string, env: Record<string, string> = {}): Promise<UiServer> {
   buildUi();
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, uiServerArgs('start', port, '127.0.0.1'), {
+  const childEnv = uiServerEnv(process.env, { DATABASE_URL: databaseUrl, MESHLIGHT_SELF_TRACE_RATIO: '0', ...env });
+  const tls = uiTls(childEnv);
+  const child: ChildProcess = spawn(process.execPath, uiServerArgs('start', port, '127.0.0.1', childEnv), {
     cwd: ROOT,
-    env: uiServerEnv(process.env, { DATABASE_URL: databaseUrl, MESHLIGHT_SELF_TRACE_RATIO: '0', ...env }),
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -46,9 +48,10 @@ export async function startUiServer(databaseUrl: string, env: Record<string, str
       reject(new Error(`next start exited ${code}:\n${output}`));
     });
   });
-  const url = `http://127.0.0.1:${port}`;
+  // With TLS (MESHLIGHT_TLS_CERT_FILE in `env`) the server speaks HTTPS; the caller trusts its certificate.
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   // The first request compiles nothing (production build) but warms the server's modules.
-  await fetch(`${url}/api/health`).catch(() => undefined);
+  if (!tls) await fetch(`${url}/api/health`).catch(() => undefined);
   return {
     url,
     async stop() {

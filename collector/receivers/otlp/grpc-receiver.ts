@@ -41,8 +41,41 @@ function methodDefinition(path: string): grpc.MethodDefinition<Buffer, Uint8Arra
   };
 }
 
+/**
+ * A deadline per call (stream) for its request to have arrived whole: an Export whose message
+ * trickles in inside an open HTTP/2 stream (a byte every few seconds keeps the connection busy, so
+ * the idle bound never fires) is answered DEADLINE_EXCEEDED after `ms`, as an HTTP request body
+ * is answered 408 after the request timeout. Calls whose message arrived are not limited by it.
+ */
+export function requestDeadline(ms: number): grpc.ServerInterceptor {
+  return (_method, call) => {
+    let timer: NodeJS.Timeout | undefined;
+    const clear = () => clearTimeout(timer);
+    return new grpc.ServerInterceptingCall(call, {
+      start: (next) => {
+        timer = setTimeout(() => {
+          call.sendStatus({ code: grpc.status.DEADLINE_EXCEEDED, details: `the request did not arrive within ${ms} ms (MESHLIGHT_RECEIVER_REQUEST_TIMEOUT_MS)` });
+        }, ms);
+        timer.unref();
+        next({
+          onReceiveMessage: (message, nextMessage) => {
+            clear();
+            nextMessage(message);
+          },
+          onCancel: clear,
+        });
+      },
+      sendStatus: (status, next) => {
+        clear();
+        next(status);
+      },
+    });
+  };
+}
+
 export function createGrpcReceiver(options: GrpcReceiverOptions): grpc.Server {
   const server = new grpc.Server({
+    interceptors: [requestDeadline((options.limits ?? RECEIVER_DEFAULTS).requestTimeoutMs)],
     'grpc.max_receive_message_length': options.maxBodyBytes,
     'grpc.max_concurrent_streams': 256,
     'grpc.max_connection_idle_ms': (options.limits ?? RECEIVER_DEFAULTS).idleTimeoutMs,
