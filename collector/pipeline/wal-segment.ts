@@ -3,6 +3,8 @@
 // so a reader can tell a torn tail (the process died mid-write: ignored) from a corrupt record in
 // the middle (reported and skipped by its length). Pure: buffers in, records out.
 
+import zlib from 'node:zlib';
+
 export const RECORD_HEADER_BYTES = 9;
 
 export interface WalRecord {
@@ -28,7 +30,11 @@ const CRC_TABLE = (() => {
   return table;
 })();
 
+// zlib.crc32 (Node ≥ 20.15 / 22.2) computes the same CRC natively, ~10× faster than the loop below.
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 export function crc32(bytes: Uint8Array, seed = 0): number {
+  if (nativeCrc32) return nativeCrc32(bytes, seed) >>> 0;
   let crc = ~seed >>> 0;
   for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return ~crc >>> 0;

@@ -29,6 +29,8 @@ export interface WalOptions {
 
 const DATA = 1;
 const SEAL = 2;
+/** A DATA record in the codec's binary form: 6-byte LE record id, then toBinary(rows). */
+const DATA_BINARY = 3;
 
 interface Segment {
   seq: number;
@@ -91,7 +93,7 @@ export class WriteAheadLog<Rows> implements BatchJournal<Rows> {
    */
   append(rows: Rows): { id: number; durable: Promise<void> } {
     const id = this.nextId++;
-    const record = encodeRecord(DATA, Buffer.from(JSON.stringify({ id, rows: this.codec.toJson(rows) })));
+    const record = this.codec.toBinary ? encodeRecord(DATA_BINARY, binaryPayload(id, this.codec.toBinary(rows))) : encodeRecord(DATA, Buffer.from(JSON.stringify({ id, rows: this.codec.toJson(rows) })));
     if (this.totalBytes + record.length > this.options.maxBytes) {
       this.nextId--;
       throw new RetryableError('wal-full', `write-ahead log is full (${Math.round(this.totalBytes / 1048576)} MiB not yet in the database); retry later`, 5);
@@ -234,6 +236,14 @@ export class WriteAheadLog<Rows> implements BatchJournal<Rows> {
       this.totalBytes += bytes.length;
       for (const record of read.records) {
         try {
+          if (record.type === DATA_BINARY) {
+            const id = record.payload.readUIntLE(0, 6);
+            if (!this.codec.fromBinary) throw new Error('binary record but the codec has no fromBinary');
+            this.nextId = Math.max(this.nextId, id + 1);
+            data.set(id, { rows: this.codec.fromBinary(record.payload.subarray(6)), seq });
+            order.push(id);
+            continue;
+          }
           const value = JSON.parse(record.payload.toString('utf8')) as { id: number; rows?: unknown; batchId?: string; records?: number[] };
           this.nextId = Math.max(this.nextId, value.id + 1);
           if (record.type === DATA) {
@@ -273,6 +283,13 @@ export class WriteAheadLog<Rows> implements BatchJournal<Rows> {
     }
     return items;
   }
+}
+
+function binaryPayload(id: number, rows: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(6 + rows.length);
+  out.writeUIntLE(id, 0, 6);
+  rows.copy(out, 6);
+  return out;
 }
 
 async function syncDir(dir: string): Promise<void> {
