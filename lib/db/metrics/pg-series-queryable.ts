@@ -4,8 +4,9 @@
 // dropping repeated timestamps (a segment's samples are also in its chunk once that is written, until
 // the segment is deleted; a crashed collector's segments stay). Used by the PromQL API and by tests
 // against the collector's database.
-import { forEachChunkSample } from '../../domain/metrics/chunk-codec';
-import type { LabelMatcher, Labels, SeriesQueryable, SeriesSamples } from '../../domain/metrics/types';
+import { chunkSampleCount, decodeChunkInto } from '../../domain/metrics/chunk-codec';
+import type { ColumnarQueryable, ColumnarSeries } from '../../domain/promql/engine';
+import type { LabelMatcher, Labels, SeriesSamples } from '../../domain/metrics/types';
 
 /** The one thing the read side needs from a connection: pg's Pool, the collector's SqlExecutor, PGlite. */
 export interface RowQuery {
@@ -71,10 +72,24 @@ export async function findSeries(db: RowQuery, matchers: readonly LabelMatcher[]
   return rows.map((row) => ({ id: Number(row.id), labels: row.labels }));
 }
 
-export class PgSeriesQueryable implements SeriesQueryable {
+export class PgSeriesQueryable implements ColumnarQueryable {
   constructor(private readonly db: RowQuery) {}
 
   async select(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<SeriesSamples[]> {
+    const out: SeriesSamples[] = [];
+    for (const s of await this.selectColumns(matchers, startMs, endMs)) {
+      const samples: SeriesSamples['samples'] = new Array(s.t.length);
+      for (let i = 0; i < s.t.length; i++) samples[i] = { t: s.t[i]!, v: s.v[i]! };
+      out.push({ labels: s.labels, samples });
+    }
+    return out;
+  }
+
+  /**
+   * The engine's columnar path: each series' chunks decoded straight into one Float64Array of
+   * timestamps and one of values (raw bits, so the staleness marker survives), no object per sample.
+   */
+  async selectColumns(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<ColumnarSeries[]> {
     const series = await findSeries(this.db, matchers, startMs, endMs);
     if (series.length === 0) return [];
     const ids = series.map((s) => s.id);
@@ -93,21 +108,34 @@ export class PgSeriesQueryable implements SeriesQueryable {
       if (!list) byId.set(id, (list = []));
       list.push({ start: Number(row.start_ms), data: row.data });
     }
-    const out: SeriesSamples[] = [];
+    const out: ColumnarSeries[] = [];
     for (const s of series) {
       const list = byId.get(s.id);
       if (!list) continue;
       list.sort((a, b) => a.start - b.start);
-      const samples: SeriesSamples['samples'] = [];
+      let capacity = 0;
+      for (const chunk of list) capacity += chunkSampleCount(chunk.data);
+      const t = new Float64Array(capacity);
+      const v = new Float64Array(capacity);
+      let n = 0;
+      for (const chunk of list) n += decodeChunkInto(chunk.data, t, v, n);
+      // Keep samples in [startMs, endMs] after the last one kept (chunks and segments overlap;
+      // repeated timestamps are dropped), moving values as bits.
+      const words = new Uint32Array(v.buffer);
+      let k = 0;
       let last = -Infinity;
-      for (const chunk of list) {
-        forEachChunkSample(chunk.data, (t, v) => {
-          if (t < startMs || t > endMs || t <= last) return;
-          samples.push({ t, v });
-          last = t;
-        });
+      for (let i = 0; i < n; i++) {
+        const ti = t[i]!;
+        if (ti < startMs || ti > endMs || ti <= last) continue;
+        if (k !== i) {
+          t[k] = ti;
+          words[2 * k] = words[2 * i]!;
+          words[2 * k + 1] = words[2 * i + 1]!;
+        }
+        last = ti;
+        k++;
       }
-      if (samples.length) out.push({ labels: s.labels, samples });
+      if (k > 0) out.push({ labels: s.labels, t: k === capacity ? t : t.subarray(0, k), v: k === capacity ? v : v.subarray(0, k) });
     }
     return out;
   }

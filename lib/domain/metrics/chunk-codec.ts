@@ -255,9 +255,25 @@ export function chunkSampleCount(bytes: Uint8Array): number {
  * bits through a Float64Array, which keeps NaN payloads.
  */
 export function forEachChunkSample(bytes: Uint8Array, visit: (t: number, v: number) => void): void {
+  const n = chunkSampleCount(bytes);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  decodeChunkInto(bytes, t, v, 0);
+  for (let i = 0; i < n; i++) visit(t[i]!, v[i]!);
+}
+
+/**
+ * Decodes the chunk's samples into `t` and `v` from index `at` (the arrays must have room for
+ * chunkSampleCount() more) and returns how many it wrote. Values are written as their raw bits
+ * (through a 32-bit view of `v`), so NaN payloads such as the staleness marker survive exactly:
+ * the columnar read path of the query engine, with no object per sample.
+ */
+export function decodeChunkInto(bytes: Uint8Array, out: Float64Array, values: Float64Array, at: number): number {
   if (bytes[0] !== VERSION) throw new ChunkFormatError(`unknown chunk version ${bytes[0]}`);
   const state = { pos: 1 };
   const n = readUvarint(bytes, state);
+  if (at + n > out.length || at + n > values.length) throw new ChunkFormatError('chunk holds more samples than room was made for');
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   const tsLength = readUvarint(bytes, state);
   const tsEnd = state.pos + tsLength;
   if (tsEnd > bytes.length) throw new ChunkFormatError('timestamp section runs past the end');
@@ -313,10 +329,12 @@ export function forEachChunkSample(bytes: Uint8Array, visit: (t: number, v: numb
       hi = (hi ^ xHi) >>> 0;
       lo = (lo ^ xLo) >>> 0;
     }
-    u32[HI] = hi;
-    u32[LO] = lo;
-    visit(t, f64[0]!);
+    const k = at + i;
+    out[k] = t;
+    words[2 * k + HI] = hi;
+    words[2 * k + LO] = lo;
   }
+  return n;
 }
 
 export function decodeChunk(bytes: Uint8Array): Sample[] {
