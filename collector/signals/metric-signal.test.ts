@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { MetricBatch } from '../../lib/domain/metrics/types';
 import { floatBits, floatFromBits, metricRowsCodec } from './metric-signal';
 
 const view = new DataView(new ArrayBuffer(8));
@@ -38,13 +39,13 @@ test('the write-ahead log binary form: decoded batches as columns (bits exact), 
   view.setUint32(0, 0x7ff00000);
   view.setUint32(4, 2);
   const staleNaN = view.getFloat64(0);
-  const batch = {
+  const batch: MetricBatch = {
     series: [
       { labels: { __name__: 'x', job: 'j' }, samples: [{ t: 1, v: staleNaN }, { t: 2, v: -0 }, { t: 1_700_000_000_123, v: 1.5 }] },
       { labels: { __name__: 'y' }, samples: [] },
       { labels: { __name__: 'z', 'a\u00e9': '\u2603' }, samples: [{ t: 5, v: Infinity }] },
     ],
-    metadata: [{ metric: 'x', type: 'counter' as const, help: 'h', unit: '' }],
+    metadata: [{ metric: 'x', type: 'counter', help: 'h', unit: '' }],
     sampleCount: 4,
     rejectedSamples: 0,
     rejectionMessage: '',
@@ -59,12 +60,12 @@ test('the write-ahead log binary form: decoded batches as columns (bits exact), 
   const { remoteWriteRoutes } = await import('./metric-signal');
   const { remoteWriteBody } = await import('../../tests/fixtures/prometheus/write-request-builder');
   const body = remoteWriteBody([{ labels: [['__name__', 'up'], ['job', 'j']], samples: [{ t: 10, v: staleNaN }] }]);
-  let exported: typeof batch | undefined;
+  let exported: MetricBatch | undefined;
   const [route] = remoteWriteRoutes(async (b) => {
-    exported = b as typeof batch;
+    exported = b;
     return { rejected: 0, errorMessage: '' };
   });
-  await route!.handle({ body } as never);
+  await route!.handle!({ body } as never);
   const binary = metricRowsCodec.toBinary!(exported!);
   assert.equal(binary.length, body.length + 1);
   const replayed = metricRowsCodec.fromBinary!(binary);
