@@ -245,7 +245,7 @@ export async function runMetricsBench(): Promise<void> {
     await db.query('VACUUM ANALYZE');
     const [size] = await db.query<{ bytes: string; series: string }>(
       `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'metric_series')::text AS series
-         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_series'))`,
+         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_head_blocks', 'metric_series'))`,
     );
     await db.close();
     ours = { acked: measured / ((tAcked - t0) / 1000), committed: measured / ((tCommitted - t0) / 1000), retries, bytes: Number(size!.bytes), seriesBytes: Number(size!.series) };
@@ -269,7 +269,7 @@ export async function runMetricsBench(): Promise<void> {
     const data = encodeChunk(times, vals, ROUNDS);
     texts[i % 2] += `${firstId + i}\t${times[0]}\t${times[ROUNDS - 1]}\t${ROUNDS}\t${copyByteaFromHex(Buffer.from(data).toString('hex'))}\n`;
   }
-  await copyDb.query('TRUNCATE metric_chunks, metric_head_segments');
+  await copyDb.query('TRUNCATE metric_chunks, metric_head_segments, metric_head_blocks');
   const c0 = performance.now();
   await Promise.all(texts.map((text) => copyDb.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', text)));
   const copyRate = measured / ((performance.now() - c0) / 1000);

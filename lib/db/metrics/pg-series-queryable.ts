@@ -1,10 +1,12 @@
 // The metrics read side over PostgreSQL: finds series by label matchers in metric_series, reads their
-// closed chunks (metric_chunks) and the head's segments (metric_head_segments: what open chunks got
-// between flushes) in the time range, decodes them and merges each series' samples in time order,
+// closed chunks (metric_chunks), the head's blocks (metric_head_blocks: what open chunks got between
+// flushes, one row per group of series) and older collectors' segments (metric_head_segments) in the
+// time range, decodes them and merges each series' samples in time order,
 // dropping repeated timestamps (a segment's samples are also in its chunk once that is written, until
 // the segment is deleted; a crashed collector's segments stay). Used by the PromQL API and by tests
 // against the collector's database.
-import { chunkSampleCount, decodeChunkInto } from '../../domain/metrics/chunk-codec';
+import { chunkSampleCount, chunkStart, decodeChunkInto } from '../../domain/metrics/chunk-codec';
+import { forEachHeadBlockEntry, headBlockGroup } from '../../domain/metrics/head-block';
 import type { ColumnarQueryable, ColumnarSeries } from '../../domain/promql/engine';
 import type { LabelMatcher, Labels, SeriesSamples } from '../../domain/metrics/types';
 
@@ -93,20 +95,37 @@ export class PgSeriesQueryable implements ColumnarQueryable {
     const series = await findSeries(this.db, matchers, startMs, endMs);
     if (series.length === 0) return [];
     const ids = series.map((s) => s.id);
-    const chunks = await this.db.query<{ series_id: bigint | number | string; start_ms: bigint | number | string; data: Uint8Array }>(
-      `SELECT series_id, start_ms, data FROM metric_chunks
-        WHERE series_id = ANY($1::int8[]) AND start_ms <= $3 AND start_ms >= $4 AND end_ms >= $2
-       UNION ALL
-       SELECT series_id, start_ms, data FROM metric_head_segments
-        WHERE series_id = ANY($1::int8[]) AND start_ms <= $3 AND end_ms >= $2`,
-      [ids, startMs, endMs, startMs - MAX_CHUNK_SPAN_MS],
-    );
+    const groups = [...new Set(ids.map(headBlockGroup))];
+    const [chunks, blocks] = await Promise.all([
+      this.db.query<{ series_id: bigint | number | string; start_ms: bigint | number | string; data: Uint8Array }>(
+        `SELECT series_id, start_ms, data FROM metric_chunks
+          WHERE series_id = ANY($1::int8[]) AND start_ms <= $3 AND start_ms >= $4 AND end_ms >= $2
+         UNION ALL
+         SELECT series_id, start_ms, data FROM metric_head_segments
+          WHERE series_id = ANY($1::int8[]) AND start_ms <= $3 AND end_ms >= $2`,
+        [ids, startMs, endMs, startMs - MAX_CHUNK_SPAN_MS],
+      ),
+      // The head's blocks: one row per group of series and flush; only the wanted series are read.
+      this.db.query<{ group_id: bigint | number | string; data: Uint8Array }>(
+        `SELECT group_id, data FROM metric_head_blocks WHERE group_id = ANY($1::int8[]) AND start_ms <= $3 AND end_ms >= $2`,
+        [groups, startMs, endMs],
+      ),
+    ]);
     const byId = new Map<number, { start: number; data: Uint8Array }[]>();
-    for (const row of chunks) {
-      const id = Number(row.series_id);
+    const add = (id: number, start: number, data: Uint8Array) => {
       let list = byId.get(id);
       if (!list) byId.set(id, (list = []));
-      list.push({ start: Number(row.start_ms), data: row.data });
+      list.push({ start, data });
+    };
+    for (const row of chunks) add(Number(row.series_id), Number(row.start_ms), row.data);
+    const wanted = new Set(ids);
+    for (const row of blocks) {
+      forEachHeadBlockEntry(
+        Number(row.group_id),
+        row.data,
+        (id) => wanted.has(id),
+        (id, chunk) => add(id, chunkStart(chunk), chunk),
+      );
     }
     const out: ColumnarSeries[] = [];
     for (const s of series) {

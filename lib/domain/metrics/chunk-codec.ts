@@ -244,6 +244,15 @@ function readZigzag(bytes: Uint8Array, state: { pos: number }): number {
   return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
 }
 
+/** The first timestamp of a non-empty chunk, read from its header only. */
+export function chunkStart(bytes: Uint8Array): number {
+  if (bytes[0] !== VERSION) throw new ChunkFormatError(`unknown chunk version ${bytes[0]}`);
+  const state = { pos: 1 };
+  readUvarint(bytes, state);
+  readUvarint(bytes, state);
+  return readZigzag(bytes, state);
+}
+
 /** The number of samples in a chunk, read from its header only. */
 export function chunkSampleCount(bytes: Uint8Array): number {
   if (bytes[0] !== VERSION) throw new ChunkFormatError(`unknown chunk version ${bytes[0]}`);
