@@ -151,7 +151,7 @@ export class MetricStore {
     for (const meta of batch.metadata) this.noteMetadata(meta);
     for (const series of batch.series) {
       if (series.samples.length === 0) continue;
-      const entry = this.entryFor(withoutEmptyLabels(series.labels), series.samples[0]!.t, series.key);
+      const entry = this.entryFor(series.labels, series.samples[0]!.t, series.key);
       if (!entry) {
         result.refusedSeries++;
         result.refusedSamples += series.samples.length;
@@ -249,12 +249,14 @@ export class MetricStore {
     return `${lines.join('\n')}\n`;
   }
 
-  private entryFor(labels: Labels, firstT: number, decodedKey: string | undefined): SeriesEntry | undefined {
+  private entryFor(received: Labels, firstT: number, decodedKey: string | undefined): SeriesEntry | undefined {
     // Senders repeat a series' labels in the same order, so the key in arrival order finds it
-    // without sorting; the sorted key (the series' identity) is built only on a miss.
-    const fastKey = decodedKey ?? arrivalKey(labels);
+    // without sorting; the sorted key (the series' identity, empty values dropped) is built only on
+    // a miss. A label set with empty values has an arrival key of its own that leads to the same entry.
+    const fastKey = decodedKey ?? arrivalKey(received);
     const fast = this.byArrivalKey.get(fastKey);
     if (fast) return fast;
+    const labels = withoutEmptyLabels(received);
     const key = seriesKey(labels);
     const known = this.byKey.get(key);
     if (known) {
