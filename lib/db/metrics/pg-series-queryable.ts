@@ -138,7 +138,23 @@ export class PgSeriesQueryable implements ColumnarQueryable {
       const v = new Float64Array(capacity);
       let n = 0;
       for (const chunk of list) n += decodeChunkInto(chunk.data, t, v, n);
-      // Keep samples in [startMs, endMs] after the last one kept (chunks and segments overlap;
+      // Usually the samples ascend strictly (no chunk overlaps another): the window is a view.
+      let ascending = true;
+      for (let i = 1; i < n; i++) {
+        if (t[i]! <= t[i - 1]!) {
+          ascending = false;
+          break;
+        }
+      }
+      if (ascending) {
+        let from = 0;
+        let to = n;
+        while (from < to && t[from]! < startMs) from++;
+        while (to > from && t[to - 1]! > endMs) to--;
+        if (to > from) out.push({ labels: s.labels, t: t.subarray(from, to), v: v.subarray(from, to) });
+        continue;
+      }
+      // Else keep samples in [startMs, endMs] after the last one kept (chunks and blocks overlap;
       // repeated timestamps are dropped), moving values as bits.
       const words = new Uint32Array(v.buffer);
       let k = 0;
@@ -154,7 +170,7 @@ export class PgSeriesQueryable implements ColumnarQueryable {
         last = ti;
         k++;
       }
-      if (k > 0) out.push({ labels: s.labels, t: k === capacity ? t : t.subarray(0, k), v: k === capacity ? v : v.subarray(0, k) });
+      if (k > 0) out.push({ labels: s.labels, t: t.subarray(0, k), v: v.subarray(0, k) });
     }
     return out;
   }
