@@ -81,15 +81,15 @@ const sizes = await db.query<{ name: string; bytes: string }>(
 );
 const bytes = (prefix: RegExp) => sizes.filter((r) => prefix.test(r.name)).reduce((n, r) => n + Number(r.bytes), 0);
 const chunkBytes = bytes(/^metric_chunks/);
-const segmentBytes = bytes(/^metric_head_segments$/);
-const [segmentRows] = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM metric_head_segments');
+const segmentBytes = bytes(/^metric_head_(segments|blocks)$/);
+const [segmentRows] = await db.query<{ n: string }>('SELECT ((SELECT count(*) FROM metric_head_segments) + (SELECT count(*) FROM metric_head_blocks))::text AS n');
 const seriesBytes = bytes(/^metric_series$/);
 const total = sizes.reduce((n, r) => n + Number(r.bytes), 0);
 const [chunks] = await db.query<{ n: string; avg: string }>('SELECT count(*)::text AS n, avg(octet_length(data))::text AS avg FROM metric_chunks');
 
 console.log(`metric storage: ${fmt(SERIES)} series × ${fmt(SAMPLES)} samples = ${fmt(samples)} samples, flushed every ${FLUSH_EVERY} samples`);
 console.log(`  on disk: ${fmt(total / 1024 / 1024, 1)} MiB = ${fmt(total / samples, 2)} bytes/sample (tables + TOAST + indexes)`);
-console.log(`    closed chunks ${fmt(chunkBytes / 1024 / 1024, 1)} MiB (${fmt(Number(chunks!.n))} chunks, ${fmt(Number(chunks!.avg), 0)} B of data each), head segments ${fmt(segmentBytes / 1024 / 1024, 1)} MiB (${fmt(Number(segmentRows!.n))} rows), series ${fmt(seriesBytes / 1024 / 1024, 1)} MiB`);
+console.log(`    closed chunks ${fmt(chunkBytes / 1024 / 1024, 1)} MiB (${fmt(Number(chunks!.n))} chunks, ${fmt(Number(chunks!.avg), 0)} B of data each), head blocks ${fmt(segmentBytes / 1024 / 1024, 1)} MiB (${fmt(Number(segmentRows!.n))} rows), series ${fmt(seriesBytes / 1024 / 1024, 1)} MiB`);
 console.log(`    without the series table: ${fmt((total - seriesBytes) / samples, 2)} bytes/sample`);
 console.log(`  flush times (ms): ${flushTimes.join(' ')}`);
 console.log(`  store write rate: ${fmt(samples / seconds)} samples/s (append ${fmt(appendMs / 1000, 1)} s, flush ${fmt(flushMs / 1000, 1)} s in ${flushes} flushes, one process, shared 2-core machine, load average ${os.loadavg().map((l) => fmt(l, 2)).join(' ')})`);

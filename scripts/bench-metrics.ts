@@ -13,7 +13,7 @@
 // The machine is shared: the load average is printed with the figures.
 //   npx tsx scripts/bench-metrics.ts
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -89,6 +89,20 @@ async function waitCommitted(port: number, appended: number): Promise<void> {
     const [a, unwritten] = await Promise.all([collectorGauge(port, 'meshlight_metric_samples_appended_total'), collectorGauge(port, 'meshlight_metric_head_unwritten_samples')]);
     if (a >= appended && unwritten === 0) return;
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux; NaN elsewhere). Per sample it
+ * moves far less with the machine's load than the rates do.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+  } catch {
+    return NaN;
   }
 }
 
@@ -231,24 +245,26 @@ export async function runMetricsBench(): Promise<void> {
     /meshlight-collector-ready/,
   );
   const { otlpHttpPort: port } = JSON.parse(line) as { otlpHttpPort: number };
-  let ours: { acked: number; committed: number; retries: number; bytes: number; seriesBytes: number };
+  let ours: { acked: number; committed: number; retries: number; bytes: number; seriesBytes: number; cpuUsPerSample: number };
   try {
     await send(port, rounds[0]!);
     await waitCommitted(port, SERIES);
     const t0 = performance.now();
+    const cpu0 = cpuSeconds(collector.pid);
     let retries = 0;
     for (const round of rounds.slice(1)) retries += (await send(port, round)).retries;
     const tAcked = performance.now();
     await waitCommitted(port, total);
     const tCommitted = performance.now();
+    const cpuUsPerSample = ((cpuSeconds(collector.pid) - cpu0) * 1e6) / measured;
     const db = createPgExecutor(dbUrl, 1);
     await db.query('VACUUM ANALYZE');
     const [size] = await db.query<{ bytes: string; series: string }>(
       `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'metric_series')::text AS series
-         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_series'))`,
+         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_head_blocks', 'metric_series'))`,
     );
     await db.close();
-    ours = { acked: measured / ((tAcked - t0) / 1000), committed: measured / ((tCommitted - t0) / 1000), retries, bytes: Number(size!.bytes), seriesBytes: Number(size!.series) };
+    ours = { acked: measured / ((tAcked - t0) / 1000), committed: measured / ((tCommitted - t0) / 1000), retries, bytes: Number(size!.bytes), seriesBytes: Number(size!.series), cpuUsPerSample };
   } finally {
     collector.kill('SIGTERM');
     await new Promise((resolve) => collector.once('exit', resolve));
@@ -269,7 +285,7 @@ export async function runMetricsBench(): Promise<void> {
     const data = encodeChunk(times, vals, ROUNDS);
     texts[i % 2] += `${firstId + i}\t${times[0]}\t${times[ROUNDS - 1]}\t${ROUNDS}\t${copyByteaFromHex(Buffer.from(data).toString('hex'))}\n`;
   }
-  await copyDb.query('TRUNCATE metric_chunks, metric_head_segments');
+  await copyDb.query('TRUNCATE metric_chunks, metric_head_segments, metric_head_blocks');
   const c0 = performance.now();
   await Promise.all(texts.map((text) => copyDb.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', text)));
   const copyRate = measured / ((performance.now() - c0) / 1000);
@@ -338,6 +354,7 @@ export async function runMetricsBench(): Promise<void> {
     console.log(`    acknowledged         ${fmt(ours.acked)} samples/s   (durable in the write-ahead log; ${ours.retries} 503 retries)`);
     console.log(`    committed            ${fmt(ours.committed)} samples/s   (until the head held no unwritten sample; includes up to one flush interval)`);
     if (theirs) console.log(`    Prometheus 2.42      ${fmt(theirs.acked)} samples/s   (remote_write receiver, same requests; ratio acknowledged ${ratio(ours.acked, theirs.acked)}, committed ${ratio(ours.committed, theirs.acked)}; target ≥ 1.0 and ≥ 180,000/s)`);
+    console.log(`    collector CPU        ${fmt(ours.cpuUsPerSample, 1)} µs per sample   (user + system, decode to commit; the rates above move with the machine's load, this much less)`);
     console.log(`    direct COPY ceiling  ${fmt(copyRate)} samples/s   (the same samples as one chunk row per series, 2 streams; ratio committed ${ratio(ours.committed, copyRate)})`);
     console.log(
       `  stored: ${fmt(ours.bytes / total, 2)} bytes/sample (metric tables + indexes, ${fmt(total)} samples incl. warm-up; target ≤ 16)${theirs ? `; Prometheus data dir ${fmt(theirs.bytes / total, 2)} bytes/sample` : ''}`,

@@ -38,6 +38,13 @@ export interface RowsCodec<Rows> {
   /** A JSON-serializable form for the shutdown spool, and back. */
   toJson(rows: Rows): unknown;
   fromJson(value: unknown): Rows;
+  /**
+   * Optional compact binary form for the write-ahead log (every accepted request is encoded, so it
+   * is on the ingest path); without it the log stores toJson(). fromBinary(toBinary(rows)) must
+   * give rows that write the same data.
+   */
+  toBinary?(rows: Rows): Buffer;
+  fromBinary?(bytes: Buffer): Rows;
 }
 
 /**

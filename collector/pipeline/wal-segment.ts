@@ -35,7 +35,7 @@ const CRC_TABLE = (() => {
 const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 export function crc32(bytes: Uint8Array, seed = 0): number {
-  if (nativeCrc32) return nativeCrc32(bytes, seed);
+  if (nativeCrc32) return nativeCrc32(bytes, seed) >>> 0;
   return crc32Js(bytes, seed);
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { MetricBatch } from '../../lib/domain/metrics/types';
 import { floatBits, floatFromBits, metricRowsCodec } from './metric-signal';
 
 const view = new DataView(new ArrayBuffer(8));
@@ -32,4 +33,41 @@ test('sample bits in the write-ahead log: the same hex as BigInt printed (older 
   const batch = { series: [{ labels: { __name__: 'x' }, samples: [{ t: 1, v: staleNaN }, { t: 2, v: -0 }] }], metadata: [], sampleCount: 2, rejectedSamples: 0, rejectionMessage: '' };
   const back = metricRowsCodec.fromJson(JSON.parse(JSON.stringify(metricRowsCodec.toJson(batch))));
   assert.deepEqual(back.series[0]!.samples.map((s) => bitsOf(s.v)), [bitsOf(staleNaN), bitsOf(-0)]);
+});
+
+test('the write-ahead log binary form: decoded batches as columns (bits exact), remote_write requests as their body', async () => {
+  view.setUint32(0, 0x7ff00000);
+  view.setUint32(4, 2);
+  const staleNaN = view.getFloat64(0);
+  const batch: MetricBatch = {
+    series: [
+      { labels: { __name__: 'x', job: 'j' }, samples: [{ t: 1, v: staleNaN }, { t: 2, v: -0 }, { t: 1_700_000_000_123, v: 1.5 }] },
+      { labels: { __name__: 'y' }, samples: [] },
+      { labels: { __name__: 'z', 'a\u00e9': '\u2603' }, samples: [{ t: 5, v: Infinity }] },
+    ],
+    metadata: [{ metric: 'x', type: 'counter', help: 'h', unit: '' }],
+    sampleCount: 4,
+    rejectedSamples: 0,
+    rejectionMessage: '',
+  };
+  const back = metricRowsCodec.fromBinary!(metricRowsCodec.toBinary!(batch));
+  assert.deepEqual(back.series.map((s) => s.labels), batch.series.map((s) => s.labels));
+  assert.deepEqual(back.series.map((s) => s.samples.map((x) => [x.t, bitsOf(x.v)])), batch.series.map((s) => s.samples.map((x) => [x.t, bitsOf(x.v)])));
+  assert.deepEqual(back.metadata, batch.metadata);
+  assert.equal(back.sampleCount, 4);
+
+  // A remote_write request goes through the route: its record is the body, replayed by decoding it.
+  const { remoteWriteRoutes } = await import('./metric-signal');
+  const { remoteWriteBody } = await import('../../tests/fixtures/prometheus/write-request-builder');
+  const body = remoteWriteBody([{ labels: [['__name__', 'up'], ['job', 'j']], samples: [{ t: 10, v: staleNaN }] }]);
+  let exported: MetricBatch | undefined;
+  const [route] = remoteWriteRoutes(async (b) => {
+    exported = b;
+    return { rejected: 0, errorMessage: '' };
+  });
+  await route!.handle!({ body } as never);
+  const binary = metricRowsCodec.toBinary!(exported!);
+  assert.equal(binary.length, body.length + 1);
+  const replayed = metricRowsCodec.fromBinary!(binary);
+  assert.deepEqual(replayed.series.map((s) => [s.labels, s.samples.map((x) => [x.t, bitsOf(x.v)])]), [[{ __name__: 'up', job: 'j' }, [[10, bitsOf(staleNaN)]]]]);
 });

@@ -17,7 +17,7 @@ import { decodeRemoteWrite } from '../receivers/prometheus/decode-remote-write';
 import type { HttpRoute } from '../receivers/routes';
 import { RetryableError } from '../../lib/otlp/errors';
 import type { DeltaToCumulative } from '../../lib/domain/metrics/delta-to-cumulative';
-import type { InstantSample, MetricBatch, SeriesSamples } from '../../lib/domain/metrics/types';
+import type { InstantSample, Labels, MetricBatch, Sample, SeriesSamples } from '../../lib/domain/metrics/types';
 import type { BatchObserver, RowsCodec, SignalDefinition } from '../pipeline/signal';
 import type { MetricStore } from '../store/metric-store';
 
@@ -60,7 +60,61 @@ export const metricRowsCodec: RowsCodec<MetricBatch> = {
       v.metadata,
     );
   },
+  toBinary: metricBatchToBinary,
+  fromBinary: metricBatchFromBinary,
 };
+
+// --- the write-ahead log's binary form of a batch ---
+// A remote_write request is logged as the snappy body it arrived as (the smallest form there is,
+// and no encoding work on the ingest path): replay decodes it again, which gives the same batch.
+// Anything else (OTLP: its decoding has state, delta → cumulative) is logged decoded: a JSON
+// header (labels per series, sample counts, metadata) and the samples as float64 columns, values
+// as raw bits (the staleness marker's NaN payload survives).
+const BINARY_REMOTE_WRITE = 1;
+const BINARY_COLUMNS = 2;
+
+/** Remote_write batches and the request body each was decoded from. */
+const remoteWriteBodies = new WeakMap<MetricBatch, Uint8Array>();
+
+function metricBatchToBinary(rows: MetricBatch): Buffer {
+  const body = remoteWriteBodies.get(rows);
+  if (body) {
+    const out = Buffer.allocUnsafe(1 + body.length);
+    out[0] = BINARY_REMOTE_WRITE;
+    out.set(body, 1);
+    return out;
+  }
+  const header = Buffer.from(JSON.stringify({ labels: rows.series.map((s) => s.labels), counts: rows.series.map((s) => s.samples.length), metadata: rows.metadata }));
+  const n = sampleCount(rows.series);
+  const out = Buffer.allocUnsafe(5 + header.length + 16 * n);
+  out[0] = BINARY_COLUMNS;
+  out.writeUInt32LE(header.length, 1);
+  header.copy(out, 5);
+  let at = 5 + header.length;
+  for (const s of rows.series) for (const x of s.samples) at = out.writeDoubleLE(x.t, at);
+  for (const s of rows.series) for (const x of s.samples) at = out.writeDoubleLE(x.v, at);
+  return out;
+}
+
+function metricBatchFromBinary(bytes: Buffer): MetricBatch {
+  if (bytes[0] === BINARY_REMOTE_WRITE) return decodeRemoteWrite(bytes.subarray(1));
+  if (bytes[0] !== BINARY_COLUMNS) throw new Error(`unknown metrics record kind ${bytes[0]}`);
+  const headerLength = bytes.readUInt32LE(1);
+  const header = JSON.parse(bytes.toString('utf8', 5, 5 + headerLength)) as { labels: Labels[]; counts: number[]; metadata: MetricBatch['metadata'] };
+  const n = header.counts.reduce((a, b) => a + b, 0);
+  let tAt = 5 + headerLength;
+  let vAt = tAt + 8 * n;
+  const series = header.labels.map((labels, i) => {
+    const samples: Sample[] = new Array(header.counts[i]!);
+    for (let k = 0; k < samples.length; k++) {
+      samples[k] = { t: bytes.readDoubleLE(tAt), v: bytes.readDoubleLE(vAt) };
+      tAt += 8;
+      vAt += 8;
+    }
+    return { labels, samples };
+  });
+  return batchOf(series, header.metadata);
+}
 
 // The bits as BigInt(bits).toString(16) would print them, without allocating a BigInt per sample (the
 // write-ahead log encodes every sample).
@@ -163,7 +217,9 @@ export function remoteWriteRoutes(exportBatch: ExportFunction<MetricBatch>): Htt
       ownEncodings: ['snappy'],
       errorBody: plainTextError,
       async handle({ body }) {
-        const result = await exportBatch(decodeRemoteWrite(body));
+        const batch = decodeRemoteWrite(body);
+        remoteWriteBodies.set(batch, body);
+        const result = await exportBatch(batch);
         if (result.rejected > 0 && result.errorMessage) {
           // Samples refused as invalid (e.g. native histograms) are not retried: 400 with the reason.
           return { status: 400, contentType: 'text/plain; charset=utf-8', body: `${result.errorMessage}\n` };

@@ -1,13 +1,14 @@
 // The metrics head: each active series' open chunk, in memory, in this process. Samples arrive one
 // or a few per series per request (that is how Prometheus senders and scrapes deliver them), so
 // chunks are built here and written whole: a chunk closes after `maxSamples` samples or
-// `maxSpanMs` of time and is appended to metric_chunks. Until then each flush appends only the
-// samples the open chunk got since the last flush, as a small chunk of their own (a segment, in
-// metric_head_segments), so the UI server (which reads only the database) sees them; the segments
-// of a chunk are deleted when the whole chunk is written. A flush thus costs what arrived, not what
-// the open chunks hold (rewriting every open chunk each flush cost ~60 s at 100,000 series). A series
-// that gets one sample per flush would keep a row per sample until its chunk closes, so after
-// `maxSegments` segments the next one covers the whole open chunk and replaces the others.
+// `maxSpanMs` of time and is appended to metric_chunks. Until then each flush takes only the
+// samples the open chunk got since the last flush, as a small chunk of their own (a segment), so
+// the UI server (which reads only the database) sees them; the store packs a flush's segments into
+// one head block per group of series (metric_head_blocks), deleted once the group's chunks have
+// closed past it (forEachUnclosed). A flush thus costs what arrived, not what the open chunks hold
+// (rewriting every open chunk each flush cost ~60 s at 100,000 series), and not a row per series.
+// `maxSegments` (unbounded by default) still lets a head rewrite the whole open chunk after that
+// many segments, which bounded rows when every segment was a row of its own.
 //
 // Behind the MetricHead interface so a durable head (backed by a write-ahead log) can replace it.
 // Series are addressed by a process-local `ref`; the store maps refs to database ids.
@@ -59,6 +60,13 @@ export interface MetricHead {
   commit(changes: HeadChanges): void;
   /** Forgets a series (it went away); its open chunk stays stored as written. */
   drop(ref: number): void;
+  /**
+   * For each series with samples not yet in a committed closed chunk, the earliest of them: its
+   * open chunk's start, or a closed chunk's still waiting (or being written). Everything of a series
+   * before that time is in metric_chunks, so head blocks that end earlier hold nothing else of it.
+   * Closed chunks of `writing` (changes being written in the same transaction) do not count.
+   */
+  forEachUnclosed(visit: (ref: number, startMs: number) => void, writing?: HeadChanges): void;
   readonly seriesCount: number;
   /** Closed chunks waiting to be written. */
   readonly pendingClosedChunks: number;
@@ -75,7 +83,10 @@ export interface MetricHeadOptions {
   maxSegments: number;
 }
 
-export const DEFAULT_HEAD_OPTIONS: MetricHeadOptions = { maxSamples: 120, maxSpanMs: 2 * 60 * 60 * 1000, maxSegments: 8 };
+// maxSegments: unbounded by default. The store packs each flush's segments into one head block per
+// group of series (metric_head_blocks), so a segment costs its samples, not a row: rewriting the
+// whole open chunk after a few segments (what bounded one row per series per flush) only adds bytes.
+export const DEFAULT_HEAD_OPTIONS: MetricHeadOptions = { maxSamples: 120, maxSpanMs: 2 * 60 * 60 * 1000, maxSegments: Number.MAX_SAFE_INTEGER };
 
 interface OpenChunk {
   // Float64Array, not number[]: V8 quiets signalling NaNs (the staleness marker) in double arrays.
@@ -223,6 +234,12 @@ export class InMemoryMetricHead implements MetricHead {
     if (chunk && chunk.n > 0) this.close(ref, chunk);
     this.series.delete(ref);
     this.dirty.delete(ref);
+  }
+
+  forEachUnclosed(visit: (ref: number, startMs: number) => void, writing?: HeadChanges): void {
+    for (const [ref, chunk] of this.series) if (chunk.n > 0) visit(ref, chunk.times[0]!);
+    const written = new Set(writing?.closed);
+    for (const chunk of this.closed) if (!written.has(chunk)) visit(chunk.ref, chunk.startMs);
   }
 
   private close(ref: number, chunk: OpenChunk): void {

@@ -65,6 +65,7 @@ export class MetricPartitionManager {
     }
     await this.db.query(`DELETE FROM "${DEFAULT_PARTITION}" WHERE start_ms < $1`, [cutoffMs]);
     await this.db.query('DELETE FROM metric_head_segments WHERE end_ms < $1', [cutoffMs]);
+    await this.db.query('DELETE FROM metric_head_blocks WHERE end_ms < $1', [cutoffMs]);
     const gone = await this.db.query<{ n: bigint | number }>(
       'WITH gone AS (DELETE FROM metric_series WHERE last_seen_ms < $1 RETURNING 1) SELECT count(*) AS n FROM gone',
       [cutoffMs],

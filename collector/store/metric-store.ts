@@ -3,18 +3,20 @@
 // append() is synchronous and cheap: it finds (or admits) each series, applies the per-metric
 // cardinality limit, and adds samples to the head (metric-head.ts). flush(), on a timer and at
 // shutdown, writes new series first (so every chunk's series_id exists), then in one transaction
-// the ids of the pipeline batches the flush holds (ingest_batches, exactly once), the segments that
-// closed chunks (or a compacting segment) replace deleted, the closed chunks (one COPY) and the
-// samples open chunks got since the last flush (one COPY of segments), so a flush costs what
-// arrived, never what the open chunks hold. Readers merge
-// chunks and segments and drop repeated timestamps. Samples appended since the last flush are not
-// yet visible to queries (the UI server reads only the database): at the default 10 s flush, the
-// last ~10 s may be missing.
+// the ids of the pipeline batches the flush holds (ingest_batches, exactly once), the head blocks
+// this process wrote that closed chunks made redundant deleted, the closed chunks (one COPY) and
+// the samples open chunks got since the last flush packed as one head block per group of 256
+// series ids (one COPY of metric_head_blocks: ~400 rows for 100,000 series, not a row per
+// series), so a flush costs what arrived, never what the open chunks hold. Readers merge chunks
+// and blocks and drop repeated timestamps. Samples appended since the last flush are not yet
+// visible to queries (the UI server reads only the database): at the default 10 s flush, the last
+// ~10 s may be missing.
 //
 // Durability: a pipeline batch (write()) is acknowledged to the write-ahead log only once the flush
 // holding it has committed, so a crash loses nothing the WAL had; its replay skips the batches whose
 // ids that flush claimed.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { encodeHeadBlock, headBlockGroup, type HeadBlockEntry } from '../../lib/domain/metrics/head-block';
 import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
 import type { StoreReceipt } from '../pipeline/signal';
 import { copyByteaFromHex } from './copy-text';
@@ -39,6 +41,13 @@ export interface AppendResult {
   /** Series (and their samples) refused by the cardinality limit. */
   refusedSeries: number;
   refusedSamples: number;
+}
+
+/** A flush's head blocks: the COPY text of the new ones, and what expires. */
+interface BlockWrite {
+  rows: Array<{ group: number; endMs: number }>;
+  text: string;
+  expired: Array<{ group: number; beforeMs: number }>;
 }
 
 interface PendingBatch {
@@ -110,7 +119,11 @@ export class MetricStore {
    * A flush whose transaction failed without a known outcome (the connection died around COMMIT):
    * its id tells the next flush whether it committed, so nothing it held is written twice.
    */
-  private uncertain: { flushId: string; changes: HeadChanges; batches: PendingBatch[]; closed: number } | undefined;
+  private uncertain: { flushId: string; changes: HeadChanges; batches: PendingBatch[]; closed: number; blocks: BlockWrite } | undefined;
+  /** This process's head blocks are written under this id (metric_head_blocks.head_id): only it deletes them. */
+  private readonly headId = randomBytes(6).readUIntLE(0, 6);
+  /** Per group, the end times of the blocks this head wrote and has not deleted, ascending. */
+  private readonly blockEnds = new Map<number, number[]>();
 
   readonly stats = { samplesAppended: 0, samplesOutOfOrder: 0, seriesRefused: 0, chunksWritten: 0, flushFailures: 0, lastFlushError: '' };
 
@@ -138,7 +151,7 @@ export class MetricStore {
     for (const meta of batch.metadata) this.noteMetadata(meta);
     for (const series of batch.series) {
       if (series.samples.length === 0) continue;
-      const entry = this.entryFor(withoutEmptyLabels(series.labels), series.samples[0]!.t, series.key);
+      const entry = this.entryFor(series.labels, series.samples[0]!.t, series.key);
       if (!entry) {
         result.refusedSeries++;
         result.refusedSamples += series.samples.length;
@@ -236,12 +249,14 @@ export class MetricStore {
     return `${lines.join('\n')}\n`;
   }
 
-  private entryFor(labels: Labels, firstT: number, decodedKey: string | undefined): SeriesEntry | undefined {
+  private entryFor(received: Labels, firstT: number, decodedKey: string | undefined): SeriesEntry | undefined {
     // Senders repeat a series' labels in the same order, so the key in arrival order finds it
-    // without sorting; the sorted key (the series' identity) is built only on a miss.
-    const fastKey = decodedKey ?? arrivalKey(labels);
+    // without sorting; the sorted key (the series' identity, empty values dropped) is built only on
+    // a miss. A label set with empty values has an arrival key of its own that leads to the same entry.
+    const fastKey = decodedKey ?? arrivalKey(received);
     const fast = this.byArrivalKey.get(fastKey);
     if (fast) return fast;
+    const labels = withoutEmptyLabels(received);
     const key = seriesKey(labels);
     const known = this.byKey.get(key);
     if (known) {
@@ -290,11 +305,12 @@ export class MetricStore {
     const changes = this.head.changes((ref) => this.byRef.get(ref)?.id !== undefined);
     const batches = this.unregistered.size === 0 ? this.pendingBatches : [];
     if (this.unregistered.size === 0) this.pendingBatches = [];
-    const { closed, segments, replaced } = changes;
+    const { closed } = changes;
+    const blocks = this.headBlocks(changes);
     if (closed.length) await this.options.partitions?.ensureDays(closed.map((chunk) => Math.floor(chunk.startMs / 86_400_000)));
-    // One transaction: the batch ids, closed chunks appended and their segments deleted, new
-    // segments appended, so a reader never misses a sample (repeats are dropped on read).
-    if (closed.length || segments.length || batches.length) {
+    // One transaction: the batch ids, expired head blocks deleted, closed chunks and new blocks
+    // appended, so a reader never misses a sample (repeats are dropped on read).
+    if (closed.length || blocks.rows.length || blocks.expired.length || batches.length) {
       // The flush's own id is claimed with the batches' (see `uncertain`).
       const flushId = `metrics-flush-${randomUUID()}`;
       try {
@@ -304,21 +320,22 @@ export class MetricStore {
             'metrics',
           ]);
           // Deleted first, so the rows appended below are never among them.
-          if (replaced.length) {
+          if (blocks.expired.length) {
             await session.query(
-              `DELETE FROM metric_head_segments s USING unnest($1::int8[], $2::int8[], $3::int8[]) AS c(id, lo, hi)
-                WHERE s.series_id = c.id AND s.start_ms >= c.lo AND s.end_ms <= c.hi`,
-              [replaced.map((r) => this.byRef.get(r.ref)!.id!), replaced.map((r) => r.startMs), replaced.map((r) => r.endMs)],
+              `DELETE FROM metric_head_blocks b USING unnest($2::int8[], $3::int8[]) AS e(g, before)
+                WHERE b.head_id = $1 AND b.group_id = e.g AND b.end_ms < e.before`,
+              [this.headId, blocks.expired.map((e) => e.group), blocks.expired.map((e) => e.beforeMs)],
             );
           }
           if (closed.length) await session.copyFrom('metric_chunks (series_id, start_ms, end_ms, n, data)', this.copyText(closed));
-          if (segments.length) await session.copyFrom('metric_head_segments (series_id, start_ms, end_ms, n, data)', this.copyText(segments));
+          if (blocks.rows.length) await session.copyFrom('metric_head_blocks (head_id, group_id, start_ms, end_ms, n, data)', blocks.text);
         });
       } catch (error) {
-        this.uncertain = { flushId, changes, batches, closed: closed.length };
+        this.uncertain = { flushId, changes, batches, closed: closed.length, blocks };
         throw error;
       }
     }
+    this.blocksWritten(blocks);
     this.committed(changes, batches, closed.length);
     await this.touchLastSeen();
     await this.writeMetadata(nowMs);
@@ -333,11 +350,76 @@ export class MetricStore {
 
   /** Did the failed flush commit after all? Then its changes are written; else they are offered again. */
   private async settleUncertainFlush(): Promise<void> {
-    const { flushId, changes, batches, closed } = this.uncertain!;
+    const { flushId, changes, batches, closed, blocks } = this.uncertain!;
     const rows = await this.db.query('SELECT 1 FROM ingest_batches WHERE id = $1', [flushId]);
     this.uncertain = undefined;
-    if (rows.length > 0) this.committed(changes, batches, closed);
+    if (rows.length > 0) {
+      this.blocksWritten(blocks);
+      this.committed(changes, batches, closed);
+    }
     else this.pendingBatches = batches.concat(this.pendingBatches);
+  }
+
+  /**
+   * The flush's segments packed into one head block per group of series, and the groups whose
+   * blocks (written by this head) now end before every sample of theirs not yet in a closed chunk.
+   * Built synchronously with changes(), so both describe the same moment.
+   */
+  private headBlocks(changes: HeadChanges): BlockWrite {
+    const byGroup = new Map<number, { entries: HeadBlockEntry[]; startMs: number; endMs: number; n: number }>();
+    for (const segment of changes.segments) {
+      const id = this.byRef.get(segment.ref)!.id!;
+      const group = headBlockGroup(id);
+      let block = byGroup.get(group);
+      if (!block) byGroup.set(group, (block = { entries: [], startMs: segment.startMs, endMs: segment.endMs, n: 0 }));
+      block.entries.push({ seriesId: id, chunk: segment.data });
+      if (segment.startMs < block.startMs) block.startMs = segment.startMs;
+      if (segment.endMs > block.endMs) block.endMs = segment.endMs;
+      block.n += segment.n;
+    }
+    const rows: BlockWrite['rows'] = [];
+    let text = '';
+    for (const [group, block] of byGroup) {
+      block.entries.sort((a, b) => a.seriesId - b.seriesId);
+      const data = encodeHeadBlock(group, block.entries);
+      rows.push({ group, endMs: block.endMs });
+      text += `${this.headId}\t${group}\t${block.startMs}\t${block.endMs}\t${block.n}\t${copyByteaFromHex(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('hex'))}\n`;
+    }
+    const expired: BlockWrite['expired'] = [];
+    if (this.blockEnds.size > 0) {
+      const floor = new Map<number, number>();
+      this.head.forEachUnclosed((ref, startMs) => {
+        const id = this.byRef.get(ref)?.id;
+        if (id === undefined) return;
+        const group = headBlockGroup(id);
+        const known = floor.get(group);
+        if (known === undefined || startMs < known) floor.set(group, startMs);
+      }, changes);
+      for (const [group, ends] of this.blockEnds) {
+        const beforeMs = floor.get(group) ?? Number.MAX_SAFE_INTEGER;
+        if (ends[0]! < beforeMs) expired.push({ group, beforeMs });
+      }
+    }
+    return { rows, text, expired };
+  }
+
+  private blocksWritten(blocks: BlockWrite): void {
+    for (const { group, beforeMs } of blocks.expired) {
+      const ends = this.blockEnds.get(group)!;
+      let i = 0;
+      while (i < ends.length && ends[i]! < beforeMs) i++;
+      if (i === ends.length) this.blockEnds.delete(group);
+      else ends.splice(0, i);
+    }
+    for (const { group, endMs } of blocks.rows) {
+      const ends = this.blockEnds.get(group);
+      if (!ends) this.blockEnds.set(group, [endMs]);
+      else {
+        let i = ends.length;
+        while (i > 0 && ends[i - 1]! > endMs) i--;
+        ends.splice(i, 0, endMs);
+      }
+    }
   }
 
   private copyText(chunks: EncodedChunk[]): string {

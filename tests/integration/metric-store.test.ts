@@ -89,6 +89,11 @@ describe('metric store round trip', () => {
     const chunks = await db.query<{ n: number; partition: string }>('SELECT n, tableoid::regclass::text AS partition FROM metric_chunks ORDER BY series_id, start_ms');
     assert.equal(chunks.length, 4, 'two closed chunks per series (the third closes with the next sample)');
     assert.ok(chunks.some((c) => c.partition === 'metric_chunks_p20261128') && chunks.some((c) => c.partition === 'metric_chunks_p20261129'));
+    // Both series are in one group: each flush wrote one head block for them, and a block is gone
+    // once both series' chunks closed past it, so only the last flush's is left: the open chunks
+    // (samples 240..299; 201..239 went with the chunk that closed).
+    const blocks = await db.query<{ start_ms: string; end_ms: string }>('SELECT start_ms::text, end_ms::text FROM metric_head_blocks');
+    assert.deepEqual(blocks, [{ start_ms: String(T0 + 240 * 15_000), end_ms: String(T0 + 299 * 15_000) }]);
   });
 
   it('a new store keeps series ids and the cardinality limit refuses new series and counts them', async () => {
@@ -116,7 +121,7 @@ describe('metric store round trip', () => {
     const report = await partitions.applyRetention();
     assert.deepEqual(report.droppedPartitions.sort(), ['metric_chunks_p20261128', 'metric_chunks_p20261129']);
     assert.equal(report.deletedSeries, 3);
-    const left = await db.query<{ n: string }>('SELECT (SELECT count(*) FROM metric_chunks) + (SELECT count(*) FROM metric_head_segments) AS n');
+    const left = await db.query<{ n: string }>('SELECT (SELECT count(*) FROM metric_chunks) + (SELECT count(*) FROM metric_head_segments) + (SELECT count(*) FROM metric_head_blocks) AS n');
     assert.equal(Number(left[0]!.n), 0);
   });
 });

@@ -16,6 +16,7 @@ import { MetricStore } from '../../collector/store/metric-store';
 import { createPgExecutor } from '../../collector/store/pg-executor';
 import type { SqlExecutor } from '../../collector/store/sql-executor';
 import { forEachChunkSample } from '../../lib/domain/metrics/chunk-codec';
+import { forEachHeadBlockEntry } from '../../lib/domain/metrics/head-block';
 import { readCollectorConfig } from '../../lib/contracts/collector-config';
 import { applyMigrations } from '../../lib/db/migrator';
 import { proxiedScratchDatabase, type CutRule, type ProxiedDatabase } from '../support/cutting-proxy';
@@ -35,7 +36,7 @@ after(async () => {
   await db?.close();
 });
 
-/** Every stored sample of a metric (closed chunks and head segments), and how many distinct timestamps. */
+/** Every stored sample of a metric (closed chunks, head blocks and segments), and how many distinct timestamps. */
 async function stored(metric: string): Promise<{ samples: number; distinct: number }> {
   const { rows } = await direct.query<{ series_id: string; data: Uint8Array }>(
     `SELECT c.series_id, c.data FROM metric_chunks c JOIN metric_series s ON s.id = c.series_id WHERE s.metric_name = $1
@@ -43,6 +44,11 @@ async function stored(metric: string): Promise<{ samples: number; distinct: numb
      SELECT h.series_id, h.data FROM metric_head_segments h JOIN metric_series s ON s.id = h.series_id WHERE s.metric_name = $1`,
     [metric],
   );
+  const ids = new Set((await direct.query<{ id: string }>('SELECT id FROM metric_series WHERE metric_name = $1', [metric])).rows.map((r) => Number(r.id)));
+  const blocks = await direct.query<{ group_id: string; data: Uint8Array }>('SELECT group_id, data FROM metric_head_blocks');
+  for (const block of blocks.rows) {
+    forEachHeadBlockEntry(Number(block.group_id), block.data, (id) => ids.has(id), (id, data) => rows.push({ series_id: String(id), data }));
+  }
   let samples = 0;
   const distinct = new Set<string>();
   for (const row of rows) {
@@ -63,9 +69,9 @@ function batch(metric: string, series: number, t: number) {
 const STATEMENTS: Array<[string, Omit<CutRule, 'when'>]> = [
   ['BEGIN', { type: 'Q', sqlContains: 'BEGIN' }],
   ['claim the flush and batch ids', { type: 'P', sqlContains: 'INSERT INTO ingest_batches' }],
-  ['delete replaced segments', { type: 'P', sqlContains: 'DELETE FROM metric_head_segments' }],
+  ['delete expired head blocks', { type: 'P', sqlContains: 'DELETE FROM metric_head_blocks' }],
   ['COPY closed chunks', { type: 'Q', sqlContains: 'COPY metric_chunks' }],
-  ['COPY segments', { type: 'Q', sqlContains: 'COPY metric_head_segments' }],
+  ['COPY head blocks', { type: 'Q', sqlContains: 'COPY metric_head_blocks' }],
   ['COMMIT', { type: 'Q', sqlContains: 'COMMIT' }],
 ];
 
@@ -77,7 +83,7 @@ test('a head flush cut at any statement is retried, and every sample is stored o
       for (const when of ['before', 'after-response'] as const) {
         const metric = `cut_${when}_${statement}`.replace(/[^a-z_]/gi, '_');
         // Chunks of 3 samples: the 4th sample closes the first chunk, so the cut flush writes a
-        // closed chunk, deletes its segments and appends a segment.
+        // closed chunk, deletes the head block it makes redundant and appends a head block.
         const head = new InMemoryMetricHead({ maxSamples: 3 });
         const store = new MetricStore(executor, { maxSeriesPerMetric: 1000, flushIntervalMs: 3_600_000, head });
         await store.init();

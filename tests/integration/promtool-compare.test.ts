@@ -3,7 +3,7 @@
 // evaluator with compat 'prometheus2'. promtool is given no expected samples, so it prints what its
 // engine got for every query; those results must equal ours (relative error ≤ 1e-9), both from the
 // in-memory store and through our storage: the same samples appended to the collector's MetricStore
-// (flushed as they arrive, so the series are read back from closed chunks and head segments in a
+// (flushed as they arrive, so the series are read back from closed chunks and head blocks in a
 // scratch PostgreSQL) and read by PgSeriesQueryable. Skipped when promtool is not installed
 // (`apt-get install -y prometheus`).
 import { test } from 'node:test';
@@ -183,8 +183,8 @@ test('compat prometheus2 results equal Prometheus 2.42 (promtool) on a table of 
 /**
  * The memory store's series appended to a MetricStore in time order (a scrape at a time) and
  * flushed every 5 scrapes, in a scratch database: 121 samples per series leave one closed chunk
- * (120 samples; after 8 segments of it, the 9th covered the whole open chunk and replaced them) and head
- * segments, as a running collector's storage would.
+ * (120 samples) and head blocks (what open chunks got between flushes, a row per group of series),
+ * as a running collector's storage would.
  */
 async function throughStorage(memory: MemoryQueryable): Promise<{ queryable: SeriesQueryable; close(): Promise<void> }> {
   const database = await createScratchDatabase('meshlight_promtool');
@@ -202,10 +202,10 @@ async function throughStorage(memory: MemoryQueryable): Promise<{ queryable: Ser
     if (++n % 5 === 0) await store.flush();
   }
   await store.flush();
-  const [counts] = await db.query<{ chunks: bigint; segments: bigint }>(
-    'SELECT (SELECT count(*) FROM metric_chunks) AS chunks, (SELECT count(*) FROM metric_head_segments) AS segments',
+  const [counts] = await db.query<{ chunks: bigint; blocks: bigint }>(
+    'SELECT (SELECT count(*) FROM metric_chunks) AS chunks, (SELECT count(*) FROM metric_head_blocks) AS blocks',
   );
-  assert.ok(Number(counts?.chunks) > 0 && Number(counts?.segments) > 0, 'read back from closed chunks and head segments');
+  assert.ok(Number(counts?.chunks) > 0 && Number(counts?.blocks) > 0, 'read back from closed chunks and head blocks');
   return {
     queryable: new PgSeriesQueryable(db),
     async close() {

@@ -204,3 +204,27 @@ test("each series carries the store's arrival key of its labels (empty values dr
   }
   assert.notEqual(batch.series[0]!.key, batch.series[1]!.key);
 });
+
+test('a label run seen before (the label cache) decodes to the same series, keys and refusals as the first time', () => {
+  const series: WriteSeries[] = [
+    { labels: [['__name__', 'cached_total'], ['empty', ''], ['job', 'j']], samples: [{ t: 1, v: 1 }] },
+    { labels: [['__name__', 'cached_total'], ['job', 'k']], samples: [{ t: 1, v: 2 }], exemplars: [{ labels: [['trace_id', 'a']], v: 1 }] },
+  ];
+  const first = decodeRemoteWrite(remoteWriteBody(series));
+  const again = decodeRemoteWrite(remoteWriteBody(series.map((s) => ({ ...s, samples: [{ t: 2, v: 3 }] }))));
+  assert.deepEqual(
+    again.series.map((s) => [s.labels, s.key]),
+    first.series.map((s) => [s.labels, s.key]),
+  );
+  assert.deepEqual(again.series.map((s) => s.samples), [[{ t: 2, v: 3 }], [{ t: 2, v: 3 }]]);
+  // The same leading labels, then a label after the samples: decoded whole, not from the cache.
+  const interleaved = writeRequestBytes([{ labels: [['__name__', 'cached_total'], ['empty', ''], ['job', 'j']], samples: [{ t: 5, v: 5 }] }]);
+  const extra = Buffer.from([0x0a, 0x07, 0x0a, 0x01, 0x7a, 0x12, 0x02, 0x7a, 0x7a]); // Label { name: "z", value: "zz" }
+  const body = Buffer.concat([Buffer.from(interleaved.subarray(0, 1)), Buffer.from([interleaved[1]! + extra.length]), Buffer.from(interleaved.subarray(2)), extra]);
+  assert.equal(interleaved[1]! + extra.length < 0x80, true);
+  const batch = decodeWriteRequest(body);
+  assert.deepEqual(batch.series[0]!.labels, { __name__: 'cached_total', job: 'j', z: 'zz' });
+  assert.equal(batch.series[0]!.key, arrivalKey(batch.series[0]!.labels));
+  // Timestamps are still checked for a cached series.
+  refused([{ labels: [['__name__', 'cached_total'], ['job', 'k']], samples: [{ t: 2, v: 1 }, { t: 1, v: 1 }] }], /must ascend/);
+});

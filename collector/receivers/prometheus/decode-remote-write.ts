@@ -57,7 +57,7 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
         case 1: {
           const index = series.length;
           try {
-            const decoded = decodeTimeSeries(r, tag, rejections);
+            const decoded = decodeTimeSeries(r, tag, rejections, bytes);
             const existing = byKey.get(decoded.key);
             if (existing === undefined) {
               byKey.set(decoded.key, decoded.series);
@@ -122,13 +122,104 @@ function uncompressBlock(body: Uint8Array, maxBytes: number): Uint8Array {
   }
 }
 
-function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: number; message: string }): { series: SeriesSamples; key: string } {
+/**
+ * Label sets already decoded, by their raw protobuf bytes. A sender repeats each series' labels
+ * byte for byte in every request, so a known series costs a hash and a compare of those bytes: no
+ * label strings, no label object, no key built (the decoded labels and key are shared, immutable).
+ * Only label runs that decoded without error are kept; identical bytes decode identically.
+ */
+interface CachedLabels {
+  raw: Uint8Array;
+  labels: Labels;
+  key: string;
+}
+
+const LABEL_CACHE_MAX = 1 << 20;
+
+class LabelCache {
+  private readonly byHash = new Map<number, CachedLabels | CachedLabels[]>();
+  private size = 0;
+
+  get(bytes: Uint8Array, start: number, end: number, hash: number): CachedLabels | undefined {
+    const hit = this.byHash.get(hash);
+    if (hit === undefined) return undefined;
+    if (!Array.isArray(hit)) return sameBytes(hit.raw, bytes, start, end) ? hit : undefined;
+    for (const entry of hit) if (sameBytes(entry.raw, bytes, start, end)) return entry;
+    return undefined;
+  }
+
+  add(bytes: Uint8Array, start: number, end: number, hash: number, labels: Labels, key: string): void {
+    if (this.size >= LABEL_CACHE_MAX) {
+      this.byHash.clear();
+      this.size = 0;
+    }
+    const entry: CachedLabels = { raw: bytes.slice(start, end), labels, key };
+    const hit = this.byHash.get(hash);
+    if (hit === undefined) this.byHash.set(hash, entry);
+    else if (Array.isArray(hit)) hit.push(entry);
+    else this.byHash.set(hash, [hit, entry]);
+    this.size++;
+  }
+}
+
+const labelCache = new LabelCache();
+
+function sameBytes(raw: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+  if (raw.length !== end - start) return false;
+  for (let i = 0; i < raw.length; i++) if (raw[i] !== bytes[start + i]) return false;
+  return true;
+}
+
+/** FNV-1a over bytes[start, end). */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * End of the run of Label fields (tag 1, length-delimited) that starts at `pos`, or -1 when it is
+ * not well formed within `limit` (the full decoder then reports the error).
+ */
+function labelRunEnd(bytes: Uint8Array, pos: number, limit: number): number {
+  while (pos < limit && bytes[pos] === 0x0a) {
+    pos++;
+    let length = 0;
+    for (let shift = 0; ; shift += 7) {
+      if (pos >= limit || shift > 28) return -1;
+      const b = bytes[pos++]!;
+      length += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    pos += length;
+    if (pos > limit) return -1;
+  }
+  return pos;
+}
+
+function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: number; message: string }, bytes: Uint8Array): { series: SeriesSamples; key: string } {
   const outer = r.enter(tag);
+  const bodyStart = r.pos;
+  // Senders write the labels first: a label run seen before skips label decoding.
+  const runEnd = labelRunEnd(bytes, bodyStart, r.limit);
+  const hash = runEnd > bodyStart ? hashBytes(bytes, bodyStart, runEnd) : 0;
+  const cached = runEnd > bodyStart ? labelCache.get(bytes, bodyStart, runEnd, hash) : undefined;
+  if (cached) {
+    r.pos = runEnd;
+    const rest = decodeSeriesBody(r);
+    if (rest !== undefined) {
+      r.leave(outer);
+      return finishSeries(cached.labels, cached.key, rest.samples, rest.histograms, rejections);
+    }
+    // Labels after samples: decode the whole entry the general way.
+    r.pos = bodyStart;
+  }
   const labels: Record<string, string> = {};
   // The labels arrive sorted by name, so this is labelsKey(labels) built as they are read.
   let key = '';
-  const samples: Sample[] = [];
   let previousName: string | undefined;
+  let labelsEnd = -1;
+  const samples: Sample[] = [];
   let histograms = 0;
   while (r.hasMore()) {
     const t = r.readTag();
@@ -146,41 +237,68 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: n
           setLabel(labels, name, value);
           key += `${name}\u0000${value.length}\u0000${value}`;
         }
+        labelsEnd = r.pos;
         break;
       }
-      case 2: {
-        const sample = decodeSample(r, t);
-        const last = samples[samples.length - 1];
-        if (last !== undefined && sample.t <= last.t) {
-          throw new MalformedPayloadError(`sample timestamps must ascend (${sample.t} after ${last.t})`);
-        }
-        samples.push(sample);
-        break;
-      }
-      case 3:
-        try {
-          skipExemplar(r, t);
-        } catch (error) {
-          rethrowWithin(error, 'exemplars');
-        }
-        break;
-      case 4:
-        r.skip(t);
-        histograms++;
-        break;
       default:
-        r.skip(t);
+        if (decodeSeriesField(r, t, samples)) histograms++;
     }
   }
   r.leave(outer);
   // Labels may arrive after samples on the wire; validate the set once it is complete.
   if (labels.__name__ === undefined) throw new MalformedPayloadError('series has no __name__ label');
+  // Cached only when the labels were the leading run (what the fast path looks up).
+  if (!cached && runEnd > bodyStart && labelsEnd === runEnd) labelCache.add(bytes, bodyStart, runEnd, hash, labels as Labels, key);
+  return finishSeries(labels as Labels, key, samples, histograms, rejections);
+}
+
+/** The fields after the labels; undefined when a label turns up there (the caller starts over). */
+function decodeSeriesBody(r: ProtobufReader): { samples: Sample[]; histograms: number } | undefined {
+  const samples: Sample[] = [];
+  let histograms = 0;
+  while (r.hasMore()) {
+    const t = r.readTag();
+    if (t >>> 3 === 1) return undefined;
+    if (decodeSeriesField(r, t, samples)) histograms++;
+  }
+  return { samples, histograms };
+}
+
+/** One non-label field of a TimeSeries; true for a native histogram (skipped, counted). */
+function decodeSeriesField(r: ProtobufReader, t: number, samples: Sample[]): boolean {
+  switch (t >>> 3) {
+    case 2: {
+      const sample = decodeSample(r, t);
+      const last = samples[samples.length - 1];
+      if (last !== undefined && sample.t <= last.t) {
+        throw new MalformedPayloadError(`sample timestamps must ascend (${sample.t} after ${last.t})`);
+      }
+      samples.push(sample);
+      return false;
+    }
+    case 3:
+      try {
+        skipExemplar(r, t);
+      } catch (error) {
+        rethrowWithin(error, 'exemplars');
+      }
+      return false;
+    case 4:
+      r.skip(t);
+      return true;
+    default:
+      r.skip(t);
+      return false;
+  }
+}
+
+function finishSeries(labels: Labels, key: string, samples: Sample[], histograms: number, rejections: { count: number; message: string }): { series: SeriesSamples; key: string } {
   if (histograms > 0) {
     rejections.count += histograms;
     rejections.message ||= `native histograms are not supported (series ${labels.__name__} sent ${histograms})`;
   }
   // The key rides along for the store (SeriesSamples.key), not enumerable: not part of the value.
-  const series: SeriesSamples = { labels: labels as Labels, samples };
+  const series: SeriesSamples = { labels, samples };
   Object.defineProperty(series, 'key', { value: key, enumerable: false, writable: true, configurable: true });
   return { series, key };
 }

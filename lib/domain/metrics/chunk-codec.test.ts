@@ -102,3 +102,19 @@ describe('chunk codec', () => {
     assert.throws(() => decodeChunk(new Uint8Array([9, 1, 1, 0])), ChunkFormatError);
   });
 });
+
+it('encoders reuse their scratch buffers: a long chunk, then short ones, then long again round-trip exactly', () => {
+  let seed = 11;
+  const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const chunk = (n: number) => {
+    const times = Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 15_000 + Math.floor(random() * 7));
+    const values = Array.from({ length: n }, () => (random() < 0.3 ? random() * 1e6 : Math.floor(random() * 100)));
+    return { times, values };
+  };
+  for (const n of [500, 1, 3, 120, 2, 700, 1]) {
+    const { times, values } = chunk(n);
+    const back = decodeChunk(encodeChunk(times, values));
+    assert.deepEqual(back.map((s) => s.t), times);
+    assert.deepEqual(back.map((s) => s.v), values);
+  }
+});

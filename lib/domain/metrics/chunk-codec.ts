@@ -79,45 +79,22 @@ class BitWriter {
     }
   }
 
-  /** Bytes holding every bit written (the last one zero-padded). */
-  finish(): Uint8Array {
-    return this.bytes.subarray(0, this.length + (this.bitPos > 0 ? 1 : 0));
+  /** Bytes holding every bit written (the last one zero-padded): bytes[0, finishedLength). */
+  get finishedLength(): number {
+    return this.length + (this.bitPos > 0 ? 1 : 0);
+  }
+
+  /** Empty again (the bytes written are zeroed: bits() ORs into them). */
+  reset(): void {
+    this.bytes.fill(0, 0, Math.min(this.bytes.length, this.length + 1));
+    this.length = 0;
+    this.bitPos = 0;
   }
 
   private grow(): void {
     const next = new Uint8Array(this.bytes.length * 2);
     next.set(this.bytes);
     this.bytes = next;
-  }
-}
-
-class BitReader {
-  private pos = 0;
-  private bitPos = 0;
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-  ) {
-    this.pos = start;
-  }
-
-  /** Reads `count` (0..32) bits as an unsigned integer. */
-  bits(count: number): number {
-    let result = 0;
-    while (count > 0) {
-      if (this.pos >= this.bytes.length) throw new ChunkFormatError('value bits end early');
-      const free = 8 - this.bitPos;
-      const take = free < count ? free : count;
-      const chunk = (this.bytes[this.pos]! >>> (free - take)) & ((1 << take) - 1);
-      result = ((result << take) | chunk) >>> 0;
-      this.bitPos += take;
-      count -= take;
-      if (this.bitPos === 8) {
-        this.pos++;
-        this.bitPos = 0;
-      }
-    }
-    return result;
   }
 }
 
@@ -162,9 +139,17 @@ function writeMeaningful(out: BitWriter, hi: number, lo: number, trailing: numbe
 }
 
 /** Encodes samples (ascending, integer t) into one chunk. */
+// Scratch writers reused by every encodeChunk() call (synchronous, not re-entrant): the head encodes
+// a small chunk per active series at every flush, and three fresh buffers per chunk were most of
+// that cost (typed-array allocations and their garbage). Only the result is allocated.
+const scratchTimes = new ByteWriter();
+const scratchValues = new BitWriter();
+
 export function encodeChunk(times: ArrayLike<number>, values: ArrayLike<number>, count = times.length): Uint8Array {
-  const ts = new ByteWriter();
-  const vs = new BitWriter();
+  const ts = scratchTimes;
+  ts.length = 0;
+  const vs = scratchValues;
+  vs.reset();
   let prevT = 0;
   let prevDelta = 0;
   let prevHi = 0;
@@ -213,16 +198,33 @@ export function encodeChunk(times: ArrayLike<number>, values: ArrayLike<number>,
     prevHi = hi;
     prevLo = lo;
   }
-  const header = new ByteWriter();
-  header.byte(VERSION);
-  header.uvarint(count);
-  header.uvarint(ts.length);
-  const valueBytes = vs.finish();
-  const out = new Uint8Array(header.length + ts.length + valueBytes.length);
-  out.set(header.bytes.subarray(0, header.length), 0);
-  out.set(ts.bytes.subarray(0, ts.length), header.length);
-  out.set(valueBytes, header.length + ts.length);
+  const valueLength = vs.finishedLength;
+  const headerLength = 1 + uvarintLength(count) + uvarintLength(ts.length);
+  const out = new Uint8Array(headerLength + ts.length + valueLength);
+  out[0] = VERSION;
+  let at = putUvarint(out, 1, count);
+  at = putUvarint(out, at, ts.length);
+  for (let i = 0; i < ts.length; i++) out[at++] = ts.bytes[i]!;
+  for (let i = 0; i < valueLength; i++) out[at++] = vs.bytes[i]!;
   return out;
+}
+
+function uvarintLength(value: number): number {
+  let n = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    n++;
+  }
+  return n;
+}
+
+function putUvarint(out: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    out[at++] = (value % 0x80) | 0x80;
+    value = Math.floor(value / 0x80);
+  }
+  out[at++] = value;
+  return at;
 }
 
 /** Reads a varint at `state.pos`, advancing it. */
@@ -244,6 +246,15 @@ function readZigzag(bytes: Uint8Array, state: { pos: number }): number {
   return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
 }
 
+/** The first timestamp of a non-empty chunk, read from its header only. */
+export function chunkStart(bytes: Uint8Array): number {
+  if (bytes[0] !== VERSION) throw new ChunkFormatError(`unknown chunk version ${bytes[0]}`);
+  const state = { pos: 1 };
+  readUvarint(bytes, state);
+  readUvarint(bytes, state);
+  return readZigzag(bytes, state);
+}
+
 /** The number of samples in a chunk, read from its header only. */
 export function chunkSampleCount(bytes: Uint8Array): number {
   if (bytes[0] !== VERSION) throw new ChunkFormatError(`unknown chunk version ${bytes[0]}`);
@@ -255,13 +266,30 @@ export function chunkSampleCount(bytes: Uint8Array): number {
  * bits through a Float64Array, which keeps NaN payloads.
  */
 export function forEachChunkSample(bytes: Uint8Array, visit: (t: number, v: number) => void): void {
+  const n = chunkSampleCount(bytes);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  decodeChunkInto(bytes, t, v, 0);
+  for (let i = 0; i < n; i++) visit(t[i]!, v[i]!);
+}
+
+/**
+ * Decodes the chunk's samples into `t` and `v` from index `at` (the arrays must have room for
+ * chunkSampleCount() more) and returns how many it wrote. Values are written as their raw bits
+ * (through a 32-bit view of `v`), so NaN payloads such as the staleness marker survive exactly:
+ * the columnar read path of the query engine, with no object per sample.
+ */
+export function decodeChunkInto(bytes: Uint8Array, out: Float64Array, values: Float64Array, at: number): number {
   if (bytes[0] !== VERSION) throw new ChunkFormatError(`unknown chunk version ${bytes[0]}`);
-  const state = { pos: 1 };
-  const n = readUvarint(bytes, state);
-  const tsLength = readUvarint(bytes, state);
-  const tsEnd = state.pos + tsLength;
+  cursor = 1;
+  const n = uvarintAt(bytes);
+  if (at + n > out.length || at + n > values.length) throw new ChunkFormatError('chunk holds more samples than room was made for');
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const tsLength = uvarintAt(bytes);
+  const tsEnd = cursor + tsLength;
   if (tsEnd > bytes.length) throw new ChunkFormatError('timestamp section runs past the end');
-  const bits = new BitReader(bytes, tsEnd);
+  bitCursor = tsEnd * 8;
+  const bitLimit = bytes.length * 8;
   let t = 0;
   let delta = 0;
   let hi = 0;
@@ -269,23 +297,23 @@ export function forEachChunkSample(bytes: Uint8Array, visit: (t: number, v: numb
   let leading = 0;
   let trailing = 0;
   for (let i = 0; i < n; i++) {
-    if (i === 0) t = readZigzag(bytes, state);
+    if (i === 0) t = zigzagAt(bytes);
     else if (i === 1) {
-      delta = readZigzag(bytes, state);
+      delta = zigzagAt(bytes);
       t += delta;
     } else {
-      delta += readZigzag(bytes, state);
+      delta += zigzagAt(bytes);
       t += delta;
     }
-    if (state.pos > tsEnd) throw new ChunkFormatError('timestamps run past their section');
+    if (cursor > tsEnd) throw new ChunkFormatError('timestamps run past their section');
 
     if (i === 0) {
-      hi = bits.bits(32);
-      lo = bits.bits(32);
-    } else if (bits.bits(1) === 1) {
-      if (bits.bits(1) === 1) {
-        leading = bits.bits(5);
-        let significant = bits.bits(6);
+      hi = readBits(bytes, bitLimit, 32);
+      lo = readBits(bytes, bitLimit, 32);
+    } else if (readBits(bytes, bitLimit, 1) === 1) {
+      if (readBits(bytes, bitLimit, 1) === 1) {
+        leading = readBits(bytes, bitLimit, 5);
+        let significant = readBits(bytes, bitLimit, 6);
         if (significant === 0) significant = 64;
         trailing = 64 - leading - significant;
         if (trailing < 0) throw new ChunkFormatError('invalid XOR window');
@@ -294,9 +322,9 @@ export function forEachChunkSample(bytes: Uint8Array, visit: (t: number, v: numb
       let mHi = 0;
       let mLo: number;
       if (count > 32) {
-        mHi = bits.bits(count - 32);
-        mLo = bits.bits(32);
-      } else mLo = bits.bits(count);
+        mHi = readBits(bytes, bitLimit, count - 32);
+        mLo = readBits(bytes, bitLimit, 32);
+      } else mLo = readBits(bytes, bitLimit, count);
       // Shift (mHi, mLo) left by `trailing` and XOR into the previous bits.
       let xHi: number;
       let xLo: number;
@@ -313,10 +341,61 @@ export function forEachChunkSample(bytes: Uint8Array, visit: (t: number, v: numb
       hi = (hi ^ xHi) >>> 0;
       lo = (lo ^ xLo) >>> 0;
     }
-    u32[HI] = hi;
-    u32[LO] = lo;
-    visit(t, f64[0]!);
+    const k = at + i;
+    out[k] = t;
+    words[2 * k + HI] = hi;
+    words[2 * k + LO] = lo;
   }
+  return n;
+}
+
+// The decoder's read positions, module state rather than objects (decoding is synchronous and not
+// re-entrant): `cursor` in bytes for the varints, `bitCursor` in bits for the value stream.
+let cursor = 0;
+let bitCursor = 0;
+
+function uvarintAt(bytes: Uint8Array): number {
+  let result = 0;
+  let scale = 1;
+  for (;;) {
+    if (cursor >= bytes.length) throw new ChunkFormatError('varint runs past the end');
+    const b = bytes[cursor++]!;
+    result += (b & 0x7f) * scale;
+    if (b < 0x80) return result;
+    scale *= 0x80;
+    if (scale > 2 ** 56) throw new ChunkFormatError('varint too long');
+  }
+}
+
+function zigzagAt(bytes: Uint8Array): number {
+  // One-byte varints (a regular scrape's delta-of-delta 0) without the loop.
+  if (cursor < bytes.length && bytes[cursor]! < 0x80) {
+    const u = bytes[cursor++]!;
+    return u & 1 ? -(u + 1) / 2 : u / 2;
+  }
+  const u = uvarintAt(bytes);
+  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+}
+
+/** `count` (0..32) bits at bitCursor, MSB first, as an unsigned integer; a 32-bit window at a time. */
+function readBits(bytes: Uint8Array, bitLimit: number, count: number): number {
+  if (count > 24) {
+    const high = readBits(bytes, bitLimit, count - 16);
+    return high * 65536 + readBits(bytes, bitLimit, 16);
+  }
+  if (count === 0) return 0;
+  const end = bitCursor + count;
+  if (end > bitLimit) throw new ChunkFormatError('value bits end early');
+  const i = bitCursor >>> 3;
+  let window: number;
+  if (i + 3 < bytes.length) window = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+  else {
+    window = 0;
+    for (let k = 0; k < 4; k++) window = window * 256 + (i + k < bytes.length ? bytes[i + k]! : 0);
+  }
+  const bits = ((window << (bitCursor & 7)) >>> 0) >>> (32 - count);
+  bitCursor = end;
+  return bits;
 }
 
 export function decodeChunk(bytes: Uint8Array): Sample[] {
