@@ -23,7 +23,8 @@ export function TraceList({ traces, nowMs }: { traces: ResultRow[]; nowMs: numbe
               <label className="trace-select" title="Pick two traces to compare">
                 <input type="checkbox" checked={picked.includes(trace.traceId)} onChange={() => toggle(trace.traceId)} aria-label={`Pick ${trace.traceId} for comparison`} />
               </label>
-              <Link href={`/traces/${trace.traceId}`} className="trace-row">
+              {/* Not prefetched: a result list of up to 1,500 links would otherwise ask the server for each one in view. */}
+              <Link href={`/traces/${trace.traceId}`} className="trace-row" prefetch={false}>
                 <div className="trace-main">
                   <div className="trace-title">
                     <span className="dot" style={{ background: serviceColor(trace.rootService) }} aria-hidden="true" />
