@@ -20,21 +20,22 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <header className="topnav">
-          <Link href="/" className="logo">
+          <Link href="/" className="logo" prefetch={false}>
             <span className="logo-mark" aria-hidden="true" />
             Meshlight
           </Link>
+          {/* Not prefetched: every page is dynamic, and ten prefetches on each page view competed with the page's own first request on a small server. */}
           <nav>
-            <Link href="/">Services</Link>
-            <Link href="/service-map">Service map</Link>
-            <Link href="/traces">Traces</Link>
-            <Link href="/logs">Logs</Link>
-            <Link href="/metrics">Metrics</Link>
-            <Link href="/targets">Targets</Link>
-            <Link href="/breakers">Breakers</Link>
-            <Link href="/lag">Lag</Link>
-            <Link href="/incidents">Incidents</Link>
-            <Link href="/settings">Settings</Link>
+            <Link prefetch={false} href="/">Services</Link>
+            <Link prefetch={false} href="/service-map">Service map</Link>
+            <Link prefetch={false} href="/traces">Traces</Link>
+            <Link prefetch={false} href="/logs">Logs</Link>
+            <Link prefetch={false} href="/metrics">Metrics</Link>
+            <Link prefetch={false} href="/targets">Targets</Link>
+            <Link prefetch={false} href="/breakers">Breakers</Link>
+            <Link prefetch={false} href="/lag">Lag</Link>
+            <Link prefetch={false} href="/incidents">Incidents</Link>
+            <Link prefetch={false} href="/settings">Settings</Link>
           </nav>
         </header>
         <main className="page">

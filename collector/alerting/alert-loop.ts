@@ -165,13 +165,14 @@ export class AlertLoop {
   private async restoreAlerts(): Promise<void> {
     const rows = await this.query<{
       rule_id: string; labels_key: string; labels: Record<string, string>; annotations: Record<string, string>; state: ActiveAlert['state'];
-      value: number; active_at_ms: string; fired_at_ms: string | null; resolved_at_ms: string | null; last_seen_ms: string;
-    }>(`SELECT rule_id, labels_key, labels, annotations, state, value, active_at_ms, fired_at_ms, resolved_at_ms, last_seen_ms FROM alerts`);
+      value: number; active_at_ms: string; fired_at_ms: string | null; resolved_at_ms: string | null; last_seen_ms: string; held_until_ms: string | null;
+    }>(`SELECT rule_id, labels_key, labels, annotations, state, value, active_at_ms, fired_at_ms, resolved_at_ms, last_seen_ms, held_until_ms FROM alerts`);
     for (const r of rows) {
       this.evaluator.machine(r.rule_id)?.restore({
         key: r.labels_key, labels: r.labels, annotations: r.annotations, state: r.state, value: Number(r.value),
         activeAtMs: Number(r.active_at_ms), firedAtMs: r.fired_at_ms === null ? null : Number(r.fired_at_ms),
         resolvedAtMs: r.resolved_at_ms === null ? null : Number(r.resolved_at_ms), lastSeenMs: Number(r.last_seen_ms),
+        heldUntilMs: r.held_until_ms === null ? null : Number(r.held_until_ms),
       });
     }
     this.restored = true;
@@ -181,14 +182,14 @@ export class AlertLoop {
     const alerts = rounds.flatMap((r) =>
       r.alerts.map((a) => ({
         rule_id: r.ruleId, labels_key: a.key, labels: a.labels, annotations: a.annotations, state: a.state, value: finite(a.value),
-        active_at_ms: a.activeAtMs, fired_at_ms: a.firedAtMs, resolved_at_ms: a.resolvedAtMs, last_seen_ms: a.lastSeenMs,
+        active_at_ms: a.activeAtMs, fired_at_ms: a.firedAtMs, resolved_at_ms: a.resolvedAtMs, last_seen_ms: a.lastSeenMs, held_until_ms: a.heldUntilMs ?? null,
       })),
     );
     const activeAt = new Map(rounds.flatMap((r) => r.alerts.map((a) => [`${r.ruleId}\u0000${a.key}`, a.activeAtMs] as const)));
     const history = rounds.flatMap((r) =>
       r.transitions.map((t: AlertTransition) => ({
         rule_id: r.ruleId, labels_key: t.key, labels: t.labels, annotations: r.alerts.find((a) => a.key === t.key)?.annotations ?? {},
-        from_state: t.from, to_state: t.to, t_ms: t.atMs, active_at_ms: activeAt.get(`${r.ruleId}\u0000${t.key}`) ?? t.atMs, value: finite(t.value),
+        from_state: t.from, to_state: t.to, t_ms: t.atMs, active_at_ms: activeAt.get(`${r.ruleId}\u0000${t.key}`) ?? t.atMs, value: finite(t.value), ended_ms: t.endedAtMs ?? null,
       })),
     );
     const evaluated = rounds.map((r) => ({ id: r.ruleId, error: r.error ?? null }));
@@ -199,19 +200,20 @@ export class AlertLoop {
       );
       if (alerts.length) {
         await s.query(
-          `INSERT INTO alerts (rule_id, labels_key, labels, annotations, state, value, active_at_ms, fired_at_ms, resolved_at_ms, last_seen_ms, updated_ms)
-           SELECT r.rule_id, r.labels_key, r.labels, r.annotations, r.state, r.value, r.active_at_ms, r.fired_at_ms, r.resolved_at_ms, r.last_seen_ms, $2
-           FROM jsonb_to_recordset($1::jsonb) AS r(rule_id text, labels_key text, labels jsonb, annotations jsonb, state text, value float8, active_at_ms bigint, fired_at_ms bigint, resolved_at_ms bigint, last_seen_ms bigint)
+          `INSERT INTO alerts (rule_id, labels_key, labels, annotations, state, value, active_at_ms, fired_at_ms, resolved_at_ms, last_seen_ms, held_until_ms, updated_ms)
+           SELECT r.rule_id, r.labels_key, r.labels, r.annotations, r.state, r.value, r.active_at_ms, r.fired_at_ms, r.resolved_at_ms, r.last_seen_ms, r.held_until_ms, $2
+           FROM jsonb_to_recordset($1::jsonb) AS r(rule_id text, labels_key text, labels jsonb, annotations jsonb, state text, value float8, active_at_ms bigint, fired_at_ms bigint, resolved_at_ms bigint, last_seen_ms bigint, held_until_ms bigint)
            ON CONFLICT (rule_id, labels_key) DO UPDATE SET labels = EXCLUDED.labels, annotations = EXCLUDED.annotations, state = EXCLUDED.state, value = EXCLUDED.value,
-             active_at_ms = EXCLUDED.active_at_ms, fired_at_ms = EXCLUDED.fired_at_ms, resolved_at_ms = EXCLUDED.resolved_at_ms, last_seen_ms = EXCLUDED.last_seen_ms, updated_ms = EXCLUDED.updated_ms`,
+             active_at_ms = EXCLUDED.active_at_ms, fired_at_ms = EXCLUDED.fired_at_ms, resolved_at_ms = EXCLUDED.resolved_at_ms, last_seen_ms = EXCLUDED.last_seen_ms,
+             held_until_ms = EXCLUDED.held_until_ms, updated_ms = EXCLUDED.updated_ms`,
           [JSON.stringify(alerts), nowMs],
         );
       }
       if (history.length) {
         await s.query(
-          `INSERT INTO alert_history (rule_id, labels_key, labels, annotations, from_state, to_state, t_ms, active_at_ms, value)
-           SELECT r.rule_id, r.labels_key, r.labels, r.annotations, r.from_state, r.to_state, r.t_ms, r.active_at_ms, r.value
-           FROM jsonb_to_recordset($1::jsonb) AS r(rule_id text, labels_key text, labels jsonb, annotations jsonb, from_state text, to_state text, t_ms bigint, active_at_ms bigint, value float8)`,
+          `INSERT INTO alert_history (rule_id, labels_key, labels, annotations, from_state, to_state, t_ms, active_at_ms, value, ended_ms)
+           SELECT r.rule_id, r.labels_key, r.labels, r.annotations, r.from_state, r.to_state, r.t_ms, r.active_at_ms, r.value, r.ended_ms
+           FROM jsonb_to_recordset($1::jsonb) AS r(rule_id text, labels_key text, labels jsonb, annotations jsonb, from_state text, to_state text, t_ms bigint, active_at_ms bigint, value float8, ended_ms bigint)`,
           [JSON.stringify(history)],
         );
       }

@@ -3,7 +3,7 @@
 // duration and start; tick two rows to compare them.
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { formatAgo, formatNanos, formatTimestampNs, serviceColor } from '../ui/format';
 import type { ResultRow } from './search/result-row';
 
@@ -23,7 +23,8 @@ export function TraceList({ traces, nowMs }: { traces: ResultRow[]; nowMs: numbe
               <label className="trace-select" title="Pick two traces to compare">
                 <input type="checkbox" checked={picked.includes(trace.traceId)} onChange={() => toggle(trace.traceId)} aria-label={`Pick ${trace.traceId} for comparison`} />
               </label>
-              <Link href={`/traces/${trace.traceId}`} className="trace-row">
+              {/* Not prefetched: a result list of up to 1,500 links would otherwise ask the server for each one in view. */}
+              <Link href={`/traces/${trace.traceId}`} className="trace-row" prefetch={false}>
                 <div className="trace-main">
                   <div className="trace-title">
                     <span className="dot" style={{ background: serviceColor(trace.rootService) }} aria-hidden="true" />
@@ -47,8 +48,8 @@ export function TraceList({ traces, nowMs }: { traces: ResultRow[]; nowMs: numbe
                     ) : null}
                     <span className="chips">
                       {trace.services.map((service) => (
-                        <span key={service.name} className="chip" title={`${service.spanCount} spans`}>
-                          <span className="dot" style={{ background: serviceColor(service.name) }} aria-hidden="true" />
+                        // Two elements a chip, the dot drawn by CSS: a result row lists up to every service of its trace.
+                        <span key={service.name} className="chip chip-service" style={{ '--dot': serviceColor(service.name) } as CSSProperties} title={`${service.spanCount} spans`}>
                           {service.name} <span className="muted">{service.spanCount}</span>
                         </span>
                       ))}

@@ -74,13 +74,17 @@ interface EpisodeRow {
   value: number;
 }
 
-/** Firing episodes overlapping [startMs, endMs]: from the first `→ firing` to the `→ resolved` after it. */
+/**
+ * Firing episodes overlapping [startMs, endMs]: from the first `→ firing` to the `→ resolved` after
+ * it, ended when the resolved alert's condition last held (`ended_ms`; rows from before it existed:
+ * the resolution's time).
+ */
 export async function loadEpisodes(startMs: number, endMs: number, db: Db = getDb()): Promise<AlertEpisode[]> {
   const { rows } = await db.pool.query<EpisodeRow>(
     `WITH e AS (
        SELECT rule_id, labels_key, active_at_ms,
               min(t_ms) FILTER (WHERE to_state = 'firing') AS start_ms,
-              min(t_ms) FILTER (WHERE to_state = 'resolved') AS end_ms,
+              (array_agg(coalesce(ended_ms, t_ms) ORDER BY t_ms) FILTER (WHERE to_state = 'resolved'))[1] AS end_ms,
               max(t_ms) AS last_ms,
               (array_agg(labels ORDER BY t_ms DESC))[1] AS labels,
               (array_agg(annotations ORDER BY t_ms DESC) FILTER (WHERE annotations <> '{}'::jsonb))[1] AS annotations,

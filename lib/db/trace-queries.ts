@@ -198,16 +198,34 @@ export async function loadTraceRows(traceIds: readonly string[], window: TraceWi
     // Array mode skips building an object per row (@types/pg only types it for client.query()).
     db.pool.query<SpanRowColumns>({ text: spanShareSql(where, share), values, rowMode: 'array' } satisfies pg.QueryArrayConfig),
   );
-  const shareRows = (await Promise.all(shares)).map((result) => result.rows.map(toStoredSpanRow).sort(compareByStart));
-  const dictionaries = await loadDictionariesOf(shareRows.flat(), db);
-  const admission = new RowAdmission(dictionaries, traceIds.length > 1);
+  const results = await Promise.all(shares);
   const rowsByTrace = new Map<string, StoredSpanRow[]>();
-  for (const row of mergeSorted(shareRows, compareByStart)) {
-    if (!admission.admit(row)) continue;
-    const traceId = row.head[Head.traceId]!;
-    let rows = rowsByTrace.get(traceId);
-    if (!rows) rowsByTrace.set(traceId, (rows = []));
-    rows.push(row);
+  let dictionaries: SpanDictionaries;
+  if (traceIds.length === 1) {
+    const shareRows = results.map((result) => result.rows.map(toStoredSpanRow).sort(compareByStart));
+    dictionaries = await loadDictionariesOf(shareRows.flat(), db);
+    const admission = new RowAdmission(dictionaries, false);
+    const rows = mergeSorted(shareRows, compareByStart).filter((row) => admission.admit(row));
+    if (rows.length > 0) rowsByTrace.set(traceIds[0]!, rows);
+  } else {
+    // Many traces (a search's batch): grouped by trace first, then each trace's few spans sorted,
+    // rather than every row of the batch sorted by start and merged.
+    const all: StoredSpanRow[] = [];
+    for (const result of results) {
+      for (const columns of result.rows) {
+        const row = toStoredSpanRow(columns);
+        all.push(row);
+        const traceId = row.head[Head.traceId]!;
+        let rows = rowsByTrace.get(traceId);
+        if (!rows) rowsByTrace.set(traceId, (rows = []));
+        rows.push(row);
+      }
+    }
+    dictionaries = await loadDictionariesOf(all, db);
+    for (const [traceId, rows] of rowsByTrace) {
+      const admission = new RowAdmission(dictionaries, false);
+      rowsByTrace.set(traceId, rows.sort(compareByStart).filter((row) => admission.admit(row)));
+    }
   }
   const traces = traceIds.flatMap((traceId) => {
     const rows = rowsByTrace.get(traceId);

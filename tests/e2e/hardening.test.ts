@@ -159,7 +159,7 @@ test('/traces and /service-map work under the CSP: no violation, the live WebSoc
   mkdirSync(SHOTS, { recursive: true });
   const { page, problems } = await watchedPage();
   await page.goto(`${open.url}/traces?service=checkout`);
-  await page.getByTestId('scatter').locator('.recharts-scatter-symbol').first().waitFor();
+  await page.getByTestId('scatter').locator('.scatter-dot').first().waitFor();
   await page.getByTestId('trace-list').locator('li').first().waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'hardening-traces.png') });
 

@@ -59,9 +59,9 @@ const rowOf = (name: string) => page.locator('.wf-row', { has: page.locator('.wf
 
 test('search: filters narrow the list, the scatter plot shows every result', async () => {
   await page.goto(`${ui.url}/traces?service=gateway`);
-  await page.getByTestId('scatter').locator('.recharts-scatter-symbol').first().waitFor();
+  await page.getByTestId('scatter').locator('.scatter-dot').first().waitFor();
   assert.equal(await page.getByTestId('trace-list').locator('li').count(), 2);
-  assert.equal(await page.getByTestId('scatter').locator('.recharts-scatter-symbol').count(), 2);
+  assert.equal(await page.getByTestId('scatter').locator('.scatter-dot').count(), 2);
 
   await page.getByTestId('errors-only').check();
   await page.getByRole('button', { name: 'Find traces' }).click();

@@ -64,6 +64,9 @@ before(async () => {
   let now = t0;
   const loop = new AlertLoop(db, { intervalMs: STEP, rulesFile, notifier: { externalUrl: 'http://meshlight.test' }, now: () => now }, { info() {}, warn() {}, error() {} });
   await loop.evaluateOnce();
+  // Open for two evaluations: the incident ends at the last one that saw it (not when the resolution is confirmed).
+  now += STEP;
+  await loop.evaluateOnce();
   await query(`UPDATE breaker_status SET state = 'closed'`);
   await query(`UPDATE lag_status SET status = 'OK'`);
   for (let i = 0; i < 4; i++) {

@@ -55,6 +55,9 @@ useQueryDatabase('meshlight_jaeger_rows', async (client) => {
   // A span whose resource row never arrived: it shows under a stand-in process.
   const moved = await client.query(`UPDATE spans SET resource_id = 4242 WHERE span_id = decode($1, 'hex')`, [edgeTrace.spans[2]!.spanId]);
   assert.equal(moved.rowCount, 1);
+  // A span delivered twice (an exporter retrying): every read shows it once.
+  const copied = await client.query(`INSERT INTO spans SELECT * FROM spans WHERE span_id = decode($1, 'hex')`, [fixture.spans[1]!.spanId]);
+  assert.equal(copied.rowCount, 1);
 });
 
 async function reference(traceIds: string[]): Promise<any> {
@@ -127,4 +130,21 @@ test('a reader that cancels mid-trace leaves the connection pool usable', async 
   // More cancelled reads than the pool has connections: every one was given back.
   const response = await getTrace(new Request(`http://meshlight.test/api/traces/${traceId}`), { params: Promise.resolve({ traceId }) });
   assert.equal((await response.json()).data[0].spans.length, 2000);
+});
+
+test('traces loaded together (a search batch) are each what loading it alone gives: start order, a span stored twice once', async () => {
+  const traceIds = [bigTrace.traceId, fixture.traceId, EDGE_TRACE_ID];
+  const together = await loadTraceRows(traceIds);
+  assert.deepEqual(
+    together.traces.map((trace) => trace.traceId),
+    traceIds,
+  );
+  for (const trace of together.traces) {
+    const alone = await loadTraceRows([trace.traceId]);
+    assert.deepEqual(trace.rows, alone.traces[0]!.rows, trace.traceId);
+  }
+  assert.equal(together.traces[1]!.rows.length, fixture.spans.length);
+  assert.equal(together.traces[2]!.rows.length, edgeTrace.spans.length);
+  assert.deepEqual((await loadTraceRows(['ff'.repeat(16), fixture.traceId])).traces.map((trace) => trace.traceId), [fixture.traceId]);
+  assert.deepEqual((await loadTraceRows(['ff'.repeat(16)])).traces, []);
 });

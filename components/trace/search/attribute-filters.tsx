@@ -1,7 +1,8 @@
 'use client';
 // Attribute filters as key = value rows (every row must match the same span, as in Jaeger), with
-// keys and values suggested from recent spans of the chosen service.
-import { useId } from 'react';
+// keys and values suggested from recent spans of the chosen service, asked for once a filter field
+// is focused (a search that uses no filter makes no suggestion request).
+import { useId, useState } from 'react';
 import type { AttributeFilter } from './search-params';
 import { useAttributeKeys, useAttributeValues } from './use-search-suggestions';
 
@@ -12,12 +13,13 @@ interface Props {
 }
 
 export function AttributeFilters({ service, filters, onChange }: Props) {
-  const keys = useAttributeKeys(service);
+  const [suggest, setSuggest] = useState(false);
+  const keys = useAttributeKeys(service, suggest);
   const keyList = useId();
   const rows = filters.length > 0 ? filters : [{ key: '', value: '' }];
   const update = (index: number, change: Partial<AttributeFilter>) => onChange(rows.map((row, i) => (i === index ? { ...row, ...change } : row)));
   return (
-    <div className="attr-filters">
+    <div className="attr-filters" onFocus={suggest ? undefined : () => setSuggest(true)}>
       <datalist id={keyList}>
         {(keys.data ?? []).map((key) => (
           <option key={key} value={key} />
@@ -28,6 +30,7 @@ export function AttributeFilters({ service, filters, onChange }: Props) {
           key={index}
           service={service}
           row={row}
+          suggest={suggest}
           keyList={keyList}
           onChange={(change) => update(index, change)}
           onRemove={rows.length > 1 || row.key ? () => onChange(rows.filter((_, i) => i !== index)) : undefined}
@@ -45,17 +48,19 @@ export function AttributeFilters({ service, filters, onChange }: Props) {
 function FilterRow({
   service,
   row,
+  suggest,
   keyList,
   onChange,
   onRemove,
 }: {
   service: string;
   row: AttributeFilter;
+  suggest: boolean;
   keyList: string;
   onChange(change: Partial<AttributeFilter>): void;
   onRemove?: () => void;
 }) {
-  const values = useAttributeValues(service, row.key);
+  const values = useAttributeValues(service, row.key, suggest);
   const valueList = useId();
   return (
     <div className="attr-filter">

@@ -1,71 +1,55 @@
-'use client';
 // Search results as duration over time: one dot per trace, red when it has errors, sized by span
 // count; click a dot to open the trace. Outliers stand out before reading a single row.
-import { useRouter } from 'next/navigation';
-import { CartesianGrid, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+// A server component drawing plain SVG (positions in percent, scatter-layout.ts): nothing to
+// hydrate or measure, so the plot is on screen with the HTML or the navigation's payload, whatever
+// the number of results (a charting library rendered it again in the browser, after measuring).
 import { formatNanos } from '@/components/ui/format';
 import type { ResultRow } from './result-row';
-
-const AXIS = { stroke: '#6b7280', fontSize: 11 };
-
-function clock(ms: number): string {
-  const date = new Date(ms);
-  return date.toISOString().slice(11, 19);
-}
-
-interface Point {
-  traceId: string;
-  x: number;
-  y: number;
-  z: number;
-  label: string;
-  errors: number;
-}
+import { scatterLayout } from './scatter-layout';
 
 export function DurationScatter({ rows }: { rows: ResultRow[] }) {
-  const router = useRouter();
-  const toPoint = (row: ResultRow): Point => ({
-    traceId: row.traceId,
-    x: row.startMs,
-    y: row.durationNs / 1e6,
-    z: row.spanCount,
-    label: `${row.rootService} ${row.rootName}`,
-    errors: row.errorCount,
-  });
-  const ok = rows.filter((row) => row.errorCount === 0).map(toPoint);
-  const failed = rows.filter((row) => row.errorCount > 0).map(toPoint);
-  const open = (data: unknown) => {
-    const point = (data as { payload?: Point }).payload ?? (data as Point);
-    if (point?.traceId) router.push(`/traces/${point.traceId}`);
-  };
+  const { dots, xTicks, yTicks } = scatterLayout(rows, formatNanos);
+  // Dots with errors last, so they are drawn on top.
+  const ordered = [...dots.filter((dot) => !dot.errors), ...dots.filter((dot) => dot.errors)];
   return (
     <section className="scatter" aria-label="Duration over time" data-testid="scatter">
       <h2>Duration over time · click a dot to open the trace</h2>
-      <ResponsiveContainer width="100%" height={200}>
-        <ScatterChart margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
-          <CartesianGrid stroke="#2a303c" />
-          <XAxis dataKey="x" type="number" domain={['dataMin', 'dataMax']} tickFormatter={clock} name="start (UTC)" {...AXIS} minTickGap={40} />
-          <YAxis dataKey="y" type="number" name="duration" unit=" ms" {...AXIS} width={70} />
-          <ZAxis dataKey="z" type="number" range={[18, 90]} />
-          <Tooltip
-            cursor={{ strokeDasharray: '3 3' }}
-            contentStyle={{ background: '#161920', border: '1px solid #2a303c', borderRadius: 6, fontSize: 12 }}
-            content={({ payload }) => {
-              const point = payload?.[0]?.payload as Point | undefined;
-              if (!point) return null;
-              return (
-                <div className="flame-tip" style={{ position: 'static' }}>
-                  <strong>{point.label}</strong>
-                  <br />
-                  {formatNanos(point.y * 1e6)} · {point.z} spans{point.errors ? ` · ${point.errors} errors` : ''} · {clock(point.x)} UTC
-                </div>
-              );
-            }}
-          />
-          <Scatter name="traces" data={ok} fill="#6ea8fe" onClick={open} cursor="pointer" isAnimationActive={false} />
-          <Scatter name="with errors" data={failed} fill="#ff7b7b" onClick={open} cursor="pointer" isAnimationActive={false} />
-        </ScatterChart>
-      </ResponsiveContainer>
+      <div className="scatter-plot">
+        <div className="scatter-y" aria-hidden="true">
+          {yTicks.map((tick) => (
+            <span key={tick.at} style={{ bottom: `${tick.at}%` }}>
+              {tick.label}
+            </span>
+          ))}
+        </div>
+        <div className="scatter-area">
+          <svg className="scatter-svg" width="100%" height="100%" role="img" aria-label={`${dots.length} traces by start time and duration`}>
+            {yTicks.map((tick) => (
+              <line key={`y${tick.at}`} className="scatter-grid" x1="0" x2="100%" y1={`${100 - tick.at}%`} y2={`${100 - tick.at}%`} />
+            ))}
+            {xTicks.map((tick) => (
+              <line key={`x${tick.at}`} className="scatter-grid" x1={`${tick.at}%`} x2={`${tick.at}%`} y1="0" y2="100%" />
+            ))}
+            {ordered.map((dot) => (
+              <a key={dot.traceId} href={`/traces/${dot.traceId}`}>
+                <circle className={dot.errors ? 'scatter-dot scatter-dot-error' : 'scatter-dot'} cx={`${dot.x}%`} cy={`${100 - dot.y}%`} r={dot.r}>
+                  <title>{dot.label}</title>
+                </circle>
+              </a>
+            ))}
+          </svg>
+          <div className="scatter-x" aria-hidden="true">
+            {xTicks.map((tick) => (
+              <span key={tick.at} style={{ left: `${tick.at}%` }}>
+                {tick.label}
+              </span>
+            ))}
+          </div>
+        </div>
+      </div>
+      <p className="scatter-legend muted small">
+        <span className="scatter-key" /> traces <span className="scatter-key scatter-key-error" /> with errors · start (UTC) →
+      </p>
     </section>
   );
 }

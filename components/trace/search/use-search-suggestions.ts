@@ -15,20 +15,22 @@ export function useOperations(service: string, initial: string[]) {
   });
 }
 
-export function useAttributeKeys(service: string) {
+/** `wanted`: asked only once a filter field has been focused, not on every page view or service change. */
+export function useAttributeKeys(service: string, wanted = true) {
   return useQuery({
     queryKey: ['attribute-keys', service],
     queryFn: async () => (await getJson<AttributeSuggestions>(`/api/ui/attributes?${new URLSearchParams(service ? { service } : {})}`)).keys ?? [],
+    enabled: wanted,
     staleTime: 60_000,
   });
 }
 
-export function useAttributeValues(service: string, key: string) {
+export function useAttributeValues(service: string, key: string, wanted = true) {
   return useQuery({
     queryKey: ['attribute-values', service, key],
     queryFn: async () =>
       (await getJson<AttributeSuggestions>(`/api/ui/attributes?${new URLSearchParams(service ? { service, key } : { key })}`)).values ?? [],
-    enabled: key.trim() !== '',
+    enabled: wanted && key.trim() !== '',
     staleTime: 60_000,
   });
 }

@@ -10,7 +10,9 @@
 //   minutes until the evaluator has watched that long; baseline = the per-minute *median* over the
 //   30 minutes before (a median, so an earlier incident inside the baseline does not raise the
 //   bar). Error rate fires at ≥ max(5 %, 3 × baseline) with ≥ 20 calls; p95 at ≥ 2 × baseline and
-//   ≥ 100 ms with ≥ 10 calls. A 45 s window resolves these alerts within about a minute of healing.
+//   ≥ 100 ms with ≥ 10 calls. A 45 s window resolves these alerts within about a minute of healing;
+//   the alert's recorded end is earlier, the end of the last slice between two evaluations that was
+//   bad by itself (`heldUntilMs`), within an evaluation interval of the healing.
 //   Meshlight's own self-traces are not watched (RED_JUMP.ignoredServices).
 // - new-log-error: an error type in logs not seen in the previous hour (needs a LogErrorSource).
 import { percentileUs } from '../service-graph/latency-histogram';
@@ -162,7 +164,10 @@ function redJumps(sources: SignalSources, nowMs: number): Promise<RedJumps> {
   const recentStart = minute - (RED_JUMP.recentMinutes - 1) * 60_000;
   const baselineStart = recentStart - RED_JUMP.baselineMinutes * 60_000;
   const t = tracker;
-  const result = sources.red.serviceMinutes(baselineStart, minute + 60_000).then((rows) => detectRedJumps(rows, recentStart, t.observe(rows, nowMs) ?? undefined));
+  const result = sources.red.serviceMinutes(baselineStart, minute + 60_000).then((rows) => {
+    const recent = t.observe(rows, nowMs);
+    return detectRedJumps(rows, recentStart, recent ?? undefined, recent ? t.slices : undefined);
+  });
   redCache.set(sources, { nowMs, result });
   return result;
 }
@@ -173,10 +178,17 @@ export interface RedAggregate {
   histogram: number[];
 }
 
+/** What the rows grew by between the previous evaluation and the one at `atMs`, per service. */
+export interface RedSlice {
+  atMs: number;
+  byService: ReadonlyMap<string, RedAggregate>;
+}
+
 /**
  * What each service's current and previous minute rows grew by between evaluations, summed over
  * the last `windowMs`: a sliding window finer than the rollups' minutes. Null until it has
- * watched for a whole window (the caller then falls back to whole minutes).
+ * watched for a whole window (the caller then falls back to whole minutes). `slices` are the
+ * window's parts, one per evaluation, oldest first.
  */
 export class RedDeltaTracker {
   private last = new Map<string, RedMinute>();
@@ -184,6 +196,10 @@ export class RedDeltaTracker {
   private startedMs: number | null = null;
 
   constructor(private readonly windowMs: number) {}
+
+  get slices(): readonly RedSlice[] {
+    return this.deltas;
+  }
 
   observe(rows: readonly RedMinute[], nowMs: number): Map<string, RedAggregate> | null {
     const live = Math.floor(nowMs / 60_000) * 60_000 - 60_000;
@@ -226,9 +242,11 @@ export class RedDeltaTracker {
 
 /**
  * Pure: per service, compares the recent measure (`recent` when given, else the minutes from
- * `recentStartMs` on) with the per-minute baseline before `recentStartMs`.
+ * `recentStartMs` on) with the per-minute baseline before `recentStartMs`. With the window's
+ * `slices`, a jump's `heldUntilMs` is the end of the latest slice that meets the threshold by
+ * itself: when the condition last held, while the window still remembers it.
  */
-export function detectRedJumps(rows: readonly RedMinute[], recentStartMs: number, recent?: ReadonlyMap<string, RedAggregate>): RedJumps {
+export function detectRedJumps(rows: readonly RedMinute[], recentStartMs: number, recent?: ReadonlyMap<string, RedAggregate>, slices?: readonly RedSlice[]): RedJumps {
   const byService = new Map<string, RedMinute[]>();
   for (const r of rows) {
     if (RED_JUMP.ignoredServices.includes(r.service)) continue;
@@ -254,19 +272,28 @@ export function detectRedJumps(rows: readonly RedMinute[], recentStartMs: number
       for (const m of recentMinutes) m.histogram.forEach((n, i) => (merged[i] = (merged[i] ?? 0) + n));
     }
     const baseRate = median(baseline.map((m) => m.errors / m.calls)) ?? 0;
-    if (calls >= RED_JUMP.minErrorCalls) {
-      const rate = errors / calls;
-      if (rate >= Math.max(RED_JUMP.errorRateFloor, RED_JUMP.errorRateFactor * baseRate)) out.errorRate.push({ labels: { service }, value: rate });
+    const rateBad = (e: number, c: number) => e / c >= Math.max(RED_JUMP.errorRateFloor, RED_JUMP.errorRateFactor * baseRate);
+    if (calls >= RED_JUMP.minErrorCalls && rateBad(errors, calls)) {
+      out.errorRate.push(held({ labels: { service }, value: errors / calls }, slices, service, (a) => a.calls > 0 && rateBad(a.errors, a.calls)));
     }
     if (calls >= RED_JUMP.minLatencyCalls && baseline.length > 0) {
       const p95 = quantileSeconds(merged, 0.95);
       const baseP95 = median(baseline.map((m) => quantileSeconds(m.histogram, 0.95)).filter((v): v is number => v !== undefined));
-      if (p95 !== undefined && baseP95 !== undefined && p95 >= RED_JUMP.p95Factor * baseP95 && p95 * 1000 >= RED_JUMP.p95FloorMs) {
-        out.p95.push({ labels: { service }, value: p95 });
-      }
+      const slow = (v: number | undefined): v is number => v !== undefined && baseP95 !== undefined && v >= RED_JUMP.p95Factor * baseP95 && v * 1000 >= RED_JUMP.p95FloorMs;
+      if (slow(p95)) out.p95.push(held({ labels: { service }, value: p95 }, slices, service, (a) => a.calls > 0 && slow(quantileSeconds(a.histogram, 0.95))));
     }
   }
   return out;
+}
+
+/** The sample with `heldUntilMs`: the end of the latest slice that is bad by itself (none: the evaluation's time). */
+function held(sample: ResultSample, slices: readonly RedSlice[] | undefined, service: string, bad: (a: RedAggregate) => boolean): ResultSample {
+  if (!slices) return sample;
+  for (let i = slices.length - 1; i >= 0; i--) {
+    const a = slices[i]!.byService.get(service);
+    if (a && bad(a)) return i === slices.length - 1 ? sample : { ...sample, heldUntilMs: slices[i]!.atMs };
+  }
+  return sample;
 }
 
 function sum(values: number[]): number {

@@ -4,6 +4,13 @@
 // `keep_firing_for`, then is *resolved* (kept for 15 minutes, as Prometheus keeps resolved alerts
 // so notifications can say so) and a pending one just goes away (*inactive*). Time is passed in by
 // the caller (an injected clock), never read here.
+//
+// The transitions keep Prometheus's timing (keep_firing_for, `for`), but a resolved alert also
+// records when its condition last held (`endedAtMs`): the last evaluation that returned its label
+// set, or earlier when the rule says so (`heldUntilMs`: a rule measuring over a window that reaches
+// back, like the built-in jump rules, reports the end of the last bad slice in that window). That
+// is the alert's (and its incident's) end, not the evaluation that confirmed the resolution a
+// keep_firing_for (and a window) later.
 import { expandTemplate } from './template';
 
 export type AlertState = 'pending' | 'firing' | 'resolved';
@@ -24,6 +31,10 @@ export interface ActiveAlert {
   lastSeenMs: number;
   /** First evaluation at which a firing alert's label set was missing (keep_firing_for counts from it). */
   missingSinceMs?: number | null;
+  /** The latest moment its condition held: the samples' `heldUntilMs`, else the evaluation's time. */
+  heldUntilMs?: number | null;
+  /** A resolved alert: when its condition last held (≤ resolvedAtMs, ≥ firedAtMs). */
+  endedAtMs?: number | null;
 }
 
 export interface AlertTransition {
@@ -33,6 +44,8 @@ export interface AlertTransition {
   to: AlertState | 'inactive';
   atMs: number;
   value: number;
+  /** On `→ resolved`: when the condition last held (the episode's end); `atMs` is when that was confirmed. */
+  endedAtMs?: number;
 }
 
 export interface RuleTiming {
@@ -47,6 +60,17 @@ export interface RuleTiming {
 export interface ResultSample {
   labels: Record<string, string>;
   value: number;
+  /**
+   * When the condition last held, if earlier than the evaluation: a rule whose measure spans a
+   * window reaching back (the built-in jump rules' 45 s) says when its last bad slice ended.
+   */
+  heldUntilMs?: number;
+}
+
+/** A resolving alert's end: when its condition last held, never before it fired nor after `nowMs`. */
+export function conditionEnd(a: ActiveAlert, nowMs: number): number {
+  const held = a.heldUntilMs ?? a.lastSeenMs;
+  return Math.min(nowMs, Math.max(a.firedAtMs ?? a.activeAtMs, held));
 }
 
 export const RESOLVED_RETENTION_MS = 15 * 60_000;
@@ -79,10 +103,13 @@ export class RuleAlerts {
     const transitions: AlertTransition[] = [];
     for (const [key, a] of this.alerts) {
       if (a.state === 'resolved') continue;
-      transitions.push({ key, labels: a.labels, from: a.state, to: a.state === 'firing' ? 'resolved' : 'inactive', atMs: nowMs, value: a.value });
-      if (a.state === 'firing') {
+      // Switched off: its condition may still hold, so the episode ends now.
+      const resolving = a.state === 'firing';
+      transitions.push({ key, labels: a.labels, from: a.state, to: resolving ? 'resolved' : 'inactive', atMs: nowMs, value: a.value, ...(resolving ? { endedAtMs: nowMs } : {}) });
+      if (resolving) {
         a.state = 'resolved';
         a.resolvedAtMs = nowMs;
+        a.endedAtMs = nowMs;
       } else this.alerts.delete(key);
     }
     return transitions;
@@ -92,7 +119,7 @@ export class RuleAlerts {
   evaluate(results: readonly ResultSample[], nowMs: number): AlertTransition[] {
     const transitions: AlertTransition[] = [];
     const move = (a: ActiveAlert, to: AlertState | 'inactive') => {
-      transitions.push({ key: a.key, labels: a.labels, from: a.state, to, atMs: nowMs, value: a.value });
+      transitions.push({ key: a.key, labels: a.labels, from: a.state, to, atMs: nowMs, value: a.value, ...(to === 'resolved' ? { endedAtMs: a.endedAtMs ?? nowMs } : {}) });
       if (to !== 'inactive') a.state = to;
     };
     const seen = new Set<string>();
@@ -113,7 +140,7 @@ export class RuleAlerts {
         a = undefined;
       }
       if (!a) {
-        a = { key, labels: all, annotations, state: 'pending', value: r.value, activeAtMs: nowMs, firedAtMs: null, resolvedAtMs: null, lastSeenMs: nowMs };
+        a = { key, labels: all, annotations, state: 'pending', value: r.value, activeAtMs: nowMs, firedAtMs: null, resolvedAtMs: null, lastSeenMs: nowMs, heldUntilMs: null, endedAtMs: null };
         this.alerts.set(key, a);
         transitions.push({ key, labels: all, from: 'inactive', to: 'pending', atMs: nowMs, value: r.value });
       }
@@ -121,6 +148,8 @@ export class RuleAlerts {
       a.annotations = annotations;
       a.lastSeenMs = nowMs;
       a.missingSinceMs = null;
+      const held = Math.min(nowMs, r.heldUntilMs ?? nowMs);
+      a.heldUntilMs = Math.max(a.heldUntilMs ?? held, held);
       if (a.state === 'pending' && nowMs - a.activeAtMs >= this.rule.forMs) {
         a.firedAtMs = nowMs;
         move(a, 'firing');
@@ -135,6 +164,7 @@ export class RuleAlerts {
         a.missingSinceMs ??= nowMs;
         if (nowMs - a.missingSinceMs >= this.rule.keepFiringForMs) {
           a.resolvedAtMs = nowMs;
+          a.endedAtMs = conditionEnd(a, nowMs);
           move(a, 'resolved');
         }
       } else if (a.resolvedAtMs !== null && nowMs - a.resolvedAtMs >= RESOLVED_RETENTION_MS) {
