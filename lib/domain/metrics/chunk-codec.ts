@@ -218,7 +218,8 @@ function uvarintLength(value: number): number {
   return n;
 }
 
-function putUvarint(out: Uint8Array, at: number, value: number): number {
+/** Writes `value` as an unsigned varint at `at`; returns the index after it. Shared with head-block.ts. */
+export function putUvarint(out: Uint8Array, at: number, value: number): number {
   while (value >= 0x80) {
     out[at++] = (value % 0x80) | 0x80;
     value = Math.floor(value / 0x80);
@@ -227,8 +228,8 @@ function putUvarint(out: Uint8Array, at: number, value: number): number {
   return at;
 }
 
-/** Reads a varint at `state.pos`, advancing it. */
-function readUvarint(bytes: Uint8Array, state: { pos: number }): number {
+/** Reads a varint at `state.pos`, advancing it. Shared with head-block.ts. */
+export function readUvarint(bytes: Uint8Array, state: { pos: number }): number {
   let result = 0;
   let scale = 1;
   for (;;) {

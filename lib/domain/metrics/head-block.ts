@@ -7,7 +7,7 @@
 //              that series' samples as a chunk (chunk-codec.ts), entries in ascending id order
 //
 // Pure: bytes in, bytes out.
-import { ChunkFormatError } from './chunk-codec';
+import { ChunkFormatError, putUvarint, readUvarint } from './chunk-codec';
 
 export const HEAD_BLOCK_SERIES = 256;
 const VERSION = 1;
@@ -28,8 +28,8 @@ export function encodeHeadBlock(group: number, entries: readonly HeadBlockEntry[
   let at = 1;
   const base = group * HEAD_BLOCK_SERIES;
   for (const e of entries) {
-    at = writeUvarint(out, at, e.seriesId - base);
-    at = writeUvarint(out, at, e.chunk.length);
+    at = putUvarint(out, at, e.seriesId - base);
+    at = putUvarint(out, at, e.chunk.length);
     out.set(e.chunk, at);
     at += e.chunk.length;
   }
@@ -48,27 +48,5 @@ export function forEachHeadBlockEntry(group: number, bytes: Uint8Array, wanted: 
     if (end > bytes.length) throw new ChunkFormatError('head block entry runs past the end');
     if (wanted(id)) visit(id, bytes.subarray(state.pos, end));
     state.pos = end;
-  }
-}
-
-function writeUvarint(out: Uint8Array, at: number, value: number): number {
-  while (value >= 0x80) {
-    out[at++] = (value % 0x80) | 0x80;
-    value = Math.floor(value / 0x80);
-  }
-  out[at++] = value;
-  return at;
-}
-
-function readUvarint(bytes: Uint8Array, state: { pos: number }): number {
-  let result = 0;
-  let scale = 1;
-  for (;;) {
-    if (state.pos >= bytes.length) throw new ChunkFormatError('varint runs past the end');
-    const b = bytes[state.pos++]!;
-    result += (b & 0x7f) * scale;
-    if (b < 0x80) return result;
-    scale *= 0x80;
-    if (scale > 2 ** 56) throw new ChunkFormatError('varint too long');
   }
 }
