@@ -3,17 +3,14 @@
 // rounds, keep-alive clients (so the handshake is paid once, as a browser does). A scratch database
 // with one synthetic trace of `spanCount` spans plus neighbours; prints p50/p95 per route and mode.
 //   npx tsx scripts/bench-ui-tls.ts [spanCount] [iterations] [rounds]
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { createScratchDatabase } from '../tests/support/scratch-database';
 import { migrateDatabase } from '../tests/support/migrate';
-import { createSpansPartition, insertSpans } from '../tests/support/insert-spans';
-import { makeSyntheticTrace } from '../tests/support/synthetic-trace';
+import { seedBenchTrace } from '../tests/support/insert-spans';
+import { makeSelfSignedCert } from '../tests/support/self-signed-cert';
 import { freePort } from '../tests/support/ui-server';
 import { buildUi } from './prepare';
 import { startUiChild } from './bench-support';
@@ -21,16 +18,8 @@ import { startUiChild } from './bench-support';
 const spanCount = Number(process.argv[2] ?? 2000);
 const iterations = Number(process.argv[3] ?? 40);
 const rounds = Number(process.argv[4] ?? 2);
-const NANOS_PER_DAY = 86_400_000_000_000n;
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-tls-'));
-const certFile = path.join(dir, 'cert.pem');
-const keyFile = path.join(dir, 'key.pem');
-execFileSync('openssl', [
-  'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-  '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-], { stdio: 'ignore' });
-const ca = readFileSync(certFile);
+const { certFile, keyFile, ca } = makeSelfSignedCert('meshlight-bench-tls-');
 
 function timedGet(url: string, agent: http.Agent): Promise<number> {
   const client = url.startsWith('https:') ? https : http;
@@ -51,18 +40,9 @@ let child: ChildProcess | undefined;
 try {
   buildUi();
   await migrateDatabase(database.url);
-  const nowNs = BigInt(Date.now()) * 1_000_000n;
-  const day = (nowNs / NANOS_PER_DAY) * NANOS_PER_DAY;
-  const trace = makeSyntheticTrace({ spanCount, startNs: nowNs - 60_000_000_000n });
-  const client = new pg.Client(database.url);
-  await client.connect();
-  await createSpansPartition(client, 'spans_pbench', day - NANOS_PER_DAY, day + NANOS_PER_DAY);
-  await insertSpans(client, trace.spans);
-  for (let seed = 1; seed <= 100; seed++) await insertSpans(client, makeSyntheticTrace({ spanCount: 50, startNs: nowNs - BigInt(seed) * 1_000_000_000n, seed }).spans);
-  await client.query('ANALYZE');
-  await client.end();
+  const traceId = await seedBenchTrace(database.url, spanCount, 100);
 
-  const routes = { trace: `/api/traces/${trace.traceId}`, services: '/api/services' };
+  const routes = { trace: `/api/traces/${traceId}`, services: '/api/services' };
   const samples: Record<string, number[]> = {};
   for (let round = 0; round < rounds; round++) {
     for (const mode of ['http', 'https'] as const) {

@@ -16,6 +16,7 @@ import { exportSpans, makeExporter, makeSampleTrace } from '../support/official-
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
 import { startUiServer, type UiServer } from '../support/ui-server';
+import { rawRequest } from '../support/raw-request';
 
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const PASSWORD = 'correct horse battery';
@@ -58,22 +59,6 @@ after(async () => {
   await database?.drop();
 });
 
-/** A GET with any headers (fetch will not send a foreign Host), without following redirects. */
-function rawRequest(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: options.method ?? 'GET', headers: options.headers }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
 
 function assertHardened(headers: http.IncomingHttpHeaders, label: string): void {
   assert.equal(headers['x-content-type-options'], 'nosniff', label);

@@ -17,6 +17,7 @@ import { SESSION_COOKIE, hashPassword } from '../../lib/http/ui-auth';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
 import { startUiServer, type UiServer } from '../support/ui-server';
+import { postJsonLines } from '../support/json-lines';
 
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const PASSWORD = 'live-admin-password';
@@ -51,14 +52,7 @@ after(async () => {
   await database?.drop();
 });
 
-async function sendLines(service: string, lines: object[]): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${collector.httpPort}/logs/jsonl?service=${service}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
-    body: lines.map((line) => JSON.stringify(line)).join('\n'),
-  });
-  assert.equal(response.status, 200, await response.text());
-}
+const sendLines = (service: string, lines: object[]) => postJsonLines(`http://127.0.0.1:${collector.httpPort}`, service, lines);
 
 /** Whether a page can open the collector's /live from where it is. */
 const tryLive = (url: string) =>

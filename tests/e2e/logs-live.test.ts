@@ -11,6 +11,7 @@ import { ROOT } from '../../scripts/prepare';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
 import { startUiServer, type UiServer } from '../support/ui-server';
+import { postJsonLines } from '../support/json-lines';
 
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 
@@ -39,14 +40,7 @@ after(async () => {
   await database?.drop();
 });
 
-async function sendLines(service: string, lines: object[]): Promise<void> {
-  const response = await fetch(`http://127.0.0.1:${collector.httpPort}/logs/jsonl?service=${service}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
-    body: lines.map((line) => JSON.stringify(line)).join('\n'),
-  });
-  assert.equal(response.status, 200, await response.text());
-}
+const sendLines = (service: string, lines: object[]) => postJsonLines(`http://127.0.0.1:${collector.httpPort}`, service, lines);
 
 const bodyRows = () => page.locator('.log-scroll .log-row');
 

@@ -6,12 +6,9 @@
 // receivers with the same certificate), real PostgreSQL, real Chromium.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import WebSocket from 'ws';
@@ -21,8 +18,10 @@ import { SESSION_COOKIE, hashPassword } from '../../lib/http/ui-auth';
 import { exportSpans, makeSampleTrace } from '../support/official-exporters';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { makeSelfSignedCert } from '../support/self-signed-cert';
 import { startTestCollector } from '../support/test-collector';
 import { startUiServer, type UiServer } from '../support/ui-server';
+import { rawRequest, type RawRequestOptions } from '../support/raw-request';
 
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const PASSWORD = 'correct horse battery staple';
@@ -36,15 +35,9 @@ let ca: Buffer;
 let tlsEnv: Record<string, string>;
 
 before(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshlight-ui-tls-'));
-  const certFile = path.join(dir, 'cert.pem');
-  const keyFile = path.join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
-  ca = readFileSync(certFile);
+  const cert = makeSelfSignedCert('meshlight-ui-tls-');
+  const { certFile, keyFile } = cert;
+  ca = cert.ca;
   const env = {
     MESHLIGHT_TLS_CERT_FILE: certFile,
     MESHLIGHT_TLS_KEY_FILE: keyFile,
@@ -80,21 +73,7 @@ after(async () => {
   await database?.drop();
 });
 
-function httpsRequest(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = https.request(url, { method: options.method ?? 'GET', headers: options.headers, ca, servername: 'localhost' }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
-    });
-    request.on('error', reject);
-    request.end(options.body);
-  });
-}
+const httpsRequest = (url: string, options: Omit<RawRequestOptions, 'ca'> = {}) => rawRequest(url, { ...options, ca });
 
 async function signIn(): Promise<string> {
   const response = await httpsRequest(`https://localhost:${uiPort}/api/auth/login`, {

@@ -9,6 +9,7 @@ import { parseLiveMessage, type LiveMessage } from '../../lib/contracts/live-mes
 import { MAX_TAIL_RECORDS_PER_FRAME, type LiveClientMessage, type LogTailMessage } from '../../lib/contracts/log-tail';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
+import { postJsonLines } from '../support/json-lines';
 
 let database: ScratchDatabase;
 let collector: Awaited<ReturnType<typeof startTestCollector>>;
@@ -61,14 +62,7 @@ async function tailClient() {
   };
 }
 
-async function sendLines(service: string, lines: object[]): Promise<void> {
-  const response = await fetch(`${base}/logs/jsonl?service=${service}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
-    body: lines.map((line) => JSON.stringify(line)).join('\n'),
-  });
-  assert.equal(response.status, 200, await response.text());
-}
+const sendLines = (service: string, lines: object[]) => postJsonLines(base, service, lines);
 
 /** Lets the subscription message reach the collector before logs are sent. */
 async function settle(): Promise<void> {

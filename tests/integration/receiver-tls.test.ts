@@ -4,11 +4,7 @@
 // Ingest tokens go through TLS too. Real collector, real PostgreSQL.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -17,6 +13,7 @@ import WebSocket from 'ws';
 import { exportSpans, makeSampleTrace } from '../support/official-exporters';
 import { readCollectorConfig } from '../../lib/contracts/collector-config';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
+import { makeSelfSignedCert } from '../support/self-signed-cert';
 import { startTestCollector } from '../support/test-collector';
 
 const TOKEN = 'tls-ingest-token-0123456789';
@@ -25,15 +22,9 @@ let collector: Awaited<ReturnType<typeof startTestCollector>>;
 let ca: Buffer;
 
 before(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshlight-tls-'));
-  const certFile = path.join(dir, 'cert.pem');
-  const keyFile = path.join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
-  ca = readFileSync(certFile);
+  const cert = makeSelfSignedCert('meshlight-tls-');
+  const { certFile, keyFile } = cert;
+  ca = cert.ca;
   database = await createScratchDatabase('meshlight_receiver_tls');
   const defaults = readCollectorConfig({});
   collector = await startTestCollector(database.url, { tls: { certFile, keyFile }, access: { ...defaults.access, ingestTokens: [TOKEN] } });

@@ -1,8 +1,9 @@
 // Writes TraceSpans straight into a Meshlight database with plain SQL (resources, scopes,
 // operations and spans), so query-side tests do not depend on the collector's write path.
-import type pg from 'pg';
+import pg from 'pg';
 import { toStoredEvents, toStoredLinks } from '../../lib/domain/stored-span-json';
 import type { TraceResource, TraceScope, TraceSpan } from '../../lib/domain/trace';
+import { makeSyntheticTrace } from './synthetic-trace';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -93,4 +94,29 @@ export async function insertSpans(db: Queryable, spans: readonly TraceSpan[], ch
       [JSON.stringify(rows)],
     );
   }
+}
+
+/**
+ * The benchmarks' trace-read database: a `spanCount`-span synthetic trace a minute old in a
+ * partition around today, `neighbours` 50-span traces a second apart so it is not alone, analyzed.
+ * Returns the big trace's id.
+ */
+export async function seedBenchTrace(databaseUrl: string, spanCount: number, neighbours: number): Promise<string> {
+  const NANOS_PER_DAY = 86_400_000_000_000n;
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  const day = (nowNs / NANOS_PER_DAY) * NANOS_PER_DAY;
+  const trace = makeSyntheticTrace({ spanCount, startNs: nowNs - 60_000_000_000n });
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    await createSpansPartition(client, 'spans_pbench', day - NANOS_PER_DAY, day + NANOS_PER_DAY);
+    await insertSpans(client, trace.spans);
+    for (let seed = 1; seed <= neighbours; seed++) {
+      await insertSpans(client, makeSyntheticTrace({ spanCount: 50, startNs: nowNs - BigInt(seed) * 1_000_000_000n, seed }).spans);
+    }
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
+  }
+  return trace.traceId;
 }
