@@ -1,5 +1,5 @@
-// What TLS on the UI port costs: the same requests against `next start` (plain HTTP) and against
-// scripts/ui-tls-server.mjs (HTTPS, MESHLIGHT_TLS_CERT_FILE), one server at a time, alternating
+// What TLS on the UI port costs: the same requests against scripts/ui-server.mjs over plain HTTP and
+// with --tls (HTTPS, MESHLIGHT_TLS_CERT_FILE), one server at a time, alternating
 // rounds, keep-alive clients (so the handshake is paid once, as a browser does). A scratch database
 // with one synthetic trace of `spanCount` spans plus neighbours; prints p50/p95 per route and mode.
 //   npx tsx scripts/bench-ui-tls.ts [spanCount] [iterations] [rounds]

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 import { uiServerArgs, uiServerEnv, uiTls } from './ui-process';
+import { readUiServerLimits } from '../lib/contracts/ui-server-env';
 
 const dev = process.argv.includes('--dev');
 const uiPort = process.env.MESHLIGHT_UI_PORT ?? process.env.PORT ?? '3000';
@@ -69,7 +70,9 @@ function waitForExit(child: ChildProcess): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  uiTls(process.env); // a bad MESHLIGHT_UI_TLS stops start-up before anything runs
+  // A bad MESHLIGHT_UI_TLS or MESHLIGHT_UI_* bound stops start-up before anything runs.
+  uiTls(process.env);
+  readUiServerLimits(process.env);
   generatePrismaClient();
   if (!dev) buildUi();
   const { child: collector, ready } = await startCollector();

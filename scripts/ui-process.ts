@@ -2,6 +2,7 @@
 // so that what is measured is what runs.
 import path from 'node:path';
 import { ROOT } from './prepare';
+import { readUiServerLimits } from '../lib/contracts/ui-server-env';
 
 /**
  * V8's young generation sized for big responses: GET /api/traces/{id} for a 10,000-span trace
@@ -29,14 +30,18 @@ export function uiTls(env: Record<string, string | undefined>): UiTls | null {
 }
 
 /**
- * The UI server's command line (after `node`): `next start` / `next dev`, or with TLS configured
- * (`env`) scripts/ui-tls-server.mjs, Next's same request handler behind an HTTPS server (next start
- * has no TLS; next dev has its experimental flags).
+ * The UI server's command line (after `node`): in production scripts/ui-server.mjs, Next's own
+ * request handler behind a Node server with the UI port's slow-client bounds (MESHLIGHT_UI_*, from
+ * `env`) and HTTPS when a certificate is configured; `next dev` in development (with its
+ * experimental HTTPS flags when TLS is configured).
  */
 export function uiServerArgs(mode: 'start' | 'dev', port: number | string, host: string, env: Record<string, string | undefined> = process.env): string[] {
   const tls = uiTls(env);
+  if (mode === 'start') {
+    const limits = JSON.stringify(readUiServerLimits(env));
+    return [path.join(ROOT, 'scripts/ui-server.mjs'), String(port), host, limits, ...(tls ? ['--tls'] : [])];
+  }
   const nextBin = path.join(ROOT, 'node_modules/next/dist/bin/next');
-  if (tls && mode === 'start') return [path.join(ROOT, 'scripts/ui-tls-server.mjs'), String(port), host];
   const https = tls ? ['--experimental-https', '--experimental-https-key', tls.keyFile, '--experimental-https-cert', tls.certFile] : [];
   return [nextBin, mode, '-p', String(port), '-H', host, ...https];
 }

@@ -1,4 +1,4 @@
-// TLS on the UI port (MESHLIGHT_TLS_CERT_FILE / MESHLIGHT_TLS_KEY_FILE, scripts/ui-tls-server.mjs):
+// TLS on the UI port (MESHLIGHT_TLS_CERT_FILE / MESHLIGHT_TLS_KEY_FILE, scripts/ui-server.mjs --tls):
 // with a certificate made by openssl for this test, the production build answers HTTPS only, the
 // Host check and the login work over it (the session cookie is `Secure`), and in a real browser
 // that trusts the certificate the signed-in pages open the collector's /live over wss://. A page

@@ -6,10 +6,10 @@
 // are made small here so the test is quick; no duration is asserted, only that every socket ends.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { makeExporter, exportSpans, makeSampleTrace } from '../support/official-exporters';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestCollector } from '../support/test-collector';
+import { slowClient, type Outcome } from '../support/slow-client';
 
 const LIMITS = { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, idleTimeoutMs: 1_500, maxConnections: 300 };
 const PER_PORT = 700;
@@ -26,49 +26,6 @@ after(async () => {
   await collector?.stop();
   await database?.drop();
 });
-
-interface Outcome {
-  /** What the server sent before the connection ended. */
-  received: string;
-  /** Bytes the client managed to send. */
-  sent: number;
-}
-
-/**
- * Connects and writes `first` at once, then `trickle` a byte every `everyMs` (over and over, or
- * just `once`); resolves when the server ends the connection. Rejects after `giveUpMs` if it never does.
- */
-function slowClient(port: number, first: string, trickle: string, everyMs: number, giveUpMs = 60_000, once = false): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let received = '';
-    let sent = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const giveUp = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the server kept a slow connection open for ${giveUpMs} ms (sent ${sent} bytes)`));
-    }, giveUpMs);
-    socket.on('connect', () => {
-      if (first) socket.write(first);
-      sent += first.length;
-      let i = 0;
-      if (trickle) {
-        timer = setInterval(() => {
-          if (!socket.writable || (once && i >= trickle.length)) return;
-          socket.write(trickle[i++ % trickle.length]!);
-          sent++;
-        }, everyMs);
-      }
-    });
-    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearInterval(timer);
-      clearTimeout(giveUp);
-      resolve({ received, sent });
-    });
-  });
-}
 
 const SLOW_HEADERS = 'POST /v1/traces HTTP/1.1\r\nHost: collector\r\nContent-Type: application/x-protobuf\r\nX-Padding: ' + 'a'.repeat(200);
 const HTTP2_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
