@@ -10,37 +10,67 @@ import type { TraceSpan } from '../domain/trace';
 import { getDb, type Db } from './prisma';
 import { loadTrace, traceIdFilter } from './trace-queries';
 
-/** span id, parent id or '-', start offset, duration, kind, status, link count; then columns. */
-type CompactRow = [head: string, service: string, name: string, events: string | null, base: string | null];
+/**
+ * span id, parent id or '-', start (Unix ns), duration, kind, status, link count; then columns.
+ * Events are their times after the span's start, comma-separated.
+ */
+type CompactRow = [head: string, service: string, name: string, events: string | null];
 
+/**
+ * The compact columns of a trace's spans, `share` narrowing them to one part. Starts come as Unix
+ * ns and become offsets in compactPartFromRows: a window over the trace (min(start_ns) OVER ())
+ * made PostgreSQL hold every row and spill them to disk before sending the first.
+ */
+function compactRows(traceId: string, share: { part: number; parts: number } | undefined, db: Db): Promise<pg.QueryArrayResult<CompactRow>> {
+  const values: unknown[] = [];
+  const where = traceIdFilter([traceId], {}, values);
+  const filter = share && share.parts > 1 ? ` AND get_byte(s.span_id, length(s.span_id) - 1) % ${share.parts} = ${share.part}` : '';
+  return db.pool.query<CompactRow>({
+    text: `SELECT concat_ws(' ', encode(s.span_id, 'hex'), coalesce(encode(s.parent_span_id, 'hex'), '-'),
+             s.start_ns, s.duration_ns, s.kind, s.status_code, coalesce(jsonb_array_length(s.links), 0)),
+           s.service_name, s.name,
+           CASE WHEN s.events IS NOT NULL THEN
+             (SELECT string_agg(((e->>'time_ns')::bigint - s.start_ns)::text, ',') FROM jsonb_array_elements(s.events) e) END
+         FROM spans s WHERE ${where}${filter}`,
+    values,
+    rowMode: 'array',
+  } satisfies pg.QueryArrayConfig);
+}
+
+/** One part of a trace (its spans whose id's last byte is `part` modulo `parts`), or undefined when the trace is not stored. */
 export async function loadCompactTracePart(
   traceId: string,
   part = 0,
   parts = 1,
   db: Db = getDb(),
 ): Promise<CompactTracePart | undefined> {
-  const values: unknown[] = [];
-  const where = traceIdFilter([traceId], {}, values);
-  const share = parts > 1 ? ` AND get_byte(s.span_id, length(s.span_id) - 1) % ${parts} = ${part}` : '';
-  // Offsets from the part's earliest span keep every number well inside a double; the base itself
-  // comes once, on the row that holds it.
-  const result = await db.pool.query<CompactRow>({
-    text: `SELECT concat_ws(' ', encode(s.span_id, 'hex'), coalesce(encode(s.parent_span_id, 'hex'), '-'),
-             s.start_ns - min(s.start_ns) OVER (), s.duration_ns, s.kind, s.status_code, coalesce(jsonb_array_length(s.links), 0)),
-           s.service_name, s.name,
-           CASE WHEN s.events IS NOT NULL THEN
-             (SELECT string_agg(((e->>'time_ns')::bigint - s.start_ns)::text, ',') FROM jsonb_array_elements(s.events) e) END,
-           CASE WHEN s.start_ns = min(s.start_ns) OVER () THEN s.start_ns::text END
-         FROM spans s WHERE ${where}${share}`,
-    values,
-    rowMode: 'array',
-  } satisfies pg.QueryArrayConfig);
-  const rows = result.rows;
-  if (rows.length === 0) {
+  const { rows } = await compactRows(traceId, { part, parts }, db);
+  if (rows.length === 0 && parts > 1) {
+    const values: unknown[] = [];
+    const where = traceIdFilter([traceId], {}, values);
     const exists = await db.pool.query(`SELECT 1 FROM spans s WHERE ${where} LIMIT 1`, values);
     if (exists.rowCount === 0) return undefined;
-  }
+  } else if (rows.length === 0) return undefined;
   return compactPartFromRows(traceId, rows);
+}
+
+/**
+ * Every part of a trace from one read (each equal to what loadCompactTracePart reads for it), or
+ * undefined when the trace is not stored. For the trace page, which needs them all: one pass over
+ * the trace's rows instead of one per part, each of which visited every row to keep its share.
+ */
+export async function loadCompactTraceParts(traceId: string, parts: number, db: Db = getDb()): Promise<CompactTracePart[] | undefined> {
+  const { rows } = await compactRows(traceId, undefined, db);
+  if (rows.length === 0) return undefined;
+  const shares: CompactRow[][] = Array.from({ length: parts }, () => []);
+  for (const row of rows) shares[parts > 1 ? spanIdShare(row[0], parts) : 0]!.push(row);
+  return shares.map((share) => compactPartFromRows(traceId, share));
+}
+
+/** The last byte of the row's span id (the head's first field, hex) modulo `parts`: the SQL share's rule. */
+function spanIdShare(head: string, parts: number): number {
+  const end = head.indexOf(' ');
+  return parseInt(head.slice(end - 2, end), 16) % parts;
 }
 
 /**
@@ -57,7 +87,23 @@ export async function loadSmallCompactTrace(traceId: string, maxSpans: number, d
   return loadCompactTracePart(traceId, 0, 1, db);
 }
 
-/** Rows → columns; exported for its unit test. */
+const NS_PER_SECOND = 1_000_000_000;
+
+/**
+ * A Unix ns time (decimal) as whole seconds and ns, each exact in a double, without a BigInt per
+ * span: differences of two such times are exact while under 2^53 ns (104 days).
+ */
+function secondsAndNs(ns: string): [number, number] {
+  if (ns.length <= 15) return [0, Number(ns)];
+  if (ns.startsWith('-')) {
+    const value = BigInt(ns);
+    const seconds = value / 1_000_000_000n;
+    return [Number(seconds), Number(value - seconds * 1_000_000_000n)];
+  }
+  return [Number(ns.slice(0, -9)), Number(ns.slice(-9))];
+}
+
+/** Rows → columns, starts as offsets from the part's earliest span; exported for its unit test. */
 export function compactPartFromRows(traceId: string, rows: readonly CompactRow[]): CompactTracePart {
   const n = rows.length;
   const part: CompactTracePart = {
@@ -79,12 +125,24 @@ export function compactPartFromRows(traceId: string, rows: readonly CompactRow[]
   };
   const services = new Map<string, number>();
   const names = new Map<string, number>();
+  let reference = '';
+  let referenceSeconds = 0;
+  let referenceNs = 0;
+  let earliest = 0;
   for (let i = 0; i < n; i++) {
-    const [head, service, name, events, base] = rows[i]!;
+    const [head, service, name, events] = rows[i]!;
     const [spanId, parentId, start, duration, kind, status, links] = head.split(' ') as [string, string, string, string, string, string, string];
     part.spanIds[i] = spanId;
     part.parentIds[i] = parentId === '-' ? '' : parentId;
-    const offset = Number(start);
+    const [seconds, ns] = secondsAndNs(start);
+    // Offsets from the first row's start for now, from the earliest span's below.
+    if (i === 0) {
+      reference = start;
+      referenceSeconds = seconds;
+      referenceNs = ns;
+    }
+    const offset = (seconds - referenceSeconds) * NS_PER_SECOND + (ns - referenceNs);
+    if (offset < earliest) earliest = offset;
     part.start[i] = offset;
     part.duration[i] = Number(duration);
     part.kind[i] = Number(kind);
@@ -102,7 +160,13 @@ export function compactPartFromRows(traceId: string, rows: readonly CompactRow[]
         part.eventTime.push(offset + Number(t));
       }
     }
-    if (base !== null) part.baseNs = base;
+  }
+  if (n > 0) {
+    part.baseNs = (BigInt(reference) + BigInt(earliest)).toString();
+    if (earliest !== 0) {
+      for (let i = 0; i < n; i++) part.start[i] = part.start[i]! - earliest;
+      for (let e = 0; e < part.eventTime.length; e++) part.eventTime[e] = part.eventTime[e]! - earliest;
+    }
   }
   return part;
 }

@@ -16,6 +16,8 @@ export interface TreeInput {
   readonly parentIds: readonly string[];
   readonly start: ArrayLike<number>;
   readonly end: ArrayLike<number>;
+  /** Span index by id, when the caller has one (the first span of each id): saves building it. */
+  readonly indexOf?: ReadonlyMap<string, number>;
 }
 
 export interface SpanTree {
@@ -60,8 +62,12 @@ export function childCount(tree: SpanTree, node: number): number {
 
 export function buildSpanTree(input: TreeInput): SpanTree {
   const n = input.spanCount;
-  const byId = new Map<string, number>();
-  for (let i = 0; i < n; i++) if (!byId.has(input.spanIds[i]!)) byId.set(input.spanIds[i]!, i);
+  let byId = input.indexOf;
+  if (!byId) {
+    const built = new Map<string, number>();
+    for (let i = 0; i < n; i++) if (!built.has(input.spanIds[i]!)) built.set(input.spanIds[i]!, i);
+    byId = built;
+  }
 
   // Link parents; a missing parent id gets one placeholder node.
   const placeholderIds: string[] = [];

@@ -55,6 +55,7 @@ test('parts served separately merge on the earliest base; repeated ids are kept 
   assert.deepEqual([...model.eventStart], [0, 0, 1, 1]);
   assert.deepEqual([...model.hasLinks], [0, 0, 1]);
   assert.equal(model.duplicateCount, 1);
+  assert.deepEqual([...model.indexOf], [['r', 0], ['x', 1], ['q', 2]], 'the first of a repeated id');
 
   const tree = buildSpanTree(model);
   const summary = summarizeModel(model, tree.maxDepth, tree.roots[0]);

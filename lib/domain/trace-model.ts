@@ -54,6 +54,8 @@ export interface TraceModel {
   hasLinks: Uint8Array;
   /** Spans dropped because their id repeated an earlier span's (exporter retries). */
   duplicateCount: number;
+  /** Span index by span id (built while de-duplicating; the tree and the views look spans up in it). */
+  indexOf: ReadonlyMap<string, number>;
 }
 
 /** Merges the parts of one trace (any order) into one model; a repeated span id is kept once. */
@@ -79,7 +81,7 @@ export function modelFromParts(parts: readonly CompactTracePart[]): TraceModel {
     }
     return i;
   };
-  const seen = new Set<string>();
+  const indexOf = new Map<string, number>();
   const spanIds: string[] = [];
   const parentIds: string[] = [];
   const start = new Float64Array(total);
@@ -99,11 +101,11 @@ export function modelFromParts(parts: readonly CompactTracePart[]): TraceModel {
     const local = new Int32Array(part.spanIds.length).fill(-1);
     for (let i = 0; i < part.spanIds.length; i++) {
       const id = part.spanIds[i]!;
-      if (seen.has(id)) {
+      if (indexOf.has(id)) {
         duplicateCount++;
         continue;
       }
-      seen.add(id);
+      indexOf.set(id, count);
       local[i] = count;
       spanIds.push(id);
       parentIds.push(part.parentIds[i]!);
@@ -149,6 +151,7 @@ export function modelFromParts(parts: readonly CompactTracePart[]): TraceModel {
     eventTime,
     hasLinks: hasLinks.subarray(0, count),
     duplicateCount,
+    indexOf,
   };
 }
 

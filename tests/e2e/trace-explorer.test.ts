@@ -165,10 +165,12 @@ test('flame graph and statistics views; OTLP JSON download opens as a file', asy
   await page.getByTestId('span-detail').getByText('app.fraud.model').waitFor();
 });
 
-test('the first screen comes with the page: a small trace whole, a large one as a streamed preview the island replaces', async () => {
+test('the first screen comes with the page: a small trace whole, a large one as a preview the island replaces', async () => {
   const small = await (await fetch(`${ui.url}/traces/${traces.slowId}`)).text();
   assert.match(small, /class="wf-row[^>]*data-span="[0-9a-f]{16}"/, "the small trace's rows are in the HTML");
   assert.doesNotMatch(small, /waterfall-preview/);
+  // In the shell, not in a Suspense boundary streamed after it: React reveals those no sooner than 300 ms after the shell's first frame.
+  assert.doesNotMatch(small, /<template id="B:/, 'no streamed boundary');
   assert.doesNotMatch(small, /<link rel="preload"[^>]*\/api\/ui\/traces\//, 'and nothing is left to fetch');
 
   // A trace too large to come whole with the page (> 1,000 spans), sent last: the searches above count the others.
@@ -180,8 +182,9 @@ test('the first screen comes with the page: a small trace whole, a large one as 
   assert.ok(await collector.flushed(), 'spans were written');
   const large = await (await fetch(`${ui.url}/traces/${largeId}`)).text();
   assert.match(large, /<link rel="preload"[^>]*\/api\/ui\/traces\//, "the large trace's parts are preloaded");
-  assert.match(large, /data-testid="waterfall-preview"/, 'its first screen is streamed');
+  assert.match(large, /data-testid="waterfall-preview"/, 'its first screen is in the HTML');
   assert.match(large, /1,500(<!-- -->)? spans/);
+  assert.doesNotMatch(large, /<template id="B:/, 'no streamed boundary');
 
   await page.goto(`${ui.url}/traces/${largeId}`);
   await readyRows().first().waitFor();

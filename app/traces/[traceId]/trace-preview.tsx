@@ -1,6 +1,6 @@
-// The first screen of a large trace, rendered on the server while the client island loads the
-// whole trace: the page reads the trace's parts (and leaves them for the island's requests,
-// lib/db/trace-part-handoff.ts), lays it out with the island's own code (prepareTrace) and streams
+// The first screen of a large trace, rendered on the server as part of the page's first HTML: the
+// page reads the trace's parts once (and leaves them for the island's requests,
+// lib/db/trace-part-handoff.ts), lays it out with the island's own code (prepareTrace) and sends
 // the top rows of the waterfall, painted before the island has its data or has even hydrated.
 import { prepareTrace } from '@/components/trace/explorer/prepared-trace';
 import { WaterfallPreview } from '@/components/trace/waterfall/waterfall-preview';

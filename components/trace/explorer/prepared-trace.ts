@@ -11,16 +11,15 @@ export interface PreparedTrace {
   summary: ModelSummary;
   durationNs: number;
   /** Node index by span id, for deep links and span links. */
-  nodeOf: Map<string, number>;
+  nodeOf: ReadonlyMap<string, number>;
 }
 
 export function prepareTrace(parts: readonly CompactTracePart[]): PreparedTrace {
   const model = modelFromParts(parts);
   const tree = buildSpanTree(model);
   const summary = summarizeModel(model, tree.maxDepth, tree.roots[0]);
-  const nodeOf = new Map<string, number>();
-  for (let i = 0; i < model.spanCount; i++) nodeOf.set(model.spanIds[i]!, i);
-  return { model, tree, summary, durationNs: Math.max(summary.durationNs, 1), nodeOf };
+  // Spans are nodes 0 … spanCount−1, so the model's index by id is the node index too.
+  return { model, tree, summary, durationNs: Math.max(summary.durationNs, 1), nodeOf: model.indexOf };
 }
 
 /** Critical sections grouped by node, for drawing them on each bar. */
