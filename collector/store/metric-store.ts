@@ -247,6 +247,11 @@ export class MetricStore {
     ];
     if (this.refusals.size === 0) lines.push('meshlight_metric_series_refused_total 0');
     for (const [metric, count] of this.refusals) lines.push(`meshlight_metric_series_refused_total{metric="${escapeLabel(metric)}"} ${count}`);
+    lines.push(
+      '# HELP meshlight_metric_series_hash_collisions_total New series refused because another label set had their 64-bit hash.',
+      '# TYPE meshlight_metric_series_hash_collisions_total counter',
+      `meshlight_metric_series_hash_collisions_total ${this.stats.hashCollisions}`,
+    );
     return `${lines.join('\n')}\n`;
   }
 
