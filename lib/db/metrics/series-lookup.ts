@@ -90,10 +90,12 @@ export async function findSeries(db: RowQuery, matchers: readonly LabelMatcher[]
     conditions.push(filter.mode === 'has' ? `s.pairs && $${params.length}::int4[]` : `NOT (s.pairs && $${params.length}::int4[])`);
   }
   const cap = limit && limit > 0 ? Math.floor(limit) : undefined;
-  const rows = await db.query<{ id: bigint | number | string; metric_id: number; pairs: number[] }>(
-    `SELECT s.id, s.metric_id, s.pairs FROM metric_series s WHERE ${conditions.join(' AND ')} ORDER BY s.id${cap && inProcess.length === 0 ? ` LIMIT ${cap}` : ''}`,
+  // The pairs as text ('1,5,9'): splitting it is cheaper than the driver's array parser.
+  const found = await db.query<{ id: bigint | number | string; metric_id: number; pairs: string }>(
+    `SELECT s.id, s.metric_id, array_to_string(s.pairs, ',') AS pairs FROM metric_series s WHERE ${conditions.join(' AND ')} ORDER BY s.id${cap && inProcess.length === 0 ? ` LIMIT ${cap}` : ''}`,
     params,
   );
+  const rows = found.map((row) => ({ id: row.id, metric_id: row.metric_id, pairs: row.pairs === '' ? [] : row.pairs.split(',').map(Number) }));
   let kept = inProcess.length ? rows.filter((row) => passesPairFilters(row.pairs, inProcess)) : rows;
   if (cap && kept.length > cap) kept = kept.slice(0, cap);
   return withLabels(db, kept);
