@@ -248,7 +248,7 @@ export class MetricStore {
     if (this.refusals.size === 0) lines.push('meshlight_metric_series_refused_total 0');
     for (const [metric, count] of this.refusals) lines.push(`meshlight_metric_series_refused_total{metric="${escapeLabel(metric)}"} ${count}`);
     lines.push(
-      '# HELP meshlight_metric_series_hash_collisions_total New series refused because another label set had their 64-bit hash.',
+      '# HELP meshlight_metric_series_hash_collisions_total New series refused for a 64-bit hash collision (of their label set or of one of their label pairs).',
       '# TYPE meshlight_metric_series_hash_collisions_total counter',
       `meshlight_metric_series_hash_collisions_total ${this.stats.hashCollisions}`,
     );
@@ -453,7 +453,8 @@ export class MetricStore {
     }
   }
 
-  private async registerPart(session: SqlSession, part: SeriesEntry[]): Promise<void> {
+  private async registerPart(session: SqlSession, fresh: SeriesEntry[]): Promise<void> {
+    let part = fresh;
     const pairIds = await this.labelPairIds(session, part);
     const pairKey = (name: string, value: string) => `${name}\u0000${value}`;
     const rowOf = (entry: SeriesEntry) => {
@@ -462,6 +463,15 @@ export class MetricStore {
       pairs.sort((a, b) => a - b);
       return { metricId: pairIds.get(pairKey('__name__', entry.metric))!, pairs };
     };
+    // A pair whose hash another pair holds has no id (labelPairIds): its series are refused.
+    const complete = (entry: SeriesEntry) =>
+      pairIds.has(pairKey('__name__', entry.metric)) && Object.keys(entry.labels).every((name) => name === '__name__' || pairIds.has(pairKey(name, entry.labels[name]!)));
+    for (const entry of part.filter((e) => !complete(e))) {
+      this.unregistered.delete(entry);
+      this.stats.hashCollisions++;
+    }
+    part = part.filter(complete);
+    if (part.length === 0) return;
     const wanted = part.map(rowOf);
     const rows = await session.query<{ id: bigint | number | string; hash: bigint | number | string; metric_id: number; pairs: number[] }>(
       `INSERT INTO metric_series (labels_hash, first_seen_ms, last_seen_ms, metric_id, pairs)
@@ -487,7 +497,10 @@ export class MetricStore {
     }
   }
 
-  /** Ids of every label pair the series hold (their metric names as `__name__` pairs), added when new. */
+  /**
+   * Ids of every label pair the series hold (their metric names as `__name__` pairs), added when new.
+   * Pairs are unique by a 64-bit hash; one whose hash another pair holds gets no id.
+   */
   private async labelPairIds(session: SqlSession, entries: SeriesEntry[]): Promise<Map<string, number>> {
     const names: string[] = [];
     const values: string[] = [];
@@ -507,21 +520,20 @@ export class MetricStore {
     // Inserted when missing, then read; a pair another collector inserted meanwhile is read next round.
     for (let round = 0; round < 3 && ids.size < names.length; round++) {
       const rows = await session.query<{ id: number; name: string; value: string }>(
-        `WITH w AS (SELECT * FROM unnest($1::text[], $2::text[]) AS w(name, value)),
+        `WITH w AS (SELECT name, value, hashtextextended(name || chr(255) || value, 0) AS hash FROM unnest($1::text[], $2::text[]) AS w(name, value)),
          added AS (
-           INSERT INTO metric_label_pairs (name, value)
-           SELECT w.name, w.value FROM w WHERE NOT EXISTS (SELECT 1 FROM metric_label_pairs p WHERE p.name = w.name AND p.value = w.value)
-           ORDER BY 1, 2
-           ON CONFLICT (name, value) DO NOTHING
+           INSERT INTO metric_label_pairs (hash, name, value)
+           SELECT w.hash, w.name, w.value FROM w WHERE NOT EXISTS (SELECT 1 FROM metric_label_pairs p WHERE p.hash = w.hash)
+           ORDER BY 2, 3
+           ON CONFLICT (hash) DO NOTHING
            RETURNING id, name, value)
          SELECT id, name, value FROM added
          UNION ALL
-         SELECT p.id, p.name, p.value FROM metric_label_pairs p JOIN w ON p.name = w.name AND p.value = w.value`,
+         SELECT p.id, p.name, p.value FROM metric_label_pairs p JOIN w ON p.hash = w.hash AND p.name = w.name AND p.value = w.value`,
         [names, values],
       );
       for (const row of rows) ids.set(`${row.name}\u0000${row.value}`, Number(row.id));
     }
-    if (ids.size < names.length) throw new Error('metric label pairs: could not read the ids of new pairs');
     return ids;
   }
 

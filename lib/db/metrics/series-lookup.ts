@@ -47,8 +47,12 @@ async function resolveMatchers(db: RowQuery, matchers: readonly LabelMatcher[]):
   const params: unknown[] = [];
   const parts = matchers.map((m, i) => {
     params.push(m.name, m.value);
-    const accept = predicate(m.type, 'p.value', `$${params.length}::text`);
-    return `SELECT ${i} AS i, p.id FROM metric_label_pairs p WHERE p.name = $${params.length - 1} AND ${refuses[i] ? `NOT (${accept})` : accept}`;
+    const name = `$${params.length - 1}::text`;
+    const value = `$${params.length}::text`;
+    const accept = predicate(m.type, 'p.value', value);
+    // One pair: found by its hash (the unique index); else every pair of the name (its index).
+    const exact = m.type === '=' && !refuses[i] ? ` AND p.hash = hashtextextended(${name} || chr(255) || ${value}, 0)` : '';
+    return `SELECT ${i} AS i, p.id FROM metric_label_pairs p WHERE p.name = ${name}${exact} AND ${refuses[i] ? `NOT (${accept})` : accept}`;
   });
   const rows = await db.query<{ i: number; id: number }>(parts.join(' UNION ALL '), params);
   const ids = matchers.map(() => new Set<number>());
