@@ -77,9 +77,9 @@ export class MetricPartitionManager {
       await this.db.transaction(async (session) => {
         await session.query('LOCK TABLE metric_label_pairs IN SHARE MODE');
         await session.query(
+          // An anti join (NOT IN over a large set would not be hashed past work_mem).
           `DELETE FROM metric_label_pairs p
-            WHERE NOT EXISTS (SELECT 1 FROM metric_series s WHERE s.metric_id = p.id)
-              AND p.id NOT IN (SELECT DISTINCT unnest(s.pairs) FROM metric_series s)`,
+            WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(s.pairs || s.metric_id) AS id FROM metric_series s) AS u WHERE u.id = p.id)`,
         );
       });
     }
