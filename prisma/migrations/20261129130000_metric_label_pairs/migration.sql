@@ -51,10 +51,10 @@ SELECT s.id,
        m.id,
        coalesce((SELECT array_agg(p.id ORDER BY p.id)
                    FROM jsonb_each_text(s.labels) AS l
-                   JOIN "metric_label_pairs" p ON p.name = l.key AND p.value = l.value
+                   JOIN "metric_label_pairs" p ON p.hash = hashtextextended(l.key || chr(255) || l.value, 0) AND p.name = l.key AND p.value = l.value
                   WHERE l.key <> '__name__' AND l.value <> ''), '{}')
   FROM "metric_series" s
-  JOIN "metric_label_pairs" m ON m.name = '__name__' AND m.value = s.metric_name;
+  JOIN "metric_label_pairs" m ON m.hash = hashtextextended('__name__' || chr(255) || s.metric_name, 0) AND m.name = '__name__' AND m.value = s.metric_name;
 
 ALTER SEQUENCE "metric_series_id_seq" OWNED BY "metric_series_new"."id";
 ALTER TABLE "metric_series_new" ALTER COLUMN "id" SET DEFAULT nextval('metric_series_id_seq');
