@@ -83,7 +83,7 @@ const bytes = (prefix: RegExp) => sizes.filter((r) => prefix.test(r.name)).reduc
 const chunkBytes = bytes(/^metric_chunks/);
 const segmentBytes = bytes(/^metric_head_(segments|blocks)$/);
 const [segmentRows] = await db.query<{ n: string }>('SELECT ((SELECT count(*) FROM metric_head_segments) + (SELECT count(*) FROM metric_head_blocks))::text AS n');
-const seriesBytes = bytes(/^metric_series$/);
+const seriesBytes = bytes(/^metric_(series|label_pairs)$/);
 const total = sizes.reduce((n, r) => n + Number(r.bytes), 0);
 const [chunks] = await db.query<{ n: string; avg: string }>('SELECT count(*)::text AS n, avg(octet_length(data))::text AS avg FROM metric_chunks');
 

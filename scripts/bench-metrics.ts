@@ -39,6 +39,8 @@ const FLUSH_MS = Number(process.env.BENCH_METRIC_FLUSH_MS ?? 10_000);
 const SCRAPE_MS = 15_000;
 const HOUR_MS = 3_600_000;
 const QUERY_START_MS = 1_700_000_000_000;
+// BENCH_METRIC_DB: a prefix for the two databases (sessions sharing a PostgreSQL each use their own).
+const DB_PREFIX = process.env.BENCH_METRIC_DB ?? 'meshlight_bench_metrics';
 const QUERIES = ['sum by (job) (rate(x_total[5m]))', 'histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m])))'];
 
 // --- a minimal prompb.WriteRequest encoder over Buffers (labels pre-encoded once per series) ---
@@ -151,6 +153,7 @@ interface Prometheus {
 }
 
 function prometheusInstalled(): boolean {
+  if (process.env.BENCH_METRIC_PROMETHEUS === 'off') return false;
   return spawnSync('prometheus', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
@@ -227,7 +230,7 @@ export async function runMetricsBench(): Promise<void> {
   const total = SERIES * (ROUNDS + 1);
 
   // 1. ours, end to end
-  const dbUrl = await resetDatabase('meshlight_bench_metrics');
+  const dbUrl = await resetDatabase(DB_PREFIX);
   const { child: collector, line } = await startChild(
     // BENCH_METRIC_CPU_PROF=<dir>: the collector writes a V8 CPU profile there when it exits.
     [...(process.env.BENCH_METRIC_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_METRIC_CPU_PROF}`] : []), '--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
@@ -260,8 +263,8 @@ export async function runMetricsBench(): Promise<void> {
     const db = createPgExecutor(dbUrl, 1);
     await db.query('VACUUM ANALYZE');
     const [size] = await db.query<{ bytes: string; series: string }>(
-      `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname = 'metric_series')::text AS series
-         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_head_blocks', 'metric_series'))`,
+      `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname IN ('metric_series', 'metric_label_pairs'))::text AS series
+         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_head_blocks', 'metric_series', 'metric_label_pairs'))`,
     );
     await db.close();
     ours = { acked: measured / ((tAcked - t0) / 1000), committed: measured / ((tCommitted - t0) / 1000), retries, bytes: Number(size!.bytes), seriesBytes: Number(size!.series), cpuUsPerSample };
@@ -305,7 +308,7 @@ export async function runMetricsBench(): Promise<void> {
 
     // 3. query_range on the same data in both
     const data = await queryData();
-    const qUrl = await resetDatabase('meshlight_bench_metrics_query');
+    const qUrl = await resetDatabase(`${DB_PREFIX}_query`);
     const qDb = createPgExecutor(qUrl, 2);
     await applyMigrations(qDb);
     const partitions = new MetricPartitionManager(qDb, 3650, () => QUERY_START_MS);
@@ -360,7 +363,7 @@ export async function runMetricsBench(): Promise<void> {
       `  stored: ${fmt(ours.bytes / total, 2)} bytes/sample (metric tables + indexes, ${fmt(total)} samples incl. warm-up; target ≤ 16)${theirs ? `; Prometheus data dir ${fmt(theirs.bytes / total, 2)} bytes/sample` : ''}`,
     );
     console.log(
-      `    of which the series table ${fmt(ours.seriesBytes / total, 2)} bytes/sample (${fmt(ours.seriesBytes / SERIES)} B per series: amortized over a series' life, large after only ${ROUNDS + 1} samples each)`,
+      `    of which the series and label-pair tables ${fmt(ours.seriesBytes / total, 2)} bytes/sample (${fmt(ours.seriesBytes / SERIES)} B per series: amortized over a series' life, large after only ${ROUNDS + 1} samples each)`,
     );
     console.log('  query_range 1 h at 15 s step (median of 7)');
     QUERIES.forEach((q, i) => {

@@ -70,7 +70,20 @@ export class MetricPartitionManager {
       'WITH gone AS (DELETE FROM metric_series WHERE last_seen_ms < $1 RETURNING 1) SELECT count(*) AS n FROM gone',
       [cutoffMs],
     );
-    return { droppedPartitions: dropped, deletedSeries: Number(gone[0]?.n ?? 0) };
+    const deletedSeries = Number(gone[0]?.n ?? 0);
+    if (deletedSeries > 0) {
+      // Label pairs no series holds any more. The SHARE lock waits for collectors registering series
+      // (their pair inserts and series rows are one transaction) and holds new ones off meanwhile.
+      await this.db.transaction(async (session) => {
+        await session.query('LOCK TABLE metric_label_pairs IN SHARE MODE');
+        await session.query(
+          // An anti join (NOT IN over a large set would not be hashed past work_mem).
+          `DELETE FROM metric_label_pairs p
+            WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(s.pairs || s.metric_id) AS id FROM metric_series s) AS u WHERE u.id = p.id)`,
+        );
+      });
+    }
+    return { droppedPartitions: dropped, deletedSeries };
   }
 
   private async list(): Promise<string[]> {

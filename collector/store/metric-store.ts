@@ -22,7 +22,7 @@ import type { StoreReceipt } from '../pipeline/signal';
 import { copyByteaFromHex } from './copy-text';
 import { InMemoryMetricHead, type EncodedChunk, type HeadChanges, type MetricHead } from './metric-head';
 import type { MetricPartitionManager } from './metric-partitions';
-import type { SqlExecutor } from './sql-executor';
+import type { SqlExecutor, SqlSession } from './sql-executor';
 
 export interface MetricStoreOptions {
   /** New series of one metric past this many are refused (MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC). */
@@ -61,7 +61,8 @@ interface SeriesEntry {
   id: number | undefined;
   metric: string;
   labels: Labels;
-  hash: Buffer;
+  /** metric_series.labels_hash: the first 8 bytes of the MD5 of seriesKey(), as a signed int8 (decimal). */
+  hash: string;
   /** Sample timestamps (not wall-clock): metric_series' first/last_seen_ms bound queries by them. */
   firstSeenMs: number;
   lastSeenMs: number;
@@ -100,7 +101,7 @@ export class MetricStore {
   /** The same entries by arrivalKey() (label order as received); may hold several keys per series. */
   private readonly byArrivalKey = new Map<string, SeriesEntry>();
   private readonly byRef = new Map<number, SeriesEntry>();
-  /** Series ids already in the database (from init()), by hex hash, not yet seen by this process. */
+  /** Series ids already in the database (from init()), by labels_hash, not yet seen by this process. */
   private stored = new Map<string, number>();
   private readonly seriesPerMetric = new Map<string, number>();
   private readonly metadata = new Map<string, MetricMetadata>();
@@ -125,7 +126,7 @@ export class MetricStore {
   /** Per group, the end times of the blocks this head wrote and has not deleted, ascending. */
   private readonly blockEnds = new Map<number, number[]>();
 
-  readonly stats = { samplesAppended: 0, samplesOutOfOrder: 0, seriesRefused: 0, chunksWritten: 0, flushFailures: 0, lastFlushError: '' };
+  readonly stats = { samplesAppended: 0, samplesOutOfOrder: 0, seriesRefused: 0, chunksWritten: 0, flushFailures: 0, lastFlushError: '', hashCollisions: 0 };
 
   constructor(
     private readonly db: SqlExecutor,
@@ -137,11 +138,11 @@ export class MetricStore {
 
   /** Learns the series already stored, so they keep their ids and count toward the limit. */
   async init(): Promise<void> {
-    const rows = await this.db.query<{ id: bigint | number | string; hash: Buffer | Uint8Array; metric_name: string }>(
-      'SELECT id, labels_hash AS hash, metric_name FROM metric_series',
+    const rows = await this.db.query<{ id: bigint | number | string; hash: bigint | number | string; metric_name: string }>(
+      'SELECT s.id, s.labels_hash AS hash, p.value AS metric_name FROM metric_series s JOIN metric_label_pairs p ON p.id = s.metric_id',
     );
     for (const row of rows) {
-      this.stored.set(Buffer.from(row.hash).toString('hex'), Number(row.id));
+      this.stored.set(String(row.hash), Number(row.id));
       this.seriesPerMetric.set(row.metric_name, (this.seriesPerMetric.get(row.metric_name) ?? 0) + 1);
     }
   }
@@ -246,6 +247,11 @@ export class MetricStore {
     ];
     if (this.refusals.size === 0) lines.push('meshlight_metric_series_refused_total 0');
     for (const [metric, count] of this.refusals) lines.push(`meshlight_metric_series_refused_total{metric="${escapeLabel(metric)}"} ${count}`);
+    lines.push(
+      '# HELP meshlight_metric_series_hash_collisions_total New series refused for a 64-bit hash collision (of their label set or of one of their label pairs).',
+      '# TYPE meshlight_metric_series_hash_collisions_total counter',
+      `meshlight_metric_series_hash_collisions_total ${this.stats.hashCollisions}`,
+    );
     return `${lines.join('\n')}\n`;
   }
 
@@ -264,8 +270,8 @@ export class MetricStore {
       return known;
     }
     const metric = labels.__name__ ?? '';
-    const hash = createHash('md5').update(key).digest();
-    const storedId = this.stored.get(hash.toString('hex'));
+    const hash = seriesHash(key);
+    const storedId = this.stored.get(hash);
     if (storedId === undefined) {
       const count = this.seriesPerMetric.get(metric) ?? 0;
       if (count >= this.options.maxSeriesPerMetric) {
@@ -276,7 +282,7 @@ export class MetricStore {
       }
       this.seriesPerMetric.set(metric, count + 1);
     } else {
-      this.stored.delete(hash.toString('hex'));
+      this.stored.delete(hash);
     }
     const entry: SeriesEntry = { ref: this.nextRef++, id: storedId, metric, labels, hash, firstSeenMs: firstT, lastSeenMs: firstT, lastSeenWrittenMs: storedId === undefined ? 0 : -Infinity };
     if (storedId === undefined) this.unregistered.add(entry);
@@ -433,28 +439,102 @@ export class MetricStore {
     return text;
   }
 
+  /**
+   * New series get their label pairs' ids (metric_label_pairs, added when new) and a metric_series
+   * row. A row that already held the hash (another collector, or a restart) keeps its id; one whose
+   * pairs differ is a 64-bit hash collision: that series is refused and counted, never merged.
+   */
   private async registerSeries(): Promise<void> {
     const fresh = [...this.unregistered];
     for (let i = 0; i < fresh.length; i += REGISTER_BATCH) {
-      const part = fresh.slice(i, i + REGISTER_BATCH);
-      const rows = await this.db.query<{ id: bigint | number | string; hash: Buffer | Uint8Array }>(
-        `INSERT INTO metric_series (metric_name, labels, labels_hash, first_seen_ms, last_seen_ms)
-         SELECT * FROM unnest($1::text[], $2::jsonb[], $3::bytea[], $4::int8[], $5::int8[])
-         ON CONFLICT (labels_hash) DO UPDATE SET first_seen_ms = LEAST(metric_series.first_seen_ms, EXCLUDED.first_seen_ms),
-           last_seen_ms = GREATEST(metric_series.last_seen_ms, EXCLUDED.last_seen_ms)
-         RETURNING id, labels_hash AS hash`,
-        [part.map((e) => e.metric), part.map((e) => JSON.stringify(e.labels)), part.map((e) => e.hash), part.map((e) => e.firstSeenMs), part.map((e) => e.lastSeenMs)],
-      );
-      const byHash = new Map(part.map((e) => [e.hash.toString('hex'), e]));
-      for (const row of rows) {
-        const entry = byHash.get(Buffer.from(row.hash).toString('hex'));
-        if (entry) {
-          entry.id = Number(row.id);
-          entry.lastSeenWrittenMs = entry.lastSeenMs;
-          this.unregistered.delete(entry);
-        }
-      }
+      // One transaction, so retention's clean-up of unused pairs (metric-partitions.ts, which locks
+      // metric_label_pairs against these inserts) cannot remove a pair between its read and its use.
+      await this.db.transaction((session) => this.registerPart(session, fresh.slice(i, i + REGISTER_BATCH)));
     }
+  }
+
+  private async registerPart(session: SqlSession, fresh: SeriesEntry[]): Promise<void> {
+    let part = fresh;
+    const pairIds = await this.labelPairIds(session, part);
+    const pairKey = (name: string, value: string) => `${name}\u0000${value}`;
+    const rowOf = (entry: SeriesEntry) => {
+      const pairs: number[] = [];
+      for (const name in entry.labels) if (name !== '__name__') pairs.push(pairIds.get(pairKey(name, entry.labels[name]!))!);
+      pairs.sort((a, b) => a - b);
+      return { metricId: pairIds.get(pairKey('__name__', entry.metric))!, pairs };
+    };
+    // A pair whose hash another pair holds has no id (labelPairIds): its series are refused.
+    const complete = (entry: SeriesEntry) =>
+      pairIds.has(pairKey('__name__', entry.metric)) && Object.keys(entry.labels).every((name) => name === '__name__' || pairIds.has(pairKey(name, entry.labels[name]!)));
+    for (const entry of part.filter((e) => !complete(e))) {
+      this.unregistered.delete(entry);
+      this.stats.hashCollisions++;
+    }
+    part = part.filter(complete);
+    if (part.length === 0) return;
+    const wanted = part.map(rowOf);
+    const rows = await session.query<{ id: bigint | number | string; hash: bigint | number | string; metric_id: number; pairs: number[] }>(
+      `INSERT INTO metric_series (labels_hash, first_seen_ms, last_seen_ms, metric_id, pairs)
+       SELECT h, f, l, m, p::int4[] FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int4[], $5::text[]) AS x(h, f, l, m, p)
+       ON CONFLICT (labels_hash) DO UPDATE SET first_seen_ms = LEAST(metric_series.first_seen_ms, EXCLUDED.first_seen_ms),
+         last_seen_ms = GREATEST(metric_series.last_seen_ms, EXCLUDED.last_seen_ms)
+       RETURNING id, labels_hash AS hash, metric_id, pairs`,
+      [part.map((e) => e.hash), part.map((e) => e.firstSeenMs), part.map((e) => e.lastSeenMs), wanted.map((w) => w.metricId), wanted.map((w) => `{${w.pairs.join(',')}}`)],
+    );
+    const byHash = new Map(part.map((e, k) => [e.hash, { entry: e, want: wanted[k]! }]));
+    for (const row of rows) {
+      const found = byHash.get(String(row.hash));
+      if (!found) continue;
+      const { entry, want } = found;
+      this.unregistered.delete(entry);
+      if (Number(row.metric_id) !== want.metricId || row.pairs.length !== want.pairs.length || row.pairs.some((id, k) => Number(id) !== want.pairs[k])) {
+        // Kept out of flushes (no id); its samples stay in the head, unwritten.
+        this.stats.hashCollisions++;
+        continue;
+      }
+      entry.id = Number(row.id);
+      entry.lastSeenWrittenMs = entry.lastSeenMs;
+    }
+  }
+
+  /**
+   * Ids of every label pair the series hold (their metric names as `__name__` pairs), added when new.
+   * Pairs are unique by a 64-bit hash; one whose hash another pair holds gets no id.
+   */
+  private async labelPairIds(session: SqlSession, entries: SeriesEntry[]): Promise<Map<string, number>> {
+    const names: string[] = [];
+    const values: string[] = [];
+    const seen = new Set<string>();
+    const want = (name: string, value: string) => {
+      const key = `${name}\u0000${value}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      names.push(name);
+      values.push(value);
+    };
+    for (const entry of entries) {
+      want('__name__', entry.metric);
+      for (const name in entry.labels) if (name !== '__name__') want(name, entry.labels[name]!);
+    }
+    const ids = new Map<string, number>();
+    // Inserted when missing, then read; a pair another collector inserted meanwhile is read next round.
+    for (let round = 0; round < 3 && ids.size < names.length; round++) {
+      const rows = await session.query<{ id: number; name: string; value: string }>(
+        `WITH w AS (SELECT name, value, hashtextextended(name || chr(255) || value, 0) AS hash FROM unnest($1::text[], $2::text[]) AS w(name, value)),
+         added AS (
+           INSERT INTO metric_label_pairs (hash, name, value)
+           SELECT w.hash, w.name, w.value FROM w WHERE NOT EXISTS (SELECT 1 FROM metric_label_pairs p WHERE p.hash = w.hash)
+           ORDER BY 2, 3
+           ON CONFLICT (hash) DO NOTHING
+           RETURNING id, name, value)
+         SELECT id, name, value FROM added
+         UNION ALL
+         SELECT p.id, p.name, p.value FROM metric_label_pairs p JOIN w ON p.hash = w.hash AND p.name = w.name AND p.value = w.value`,
+        [names, values],
+      );
+      for (const row of rows) ids.set(`${row.name}\u0000${row.value}`, Number(row.id));
+    }
+    return ids;
   }
 
   private async touchLastSeen(): Promise<void> {
@@ -500,6 +580,14 @@ export class MetricStore {
       throw error;
     }
   }
+}
+
+/**
+ * metric_series.labels_hash of a seriesKey(): the first 8 bytes of its MD5, big-endian, as a signed
+ * int8 in decimal (migration 20261129130000 converted the stored 16-byte hashes the same way).
+ */
+export function seriesHash(key: string): string {
+  return createHash('md5').update(key).digest().readBigInt64BE(0).toString();
 }
 
 /** Prometheus treats a label with an empty value as absent: `{a=""}` and `{}` are one series. */

@@ -39,12 +39,13 @@ after(async () => {
 /** Every stored sample of a metric (closed chunks, head blocks and segments), and how many distinct timestamps. */
 async function stored(metric: string): Promise<{ samples: number; distinct: number }> {
   const { rows } = await direct.query<{ series_id: string; data: Uint8Array }>(
-    `SELECT c.series_id, c.data FROM metric_chunks c JOIN metric_series s ON s.id = c.series_id WHERE s.metric_name = $1
+    `WITH s AS (SELECT s.id FROM metric_series s JOIN metric_label_pairs m ON m.id = s.metric_id WHERE m.name = '__name__' AND m.value = $1)
+     SELECT c.series_id, c.data FROM metric_chunks c JOIN s ON s.id = c.series_id
      UNION ALL
-     SELECT h.series_id, h.data FROM metric_head_segments h JOIN metric_series s ON s.id = h.series_id WHERE s.metric_name = $1`,
+     SELECT h.series_id, h.data FROM metric_head_segments h JOIN s ON s.id = h.series_id`,
     [metric],
   );
-  const ids = new Set((await direct.query<{ id: string }>('SELECT id FROM metric_series WHERE metric_name = $1', [metric])).rows.map((r) => Number(r.id)));
+  const ids = new Set((await direct.query<{ id: string }>(`SELECT s.id FROM metric_series s JOIN metric_label_pairs m ON m.id = s.metric_id WHERE m.name = '__name__' AND m.value = $1`, [metric])).rows.map((r) => Number(r.id)));
   const blocks = await direct.query<{ group_id: string; data: Uint8Array }>('SELECT group_id, data FROM metric_head_blocks');
   for (const block of blocks.rows) {
     forEachHeadBlockEntry(Number(block.group_id), block.data, (id) => ids.has(id), (id, data) => rows.push({ series_id: String(id), data }));

@@ -1,4 +1,4 @@
-// The metrics read side over PostgreSQL: finds series by label matchers in metric_series, reads their
+// The metrics read side over PostgreSQL: finds series by label matchers (series-lookup.ts), reads their
 // closed chunks (metric_chunks), the head's blocks (metric_head_blocks: what open chunks got between
 // flushes, one row per group of series) and older collectors' segments (metric_head_segments) in the
 // time range, decodes them and merges each series' samples in time order,
@@ -8,7 +8,8 @@
 import { chunkSampleCount, chunkStart, decodeChunkInto } from '../../domain/metrics/chunk-codec';
 import { forEachHeadBlockEntry, headBlockGroup } from '../../domain/metrics/head-block';
 import type { ColumnarQueryable, ColumnarSeries } from '../../domain/promql/engine';
-import type { LabelMatcher, Labels, SeriesSamples } from '../../domain/metrics/types';
+import type { LabelMatcher, SeriesSamples } from '../../domain/metrics/types';
+import { findSeries } from './series-lookup';
 
 /** The one thing the read side needs from a connection: pg's Pool, the collector's SqlExecutor, PGlite. */
 export interface RowQuery {
@@ -27,52 +28,7 @@ export function poolRowQuery(pool: { query(sql: string, params?: unknown[]): Pro
 // Closed chunks span at most this long (collector/store/metric-head.ts), so a chunk overlapping
 // [start, end] starts after start - MAX_CHUNK_SPAN_MS: the bound lets PostgreSQL prune partitions.
 const MAX_CHUNK_SPAN_MS = 2 * 60 * 60 * 1000;
-// metric_series.last_seen_ms lags by up to this much (collector/store/metric-store.ts).
-const LAST_SEEN_SLACK_MS = 60 * 60 * 1000;
-
-export interface SeriesRow {
-  id: number;
-  labels: Labels;
-}
-
-/**
- * SQL conditions for label matchers on metric_series, Prometheus semantics: a missing label equals
- * "", regexes are fully anchored. PostgreSQL's regex dialect (ARE) accepts the RE2 syntax PromQL
- * users write in practice (classes, alternation, repetition, (?i)).
- */
-export function matcherSql(matchers: readonly LabelMatcher[], params: unknown[]): string[] {
-  const conditions: string[] = [];
-  for (const m of matchers) {
-    params.push(m.value);
-    const value = `$${params.length}`;
-    if (m.name === '__name__' && m.type === '=') {
-      conditions.push(`s.metric_name = ${value}`);
-      continue;
-    }
-    if (m.name === '__name__' && m.type === '=~') {
-      conditions.push(`s.metric_name ~ ('^(?:' || ${value} || ')$')`);
-      continue;
-    }
-    params.push(m.name);
-    const label = `coalesce(s.labels ->> $${params.length}, '')`;
-    if (m.type === '=') conditions.push(`${label} = ${value}`);
-    else if (m.type === '!=') conditions.push(`${label} <> ${value}`);
-    else if (m.type === '=~') conditions.push(`${label} ~ ('^(?:' || ${value} || ')$')`);
-    else conditions.push(`${label} !~ ('^(?:' || ${value} || ')$')`);
-  }
-  return conditions;
-}
-
-/** Series matching every matcher that were seen in [startMs, endMs] (with last_seen's slack). */
-export async function findSeries(db: RowQuery, matchers: readonly LabelMatcher[], startMs: number, endMs: number, limit?: number): Promise<SeriesRow[]> {
-  const params: unknown[] = [startMs - LAST_SEEN_SLACK_MS, endMs];
-  const conditions = ['s.last_seen_ms >= $1', 's.first_seen_ms <= $2', ...matcherSql(matchers, params)];
-  const rows = await db.query<{ id: bigint | number | string; labels: Labels }>(
-    `SELECT s.id, s.labels FROM metric_series s WHERE ${conditions.join(' AND ')} ORDER BY s.id${limit ? ` LIMIT ${Math.floor(limit)}` : ''}`,
-    params,
-  );
-  return rows.map((row) => ({ id: Number(row.id), labels: row.labels }));
-}
+export { findSeries, type SeriesRow } from './series-lookup';
 
 export class PgSeriesQueryable implements ColumnarQueryable {
   constructor(private readonly db: RowQuery) {}

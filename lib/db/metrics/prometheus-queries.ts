@@ -3,7 +3,8 @@
 // makes for its query builder and autocomplete. Parameters arrive validated (lib/contracts/prometheus-api.ts).
 import { getDb } from '../prisma';
 import type { LabelMatcher, Labels } from '../../domain/metrics/types';
-import { findSeries, matcherSql, PgSeriesQueryable, poolRowQuery, type RowQuery } from './pg-series-queryable';
+import { PgSeriesQueryable, poolRowQuery, type RowQuery } from './pg-series-queryable';
+import { findSeries, LAST_SEEN_SLACK_MS } from './series-lookup';
 import { promqlEngine, PromqlError, type PromQueryData } from './promql-port';
 
 /** Prometheus's own cap: a range query may produce at most this many points per series. */
@@ -39,40 +40,52 @@ export async function seriesLabels(selectors: LabelMatcher[][], startMs: number,
   return [...seen.values()].slice(0, cap);
 }
 
-/** `(… AND …) OR (… AND …)` over the selectors, or TRUE without any. */
-function selectorsSql(selectors: LabelMatcher[][], params: unknown[]): string {
-  if (selectors.length === 0) return 'TRUE';
-  return selectors.map((matchers) => `(${matcherSql(matchers, params).join(' AND ') || 'TRUE'})`).join(' OR ');
+/** Series of any of the selectors (deduplicated), for the label lookups narrowed by `match[]`. */
+async function selectedSeries(selectors: LabelMatcher[][], startMs: number, endMs: number, db: RowQuery): Promise<Labels[]> {
+  const seen = new Map<number, Labels>();
+  for (const matchers of selectors) for (const s of await findSeries(db, matchers, startMs, endMs)) seen.set(s.id, s.labels);
+  return [...seen.values()];
 }
 
-function timeSql(startMs: number, endMs: number, params: unknown[]): string {
-  params.push(startMs - 60 * 60 * 1000, endMs);
-  return `s.last_seen_ms >= $${params.length - 1} AND s.first_seen_ms <= $${params.length}`;
-}
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Series seen in the range, as a condition on metric_series s (last_seen_ms lags, see series-lookup.ts). */
+const TIME_SQL = 's.last_seen_ms >= $1 AND s.first_seen_ms <= $2';
+const timeParams = (startMs: number, endMs: number) => [startMs - LAST_SEEN_SLACK_MS, endMs];
 
 export async function labelNames(selectors: LabelMatcher[][], startMs: number, endMs: number, db: RowQuery = rows()): Promise<string[]> {
-  const params: unknown[] = [];
-  const where = `${timeSql(startMs, endMs, params)} AND (${selectorsSql(selectors, params)})`;
+  if (selectors.length > 0) {
+    const names = new Set<string>();
+    for (const labels of await selectedSeries(selectors, startMs, endMs, db)) for (const name in labels) names.add(name);
+    return [...names].sort(byteOrder);
+  }
   const found = await db.query<{ name: string }>(
-    `SELECT DISTINCT k AS name FROM metric_series s, jsonb_object_keys(s.labels) AS k WHERE ${where} ORDER BY 1`,
-    params,
+    `SELECT DISTINCT p.name FROM metric_label_pairs p
+      WHERE p.value <> '' AND p.id IN (SELECT unnest(s.pairs || s.metric_id) FROM metric_series s WHERE ${TIME_SQL})`,
+    timeParams(startMs, endMs),
   );
-  return found.map((row) => row.name);
+  return found.map((row) => row.name).sort(byteOrder);
 }
 
 export async function labelValues(name: string, selectors: LabelMatcher[][], startMs: number, endMs: number, db: RowQuery = rows()): Promise<string[]> {
-  const params: unknown[] = [];
-  const where = `${timeSql(startMs, endMs, params)} AND (${selectorsSql(selectors, params)})`;
-  if (name === '__name__') {
-    const found = await db.query<{ value: string }>(`SELECT DISTINCT s.metric_name AS value FROM metric_series s WHERE ${where} ORDER BY 1`, params);
-    return found.map((row) => row.value);
+  if (selectors.length > 0) {
+    const values = new Set<string>();
+    for (const labels of await selectedSeries(selectors, startMs, endMs, db)) {
+      const value = labels[name];
+      if (value !== undefined) values.add(value);
+    }
+    return [...values].sort(byteOrder);
   }
-  params.push(name);
-  const found = await db.query<{ value: string }>(
-    `SELECT DISTINCT s.labels ->> $${params.length} AS value FROM metric_series s WHERE s.labels ? $${params.length} AND ${where} ORDER BY 1`,
-    params,
-  );
-  return found.map((row) => row.value);
+  // Without selectors the dictionary answers, keeping the values some series of the range holds.
+  const held =
+    name === '__name__'
+      ? `EXISTS (SELECT 1 FROM metric_series s WHERE s.metric_id = p.id AND ${TIME_SQL})`
+      : `p.id IN (SELECT unnest(s.pairs) FROM metric_series s WHERE ${TIME_SQL})`;
+  const found = await db.query<{ value: string }>(`SELECT p.value FROM metric_label_pairs p WHERE p.name = $3 AND p.value <> '' AND ${held}`, [
+    ...timeParams(startMs, endMs),
+    name,
+  ]);
+  return found.map((row) => row.value).sort(byteOrder);
 }
 
 export interface MetricMetadataEntry {

@@ -1,0 +1,136 @@
+// Finds series by label matchers in metric_series, whose rows hold label-pair ids
+// (metric_label_pairs): each matcher is first resolved to the pair ids it accepts (or, when it
+// accepts a missing label, those it refuses) in the dictionary, then series are narrowed by
+// metric_id (indexed) and by their pairs (array overlap in PostgreSQL for small id sets, in process
+// for large ones, e.g. a regex over 60,000 instance values), and their labels are rebuilt from the
+// pairs they hold. Regexes run in PostgreSQL (its ARE dialect accepts the RE2 syntax PromQL users
+// write in practice), fully anchored as Prometheus does.
+import { acceptsEmpty, passesPairFilters, type PairFilter } from '../../domain/metrics/label-pair-filter';
+import type { LabelMatcher, Labels } from '../../domain/metrics/types';
+import type { RowQuery } from './pg-series-queryable';
+
+// metric_series.last_seen_ms lags by up to this much (collector/store/metric-store.ts).
+export const LAST_SEEN_SLACK_MS = 60 * 60 * 1000;
+// A pair filter with at most this many ids is applied by PostgreSQL (`&&` compares every pair).
+const SQL_FILTER_MAX_IDS = 256;
+
+export interface SeriesRow {
+  id: number;
+  labels: Labels;
+}
+
+function predicate(type: LabelMatcher['type'], column: string, value: string): string {
+  if (type === '=') return `${column} = ${value}`;
+  if (type === '!=') return `${column} <> ${value}`;
+  const anchored = `('^(?:' || ${value} || ')$')`;
+  return type === '=~' ? `${column} ~ ${anchored}` : `${column} !~ ${anchored}`;
+}
+
+interface ResolvedMatchers {
+  /** Pair ids of the metric names allowed; undefined: no matcher on __name__. */
+  metricIds: number[] | undefined;
+  filters: PairFilter[];
+}
+
+/** The matchers as pair ids; undefined when no series can match. */
+async function resolveMatchers(db: RowQuery, matchers: readonly LabelMatcher[]): Promise<ResolvedMatchers | undefined> {
+  if (matchers.length === 0) return { metricIds: undefined, filters: [] };
+  // Every series has a __name__ pair (value '' when it has no name), so a __name__ matcher always
+  // selects the pairs it accepts; another label's matcher selects those it refuses when it accepts "".
+  const refuses = matchers.map((m) => (m.name === '__name__' ? false : acceptsEmpty(m)));
+  const unknown = refuses.flatMap((r, i) => (r === undefined ? [i] : []));
+  if (unknown.length > 0) {
+    const sql = `SELECT ARRAY[${unknown.map((i, k) => predicate(matchers[i]!.type, "''::text", `$${k + 1}::text`)).join(', ')}] AS empty`;
+    const [row] = await db.query<{ empty: boolean[] }>(sql, unknown.map((i) => matchers[i]!.value));
+    unknown.forEach((i, k) => (refuses[i] = row!.empty[k] === true));
+  }
+  const params: unknown[] = [];
+  const parts = matchers.map((m, i) => {
+    params.push(m.name, m.value);
+    const name = `$${params.length - 1}::text`;
+    const value = `$${params.length}::text`;
+    const accept = predicate(m.type, 'p.value', value);
+    // One pair: found by its hash (the unique index); else every pair of the name (its index).
+    const exact = m.type === '=' && !refuses[i] ? ` AND p.hash = hashtextextended(${name} || chr(255) || ${value}, 0)` : '';
+    return `SELECT ${i} AS i, p.id FROM metric_label_pairs p WHERE p.name = ${name}${exact} AND ${refuses[i] ? `NOT (${accept})` : accept}`;
+  });
+  const rows = await db.query<{ i: number; id: number }>(parts.join(' UNION ALL '), params);
+  const ids = matchers.map(() => new Set<number>());
+  for (const row of rows) ids[Number(row.i)]!.add(Number(row.id));
+  let metricIds: Set<number> | undefined;
+  const filters: PairFilter[] = [];
+  for (let i = 0; i < matchers.length; i++) {
+    const set = ids[i]!;
+    if (matchers[i]!.name === '__name__') {
+      metricIds = metricIds ? new Set([...metricIds].filter((id) => set.has(id))) : set;
+      if (metricIds.size === 0) return undefined;
+    } else if (refuses[i]) {
+      if (set.size > 0) filters.push({ mode: 'hasNot', ids: set });
+    } else {
+      if (set.size === 0) return undefined;
+      filters.push({ mode: 'has', ids: set });
+    }
+  }
+  return { metricIds: metricIds && [...metricIds], filters };
+}
+
+/** Series matching every matcher that were seen in [startMs, endMs] (with last_seen's slack), by id. */
+export async function findSeries(db: RowQuery, matchers: readonly LabelMatcher[], startMs: number, endMs: number, limit?: number): Promise<SeriesRow[]> {
+  const resolved = await resolveMatchers(db, matchers);
+  if (!resolved) return [];
+  const params: unknown[] = [startMs - LAST_SEEN_SLACK_MS, endMs];
+  const conditions = ['s.last_seen_ms >= $1', 's.first_seen_ms <= $2'];
+  if (resolved.metricIds) {
+    params.push(resolved.metricIds);
+    conditions.push(`s.metric_id = ANY($${params.length}::int4[])`);
+  }
+  const inProcess: PairFilter[] = [];
+  for (const filter of resolved.filters) {
+    if (filter.ids.size > SQL_FILTER_MAX_IDS) {
+      inProcess.push(filter);
+      continue;
+    }
+    params.push([...filter.ids]);
+    conditions.push(filter.mode === 'has' ? `s.pairs && $${params.length}::int4[]` : `NOT (s.pairs && $${params.length}::int4[])`);
+  }
+  const cap = limit && limit > 0 ? Math.floor(limit) : undefined;
+  // The pairs as text ('1,5,9'): splitting it is cheaper than the driver's array parser.
+  const found = await db.query<{ id: bigint | number | string; metric_id: number; pairs: string }>(
+    `SELECT s.id, s.metric_id, array_to_string(s.pairs, ',') AS pairs FROM metric_series s WHERE ${conditions.join(' AND ')} ORDER BY s.id${cap && inProcess.length === 0 ? ` LIMIT ${cap}` : ''}`,
+    params,
+  );
+  const rows = found.map((row) => ({ id: row.id, metric_id: row.metric_id, pairs: row.pairs === '' ? [] : row.pairs.split(',').map(Number) }));
+  let kept = inProcess.length ? rows.filter((row) => passesPairFilters(row.pairs, inProcess)) : rows;
+  if (cap && kept.length > cap) kept = kept.slice(0, cap);
+  return withLabels(db, kept);
+}
+
+/** Rebuilds each series' labels from its pair ids, names in byte order (as Prometheus sorts them). */
+async function withLabels(db: RowQuery, rows: Array<{ id: bigint | number | string; metric_id: number; pairs: number[] }>): Promise<SeriesRow[]> {
+  if (rows.length === 0) return [];
+  const wanted = new Set<number>();
+  for (const row of rows) {
+    wanted.add(row.metric_id);
+    for (const id of row.pairs) wanted.add(id);
+  }
+  const pairs = await db.query<{ id: number; name: string; value: string }>('SELECT id, name, value FROM metric_label_pairs WHERE id = ANY($1::int4[])', [[...wanted]]);
+  const byId = new Map<number, { name: string; value: string }>();
+  for (const pair of pairs) byId.set(Number(pair.id), pair);
+  const out: SeriesRow[] = new Array(rows.length);
+  const held: Array<{ name: string; value: string }> = [];
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    held.length = 0;
+    const metric = byId.get(row.metric_id);
+    if (metric && metric.value !== '') held.push(metric);
+    for (const id of row.pairs) {
+      const pair = byId.get(id);
+      if (pair) held.push(pair);
+    }
+    held.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const labels: Record<string, string> = {};
+    for (const pair of held) labels[pair.name] = pair.value;
+    out[r] = { id: Number(row.id), labels };
+  }
+  return out;
+}
