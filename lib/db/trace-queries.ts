@@ -1,8 +1,10 @@
 // The UI server's reads: services and operations (from the small `operations` table), trace
 // search (span filters in span-filters.ts) and loading whole traces decoded to the domain model.
-// Raw SQL through the one Prisma client, always with bound parameters; ids travel as hex text
-// (encode() in SQL) and nanoseconds as decimal text, so nothing is lost to doubles. The bulk span
-// read of loadTraceRows() uses the pool under Prisma in array mode (see lib/db/prisma.ts for why).
+// Raw SQL, always with bound parameters; ids travel as hex text (encode() in SQL) and nanoseconds
+// as decimal text, so nothing is lost to doubles. The lists go through the one Prisma client; a
+// search's queries (the walk, the summaries, the span reads and their resources and scopes) use the
+// pool under it directly, the span reads in array mode (see lib/db/prisma.ts for why): on the
+// /traces page's critical path Prisma's raw-query round trip cost about twice the pool's.
 import pg from 'pg';
 import type { AttributeValue, Attributes, Nanos, SpanKind, StatusCode } from '../domain/model';
 import { fromStoredEvents, fromStoredLinks, type StoredEvent, type StoredLink } from '../domain/stored-span-json';
@@ -73,7 +75,7 @@ export async function findTraceIds(query: TraceQuery, db: Db = getDb()): Promise
   await Promise.all(
     attributeTags(query.tags).map(async ([key, value]) => {
       const { text, values } = matchingResourcesSql(key, value);
-      const rows = await db.prisma.$queryRawUnsafe<{ id: string }[]>(text, ...values);
+      const { rows } = await db.pool.query<{ id: string }>(text, values);
       if (rows.length > 0) resourceMatches.set(key, rows.map((row) => row.id));
     }),
   );
@@ -82,7 +84,7 @@ export async function findTraceIds(query: TraceQuery, db: Db = getDb()): Promise
   let batch = firstWalkBatch(query.limit);
   for (;;) {
     const { text, values } = newestMatchingSpansSql({ ...query, endNs: untilNs }, batch, resourceMatches);
-    const rows = await db.prisma.$queryRawUnsafe<{ trace_id: string; start_ns: string }[]>(text, ...values);
+    const { rows } = await db.pool.query<{ trace_id: string; start_ns: string }>(text, values);
     for (const row of rows) {
       found.add(row.trace_id);
       if (found.size === query.limit) return [...found];
@@ -394,13 +396,11 @@ export async function loadDictionariesOf(rows: Iterable<StoredSpanRow>, db: Db, 
     }
   }
   if (resourceIds.size === 0 && scopeIds.size === 0) return dictionaries;
-  const read = dictionariesFromRows(
-    await db.prisma.$queryRawUnsafe<DictionaryRow[]>(
-      `${DICTIONARY_SELECT} (SELECT unnest($1::bigint[])) ${DICTIONARY_UNION} (SELECT unnest($2::bigint[]))`,
-      [...resourceIds],
-      [...scopeIds],
-    ),
+  const { rows: dictionaryRows } = await db.pool.query<DictionaryRow>(
+    `${DICTIONARY_SELECT} (SELECT unnest($1::bigint[])) ${DICTIONARY_UNION} (SELECT unnest($2::bigint[]))`,
+    [[...resourceIds], [...scopeIds]],
   );
+  const read = dictionariesFromRows(dictionaryRows);
   for (const [id, resource] of read.resources) dictionaries.resources.set(id, resource);
   for (const [id, scope] of read.scopes) dictionaries.scopes.set(id, scope);
   return dictionaries;
@@ -450,19 +450,17 @@ export async function summarizeTraces(
   if (traceIds.length === 0) return [];
   const values: unknown[] = [];
   const where = traceIdFilter(traceIds, window, values);
-  const rows = await db.prisma.$queryRawUnsafe<
-    {
-      trace_id: string;
-      span_count: number;
-      error_count: number;
-      start_ns: string;
-      end_ns: string;
-      root_name: string;
-      root_service: string;
-      has_root: boolean;
-      services: { name: string; spanCount: number; errorCount: number }[];
-    }[]
-  >(
+  const { rows } = await db.pool.query<{
+    trace_id: string;
+    span_count: number;
+    error_count: number;
+    start_ns: string;
+    end_ns: string;
+    root_name: string;
+    root_service: string;
+    has_root: boolean;
+    services: { name: string; spanCount: number; errorCount: number }[];
+  }>(
     `WITH s AS (
        SELECT DISTINCT ON (trace_id, span_id) trace_id, parent_span_id, start_ns, duration_ns, service_name, name, status_code
        FROM spans s WHERE ${where}
@@ -486,7 +484,7 @@ export async function summarizeTraces(
        t.end_ns::text AS end_ns, t.root_name, t.root_service, t.has_root,
        v.services
      FROM per_trace t JOIN services v ON v.trace_id = t.trace_id`,
-    ...values,
+    values,
   );
   const byId = new Map(
     rows.map((row): [string, TraceSummary] => {
