@@ -99,6 +99,9 @@ test('the result list’s summaries read the trace-id index', async () => {
   const { result, queries } = await recordQueries(() => summarizeTraces(traceIds, searchLoadWindow(searchWindow)));
   assert.deepEqual(result.map((summary) => summary.traceId), traceIds);
   assert.ok(result.every((summary) => summary.spanCount === GENERATED.spansPerTrace && summary.hasRoot));
+  // Every generated trace touches 20 services, one span each (the services arrive as parsed JSON).
+  assert.ok(result.every((summary) => summary.services.length === GENERATED.spansPerTrace && summary.services.every((service) => service.spanCount === 1)));
+  assert.ok(result.every((summary) => typeof summary.rootService === 'string' && summary.durationNs > 0n));
   assertIndexOnly(await spanPlans(queries), /trace_id_idx/, 'summarizeTraces');
 });
 
