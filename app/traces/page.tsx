@@ -95,10 +95,11 @@ export default async function TracesPage({ searchParams }: PageProps) {
       <div className="page-header header-row">
         <h1>Traces</h1>
         <div className="header-actions">
-          <Link className="button-small" href="/traces/compare">
+          {/* Not prefetched: both were asked for again after every search, beside the search's own request. */}
+          <Link className="button-small" href="/traces/compare" prefetch={false}>
             Compare two traces
           </Link>
-          <Link className="button-small" href="/traces/upload">
+          <Link className="button-small" href="/traces/upload" prefetch={false}>
             Open a trace file…
           </Link>
         </div>

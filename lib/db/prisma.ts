@@ -6,9 +6,11 @@
 // to DATABASE_URL; without it both are the same handle. Migrations never run here (the collector
 // applies them on DATABASE_URL).
 //
-// Queries go through Prisma. The exception is the bulk span read (loadTraceRows() and
-// streamTraceRows()), which reads the same pool directly: for a 10,000-span trace Prisma's per-row
-// result decoding costs more than the query itself, and Prisma cannot hand rows over as they arrive.
+// Queries go through Prisma. The exceptions read the same pool directly: the bulk span read
+// (loadTraceRows() and streamTraceRows()), because for a 10,000-span trace Prisma's per-row result
+// decoding costs more than the query itself and Prisma cannot hand rows over as they arrive; and
+// the rest of a trace search (lib/db/trace-queries.ts), whose few small queries are on the /traces
+// page's critical path, where Prisma's raw-query round trip cost about twice the pool's.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { parseUiEnv } from '../contracts/env';

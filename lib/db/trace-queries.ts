@@ -1,8 +1,10 @@
 // The UI server's reads: services and operations (from the small `operations` table), trace
 // search (span filters in span-filters.ts) and loading whole traces decoded to the domain model.
-// Raw SQL through the one Prisma client, always with bound parameters; ids travel as hex text
-// (encode() in SQL) and nanoseconds as decimal text, so nothing is lost to doubles. The bulk span
-// read of loadTraceRows() uses the pool under Prisma in array mode (see lib/db/prisma.ts for why).
+// Raw SQL, always with bound parameters; ids travel as hex text (encode() in SQL) and nanoseconds
+// as decimal text, so nothing is lost to doubles. The lists go through the one Prisma client; a
+// search's queries (the walk, the summaries, the span reads and their resources and scopes) use the
+// pool under it directly, the span reads in array mode (see lib/db/prisma.ts for why): on the
+// /traces page's critical path Prisma's raw-query round trip cost about twice the pool's.
 import pg from 'pg';
 import type { AttributeValue, Attributes, Nanos, SpanKind, StatusCode } from '../domain/model';
 import { fromStoredEvents, fromStoredLinks, type StoredEvent, type StoredLink } from '../domain/stored-span-json';
@@ -73,7 +75,7 @@ export async function findTraceIds(query: TraceQuery, db: Db = getDb()): Promise
   await Promise.all(
     attributeTags(query.tags).map(async ([key, value]) => {
       const { text, values } = matchingResourcesSql(key, value);
-      const rows = await db.prisma.$queryRawUnsafe<{ id: string }[]>(text, ...values);
+      const { rows } = await db.pool.query<{ id: string }>(text, values);
       if (rows.length > 0) resourceMatches.set(key, rows.map((row) => row.id));
     }),
   );
@@ -82,7 +84,7 @@ export async function findTraceIds(query: TraceQuery, db: Db = getDb()): Promise
   let batch = firstWalkBatch(query.limit);
   for (;;) {
     const { text, values } = newestMatchingSpansSql({ ...query, endNs: untilNs }, batch, resourceMatches);
-    const rows = await db.prisma.$queryRawUnsafe<{ trace_id: string; start_ns: string }[]>(text, ...values);
+    const { rows } = await db.pool.query<{ trace_id: string; start_ns: string }>(text, values);
     for (const row of rows) {
       found.add(row.trace_id);
       if (found.size === query.limit) return [...found];
@@ -178,38 +180,54 @@ export function traceIdFilter(traceIds: readonly string[], window: TraceWindow, 
 }
 
 /**
- * Span rows are read by this many concurrent queries, each taking the spans whose id ends in its
- * share of byte values. PostgreSQL spends most of a big trace's read turning jsonb into text, one
- * backend per query; splitting the read in two halves that wait for a 10,000-span trace
- * (measured with scripts/bench-trace-api.ts).
+ * Span rows are read by this many concurrent queries. PostgreSQL spends most of a read turning
+ * jsonb into text, one backend per query; splitting the read in two halves that wait for a
+ * 10,000-span trace (measured with scripts/bench-trace-api.ts). One trace is split by span id
+ * (each query takes the spans whose id ends in its share of byte values); many traces (a search's
+ * batch) are split by trace, so each query visits only its own traces' index entries and heap pages
+ * instead of both visiting all of them and dropping half the rows.
  */
 const SPAN_READ_PARALLELISM = 2;
 
 /**
  * Whole traces as stored rows (see StoredTraces). `traceIds` are 32 lowercase hex characters
  * (normalizeTraceId). Traces with no stored span are absent; the order follows `traceIds`. The
- * resources and scopes the spans reference are read after them, by id.
+ * resources and scopes the spans reference are read after them, by id, except those in `known`
+ * (a search response's earlier batches): a batch that references none new reads no dictionary.
  */
-export async function loadTraceRows(traceIds: readonly string[], window: TraceWindow = {}, db: Db = getDb()): Promise<StoredTraces> {
+export async function loadTraceRows(
+  traceIds: readonly string[],
+  window: TraceWindow = {},
+  db: Db = getDb(),
+  known?: SpanDictionaries,
+): Promise<StoredTraces> {
   if (traceIds.length === 0) return { traces: [], resources: new Map(), scopes: new Map() };
-  const values: unknown[] = [];
-  const where = traceIdFilter(traceIds, window, values);
-  const shares = Array.from({ length: SPAN_READ_PARALLELISM }, (_, share) =>
-    // Array mode skips building an object per row (@types/pg only types it for client.query()).
-    db.pool.query<SpanRowColumns>({ text: spanShareSql(where, share), values, rowMode: 'array' } satisfies pg.QueryArrayConfig),
-  );
-  const results = await Promise.all(shares);
   const rowsByTrace = new Map<string, StoredSpanRow[]>();
   let dictionaries: SpanDictionaries;
   if (traceIds.length === 1) {
+    const values: unknown[] = [];
+    const where = traceIdFilter(traceIds, window, values);
+    const results = await Promise.all(
+      Array.from({ length: SPAN_READ_PARALLELISM }, (_, share) =>
+        // Array mode skips building an object per row (@types/pg only types it for client.query()).
+        db.pool.query<SpanRowColumns>({ text: spanShareSql(where, share), values, rowMode: 'array' } satisfies pg.QueryArrayConfig),
+      ),
+    );
     const shareRows = results.map((result) => result.rows.map(toStoredSpanRow).sort(compareByStart));
-    dictionaries = await loadDictionariesOf(shareRows.flat(), db);
+    dictionaries = await loadDictionariesOf(shareRows.flat(), db, known);
     const admission = new RowAdmission(dictionaries, false);
     const rows = mergeSorted(shareRows, compareByStart).filter((row) => admission.admit(row));
     if (rows.length > 0) rowsByTrace.set(traceIds[0]!, rows);
   } else {
-    // Many traces (a search's batch): grouped by trace first, then each trace's few spans sorted,
-    // rather than every row of the batch sorted by start and merged.
+    const results = await Promise.all(
+      traceShares(traceIds).map((share) => {
+        const values: unknown[] = [];
+        const text = spanRowsSql(traceIdFilter(share, window, values));
+        return db.pool.query<SpanRowColumns>({ text, values, rowMode: 'array' } satisfies pg.QueryArrayConfig);
+      }),
+    );
+    // Grouped by trace first, then each trace's few spans sorted, rather than every row of the
+    // batch sorted by start and merged.
     const all: StoredSpanRow[] = [];
     for (const result of results) {
       for (const columns of result.rows) {
@@ -221,7 +239,7 @@ export async function loadTraceRows(traceIds: readonly string[], window: TraceWi
         rows.push(row);
       }
     }
-    dictionaries = await loadDictionariesOf(all, db);
+    dictionaries = await loadDictionariesOf(all, db, known);
     for (const [traceId, rows] of rowsByTrace) {
       const admission = new RowAdmission(dictionaries, false);
       rowsByTrace.set(traceId, rows.sort(compareByStart).filter((row) => admission.admit(row)));
@@ -232,6 +250,13 @@ export async function loadTraceRows(traceIds: readonly string[], window: TraceWi
     return rows ? [{ traceId, rows }] : [];
   });
   return { traces, ...dictionaries };
+}
+
+/** Trace ids dealt into SPAN_READ_PARALLELISM shares (alternately, so neighbours in time spread). */
+export function traceShares(traceIds: readonly string[]): string[][] {
+  const shares = Array.from({ length: Math.min(SPAN_READ_PARALLELISM, traceIds.length) }, (): string[] => []);
+  traceIds.forEach((id, i) => shares[i % shares.length]!.push(id));
+  return shares;
 }
 
 /**
@@ -349,22 +374,36 @@ export async function loadDictionaries(spanWhere: string, values: unknown[], db:
 
 /**
  * The resources and scopes of span rows already read, by their ids: for many traces this spares
- * reading every span a second time (for 1,500 traces, a second pass over 30,000 rows).
+ * reading every span a second time (for 1,500 traces, a second pass over 30,000 rows). Ids found
+ * in `known` are taken from it, and when every id is known there is no query at all.
  */
-export async function loadDictionariesOf(rows: Iterable<StoredSpanRow>, db: Db): Promise<SpanDictionaries> {
+export async function loadDictionariesOf(rows: Iterable<StoredSpanRow>, db: Db, known?: SpanDictionaries): Promise<SpanDictionaries> {
+  const dictionaries: SpanDictionaries = { resources: new Map(), scopes: new Map() };
   const resourceIds = new Set<string>();
   const scopeIds = new Set<string>();
   for (const row of rows) {
-    resourceIds.add(row.head[Head.resourceId]!);
-    scopeIds.add(row.head[Head.scopeId]!);
+    const resourceId = row.head[Head.resourceId]!;
+    const scopeId = row.head[Head.scopeId]!;
+    if (!dictionaries.resources.has(resourceId) && !resourceIds.has(resourceId)) {
+      const resource = known?.resources.get(resourceId);
+      if (resource) dictionaries.resources.set(resourceId, resource);
+      else resourceIds.add(resourceId);
+    }
+    if (!dictionaries.scopes.has(scopeId) && !scopeIds.has(scopeId)) {
+      const scope = known?.scopes.get(scopeId);
+      if (scope) dictionaries.scopes.set(scopeId, scope);
+      else scopeIds.add(scopeId);
+    }
   }
-  return dictionariesFromRows(
-    await db.prisma.$queryRawUnsafe<DictionaryRow[]>(
-      `${DICTIONARY_SELECT} (SELECT unnest($1::bigint[])) ${DICTIONARY_UNION} (SELECT unnest($2::bigint[]))`,
-      [...resourceIds],
-      [...scopeIds],
-    ),
+  if (resourceIds.size === 0 && scopeIds.size === 0) return dictionaries;
+  const { rows: dictionaryRows } = await db.pool.query<DictionaryRow>(
+    `${DICTIONARY_SELECT} (SELECT unnest($1::bigint[])) ${DICTIONARY_UNION} (SELECT unnest($2::bigint[]))`,
+    [[...resourceIds], [...scopeIds]],
   );
+  const read = dictionariesFromRows(dictionaryRows);
+  for (const [id, resource] of read.resources) dictionaries.resources.set(id, resource);
+  for (const [id, scope] of read.scopes) dictionaries.scopes.set(id, scope);
+  return dictionaries;
 }
 
 type DictionaryRow = { kind: 'r' | 's'; id: string; name: string; version: string; attributes: Attributes; dropped: number };
@@ -411,19 +450,17 @@ export async function summarizeTraces(
   if (traceIds.length === 0) return [];
   const values: unknown[] = [];
   const where = traceIdFilter(traceIds, window, values);
-  const rows = await db.prisma.$queryRawUnsafe<
-    {
-      trace_id: string;
-      span_count: number;
-      error_count: number;
-      start_ns: string;
-      end_ns: string;
-      root_name: string;
-      root_service: string;
-      has_root: boolean;
-      services: { name: string; spanCount: number; errorCount: number }[];
-    }[]
-  >(
+  const { rows } = await db.pool.query<{
+    trace_id: string;
+    span_count: number;
+    error_count: number;
+    start_ns: string;
+    end_ns: string;
+    root_name: string;
+    root_service: string;
+    has_root: boolean;
+    services: { name: string; spanCount: number; errorCount: number }[];
+  }>(
     `WITH s AS (
        SELECT DISTINCT ON (trace_id, span_id) trace_id, parent_span_id, start_ns, duration_ns, service_name, name, status_code
        FROM spans s WHERE ${where}
@@ -447,7 +484,7 @@ export async function summarizeTraces(
        t.end_ns::text AS end_ns, t.root_name, t.root_service, t.has_root,
        v.services
      FROM per_trace t JOIN services v ON v.trace_id = t.trace_id`,
-    ...values,
+    values,
   );
   const byId = new Map(
     rows.map((row): [string, TraceSummary] => {

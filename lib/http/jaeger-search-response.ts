@@ -18,11 +18,19 @@ const BATCHES_AHEAD = 2;
 export async function jaegerSearchResponse(traceIds: readonly string[], window: TraceWindow, db?: Db): Promise<Response> {
   const batches: (readonly string[])[] = [];
   for (let i = 0; i < traceIds.length; i += SEARCH_READ_BATCH) batches.push(traceIds.slice(i, i + SEARCH_READ_BATCH));
+  // One writer for every batch; its dictionaries grow as batches bring resources and scopes, and
+  // a batch reads from the database only the resources and scopes no earlier batch brought.
+  const dictionaries: SpanDictionaries = { resources: new Map(), scopes: new Map() };
+  const writer = new JaegerTracesWriter(dictionaries);
   let nextBatch = 0;
   const reading: Promise<StoredTraces>[] = [];
   const readAhead = () => {
     while (nextBatch < batches.length && reading.length < BATCHES_AHEAD) {
-      const read = loadTraceRows(batches[nextBatch++]!, window, db);
+      const read = loadTraceRows(batches[nextBatch++]!, window, db, dictionaries).then((stored) => {
+        for (const [id, resource] of stored.resources) dictionaries.resources.set(id, resource);
+        for (const [id, scope] of stored.scopes) dictionaries.scopes.set(id, scope);
+        return stored;
+      });
       read.catch(() => {}); // awaited in turn below; a failure must not go unhandled meanwhile
       reading.push(read);
     }
@@ -30,9 +38,6 @@ export async function jaegerSearchResponse(traceIds: readonly string[], window: 
   readAhead();
   if (reading.length > 0) await reading[0];
 
-  // One writer for every batch; its dictionaries grow as batches bring resources and scopes.
-  const dictionaries: SpanDictionaries = { resources: new Map(), scopes: new Map() };
-  const writer = new JaegerTracesWriter(dictionaries);
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const read = reading.shift();
@@ -43,8 +48,6 @@ export async function jaegerSearchResponse(traceIds: readonly string[], window: 
       }
       const stored = await read;
       readAhead();
-      for (const [id, resource] of stored.resources) dictionaries.resources.set(id, resource);
-      for (const [id, scope] of stored.scopes) dictionaries.scopes.set(id, scope);
       for (const { traceId, rows } of stored.traces) {
         writer.beginTrace(traceId);
         for (const row of rows) writer.span(row);

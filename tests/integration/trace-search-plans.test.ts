@@ -76,8 +76,13 @@ test('a search result of 20 traces is loaded through the trace-id index of the w
   const { result, queries } = await recordQueries(() => loadTraceRows(traceIds, searchLoadWindow(searchWindow)));
   assert.equal(result.traces.length, 20);
   assert.ok(result.traces.every((trace) => trace.rows.length === GENERATED.spansPerTrace));
+  const spanReads = queries.filter((query) => /\bFROM spans\b/.test(query.text));
+  assert.equal(spanReads.length, 2, 'two span shares (resources and scopes are then read by id)');
+  // Split by trace: each share asks for its own half of the ids, so neither visits the other's rows.
+  const asked = spanReads.map((query) => query.values[0] as string[]);
+  assert.deepEqual(asked.map((share) => share.length), [10, 10]);
+  assert.deepEqual(asked.flat().sort(), traceIds.map((id) => `\\x${id}`).sort());
   const plans = await spanPlans(queries);
-  assert.equal(plans.length, 2, 'two span shares (resources and scopes are then read by id)');
   assertIndexOnly(plans, /trace_id_idx/, 'loadTraceRows');
   for (const plan of plans) assert.doesNotMatch(plan, /spans_pday2/, `day 2 is outside the window ± 1 day:\n${plan}`);
 });
@@ -94,6 +99,9 @@ test('the result list’s summaries read the trace-id index', async () => {
   const { result, queries } = await recordQueries(() => summarizeTraces(traceIds, searchLoadWindow(searchWindow)));
   assert.deepEqual(result.map((summary) => summary.traceId), traceIds);
   assert.ok(result.every((summary) => summary.spanCount === GENERATED.spansPerTrace && summary.hasRoot));
+  // Every generated trace touches 20 services, one span each (the services arrive as parsed JSON).
+  assert.ok(result.every((summary) => summary.services.length === GENERATED.spansPerTrace && summary.services.every((service) => service.spanCount === 1)));
+  assert.ok(result.every((summary) => typeof summary.rootService === 'string' && summary.durationNs > 0n));
   assertIndexOnly(await spanPlans(queries), /trace_id_idx/, 'summarizeTraces');
 });
 
@@ -210,4 +218,23 @@ test('GET /api/traces streams a search of several read batches as the one buffer
   const buffered = JSON.parse(Buffer.concat([...jaegerTracesFromRows(await loadTraceRows(ids, searchLoadWindow(query)))]).toString('utf8'));
   assert.equal(streamed.data.length, limit);
   assert.deepEqual(streamed, buffered);
+});
+
+test('a streamed search reads the resources and scopes only for batches that bring new ones', async () => {
+  const limit = 4 * SEARCH_READ_BATCH;
+  const micros = (ns: bigint) => (ns / 1000n).toString();
+  const { result: response, queries } = await recordQueries(async () => {
+    const answer = await searchTraces(
+      new Request(`http://meshlight.test/api/traces?service=${service}&start=${micros(day.startNs)}&end=${micros(day.endNs)}&limit=${limit}`),
+      undefined,
+    );
+    return { status: answer.status, body: JSON.parse(await answer.text()) as { data: { processes: Record<string, unknown> }[] } };
+  });
+  assert.equal(response.status, 200);
+  assert.equal(response.body.data.length, limit);
+  assert.ok(response.body.data.every((trace) => Object.keys(trace.processes).length === GENERATED.spansPerTrace), 'every trace has its processes');
+  const dictionaryReads = queries.filter((query) => /\bFROM resources r\b/.test(query.text)).length;
+  // The first two batches are read at once (neither knows the other's); every later one finds its
+  // 50 services' resources already known.
+  assert.ok(dictionaryReads >= 1 && dictionaryReads <= 2, `${dictionaryReads} dictionary reads for 4 batches`);
 });
