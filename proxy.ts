@@ -10,6 +10,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { liveEndpointFromEnv, type LiveEndpoint } from '@/lib/contracts/live-endpoint';
 import { normalizeHostName, parseUiSecurity, type UiSecurity } from '@/lib/contracts/ui-security-env';
 import { hostAllowed, misdirectedMessage } from '@/lib/http/host-check';
+import { inlineStyleSources } from '@/lib/http/inline-css';
 import { API_CSP, HARDENING_HEADERS, liveConnectSources, newNonce, pageCsp } from '@/lib/http/security-headers';
 import { decideAccess } from '@/lib/http/ui-auth';
 import { jaegerErrorEnvelope } from '@/lib/jaeger/response';
@@ -65,6 +66,7 @@ export function proxy(request: NextRequest): NextResponse {
     connectSources: liveConnectSources(live, normalizeHostName(host ?? 'localhost')),
     dev: process.env.NODE_ENV === 'development',
     https,
+    styleSources: inlineStyleSources(),
   });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);

@@ -1,11 +1,11 @@
-// The app shell: top navigation and the dark theme (app/globals.css). No web fonts: Meshlight
+// The app shell: top navigation and the dark theme (app/globals.css, inlined). No web fonts: Meshlight
 // runs offline, so it uses the system UI and monospace fonts.
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Providers } from '@/components/providers';
 import { ReplicaLagBanner } from '@/components/replication/replica-lag-banner';
-import './globals.css';
+import { inlineStylesheet } from '@/lib/http/inline-css';
 
 // Every page is rendered per request: its scripts carry the nonce of that response's CSP (proxy.ts).
 export const dynamic = 'force-dynamic';
@@ -18,6 +18,10 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
+      <head>
+        {/* app/globals.css inlined (lib/http/inline-css.ts): the first paint waits on no stylesheet request. */}
+        <style dangerouslySetInnerHTML={{ __html: inlineStylesheet('shell').css }} />
+      </head>
       <body>
         <header className="topnav">
           <Link href="/" className="logo" prefetch={false}>

@@ -29,11 +29,13 @@ export interface PageCspOptions {
   dev: boolean;
   /** Served over TLS: ask the browser to upgrade any http:// subresource. */
   https: boolean;
+  /** Inlined stylesheets allowed by their hash (lib/http/inline-css.ts). */
+  styleSources?: readonly string[];
 }
 
 /**
  * Scripts only with this response's nonce (and what they load: 'strict-dynamic'); styles from our
- * own stylesheets or with the nonce. `style` attributes stay allowed (style-src-attr): React
+ * own stylesheets, with the nonce, or our inlined stylesheets by their hash. `style` attributes stay allowed (style-src-attr): React
  * renders colours and widths into them, and an attribute cannot run script.
  */
 export function pageCsp(options: PageCspOptions): string {
@@ -41,7 +43,7 @@ export function pageCsp(options: PageCspOptions): string {
   return [
     "default-src 'self'",
     `script-src 'self' ${nonce} 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ''}`,
-    `style-src 'self' ${nonce}`,
+    ['style-src', "'self'", nonce, ...(options.styleSources ?? [])].join(' '),
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "font-src 'self'",

@@ -10,6 +10,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../../scripts/prepare';
+import { styleHashSource } from '../../lib/http/inline-css';
 import { API_CSP } from '../../lib/http/security-headers';
 import { SESSION_COOKIE, hashPassword } from '../../lib/http/ui-auth';
 import { exportSpans, makeExporter, makeSampleTrace } from '../support/official-exporters';
@@ -95,6 +96,12 @@ test('pages carry a nonce CSP that Next.js stamps on every script; API and asset
   const scripts = [...page.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   assert.ok(scripts.length > 0);
   for (const script of scripts) assert.ok(script.includes(`nonce="${nonce}"`), `a script without this response's nonce: ${script}`);
+  // The inlined stylesheets (lib/http/inline-css.ts) are allowed by hash, and are the only
+  // inline styles of the page; the shell's stylesheet is not linked any more.
+  assert.match(csp, /style-src 'self' 'nonce-[^']+' 'sha256-[A-Za-z0-9+/=]+' 'sha256-[A-Za-z0-9+/=]+'/);
+  const inline = [...page.body.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+  assert.ok(inline.length >= 1, 'the shell stylesheet is inlined');
+  for (const css of inline) assert.ok(csp.includes(styleHashSource(css)), 'an inline style the CSP does not allow');
   const again = await rawRequest(`${open.url}/traces`);
   assert.notEqual(/'nonce-([^']+)'/.exec(String(again.headers['content-security-policy']))?.[1], nonce, 'a fresh nonce per response');
 
@@ -147,6 +154,18 @@ test('/traces and /service-map work under the CSP: no violation, the live WebSoc
   await page.getByTestId('scatter').locator('.scatter-dot').first().waitFor();
   await page.getByTestId('trace-list').locator('li').first().waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'hardening-traces.png') });
+
+  // A trace, reached by client-side navigation and by a full load: its inlined stylesheets are
+  // allowed by their hashes (a nonce would not survive the navigation) and applied.
+  const first = page.getByTestId('trace-list').locator('a[href^="/traces/"]').first();
+  const traceUrl = await first.getAttribute('href');
+  for (const arrive of [() => first.click(), () => page.goto(`${open.url}${traceUrl}`)]) {
+    await arrive();
+    await page.locator('[data-testid="waterfall"][data-ready] .wf-row').first().waitFor();
+    const rowDisplay = await page.locator('.wf-row').first().evaluate((row) => getComputedStyle(row).display);
+    assert.notEqual(rowDisplay, 'block', 'the waterfall rows are styled by the inlined stylesheet');
+    if (page.url().endsWith(traceUrl!)) await page.goto(`${open.url}/traces?service=checkout`).then(() => first.waitFor());
+  }
 
   const sockets: string[] = [];
   page.on('websocket', (socket) => sockets.push(socket.url()));

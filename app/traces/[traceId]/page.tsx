@@ -23,8 +23,7 @@ import { tracePartUrls } from '@/lib/contracts/trace-parts';
 import { loadSmallCompactTrace } from '@/lib/db/trace-explorer-queries';
 import type { CompactTracePart } from '@/lib/domain/trace-model';
 import { TracePreview } from './trace-preview';
-import '@/components/logs/logs.css';
-import '@/components/trace/trace-explorer.css';
+import { inlineStylesheet } from '@/lib/http/inline-css';
 
 type PageProps = { params: Promise<{ traceId: string }> };
 
@@ -64,6 +63,8 @@ export default async function TracePage({ params }: PageProps) {
   const initial = await serverTrace(traceId);
   return (
     <>
+      {/* The explorer's stylesheets inlined (lib/http/inline-css.ts): the rows below paint with the HTML, no stylesheet request first. */}
+      <style dangerouslySetInnerHTML={{ __html: inlineStylesheet('trace').css }} />
       {initial ? null : tracePartUrls(traceId).map((url) => <link key={url} rel="preload" as="fetch" href={url} crossOrigin="anonymous" />)}
       <StoredTraceExplorer traceId={traceId} initial={initial}>
         {initial ? null : <TracePreview traceId={traceId} />}
