@@ -65,8 +65,8 @@ after(async () => {
   await database?.drop();
 });
 
-async function search(q: string): Promise<string[]> {
-  const response = await getLogs(new Request(`http://meshlight.test/api/logs?q=${encodeURIComponent(q)}&limit=100`), {});
+async function search(q: string, more = ''): Promise<string[]> {
+  const response = await getLogs(new Request(`http://meshlight.test/api/logs?q=${encodeURIComponent(q)}&limit=100${more}`), {});
   assert.equal(response.status, 200);
   return ((await response.json()) as LogsPage).data.map((e) => e.body);
 }
@@ -99,6 +99,8 @@ test('a common word (and a prefix of one) finds every record, indexed with it or
   assert.ok(!order.some((b) => b.startsWith('reorder')), 'inside a word does not count');
   assert.deepEqual(await search('order'), order);
   assert.deepEqual(await search('orde'), order);
+  assert.deepEqual(await search('order', '&service=shop'), order, 'the walk by the service index');
+  assert.deepEqual(await search('order', '&service=other'), []);
   assert.deepEqual(await search('shipped'), ['Order 2001 SHIPPED: to dock', 'Order 1001 shipped to warehouse']);
 });
 
