@@ -118,7 +118,13 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const alerting = new AlertLoop(db, { ...alertLoopOptionsFromEnv(process.env), extraQueryables: [new PgSeriesQueryable(db)] }, log, liveHub);
 
   // The signals, and how each arrives over OTLP. A new signal adds one entry to each list.
-  const logs = logSignal({ db, partitions: logPartitions, maxQueuedRecords: config.queue.maxSpans, observers: logTail ? [logTail] : [] });
+  const logs = logSignal({
+    db,
+    partitions: logPartitions,
+    maxQueuedRecords: config.queue.maxSpans,
+    observers: logTail ? [logTail] : [],
+    onTermsError: (error) => log.warn('could not record a common log term; it stays indexed', { error: String(error) }),
+  });
   const correlations = correlationObserver(logs.store.correlations, logsConfig.spanCorrelationKeys, (error) =>
     log.warn('could not record correlation ids from spans', { error: String(error) }),
   );
@@ -202,6 +208,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     await runRetention();
     retentionTimer = setInterval(runRetention, RETENTION_INTERVAL_MS).unref();
     metrics = await startMetrics(db, config.metrics, log);
+    // The logs' common terms listed so far (until then, and if this fails, every term is indexed).
+    await logs.terms.load().catch((error: unknown) => log.warn('could not load the common log terms', { error: String(error) }));
     startScraping();
     storedTokens.start();
     pipeline.start();

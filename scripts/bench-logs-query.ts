@@ -10,7 +10,9 @@
 // would at 10 M; the id lookups are B-tree probes, one level shallower than at 10 M. The output says
 // which. BENCH_LOGS_QUERY_RECORDS=10000000 measures the real size.
 //   npx tsx scripts/bench-logs-query.ts [records] [hours]
+import { createHash } from 'node:crypto';
 import { parseLogQuery } from '../lib/contracts/logs-api';
+import { CommonTermLearner, logTokens } from '../lib/domain/logs/log-terms';
 import { searchLogs } from '../lib/db/log-queries';
 import { disconnectDb } from '../lib/db/prisma';
 import { queryRange } from '../lib/http/loki-api';
@@ -20,6 +22,20 @@ import { applyMigrations } from '../lib/db/migrator';
 import { databaseUrl, fmt, resetDatabase } from './bench-support';
 
 const NAME = 'meshlight_bench_logs_query';
+
+const TEMPLATES = ['order placed for customer', 'payment error: card declined', 'stock reserved in warehouse', 'GET /api/cart 200', 'db timeout after 5000ms', 'user logged in'];
+
+/** Record i's body, as the SQL below writes it. */
+function bodyOf(i: number): string {
+  return `${TEMPLATES[i % 6]} id=${i} ${createHash('md5').update(String(i)).digest('hex')}`;
+}
+
+/** What a collector's learner adopts from these bodies. */
+function commonTermsOf(bodies: readonly string[]): ReadonlySet<string> {
+  const learner: CommonTermLearner = new CommonTermLearner((terms) => learner.adopt(terms));
+  for (const body of bodies) learner.observe(logTokens(body));
+  return learner.common;
+}
 const TARGET_RECORDS = 10_000_000;
 
 export interface LogsQueryFigures {
@@ -64,18 +80,24 @@ export async function runLogsQueryBench(
     await db.query(`INSERT INTO resources (id, service_name, attributes, dropped_attributes_count, schema_url)
       SELECT s, 'svc-' || s, jsonb_build_object('service.name', 'svc-' || s), 0, '' FROM generate_series(0, 19) s`);
     await db.query(`INSERT INTO scopes (id, name, version, attributes) VALUES (0, 'bench', '', '{}')`);
+    // The common terms a collector would have learned from these bodies (their template words), so
+    // the full-text index holds what it would after ingest: the rare terms only.
+    const common = commonTermsOf(Array.from({ length: 20_000 }, (_, i) => bodyOf(i)));
+    await db.query(`INSERT INTO log_common_terms (term, added_ns) SELECT t, 0 FROM unnest($1::text[]) AS t`, [[...common]]);
     const start = process.hrtime.bigint();
     const chunk = 250_000;
     for (let from = 0; from < N; from += chunk) {
       await db.query(
-        `INSERT INTO logs (time_ns, observed_ns, service_name, severity_number, severity_text, body, trace_id, span_id, correlation_id, resource_id, scope_id, attributes)
-         SELECT $1::bigint - i * $2::bigint, $1::bigint, 'svc-' || (i % 20), (ARRAY[9,9,9,13,17,5])[1 + i % 6], NULL,
-                (ARRAY['order placed for customer','payment error: card declined','stock reserved in warehouse','GET /api/cart 200','db timeout after 5000ms','user logged in'])[1 + i % 6]
-                  || ' id=' || i || ' ' || md5(i::text),
-                CASE WHEN i % 50 = 0 THEN decode(md5('t' || (i / 50)), 'hex') END, NULL,
-                CASE WHEN i % 4 = 0 THEN 'c-' || (i / 4) END, i % 20, 0,
-                jsonb_build_object('http.route', '/api/' || (i % 30), 'user.id', 'u-' || (i % 1000))
-           FROM generate_series($3::bigint, $4::bigint) i`,
+        `INSERT INTO logs (time_ns, observed_ns, service_name, severity_number, severity_text, body, trace_id, span_id, correlation_id, resource_id, scope_id, attributes, terms)
+         SELECT g.*, array_to_tsvector(ARRAY(
+                  SELECT DISTINCT left(t, 64) FROM unnest(regexp_split_to_array(lower(g.body), '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+')) AS t
+                   WHERE t <> '' AND t NOT IN (SELECT term FROM log_common_terms)))
+           FROM (SELECT $1::bigint - i * $2::bigint, $1::bigint, 'svc-' || (i % 20), (ARRAY[9,9,9,13,17,5])[1 + i % 6], NULL::text,
+                        (ARRAY['${TEMPLATES.join("','")}'])[1 + i % 6] || ' id=' || i || ' ' || md5(i::text) AS body,
+                        CASE WHEN i % 50 = 0 THEN decode(md5('t' || (i / 50)), 'hex') END, NULL::bytea,
+                        CASE WHEN i % 4 = 0 THEN 'c-' || (i / 4) END, i % 20, 0,
+                        jsonb_build_object('http.route', '/api/' || (i % 30), 'user.id', 'u-' || (i % 1000))
+                   FROM generate_series($3::bigint, $4::bigint) i) AS g`,
         [nowNs.toString(), (BigInt(Math.round(hours * 3_600_000)) * 1_000_000n / BigInt(N)).toString(), from, Math.min(N, from + chunk) - 1],
       );
     }
@@ -87,7 +109,7 @@ export async function runLogsQueryBench(
     await db.close();
   }
   process.env.DATABASE_URL = url;
-  const traceId = (await import('node:crypto')).createHash('md5').update(`t${Math.floor(N / 2 / 50)}`).digest('hex');
+  const traceId = createHash('md5').update(`t${Math.floor(N / 2 / 50)}`).digest('hex');
   const hourAgo = String(nowMs - 3_600_000);
   const timings: LogsQueryFigures['timings'] = [];
   const measure = async (label: string, targetMs: number, run: () => Promise<unknown>) => {

@@ -6,6 +6,7 @@ import { correlationLinksOfSpans } from '../../lib/domain/logs/correlation';
 import type { LogBatch } from '../../lib/domain/logs/model';
 import type { TraceBatch } from '../../lib/domain/model';
 import type { BatchObserver, RowsCodec, SignalDefinition } from '../pipeline/signal';
+import { CommonTerms } from '../store/common-terms';
 import type { CorrelationStore } from '../store/correlation-store';
 import { describeLogRows, encodeLogRows, logRowsBytes, logRowsFromJson, logRowsToJson, mergeLogRows, splitLogRows, type LogRows } from '../store/log-rows';
 import { LogStore } from '../store/log-store';
@@ -28,16 +29,20 @@ export interface LogSignalOptions {
   maxQueuedRecords: number;
   /** See every accepted batch (the live tail). */
   observers?: readonly BatchObserver<LogBatch>[];
+  /** A common term could not be recorded (it stays indexed; it is proposed again later). */
+  onTermsError?: (error: unknown) => void;
 }
 
-export function logSignal(options: LogSignalOptions): SignalDefinition<LogBatch, LogRows> & { store: LogStore } {
+export function logSignal(options: LogSignalOptions): SignalDefinition<LogBatch, LogRows> & { store: LogStore; terms: CommonTerms } {
+  const terms = new CommonTerms(options.db, options.onTermsError ?? (() => {}));
   return {
     name: 'logs',
     unit: 'log_records',
     outcome: (batch) => ({ accepted: batch.recordCount, rejected: batch.rejectedRecords, errorMessage: batch.rejectionMessage }),
-    encode: encodeLogRows,
+    encode: (batch) => encodeLogRows(batch, terms.learner),
     rows: logRowsCodec,
     store: new LogStore(options.db, options.partitions),
+    terms,
     maxQueuedItems: options.maxQueuedRecords,
     observers: options.observers ?? [],
   };

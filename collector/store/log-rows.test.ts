@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyLogRecord, type LogBatch } from '../../lib/domain/logs/model';
+import { CommonTermLearner } from '../../lib/domain/logs/log-terms';
 import { LOG_COPY_COLUMNS, describeLogRows, encodeLogRows, logRowsBytes, logRowsFromJson, logRowsToJson, mergeLogRows, splitLogRows } from './log-rows';
 
 function batch(bodies: string[], service = 'api'): LogBatch {
@@ -66,4 +67,21 @@ test('attributes jsonb cannot hold (NUL, a lone surrogate) are replaced; a body 
   assert.equal(lines[0]!.split('\t')[5], 'C:\\\\users\\\\ud800 is a path', 'not JSON: kept');
   assert.deepEqual(JSON.parse(lines[1]!.split('\t')[13]!.replaceAll('\\\\', '\\')), { k: 'nul\uFFFD' });
   assert.deepEqual(JSON.parse(lines[2]!.split('\t')[13]!.replaceAll('\\\\', '\\')), { k: 'lone \uFFFD surrogate', 'key\uFFFD': 1 });
+});
+
+test('each row carries its terms; the terms the learner adopted are left out', () => {
+  const learner = new CommonTermLearner(() => {});
+  learner.adopt(['order']);
+  const lines = encodeLogRows(batch(['Order 42 shipped', 'order']), learner).copyText.split('\n').slice(0, -1);
+  assert.deepEqual(
+    lines.map((line) => line.split('\t').at(-1)),
+    ["'42' 'shipped'", ''],
+  );
+  assert.equal(encodeLogRows(batch(['Order 42'])).copyText.split('\n')[0]!.split('\t').at(-1), "'order' '42'", 'no learner: every term');
+});
+
+test('a spool from before the terms column gets it, computed from the body', () => {
+  const rows = encodeLogRows(batch(['Tab\there id=7', 'back\\slash']));
+  const old = { ...logRowsToJson(rows), columns: undefined, copyText: rows.copyText.replace(/\t[^\t\n]*\n/g, '\n') };
+  assert.equal(logRowsFromJson(JSON.parse(JSON.stringify(old))).copyText, rows.copyText);
 });

@@ -2,8 +2,10 @@
 // dictionary rows they reference (the same resources and scopes spans use), and the correlation
 // links the records teach (a record with both a trace id and a correlation id). Done once, when a
 // request is accepted, like span-rows.ts; the merge/split/size/spool helpers below are what the
-// generic pipeline's RowsCodec needs.
+// generic pipeline's RowsCodec needs. Each row carries its full-text terms (`terms`, a tsvector
+// literal): the body's tokens less the common ones (lib/domain/logs/log-terms.ts).
 import { correlationLinksOfLogs, type CorrelationLink } from '../../lib/domain/logs/correlation';
+import { indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
 import { effectiveTimeNs, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
 import { COPY_NULL, copyByteaFromHex, copyNullableText, copyText, needsSanitizing, sanitizeJson } from './copy-text';
 import { PARTITIONED_LOGS } from './log-partitions';
@@ -26,6 +28,7 @@ export const LOG_COPY_COLUMNS = [
   'scope_id',
   'attributes',
   'dropped_attributes_count',
+  'terms',
 ] as const;
 
 export const LOG_COPY_TARGET = `${PARTITIONED_LOGS.name} (${LOG_COPY_COLUMNS.join(', ')})`;
@@ -41,7 +44,14 @@ export interface LogRows {
   correlations: CorrelationLink[];
 }
 
-export function encodeLogRows(batch: LogBatch): LogRows {
+const NO_COMMON_TERMS: ReadonlySet<string> = new Set();
+
+/**
+ * `terms` learns the common terms from the records and says which to leave out of the index;
+ * without it every term is indexed (tools and tests writing directly).
+ */
+export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRows {
+  const common = terms?.common ?? NO_COMMON_TERMS;
   const rows: LogRows = { copyText: '', recordCount: 0, days: new Set(), resources: new Map(), scopes: new Map(), correlations: [] };
   const lines: string[] = [];
   for (const rl of batch.resourceLogs) {
@@ -53,8 +63,13 @@ export function encodeLogRows(batch: LogBatch): LogRows {
       rows.scopes.set(scope.id, scope);
       const ids = `\t${resource.id}\t${scope.id}\t`;
       for (const record of sl.records) {
-        let line = logLine(record, service, ids);
-        if (needsSanitizing(line)) line = logLine(sanitizeJson(record), service, ids);
+        const tokens = logTokens(record.body);
+        terms?.observe(tokens);
+        let line = logLine(record, service, ids, indexedTermsLiteral(tokens, common));
+        if (needsSanitizing(line)) {
+          const clean = sanitizeJson(record);
+          line = logLine(clean, service, ids, indexedTermsLiteral(logTokens(clean.body), common));
+        }
         lines.push(line);
         rows.days.add(dayOf(effectiveTimeNs(record)));
       }
@@ -66,7 +81,7 @@ export function encodeLogRows(batch: LogBatch): LogRows {
   return rows;
 }
 
-function logLine(record: LogRecord, service: string, resourceAndScope: string): string {
+function logLine(record: LogRecord, service: string, resourceAndScope: string, terms: string): string {
   return (
     effectiveTimeNs(record) +
     '\t' +
@@ -93,6 +108,8 @@ function logLine(record: LogRecord, service: string, resourceAndScope: string): 
     copyText(JSON.stringify(record.attributes)) +
     '\t' +
     record.droppedAttributesCount +
+    '\t' +
+    terms +
     '\n'
   );
 }
@@ -142,6 +159,8 @@ export function describeLogRows(rows: LogRows): string {
 }
 
 interface LogRowsJson {
+  /** COPY columns per line; absent in spools written before `terms` (15 columns). */
+  columns?: number;
   copyText: string;
   recordCount: number;
   days: number[];
@@ -153,6 +172,7 @@ interface LogRowsJson {
 /** For the shutdown spool: bigints as decimal strings. */
 export function logRowsToJson(rows: LogRows): LogRowsJson {
   return {
+    columns: LOG_COPY_COLUMNS.length,
     copyText: rows.copyText,
     recordCount: rows.recordCount,
     days: [...rows.days],
@@ -165,11 +185,22 @@ export function logRowsToJson(rows: LogRows): LogRowsJson {
 export function logRowsFromJson(value: unknown): LogRows {
   const json = value as LogRowsJson;
   return {
-    copyText: json.copyText,
+    copyText: json.columns === LOG_COPY_COLUMNS.length ? json.copyText : withTermsColumn(json.copyText),
     recordCount: json.recordCount,
     days: new Set(json.days),
     resources: new Map(json.resources.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
     scopes: new Map(json.scopes.map((s) => [BigInt(s.id), { ...s, id: BigInt(s.id) }])),
     correlations: json.correlations.map((c) => ({ ...c, firstSeenNs: BigInt(c.firstSeenNs) })),
   };
+}
+
+const COPY_UNESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v' };
+
+/** Lines written before `terms` existed (a spool or write-ahead log from before): every term indexed. */
+function withTermsColumn(copyText: string): string {
+  return copyText.replace(/^(.*)$/gm, (line) => {
+    if (line === '') return line;
+    const body = line.split('\t')[5]!.replace(/\\(.)/g, (_, ch: string) => COPY_UNESCAPES[ch] ?? ch);
+    return `${line}\t${indexedTermsLiteral(logTokens(body), NO_COMMON_TERMS)}`;
+  });
 }
