@@ -258,7 +258,7 @@ async function measure(size: Size, url: string): Promise<Figures> {
 }
 
 export async function runSearchBench(): Promise<void> {
-  console.log(`meshlight search bench: ${SIZES.map((s) => fmt(s.spans)).join(' and ')} spans, ${RUNS} runs a search, through next start`);
+  console.log(`meshlight search bench: ${SIZES.map((s) => fmt(s.spans)).join(' and ')} spans, ${RUNS} runs a search, through the UI server (scripts/ui-server.mjs)`);
   generatePrismaClient();
   buildUi();
   const results: { size: Size; figures: Figures }[] = [];
