@@ -99,8 +99,15 @@ test('payments taken down in a real fleet: an incident on /incidents by itself, 
   // The involved map: gateway, orders and payments with the window's real traffic, not placeholders.
   const map = page.getByTestId('involved-map');
   await map.locator('.sm-edge-label').first().waitFor({ timeout: 30_000 });
+  // A node known only from the grouping is drawn idle until the window's paired edges are in the
+  // rollups; the page refetches the map every 15 s while the incident lasts, so give it a few.
   for (const service of ['orders', 'payments']) {
-    const stats = await map.getByTestId(`map-node-service:${service}`).locator('.sm-node-stats').first().innerText();
+    const node = map.getByTestId(`map-node-service:${service}`).locator('.sm-node-stats').first();
+    let stats = '';
+    await until(`${service} with traffic on the involved map`, async () => {
+      stats = await node.innerText();
+      return /idle|^0\/s/.test(stats) ? undefined : stats;
+    }, 60_000).catch(() => undefined);
     assert.doesNotMatch(stats, /idle|^0\/s/, `${service}: ${stats}`);
     assert.match(stats, /err/, `${service} shows its errors: ${stats}`);
   }
