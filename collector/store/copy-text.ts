@@ -11,6 +11,13 @@ export function copyText(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPES, (ch) => ESCAPE_OF[ch]!) : value;
 }
 
+const UNESCAPE_OF: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v' };
+
+/** A column value read back from a COPY line: the escapes undone (the format's \b \f \v too). */
+export function fromCopyText(column: string): string {
+  return column.includes('\\') ? column.replace(/\\(.)/g, (_, ch: string) => UNESCAPE_OF[ch] ?? ch) : column;
+}
+
 export function copyNullableText(value: string): string {
   return value === '' ? COPY_NULL : copyText(value);
 }

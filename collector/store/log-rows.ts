@@ -7,7 +7,7 @@
 import { correlationLinksOfLogs, type CorrelationLink } from '../../lib/domain/logs/correlation';
 import { indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
 import { effectiveTimeNs, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
-import { COPY_NULL, copyByteaFromHex, copyNullableText, copyText, needsSanitizing, sanitizeJson } from './copy-text';
+import { COPY_NULL, copyByteaFromHex, copyNullableText, copyText, fromCopyText, needsSanitizing, sanitizeJson } from './copy-text';
 import { PARTITIONED_LOGS } from './log-partitions';
 import { dayOf } from './partition-plan';
 import { resourceRow, scopeRow, type ResourceRow, type ScopeRow } from './span-rows';
@@ -194,13 +194,13 @@ export function logRowsFromJson(value: unknown): LogRows {
   };
 }
 
-const COPY_UNESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v' };
+const BODY_COLUMN = LOG_COPY_COLUMNS.indexOf('body');
 
 /** Lines written before `terms` existed (a spool or write-ahead log from before): every term indexed. */
 function withTermsColumn(copyText: string): string {
   return copyText.replace(/^(.*)$/gm, (line) => {
     if (line === '') return line;
-    const body = line.split('\t')[5]!.replace(/\\(.)/g, (_, ch: string) => COPY_UNESCAPES[ch] ?? ch);
+    const body = fromCopyText(line.split('\t')[BODY_COLUMN]!);
     return `${line}\t${indexedTermsLiteral(logTokens(body), NO_COMMON_TERMS)}`;
   });
 }
