@@ -16,6 +16,7 @@
 // holding it has committed, so a crash loses nothing the WAL had; its replay skips the batches whose
 // ids that flush claimed.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { labelPairHashSql } from '../../lib/db/metrics/series-lookup';
 import { encodeHeadBlock, headBlockGroup, type HeadBlockEntry } from '../../lib/domain/metrics/head-block';
 import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
 import type { StoreReceipt } from '../pipeline/signal';
@@ -456,7 +457,6 @@ export class MetricStore {
   private async registerPart(session: SqlSession, fresh: SeriesEntry[]): Promise<void> {
     let part = fresh;
     const pairIds = await this.labelPairIds(session, part);
-    const pairKey = (name: string, value: string) => `${name}\u0000${value}`;
     const rowOf = (entry: SeriesEntry) => {
       const pairs: number[] = [];
       for (const name in entry.labels) if (name !== '__name__') pairs.push(pairIds.get(pairKey(name, entry.labels[name]!))!);
@@ -506,7 +506,7 @@ export class MetricStore {
     const values: string[] = [];
     const seen = new Set<string>();
     const want = (name: string, value: string) => {
-      const key = `${name}\u0000${value}`;
+      const key = pairKey(name, value);
       if (seen.has(key)) return;
       seen.add(key);
       names.push(name);
@@ -520,7 +520,7 @@ export class MetricStore {
     // Inserted when missing, then read; a pair another collector inserted meanwhile is read next round.
     for (let round = 0; round < 3 && ids.size < names.length; round++) {
       const rows = await session.query<{ id: number; name: string; value: string }>(
-        `WITH w AS (SELECT name, value, hashtextextended(name || chr(255) || value, 0) AS hash FROM unnest($1::text[], $2::text[]) AS w(name, value)),
+        `WITH w AS (SELECT name, value, ${labelPairHashSql('name', 'value')} AS hash FROM unnest($1::text[], $2::text[]) AS w(name, value)),
          added AS (
            INSERT INTO metric_label_pairs (hash, name, value)
            SELECT w.hash, w.name, w.value FROM w WHERE NOT EXISTS (SELECT 1 FROM metric_label_pairs p WHERE p.hash = w.hash)
@@ -532,7 +532,7 @@ export class MetricStore {
          SELECT p.id, p.name, p.value FROM metric_label_pairs p JOIN w ON p.hash = w.hash AND p.name = w.name AND p.value = w.value`,
         [names, values],
       );
-      for (const row of rows) ids.set(`${row.name}\u0000${row.value}`, Number(row.id));
+      for (const row of rows) ids.set(pairKey(row.name, row.value), Number(row.id));
     }
     return ids;
   }
@@ -580,6 +580,11 @@ export class MetricStore {
       throw error;
     }
   }
+}
+
+/** The key of a label pair in the maps of registerPart()/labelPairIds(). */
+function pairKey(name: string, value: string): string {
+  return `${name}\u0000${value}`;
 }
 
 /**

@@ -19,6 +19,14 @@ export interface SeriesRow {
   labels: Labels;
 }
 
+/**
+ * metric_label_pairs.hash of a (name, value) pair, as SQL over two text expressions: the writer
+ * (collector/store/metric-store.ts), this lookup and migration 20261129130000 must agree on it.
+ */
+export function labelPairHashSql(name: string, value: string): string {
+  return `hashtextextended(${name} || chr(255) || ${value}, 0)`;
+}
+
 function predicate(type: LabelMatcher['type'], column: string, value: string): string {
   if (type === '=') return `${column} = ${value}`;
   if (type === '!=') return `${column} <> ${value}`;
@@ -51,7 +59,7 @@ async function resolveMatchers(db: RowQuery, matchers: readonly LabelMatcher[]):
     const value = `$${params.length}::text`;
     const accept = predicate(m.type, 'p.value', value);
     // One pair: found by its hash (the unique index); else every pair of the name (its index).
-    const exact = m.type === '=' && !refuses[i] ? ` AND p.hash = hashtextextended(${name} || chr(255) || ${value}, 0)` : '';
+    const exact = m.type === '=' && !refuses[i] ? ` AND p.hash = ${labelPairHashSql(name, value)}` : '';
     return `SELECT ${i} AS i, p.id FROM metric_label_pairs p WHERE p.name = ${name}${exact} AND ${refuses[i] ? `NOT (${accept})` : accept}`;
   });
   const rows = await db.query<{ i: number; id: number }>(parts.join(' UNION ALL '), params);
