@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { ROOT } from './prepare';
 import { readUiServerLimits } from '../lib/contracts/ui-server-env';
+import { nodeServerLimits } from '../lib/http/server-limits';
 
 /**
  * V8's young generation sized for big responses: GET /api/traces/{id} for a 10,000-span trace
@@ -38,7 +39,7 @@ export function uiTls(env: Record<string, string | undefined>): UiTls | null {
 export function uiServerArgs(mode: 'start' | 'dev', port: number | string, host: string, env: Record<string, string | undefined> = process.env): string[] {
   const tls = uiTls(env);
   if (mode === 'start') {
-    const limits = JSON.stringify(readUiServerLimits(env));
+    const limits = JSON.stringify(nodeServerLimits(readUiServerLimits(env)));
     return [path.join(ROOT, 'scripts/ui-server.mjs'), String(port), host, limits, ...(tls ? ['--tls'] : [])];
   }
   const nextBin = path.join(ROOT, 'node_modules/next/dist/bin/next');

@@ -8,7 +8,8 @@
 //    TLS; its self-signed option is `next dev` only).
 // Plain JavaScript, so no loader sits between Node and Next's modules.
 //   node scripts/ui-server.mjs <port> <host> <limits JSON> [--tls]
-// The limits are validated by lib/contracts/ui-server-env.ts in the launching process.
+// The limits are validated by lib/contracts/ui-server-env.ts and turned into the server's settings
+// by lib/http/server-limits.ts (the receivers' formula) in the launching process.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -18,22 +19,18 @@ import next from 'next';
 process.env.NODE_ENV = 'production';
 process.env.NEXT_PRIVATE_START_TIME ??= String(Date.now());
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const [portText = '3000', hostname = '127.0.0.1', limitsText = '{}', ...flags] = process.argv.slice(2);
+const [portText = '3000', hostname = '127.0.0.1', limitsText, ...flags] = process.argv.slice(2);
 const port = Number(portText);
 const tls = flags.includes('--tls');
-/** @type {{headersTimeoutMs?: number, requestTimeoutMs?: number, idleTimeoutMs?: number, maxConnections?: number}} */
-const limits = JSON.parse(limitsText);
-const headersTimeout = limits.headersTimeoutMs ?? 10_000;
+if (!limitsText) {
+  console.error('meshlight: scripts/ui-server.mjs takes its limits from scripts/ui-process.ts (npm start)');
+  process.exit(1);
+}
+/** @type {import('../lib/http/server-limits').NodeServerLimits} */
+const { maxConnections, keepAliveTimeout, ...limits } = JSON.parse(limitsText);
 
 /** @type {import('node:https').ServerOptions & import('node:http').ServerOptions} */
-const options = {
-  headersTimeout,
-  requestTimeout: limits.requestTimeoutMs ?? 60_000,
-  keepAliveTimeout: limits.idleTimeoutMs ?? 65_000,
-  // How often expired headers/requests are looked for (Node's default, 30 s, would let a slow
-  // client live up to 30 s past its deadline).
-  connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(headersTimeout / 4))),
-};
+const options = { ...limits };
 if (tls) {
   const certFile = process.env.MESHLIGHT_TLS_CERT_FILE;
   const keyFile = process.env.MESHLIGHT_TLS_KEY_FILE;
@@ -49,7 +46,7 @@ if (tls) {
     process.exit(1);
   }
   // A client that opens a connection and never finishes the handshake is cut like slow headers.
-  options.handshakeTimeout = headersTimeout;
+  options.handshakeTimeout = limits.headersTimeout;
 }
 
 /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>} */
@@ -72,9 +69,9 @@ async function listener(req, res) {
 }
 
 const server = tls ? https.createServer(options, listener) : http.createServer(options, listener);
-server.keepAliveTimeout = options.keepAliveTimeout;
+server.keepAliveTimeout = keepAliveTimeout;
 // Past the cap a new connection is closed at once (Node emits 'drop'); the ones open keep working.
-server.maxConnections = limits.maxConnections ?? 1024;
+server.maxConnections = maxConnections;
 let refusedNoted = 0;
 server.on('drop', () => {
   // One line per burst, not per connection: a flood must not flood the log too.

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { ReceiverLimits } from '../../lib/contracts/collector-config';
+import { nodeServerLimits } from '../../lib/http/server-limits';
 import { PermanentError, type WireStatus } from '../pipeline/errors';
 import { wwwAuthenticate } from './ingest-tokens';
 
@@ -19,26 +20,14 @@ export interface ReceiverTls {
 }
 
 export function createReceiverServer(limits: ReceiverLimits, listener: RequestListener, tls?: ReceiverTls): Server {
-  const options = {
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    // How often expired headers/requests are looked for (Node's default, 30 s, would let a slow
-    // client live up to 30 s past its deadline).
-    connectionsCheckingInterval: Math.min(5_000, Math.max(100, Math.floor(limits.headersTimeoutMs / 4))),
-  };
+  const { maxConnections, keepAliveTimeout, ...options } = nodeServerLimits(limits);
   // An https.Server is an http.Server behind TLS; a slow handshake is cut like slow headers.
   const server: Server = tls
     ? (createHttpsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: limits.headersTimeoutMs }, listener) as unknown as Server)
     : createServer(options, listener);
-  applyReceiverLimits(server, limits);
+  server.keepAliveTimeout = keepAliveTimeout;
+  server.maxConnections = maxConnections;
   return server;
-}
-
-export function applyReceiverLimits(server: Server, limits: ReceiverLimits): void {
-  server.headersTimeout = limits.headersTimeoutMs;
-  server.requestTimeout = limits.requestTimeoutMs;
-  server.keepAliveTimeout = limits.idleTimeoutMs;
-  server.maxConnections = limits.maxConnections;
 }
 
 /** CORS headers for an allowed Origin (none for others: the browser then refuses the response). */

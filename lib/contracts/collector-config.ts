@@ -2,6 +2,7 @@
 // typo fails loudly instead of silently falling back. README's configuration table mirrors this.
 import { readLogsConfig, type LogsConfig } from './logs-config';
 import { parseUiSecurity, type UiSecurity } from './ui-security-env';
+import type { ServerLimits } from '../http/server-limits';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -131,12 +132,7 @@ export interface MetricsConfig {
 }
 
 /** Slow-client bounds of every receiver port (receivers/connection-limits.ts). */
-export interface ReceiverLimits {
-  headersTimeoutMs: number;
-  requestTimeoutMs: number;
-  idleTimeoutMs: number;
-  maxConnections: number;
-}
+export type ReceiverLimits = ServerLimits;
 
 /** Who may send and who may watch (receivers/ingest-tokens.ts, live/live-access.ts). */
 export interface AccessConfig {

@@ -4,18 +4,10 @@
 // navigations, so the idle timeout is longer than Node's 5 s; a request's body (a saved view, a
 // login, a Prometheus form POST) is small, so 60 s for the whole request is generous.
 import { z } from 'zod';
+import type { ServerLimits } from '../http/server-limits';
 import { EnvError } from './env';
 
-export interface UiServerLimits {
-  /** A request's headers must arrive within this (else the connection is cut: slowloris). */
-  headersTimeoutMs: number;
-  /** A whole request, body included, must arrive within this (else 408). */
-  requestTimeoutMs: number;
-  /** An idle keep-alive connection is closed after this. */
-  idleTimeoutMs: number;
-  /** Most connections open at once; more are refused at once. */
-  maxConnections: number;
-}
+export type UiServerLimits = ServerLimits;
 
 export const UI_SERVER_DEFAULTS: UiServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 65_000, maxConnections: 1024 };
 
