@@ -1,6 +1,7 @@
 // Runs the built UI (`next start`) on a free loopback port against a given database, for e2e tests
 // and browser benchmarks; builds it first when the build is older than the sources.
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { buildUi, ROOT } from '../../scripts/prepare';
 import { uiServerArgs, uiServerEnv, uiTls } from '../../scripts/ui-process';
@@ -50,8 +51,10 @@ export async function startUiServer(databaseUrl: string, env: Record<string, str
   });
   // With TLS (MESHLIGHT_TLS_CERT_FILE in `env`) the server speaks HTTPS; the caller trusts its certificate.
   const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-  // The first request compiles nothing (production build) but warms the server's modules.
-  if (!tls) await fetch(`${url}/api/health`).catch(() => undefined);
+  // The first request compiles nothing (production build) but warms the server's modules. It
+  // closes its connection, so no test starts with a warm-up keep-alive connection counted against
+  // the UI's connection cap.
+  if (!tls) await warmUp(port);
   return {
     url,
     async stop() {
@@ -65,4 +68,15 @@ export async function startUiServer(databaseUrl: string, env: Record<string, str
       await exited;
     },
   };
+}
+
+/** One GET /api/health on a connection of its own, closed once answered (errors ignored). */
+function warmUp(port: number): Promise<void> {
+  return new Promise((resolve) => {
+    const request = http.get({ host: '127.0.0.1', port, path: '/api/health', agent: false, headers: { connection: 'close' } }, (response) => {
+      response.resume();
+      response.socket.once('close', () => resolve());
+    });
+    request.once('error', () => resolve());
+  });
 }
