@@ -18,6 +18,9 @@ import { InvolvedMap } from './involved-map';
 import { INCIDENT_KEYS, clock, formatDuration, logsHref, traceHref } from './incident-view';
 import { useIncidentsLive } from './use-incidents-live';
 
+/** How long an incident counts as just opened, for the involved map's faster refresh. */
+const YOUNG_INCIDENT_MS = 120_000;
+
 interface Props {
   initialIncident: IncidentDetailWire;
   initialTimeline: Timeline;
@@ -33,8 +36,14 @@ export function IncidentClient({ initialIncident, initialTimeline, liveEndpoint,
     queryFn: () => getJson<IncidentDetailWire>(`/api/incidents/${encodeURIComponent(id)}`),
     initialData: initialIncident,
     initialDataUpdatedAt: nowMs,
-    // While it lasts, the involved map's traffic moves with time.
-    refetchInterval: (query) => (query.state.data?.endMs === null ? 15_000 : false),
+    // While it lasts, the involved map's traffic moves with time: every 5 s in its first two
+    // minutes (a node the incident was grouped on is drawn idle until the window's traffic reaches
+    // the rollups, a flush or two after the incident opens), every 15 s after that.
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (!data || data.endMs !== null) return false;
+      return Date.now() - data.startMs < YOUNG_INCIDENT_MS ? 5_000 : 15_000;
+    },
   });
   const incident = incidentQuery.data;
   const ongoing = incident.endMs === null;
