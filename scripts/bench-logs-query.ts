@@ -8,7 +8,9 @@
 // machine, so by default N records are spread over N / (10 M / 24 h) hours: every hour holds as many
 // records as it would with 10 M over a day, so the last-hour queries (full text, LogQL) read what they
 // would at 10 M; the id lookups are B-tree probes, one level shallower than at 10 M. The output says
-// which. BENCH_LOGS_QUERY_RECORDS=10000000 measures the real size.
+// which. BENCH_LOGS_QUERY_RECORDS=10000000 measures the real size. BENCH_LOGS_QUERY_KEEP=1 keeps the
+// database and reuses it when it holds the same records and hours (new migrations are applied to
+// it; the queries' "now" is the time it was loaded, so the last hour is the same hour).
 //   npx tsx scripts/bench-logs-query.ts [records] [hours]
 import { createHash } from 'node:crypto';
 import { parseLogQuery } from '../lib/contracts/logs-api';
@@ -19,7 +21,8 @@ import { queryRange } from '../lib/http/loki-api';
 import { createPgExecutor } from '../collector/store/pg-executor';
 import { createLogPartitions } from '../collector/store/log-partitions';
 import { applyMigrations } from '../lib/db/migrator';
-import { databaseUrl, fmt, resetDatabase } from './bench-support';
+import type { SqlExecutor } from '../collector/store/sql-executor';
+import { databaseExists, databaseUrl, fmt, resetDatabase } from './bench-support';
 
 const NAME = 'meshlight_bench_logs_query';
 
@@ -37,6 +40,7 @@ function commonTermsOf(bodies: readonly string[]): ReadonlySet<string> {
   return learner.common;
 }
 const TARGET_RECORDS = 10_000_000;
+const KEEP = process.env.BENCH_LOGS_QUERY_KEEP === '1';
 
 export interface LogsQueryFigures {
   records: number;
@@ -63,48 +67,18 @@ export async function runLogsQueryBench(
   N = Number(process.env.BENCH_LOGS_QUERY_RECORDS ?? 1_000_000),
   hours = (24 * N) / TARGET_RECORDS,
 ): Promise<LogsQueryFigures> {
-  await resetDatabase(NAME);
   const url = databaseUrl(NAME);
-  const db = createPgExecutor(url, 1);
-  const nowMs = Date.now();
+  const kept = KEEP ? await keptLoad(N, hours) : undefined;
+  const nowMs = kept?.nowMs ?? Date.now();
   const nowNs = BigInt(nowMs) * 1_000_000n;
-  let loadSeconds = 0;
-  let bytesPerRecord = 0;
+  let loadSeconds = kept?.loadSeconds ?? 0;
+  let bytesPerRecord = kept?.bytesPerRecord ?? 0;
+  if (!kept) await resetDatabase(NAME);
+  const db = createPgExecutor(url, 1);
   try {
     await applyMigrations(db);
-    const partitions = createLogPartitions(db, { retentionDays: 7, futureDays: 1 });
-    const firstDay = Math.floor((nowMs - hours * 3_600_000) / 86_400_000);
-    const days: number[] = [];
-    for (let day = firstDay; day <= Math.floor(nowMs / 86_400_000); day++) days.push(day);
-    await partitions.ensureDays(days);
-    await db.query(`INSERT INTO resources (id, service_name, attributes, dropped_attributes_count, schema_url)
-      SELECT s, 'svc-' || s, jsonb_build_object('service.name', 'svc-' || s), 0, '' FROM generate_series(0, 19) s`);
-    await db.query(`INSERT INTO scopes (id, name, version, attributes) VALUES (0, 'bench', '', '{}')`);
-    // The common terms a collector would have learned from these bodies (their template words), so
-    // the full-text index holds what it would after ingest: the rare terms only.
-    const common = commonTermsOf(Array.from({ length: 20_000 }, (_, i) => bodyOf(i)));
-    await db.query(`INSERT INTO log_common_terms (term, added_ns) SELECT t, 0 FROM unnest($1::text[]) AS t`, [[...common]]);
-    const start = process.hrtime.bigint();
-    const chunk = 250_000;
-    for (let from = 0; from < N; from += chunk) {
-      await db.query(
-        `INSERT INTO logs (time_ns, observed_ns, service_name, severity_number, severity_text, body, trace_id, span_id, correlation_id, resource_id, scope_id, attributes, terms)
-         SELECT g.*, array_to_tsvector(ARRAY(
-                  SELECT DISTINCT left(t, 64) FROM unnest(regexp_split_to_array(lower(g.body), '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+')) AS t
-                   WHERE t <> '' AND t NOT IN (SELECT term FROM log_common_terms)))
-           FROM (SELECT $1::bigint - i * $2::bigint, $1::bigint, 'svc-' || (i % 20), (ARRAY[9,9,9,13,17,5])[1 + i % 6], NULL::text,
-                        (ARRAY['${TEMPLATES.join("','")}'])[1 + i % 6] || ' id=' || i || ' ' || md5(i::text) AS body,
-                        CASE WHEN i % 50 = 0 THEN decode(md5('t' || (i / 50)), 'hex') END, NULL::bytea,
-                        CASE WHEN i % 4 = 0 THEN 'c-' || (i / 4) END, i % 20, 0,
-                        jsonb_build_object('http.route', '/api/' || (i % 30), 'user.id', 'u-' || (i % 1000))
-                   FROM generate_series($3::bigint, $4::bigint) i) AS g`,
-        [nowNs.toString(), (BigInt(Math.round(hours * 3_600_000)) * 1_000_000n / BigInt(N)).toString(), from, Math.min(N, from + chunk) - 1],
-      );
-    }
-    await db.query('ANALYZE logs');
-    loadSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const size = await db.query<{ bytes: string }>(`SELECT sum(pg_total_relation_size(inhrelid))::text AS bytes FROM pg_inherits WHERE inhparent = 'logs'::regclass`);
-    bytesPerRecord = Number(size[0]!.bytes) / N;
+    if (kept) console.log(`  ${NAME}: kept from an earlier run (loaded ${new Date(nowMs).toISOString()})`);
+    else ({ loadSeconds, bytesPerRecord } = await load(db, N, hours, nowMs));
   } finally {
     await db.close();
   }
@@ -123,6 +97,10 @@ export async function runLogsQueryBench(
     await measure('full text, last hour, common word (q=timeout, 100 newest)', 500, () =>
       searchLogs(parseLogQuery(new URLSearchParams({ q: 'timeout', start: hourAgo, end: String(nowMs) }))),
     );
+    // A common word that no row passing the other filter has (the bodies with `timeout` are errors).
+    await measure('full text, last hour, common word + severity=info, no match', 500, () =>
+      searchLogs(parseLogQuery(new URLSearchParams({ q: 'timeout', severity: 'info', start: hourAgo, end: String(nowMs) }))),
+    );
     await measure('full text, last hour, rare token (q=id=<n>)', 500, () =>
       searchLogs(parseLogQuery(new URLSearchParams({ q: `id=${Math.floor(N / (hours * 4))}`, start: hourAgo, end: String(nowMs) }))),
     );
@@ -137,6 +115,68 @@ export async function runLogsQueryBench(
     await disconnectDb();
   }
   return { records: N, hours, loadSeconds, bytesPerRecord, timings };
+}
+
+/** Fills the database with N generated records over `hours` up to `nowMs`. */
+async function load(db: SqlExecutor, N: number, hours: number, nowMs: number): Promise<{ loadSeconds: number; bytesPerRecord: number }> {
+  const nowNs = BigInt(nowMs) * 1_000_000n;
+  const partitions = createLogPartitions(db, { retentionDays: 7, futureDays: 1 });
+  const firstDay = Math.floor((nowMs - hours * 3_600_000) / 86_400_000);
+  const days: number[] = [];
+  for (let day = firstDay; day <= Math.floor(nowMs / 86_400_000); day++) days.push(day);
+  await partitions.ensureDays(days);
+  await db.query(`INSERT INTO resources (id, service_name, attributes, dropped_attributes_count, schema_url)
+    SELECT s, 'svc-' || s, jsonb_build_object('service.name', 'svc-' || s), 0, '' FROM generate_series(0, 19) s`);
+  await db.query(`INSERT INTO scopes (id, name, version, attributes) VALUES (0, 'bench', '', '{}')`);
+  // The common terms a collector would have learned from these bodies (their template words), so
+  // the full-text index holds what it would after ingest: the rare terms only.
+  const common = commonTermsOf(Array.from({ length: 20_000 }, (_, i) => bodyOf(i)));
+  await db.query(`INSERT INTO log_common_terms (term, added_ns) SELECT t, 0 FROM unnest($1::text[]) AS t`, [[...common]]);
+  const start = process.hrtime.bigint();
+  const chunk = 250_000;
+  for (let from = 0; from < N; from += chunk) {
+    await db.query(
+      `INSERT INTO logs (time_ns, observed_ns, service_name, severity_number, severity_text, body, trace_id, span_id, correlation_id, resource_id, scope_id, attributes, terms)
+       SELECT g.*, array_to_tsvector(ARRAY(
+                SELECT DISTINCT left(t, 64) FROM unnest(regexp_split_to_array(lower(g.body), '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+')) AS t
+                 WHERE t <> '' AND t NOT IN (SELECT term FROM log_common_terms)))
+         FROM (SELECT $1::bigint - i * $2::bigint, $1::bigint, 'svc-' || (i % 20), (ARRAY[9,9,9,13,17,5])[1 + i % 6], NULL::text,
+                      (ARRAY['${TEMPLATES.join("','")}'])[1 + i % 6] || ' id=' || i || ' ' || md5(i::text) AS body,
+                      CASE WHEN i % 50 = 0 THEN decode(md5('t' || (i / 50)), 'hex') END, NULL::bytea,
+                      CASE WHEN i % 4 = 0 THEN 'c-' || (i / 4) END, i % 20, 0,
+                      jsonb_build_object('http.route', '/api/' || (i % 30), 'user.id', 'u-' || (i % 1000))
+                 FROM generate_series($3::bigint, $4::bigint) i) AS g`,
+      [nowNs.toString(), (BigInt(Math.round(hours * 3_600_000)) * 1_000_000n / BigInt(N)).toString(), from, Math.min(N, from + chunk) - 1],
+    );
+  }
+  await db.query('ANALYZE logs');
+  const loadSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const size = await db.query<{ bytes: string }>(`SELECT sum(pg_total_relation_size(inhrelid))::text AS bytes FROM pg_inherits WHERE inhparent = 'logs'::regclass`);
+  const bytesPerRecord = Number(size[0]!.bytes) / N;
+  await db.query(`CREATE TABLE bench_logs_query_meta AS SELECT $1::bigint AS records, $2::float8 AS hours, $3::bigint AS now_ms, $4::float8 AS load_seconds, $5::float8 AS bytes_per_record`, [
+    N,
+    hours,
+    nowMs,
+    loadSeconds,
+    bytesPerRecord,
+  ]);
+  return { loadSeconds, bytesPerRecord };
+}
+
+/** A kept database's load, when it holds N records over `hours`. */
+async function keptLoad(N: number, hours: number): Promise<{ nowMs: number; loadSeconds: number; bytesPerRecord: number } | undefined> {
+  if (!(await databaseExists(NAME))) return undefined;
+  const db = createPgExecutor(databaseUrl(NAME), 1);
+  try {
+    const rows = await db.query<{ records: string; hours: number; now_ms: string; load_seconds: number; bytes_per_record: number }>('SELECT * FROM bench_logs_query_meta');
+    const row = rows[0];
+    if (!row || Number(row.records) !== N || Math.abs(row.hours - hours) > 1e-9) return undefined;
+    return { nowMs: Number(row.now_ms), loadSeconds: row.load_seconds, bytesPerRecord: row.bytes_per_record };
+  } catch {
+    return undefined;
+  } finally {
+    await db.close();
+  }
 }
 
 export function printLogsQuery(f: LogsQueryFigures): void {

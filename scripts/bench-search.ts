@@ -18,7 +18,7 @@ import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { GENERATED, generatedService, insertGeneratedDictionaries, insertGeneratedSpans } from '../tests/support/generated-spans';
 import { migrateDatabase } from '../tests/support/migrate';
-import { ADMIN_URL, databaseUrl, fmt, resetDatabase, startUiChild } from './bench-support';
+import { ADMIN_URL, databaseExists, databaseUrl, fmt, resetDatabase, startUiChild } from './bench-support';
 import { buildUi, generatePrismaClient } from './prepare';
 
 const NS_PER_MS = 1_000_000n;
@@ -50,16 +50,6 @@ const SIZES = ALL_SIZES.filter((size) =>
 );
 
 const partitionName = (dayNs: bigint) => `spans_p${new Date(Number(dayNs / NS_PER_MS)).toISOString().slice(0, 10).replaceAll('-', '')}`;
-
-async function databaseExists(name: string): Promise<boolean> {
-  const admin = new pg.Client(ADMIN_URL);
-  await admin.connect();
-  try {
-    return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
-  } finally {
-    await admin.end();
-  }
-}
 
 /** The span count a kept database was completed with, or undefined. */
 async function completedSpans(url: string): Promise<number | undefined> {

@@ -15,6 +15,17 @@ export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
+/** Whether a database exists on the benchmark server (kept benchmark data). */
+export async function databaseExists(name: string): Promise<boolean> {
+  const admin = new pg.Client(ADMIN_URL);
+  await admin.connect();
+  try {
+    return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  } finally {
+    await admin.end();
+  }
+}
+
 /** Drops and recreates a database on the benchmark server; returns its URL. */
 export async function resetDatabase(name: string): Promise<string> {
   const admin = new pg.Client(ADMIN_URL);
