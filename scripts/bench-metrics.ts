@@ -6,6 +6,10 @@
 //     the head holds no unwritten sample); the same requests into the real Prometheus 2.42 as a
 //     remote_write receiver, side by side, when `prometheus` is installed; the direct-COPY ceiling
 //     (the same samples as one chunk per series, COPY in 2 streams) and the ratios;
+//  1d. the dense shape: 1,000 series per request with 100 samples each (BENCH_METRIC_DENSE_REQUESTS,
+//     5, per sender after one warm-up request), each of the 4 senders owning its own 1,000 series
+//     as Prometheus's remote_write shards do (a series' samples arrive in time order), into a fresh
+//     collector and a fresh Prometheus: acknowledged and committed rates, CPU and bytes per sample;
 //  2. bytes on disk per sample (tables + indexes) after the load, beside Prometheus's data dir;
 //  3. query_range over 1 h at 15 s step of the two queries of scripts/bench-promql.ts through our
 //     storage (PgSeriesQueryable + the engine, in process) and through Prometheus's HTTP API, on the
@@ -36,6 +40,9 @@ const ROUNDS = Number(process.env.BENCH_METRIC_ROUNDS ?? 10);
 const PER_REQUEST = 2000;
 const SENDERS = 4;
 const FLUSH_MS = Number(process.env.BENCH_METRIC_FLUSH_MS ?? 10_000);
+const DENSE_SERIES = 1000;
+const DENSE_SAMPLES = 100;
+const DENSE_REQUESTS = Number(process.env.BENCH_METRIC_DENSE_REQUESTS ?? 5);
 const SCRAPE_MS = 15_000;
 const HOUR_MS = 3_600_000;
 const QUERY_START_MS = 1_700_000_000_000;
@@ -145,6 +152,30 @@ function realisticRequests(startMs: number): { rounds: Buffer[][]; values: numbe
   return { rounds, values };
 }
 
+// --- the dense shape: per sender (shard), its own series; requests in time order ---
+function denseRequests(startMs: number): Buffer[][] {
+  const shards: Buffer[][] = [];
+  for (let shard = 0; shard < SENDERS; shard++) {
+    const labels = Array.from({ length: DENSE_SERIES }, (_, i) => labelsBytes({ ...seriesLabels(i), __name__: `bench_dense_${i % 50}`, shard: String(shard) }));
+    const requests: Buffer[] = [];
+    for (let r = 0; r <= DENSE_REQUESTS; r++) {
+      const series = labels.map((l, i) => ({
+        labels: l,
+        samples: Array.from({ length: DENSE_SAMPLES }, (_, k): [number, number] => {
+          const n = r * DENSE_SAMPLES + k;
+          return [startMs + n * SCRAPE_MS, i % 3 === 0 ? i : n * (i % 7)];
+        }),
+      }));
+      requests.push(writeRequest(series));
+    }
+    shards.push(requests);
+  }
+  return shards;
+}
+
+const sendShards = (port: number, shards: Buffer[][], from: number, to: number) =>
+  Promise.all(shards.map((requests) => sendRequests(port, requests.slice(from, to), 1, REMOTE_WRITE, 100)));
+
 // --- Prometheus ---
 interface Prometheus {
   port: number;
@@ -220,6 +251,47 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+/** A collector child process on `dbUrl` as the bench runs it; its OTLP/HTTP port. */
+async function startBenchCollector(dbUrl: string, maxSeriesPerMetric: number): Promise<{ child: ChildProcess; port: number }> {
+  const { child, line } = await startChild(
+    // BENCH_METRIC_CPU_PROF=<dir>: the collector writes a V8 CPU profile there when it exits.
+    [...(process.env.BENCH_METRIC_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_METRIC_CPU_PROF}`] : []), '--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
+    {
+      DATABASE_URL: dbUrl,
+      MESHLIGHT_OTLP_HTTP_PORT: '0',
+      MESHLIGHT_OTLP_GRPC_PORT: '0',
+      MESHLIGHT_ZIPKIN_PORT: '0',
+      MESHLIGHT_SELF_TRACE_RATIO: '0',
+      MESHLIGHT_SERVICE_GRAPH: 'off',
+      MESHLIGHT_METRICS_FLUSH_MS: String(FLUSH_MS),
+      MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC: String(maxSeriesPerMetric),
+      MESHLIGHT_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-metrics-')),
+    },
+    /meshlight-collector-ready/,
+  );
+  return { child, port: (JSON.parse(line) as { otlpHttpPort: number }).otlpHttpPort };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** The metric tables' bytes on disk (tables + indexes, after VACUUM), and the series tables' share. */
+async function storedBytes(dbUrl: string): Promise<{ bytes: number; seriesBytes: number }> {
+  const db = createPgExecutor(dbUrl, 1);
+  try {
+    await db.query('VACUUM ANALYZE');
+    const [size] = await db.query<{ bytes: string; series: string }>(
+      `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname IN ('metric_series', 'metric_label_pairs'))::text AS series
+         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_head_blocks', 'metric_series', 'metric_label_pairs'))`,
+    );
+    return { bytes: Number(size!.bytes), seriesBytes: Number(size!.series) };
+  } finally {
+    await db.close();
+  }
+}
+
 export async function runMetricsBench(): Promise<void> {
   const load0 = os.loadavg();
   console.log('');
@@ -231,23 +303,7 @@ export async function runMetricsBench(): Promise<void> {
 
   // 1. ours, end to end
   const dbUrl = await resetDatabase(DB_PREFIX);
-  const { child: collector, line } = await startChild(
-    // BENCH_METRIC_CPU_PROF=<dir>: the collector writes a V8 CPU profile there when it exits.
-    [...(process.env.BENCH_METRIC_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_METRIC_CPU_PROF}`] : []), '--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
-    {
-      DATABASE_URL: dbUrl,
-      MESHLIGHT_OTLP_HTTP_PORT: '0',
-      MESHLIGHT_OTLP_GRPC_PORT: '0',
-      MESHLIGHT_ZIPKIN_PORT: '0',
-      MESHLIGHT_SELF_TRACE_RATIO: '0',
-      MESHLIGHT_SERVICE_GRAPH: 'off',
-      MESHLIGHT_METRICS_FLUSH_MS: String(FLUSH_MS),
-      MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC: String(SERIES),
-      MESHLIGHT_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-metrics-')),
-    },
-    /meshlight-collector-ready/,
-  );
-  const { otlpHttpPort: port } = JSON.parse(line) as { otlpHttpPort: number };
+  const { child: collector, port } = await startBenchCollector(dbUrl, SERIES);
   let ours: { acked: number; committed: number; retries: number; bytes: number; seriesBytes: number; cpuUsPerSample: number };
   try {
     await send(port, rounds[0]!);
@@ -260,17 +316,33 @@ export async function runMetricsBench(): Promise<void> {
     await waitCommitted(port, total);
     const tCommitted = performance.now();
     const cpuUsPerSample = ((cpuSeconds(collector.pid) - cpu0) * 1e6) / measured;
-    const db = createPgExecutor(dbUrl, 1);
-    await db.query('VACUUM ANALYZE');
-    const [size] = await db.query<{ bytes: string; series: string }>(
-      `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname IN ('metric_series', 'metric_label_pairs'))::text AS series
-         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_head_blocks', 'metric_series', 'metric_label_pairs'))`,
-    );
-    await db.close();
-    ours = { acked: measured / ((tAcked - t0) / 1000), committed: measured / ((tCommitted - t0) / 1000), retries, bytes: Number(size!.bytes), seriesBytes: Number(size!.series), cpuUsPerSample };
+    ours = { acked: measured / ((tAcked - t0) / 1000), committed: measured / ((tCommitted - t0) / 1000), retries, ...(await storedBytes(dbUrl)), cpuUsPerSample };
   } finally {
-    collector.kill('SIGTERM');
-    await new Promise((resolve) => collector.once('exit', resolve));
+    await stopChild(collector);
+  }
+
+  // 1d. the dense shape, ours (a fresh database and collector)
+  const denseStartMs = Date.now() - (DENSE_REQUESTS + 1) * DENSE_SAMPLES * SCRAPE_MS;
+  const dense = denseRequests(denseStartMs);
+  const denseSeries = SENDERS * DENSE_SERIES;
+  const denseMeasured = denseSeries * DENSE_SAMPLES * DENSE_REQUESTS;
+  const denseTotal = denseMeasured + denseSeries * DENSE_SAMPLES;
+  const denseUrl = await resetDatabase(`${DB_PREFIX}_dense`);
+  const denseCollector = await startBenchCollector(denseUrl, denseSeries);
+  let oursDense: { acked: number; committed: number; bytes: number; cpuUsPerSample: number };
+  try {
+    await sendShards(denseCollector.port, dense, 0, 1);
+    await waitCommitted(denseCollector.port, denseSeries * DENSE_SAMPLES);
+    const t0 = performance.now();
+    const cpu0 = cpuSeconds(denseCollector.child.pid);
+    await sendShards(denseCollector.port, dense, 1, DENSE_REQUESTS + 1);
+    const tAcked = performance.now();
+    await waitCommitted(denseCollector.port, denseTotal);
+    const tCommitted = performance.now();
+    const cpuUsPerSample = ((cpuSeconds(denseCollector.child.pid) - cpu0) * 1e6) / denseMeasured;
+    oursDense = { acked: denseMeasured / ((tAcked - t0) / 1000), committed: denseMeasured / ((tCommitted - t0) / 1000), bytes: (await storedBytes(denseUrl)).bytes, cpuUsPerSample };
+  } finally {
+    await stopChild(denseCollector.child);
   }
 
   // 1b. the direct-COPY ceiling: every series' samples as one chunk row, 2 COPY streams
@@ -297,6 +369,7 @@ export async function runMetricsBench(): Promise<void> {
   // 1c. Prometheus, the same requests
   let prom = prometheusInstalled() ? await startPrometheus() : undefined;
   let theirs: { acked: number; bytes: number } | undefined;
+  let theirsDense: { acked: number; bytes: number } | undefined;
   let theirQueries: number[] | undefined;
   try {
     if (prom) {
@@ -304,6 +377,13 @@ export async function runMetricsBench(): Promise<void> {
       const t0 = performance.now();
       for (const round of rounds.slice(1)) await send(prom.port, round);
       theirs = { acked: measured / ((performance.now() - t0) / 1000), bytes: dirBytes(prom.dataDir) };
+      // The dense shape into a fresh Prometheus.
+      await stopPrometheus(prom);
+      prom = await startPrometheus();
+      await sendShards(prom.port, dense, 0, 1);
+      const t1 = performance.now();
+      await sendShards(prom.port, dense, 1, DENSE_REQUESTS + 1);
+      theirsDense = { acked: denseMeasured / ((performance.now() - t1) / 1000), bytes: dirBytes(prom.dataDir) };
     }
 
     // 3. query_range on the same data in both
@@ -359,6 +439,13 @@ export async function runMetricsBench(): Promise<void> {
     if (theirs) console.log(`    Prometheus 2.42      ${fmt(theirs.acked)} samples/s   (remote_write receiver, same requests; ratio acknowledged ${ratio(ours.acked, theirs.acked)}, committed ${ratio(ours.committed, theirs.acked)}; target ≥ 1.0 and ≥ 180,000/s)`);
     console.log(`    collector CPU        ${fmt(ours.cpuUsPerSample, 1)} µs per sample   (user + system, decode to commit; the rates above move with the machine's load, this much less)`);
     console.log(`    direct COPY ceiling  ${fmt(copyRate)} samples/s   (the same samples as one chunk row per series, 2 streams; ratio committed ${ratio(ours.committed, copyRate)})`);
+    console.log(`  ingest, dense shape (${fmt(DENSE_SERIES)} series × ${DENSE_SAMPLES} samples per request, each of ${SENDERS} senders its own series, ${DENSE_REQUESTS} requests each after a warm-up)`);
+    console.log(`    acknowledged         ${fmt(oursDense.acked)} samples/s${theirsDense ? `   (Prometheus 2.42 ${fmt(theirsDense.acked)} samples/s; ratio ${ratio(oursDense.acked, theirsDense.acked)})` : ''}`);
+    console.log(`    committed            ${fmt(oursDense.committed)} samples/s`);
+    console.log(`    collector CPU        ${fmt(oursDense.cpuUsPerSample, 2)} µs per sample`);
+    console.log(
+      `    stored               ${fmt(oursDense.bytes / denseTotal, 2)} bytes/sample (${fmt(denseTotal)} samples of ${fmt(denseSeries)} series)${theirsDense ? `; Prometheus data dir ${fmt(theirsDense.bytes / denseTotal, 2)} bytes/sample` : ''}`,
+    );
     console.log(
       `  stored: ${fmt(ours.bytes / total, 2)} bytes/sample (metric tables + indexes, ${fmt(total)} samples incl. warm-up; target ≤ 16)${theirs ? `; Prometheus data dir ${fmt(theirs.bytes / total, 2)} bytes/sample` : ''}`,
     );
