@@ -123,7 +123,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     partitions: logPartitions,
     maxQueuedRecords: config.queue.maxSpans,
     observers: logTail ? [logTail] : [],
-    onTermsError: (error) => log.warn('could not record a common log term; it stays indexed', { error: String(error) }),
+    onTermsError: (error) => log.warn('could not record or refresh the common log terms; they stay indexed', { error: String(error) }),
   });
   const correlations = correlationObserver(logs.store.correlations, logsConfig.spanCorrelationKeys, (error) =>
     log.warn('could not record correlation ids from spans', { error: String(error) }),
@@ -210,6 +210,8 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     metrics = await startMetrics(db, config.metrics, log);
     // The logs' common terms listed so far (until then, and if this fails, every term is indexed).
     await logs.terms.load().catch((error: unknown) => log.warn('could not load the common log terms', { error: String(error) }));
+    // ... and those other replicas list from now on (every 30 s; a failure is retried next time).
+    logs.terms.start();
     startScraping();
     storedTokens.start();
     pipeline.start();
@@ -289,6 +291,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
     (stopping ??= (async () => {
       stopped = true;
       clearInterval(retentionTimer);
+      logs.terms.stop();
       logTail?.stop();
       await liveHub?.close();
       // Stop taking new requests, let in-flight ones finish, then flush everything accepted.
@@ -323,6 +326,7 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
   const crash = async () => {
     stopped = true;
     clearInterval(retentionTimer);
+    logs.terms.stop();
     await pipeline.crash();
     grpcListener.close();
     grpcServer.forceShutdown();

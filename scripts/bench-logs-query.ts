@@ -24,7 +24,8 @@ import { applyMigrations } from '../lib/db/migrator';
 import type { SqlExecutor } from '../collector/store/sql-executor';
 import { databaseExists, databaseUrl, fmt, resetDatabase } from './bench-support';
 
-const NAME = 'meshlight_bench_logs_query';
+// BENCH_LOGS_QUERY_DB: the database's name (sessions sharing a PostgreSQL each use their own).
+const NAME = process.env.BENCH_LOGS_QUERY_DB ?? 'meshlight_bench_logs_query';
 
 const TEMPLATES = ['order placed for customer', 'payment error: card declined', 'stock reserved in warehouse', 'GET /api/cart 200', 'db timeout after 5000ms', 'user logged in'];
 
@@ -97,7 +98,8 @@ export async function runLogsQueryBench(
     await measure('full text, last hour, common word (q=timeout, 100 newest)', 500, () =>
       searchLogs(parseLogQuery(new URLSearchParams({ q: 'timeout', start: hourAgo, end: String(nowMs) }))),
     );
-    // A common word that no row passing the other filter has (the bodies with `timeout` are errors).
+    // A common word that no row passing the other filter has (the bodies with `timeout` are errors):
+    // the walk reads at most TEXT_WALK_ROWS rows and ends the page there, with a cursor.
     await measure('full text, last hour, common word + severity=info, no match', 500, () =>
       searchLogs(parseLogQuery(new URLSearchParams({ q: 'timeout', severity: 'info', start: hourAgo, end: String(nowMs) }))),
     );

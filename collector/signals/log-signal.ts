@@ -29,7 +29,7 @@ export interface LogSignalOptions {
   maxQueuedRecords: number;
   /** See every accepted batch (the live tail). */
   observers?: readonly BatchObserver<LogBatch>[];
-  /** A common term could not be recorded (it stays indexed; it is proposed again later). */
+  /** A common term could not be recorded (it stays indexed; it is proposed again later), or the list not refreshed. */
   onTermsError?: (error: unknown) => void;
 }
 

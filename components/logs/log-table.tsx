@@ -44,8 +44,10 @@ export function LogTable({
   });
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1];
+  // No row to see yet (a search's page can end empty where it stopped reading, with a cursor to go
+  // on: lib/db/log-queries.ts) loads the next page too.
   useEffect(() => {
-    if (last && last.index >= entries.length - 20 && hasMore && !loadingMore) onLoadMore();
+    if ((!last || last.index >= entries.length - 20) && hasMore && !loadingMore) onLoadMore();
   }, [last, entries.length, hasMore, loadingMore, onLoadMore]);
 
   return (

@@ -26,7 +26,8 @@ export function LogsClient({ liveEndpoint }: { liveEndpoint?: LiveEndpoint }) {
   const logs = useLogs(apiQuery, !live);
   const volume = useLogVolume(apiQuery);
   const [selected, setSelected] = useState<number | undefined>();
-  const entries = logs.data ?? [];
+  const entries = logs.data?.entries ?? [];
+  const searchedBackTo = logs.hasNextPage ? logs.data?.searchedBackToMs : undefined;
   const entry = selected !== undefined ? entries[selected] : undefined;
 
   const apply = useCallback(
@@ -70,7 +71,10 @@ export function LogsClient({ liveEndpoint }: { liveEndpoint?: LiveEndpoint }) {
         </div>
       )}
       {live ? null : (
-        <p className="muted small">{logs.isLoading ? 'Loading…' : `${entries.length}${logs.hasNextPage ? '+' : ''} records`}</p>
+        <p className="muted small">
+          {logs.isLoading ? 'Loading…' : `${entries.length}${logs.hasNextPage ? '+' : ''} records`}
+          {searchedBackTo !== undefined ? ` · searched back to ${new Date(searchedBackTo).toISOString().slice(11, 19)} UTC` : ''}
+        </p>
       )}
     </div>
   );

@@ -10,7 +10,7 @@ export function TraceLogs({ traceId }: { traceId: string }) {
   const query = useMemo(() => new URLSearchParams({ traceId }), [traceId]);
   const logs = useLogs(query);
   const [selected, setSelected] = useState<number | undefined>();
-  const entries = logs.data ?? [];
+  const entries = logs.data?.entries ?? [];
   const entry = selected !== undefined ? entries[selected] : undefined;
   const loadMore = useCallback(() => void logs.fetchNextPage(), [logs]);
   if (logs.error) return <p className="error-text">Could not load logs: {logs.error.message}</p>;

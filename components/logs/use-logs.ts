@@ -3,14 +3,15 @@
 // Pages of /api/logs are an infinite query keyed by the API query (the time range is fixed when
 // the filters are applied, so scrolling further never shifts the window under the reader).
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { CorrelationView, LogEntry, LogsPage, VolumeBucket } from '@/lib/contracts/logs-api';
+import type { CorrelationView, LogsPage, VolumeBucket } from '@/lib/contracts/logs-api';
 import { getJson, type HttpError } from '../ui/get-json';
+import { logPagesView, type LogPagesView } from './log-pages';
 
 export const LOG_PAGE_SIZE = 200;
 
 export function useLogs(apiQuery: URLSearchParams, enabled = true) {
   const key = apiQuery.toString();
-  return useInfiniteQuery<LogsPage, HttpError, LogEntry[], [string, string], string>({
+  return useInfiniteQuery<LogsPage, HttpError, LogPagesView, [string, string], string>({
     queryKey: ['logs', key],
     queryFn: ({ pageParam }) => {
       const params = new URLSearchParams(apiQuery);
@@ -20,7 +21,7 @@ export function useLogs(apiQuery: URLSearchParams, enabled = true) {
     },
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    select: (data) => data.pages.flatMap((page) => page.data),
+    select: (data) => logPagesView(data.pages, LOG_PAGE_SIZE),
     enabled,
   });
 }

@@ -4,7 +4,9 @@
 //       → LogsPage, newest first. `severity` is a comma list of range names (error,fatal);
 //       `attr` may repeat; `start`/`end` are Unix milliseconds or RFC 3339; `cursor` is the
 //       previous page's nextCursor. `traceId` also finds logs that only carry a correlation id
-//       learned for that trace.
+//       learned for that trace. A page may hold fewer than `limit` records, even none, and still
+//       have a nextCursor: a free-text search the index cannot answer reads a bounded number of
+//       rows per page and ends where it stopped; only a null nextCursor means no more.
 //   GET /api/correlation/{id} → CorrelationView: the traces and logs of one correlation id.
 import { z } from 'zod';
 import type { Attributes } from '../domain/model';

@@ -145,31 +145,53 @@ export function logEntryOfRow(row: LogRow): LogEntry {
 }
 
 /**
- * Rows a free-text search first reads newest first (with the other filters) before it asks the terms
- * index: a common word fills a page from the newest few hundred rows, while the index path finds every
- * match in the range and sorts them (the planner cannot know how common a prefix query is). A word the
- * index does not answer (a common term starts with it) then walks the rows newest first to the page.
+ * Rows a free-text search the index answers first reads newest first (with the other filters) before
+ * it asks the terms index: a word the index answers may still be common among the newest rows (the
+ * planner cannot know how common a prefix query is), and then the newest few hundred rows fill the
+ * page, while the index path finds every match in the range and sorts them.
  */
 export const TEXT_PROBE_ROWS = 5000;
+
+/**
+ * Most rows one page of a search the index does not answer (every word is, or starts, a common term)
+ * reads. That search walks the rows newest first, testing each; a common word fills the page from the
+ * newest rows, but one that is rare among the filtered rows (a template word no info record has, with
+ * `severity=info`) would read the whole range: 417,000 rows an hour at the 10 M density. After this
+ * many rows the page ends with what it found (maybe nothing) and a cursor at the last row read, so the
+ * next page goes on from there: every page costs at most this many rows (docs/logs.md "Figures").
+ */
+export const TEXT_WALK_ROWS = 50_000;
+
+/** The least severity the partial index `logs_warn_time_ns_idx` (time_ns WHERE severity_number >= 13) holds. */
+const WARN_MIN = 13;
 
 export async function searchLogs(query: LogQuery, db: Db = getDb()): Promise<LogsPage> {
   const { limit, cursor, ...filters } = query;
   return withTextPlan(filters, db, (resolved) => searchPage({ ...resolved, limit, cursor }, db));
 }
 
+function cursorSql(query: LogQuery, values: unknown[]): string {
+  return query.cursor
+    ? ` AND (l.time_ns, l.id) < ($${values.push(query.cursor.timeNs.toString())}::bigint, $${values.push(query.cursor.id.toString())}::bigint)`
+    : '';
+}
+
+function pageOf(rows: LogRow[], limit: number): LogsPage {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return { data: page.map(logEntryOfRow), nextCursor: more && last ? encodeLogCursor(last.time_ns, last.id) : null };
+}
+
 async function searchPage(query: LogQuery & { text?: TextPlan }, db: Db): Promise<LogsPage> {
-  const cursorSql = (values: unknown[]) =>
-    query.cursor
-      ? ` AND (l.time_ns, l.id) < ($${values.push(query.cursor.timeNs.toString())}::bigint, $${values.push(query.cursor.id.toString())}::bigint)`
-      : '';
-  let rows: LogRow[] | undefined;
   if (query.q && !query.traceId && !query.correlationId) {
+    if (!query.text?.tsquery) return walkText(query, db);
     // The newest TEXT_PROBE_ROWS rows matching everything but the text, then the text test on them:
     // if that fills the page, or those were all the rows there are, it is the answer.
     const values: unknown[] = [];
-    const inner = logFilterSql({ ...query, q: undefined, text: undefined }, values) + cursorSql(values);
+    const inner = logFilterSql({ ...query, q: undefined, text: undefined }, values) + cursorSql(query, values);
     // On the probe's rows the words are tested directly (no index: these rows are in hand).
-    const text = logFilterSql({ severities: [], attributes: [], q: query.q, text: query.text && { ...query.text, tsquery: '' } }, values);
+    const text = logFilterSql({ severities: [], attributes: [], q: query.q, text: { ...query.text, tsquery: '' } }, values);
     const probe = await db.pool.query<LogRow & { probed: string }>(
       `WITH probe AS MATERIALIZED (SELECT l.* FROM logs l WHERE ${inner} ORDER BY l.time_ns DESC, l.id DESC LIMIT ${TEXT_PROBE_ROWS})
        SELECT ${LOG_COLUMNS}, (SELECT count(*) FROM probe)::text AS probed
@@ -178,27 +200,46 @@ async function searchPage(query: LogQuery & { text?: TextPlan }, db: Db): Promis
       values,
     );
     const exhaustive = probe.rows.length > 0 && Number(probe.rows[0]!.probed) < TEXT_PROBE_ROWS;
-    if (probe.rows.length > query.limit || exhaustive) rows = probe.rows;
+    if (probe.rows.length > query.limit || exhaustive) return pageOf(probe.rows, query.limit);
   }
-  if (!rows) {
-    const values: unknown[] = [];
-    const where = logFilterSql(query, values) + cursorSql(values);
-    // Text the index does not answer, which the probe found too rare to fill the page, with one
-    // service asked: read that service's rows in the range by its (service_name, time_ns) index and
-    // sort the few matches (`time_ns + 0` keeps the planner from walking every service's rows by
-    // time and testing the service on each: 1.7-2.4 s vs 0.19-0.28 s at the 10 M density, docs/logs.md).
-    const order = query.q && !query.text?.tsquery && query.service ? 'l.time_ns + 0' : 'l.time_ns';
-    const result = await db.pool.query<LogRow>(
-      `SELECT ${LOG_COLUMNS} FROM logs l LEFT JOIN resources r ON r.id = l.resource_id
-        WHERE ${where} ORDER BY ${order} DESC, l.id DESC LIMIT ${query.limit + 1}`,
-      values,
-    );
-    rows = result.rows;
-  }
-  const more = rows.length > query.limit;
-  const page = more ? rows.slice(0, query.limit) : rows;
-  const last = page[page.length - 1];
-  return { data: page.map(logEntryOfRow), nextCursor: more && last ? encodeLogCursor(last.time_ns, last.id) : null };
+  const values: unknown[] = [];
+  const where = logFilterSql(query, values) + cursorSql(query, values);
+  const result = await db.pool.query<LogRow>(
+    `SELECT ${LOG_COLUMNS} FROM logs l LEFT JOIN resources r ON r.id = l.resource_id
+      WHERE ${where} ORDER BY l.time_ns DESC, l.id DESC LIMIT ${query.limit + 1}`,
+    values,
+  );
+  return pageOf(result.rows, query.limit);
+}
+
+/**
+ * A search the index does not answer: at most TEXT_WALK_ROWS rows of the time range read newest
+ * first, by the time index (or, when every severity asked is warn or above, by the warn index), each
+ * tested for the other filters and the text. The service is tested on the rows read too: asked in the
+ * read, the planner walks the time index anyway (the heap is in time order, the (service, time)
+ * index's rows are scattered) and the cap would count only that service's rows. The read row numbered
+ * TEXT_WALK_ROWS comes back whether it matches or not (`hit` says), so a page that runs out of rows to
+ * read before it is full knows where it stopped: its cursor points there, every row before was tested.
+ */
+async function walkText(query: LogQuery & { text?: TextPlan }, db: Db): Promise<LogsPage> {
+  const values: unknown[] = [];
+  const warn = query.severities.length > 0 && query.severities.every((name) => severityRange(name).min >= WARN_MIN);
+  const range = { startNs: query.startNs, endNs: query.endNs, severities: warn ? query.severities : [], attributes: [] };
+  const read = logFilterSql(range, values) + cursorSql(query, values);
+  const test = logFilterSql({ ...query, startNs: undefined, endNs: undefined, severities: warn ? [] : query.severities }, values);
+  const result = await db.pool.query<LogRow & { n: string; hit: boolean }>(
+    `SELECT ${LOG_COLUMNS}, l.n::text AS n, (${test}) AS hit
+       FROM (SELECT l.*, row_number() OVER (ORDER BY l.time_ns DESC, l.id DESC) AS n
+               FROM logs l WHERE ${read} ORDER BY l.time_ns DESC, l.id DESC LIMIT ${TEXT_WALK_ROWS}) l
+       LEFT JOIN resources r ON r.id = l.resource_id
+      WHERE (${test}) OR l.n = ${TEXT_WALK_ROWS}
+      ORDER BY l.time_ns DESC, l.id DESC LIMIT ${query.limit + 1}`,
+    values,
+  );
+  const hits = result.rows.filter((row) => row.hit);
+  if (hits.length > query.limit) return pageOf(hits, query.limit);
+  const stop = result.rows.find((row) => Number(row.n) === TEXT_WALK_ROWS);
+  return { data: hits.map(logEntryOfRow), nextCursor: stop ? encodeLogCursor(stop.time_ns, stop.id) : null };
 }
 
 /** Record counts per time bucket and severity range, for the histogram above the table. */

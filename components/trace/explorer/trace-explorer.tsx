@@ -115,7 +115,7 @@ function TraceExplorerView({ trace, source }: { trace: PreparedTrace; source: De
   // the spans' bars and in the span details.
   const logQuery = useMemo(() => new URLSearchParams({ traceId: model.traceId }), [model.traceId]);
   const traceLogs = useLogs(logQuery, source.kind === 'stored');
-  const logMarks = useMemo(() => (traceLogs.data?.length ? logsBySpan(trace, traceLogs.data) : undefined), [trace, traceLogs.data]);
+  const logMarks = useMemo(() => (traceLogs.data?.entries.length ? logsBySpan(trace, traceLogs.data.entries) : undefined), [trace, traceLogs.data]);
   const attributeHits = useAttributeSearch(model.traceId, search, source.kind === 'stored');
   const matches = useMemo(() => {
     if (!search.trim()) return undefined;
