@@ -94,8 +94,10 @@ export function LogTable({
             );
           })}
         </div>
-        {entries.length === 0 ? <p className="muted log-empty">No log records match.</p> : null}
-        {loadingMore ? <p className="muted small log-empty">Loading more…</p> : null}
+        {/* An empty page with more to read (a bounded full-text walk) is not "no match" yet. */}
+        {entries.length === 0 && !hasMore ? <p className="muted log-empty">No log records match.</p> : null}
+        {entries.length === 0 && hasMore ? <p className="muted log-empty">No matches yet; searching older records…</p> : null}
+        {loadingMore && entries.length > 0 ? <p className="muted small log-empty">Loading more…</p> : null}
       </div>
     </div>
   );
