@@ -16,7 +16,7 @@ import type { SqlExecutor } from '../../collector/store/sql-executor';
 import type { LogsPage } from '../../lib/contracts/logs-api';
 import { disconnectDb } from '../../lib/db/prisma';
 import { CommonTermLearner, queryWords, startsToken } from '../../lib/domain/logs/log-terms';
-import { emptyLogRecord, type LogBatch } from '../../lib/domain/logs/model';
+import { shopLogBatch } from '../support/shop-log-batch';
 import { migrateDatabase } from '../support/migrate';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 
@@ -29,15 +29,7 @@ const FILLER = 6000;
 let database: ScratchDatabase;
 let db: SqlExecutor;
 
-function batch(bodies: readonly string[], firstNs: bigint): LogBatch {
-  const records = bodies.map((body, i) => ({ ...emptyLogRecord(), timeUnixNano: firstNs + BigInt(i) * 1_000_000n, observedTimeUnixNano: firstNs, severityNumber: 9, body }));
-  return {
-    resourceLogs: [{ resource: { attributes: { 'service.name': 'shop' }, droppedAttributesCount: 0 }, serviceName: 'shop', schemaUrl: '', scopeLogs: [{ scope: { name: 's', version: '', attributes: {} }, schemaUrl: '', records }] }],
-    recordCount: records.length,
-    rejectedRecords: 0,
-    rejectionMessage: '',
-  };
-}
+const batch = shopLogBatch;
 
 before(async () => {
   database = await createScratchDatabase('meshlight_logs_text');
