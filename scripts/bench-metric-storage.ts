@@ -77,7 +77,7 @@ const seconds = (performance.now() - began) / 1000;
 await db.query('VACUUM ANALYZE');
 const sizes = await db.query<{ name: string; bytes: string }>(
   `SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class c
-    WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_%' OR c.relname = 'metric_series')`,
+    WHERE c.relkind = 'r' AND c.relname LIKE 'metric\\_%'`,
 );
 const bytes = (prefix: RegExp) => sizes.filter((r) => prefix.test(r.name)).reduce((n, r) => n + Number(r.bytes), 0);
 const chunkBytes = bytes(/^metric_chunks/);

@@ -26,6 +26,7 @@ import { MetricStore } from '../collector/store/metric-store';
 import { MetricPartitionManager } from '../collector/store/metric-partitions';
 import { createPgExecutor } from '../collector/store/pg-executor';
 import { encodeChunk } from '../lib/domain/metrics/chunk-codec';
+import { decodeSeriesBlock } from '../lib/domain/metrics/series-block';
 import type { Labels, SeriesSamples } from '../lib/domain/metrics/types';
 import { PgSeriesQueryable } from '../lib/db/metrics/pg-series-queryable';
 import { applyMigrations } from '../lib/db/migrator';
@@ -283,8 +284,8 @@ async function storedBytes(dbUrl: string): Promise<{ bytes: number; seriesBytes:
   try {
     await db.query('VACUUM ANALYZE');
     const [size] = await db.query<{ bytes: string; series: string }>(
-      `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname IN ('metric_series', 'metric_label_pairs'))::text AS series
-         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_head_blocks', 'metric_series', 'metric_label_pairs'))`,
+      `SELECT sum(pg_total_relation_size(c.oid))::text AS bytes, sum(pg_total_relation_size(c.oid)) FILTER (WHERE c.relname IN ('metric_series_blocks', 'metric_label_pairs'))::text AS series
+         FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\\_chunks%' OR c.relname IN ('metric_head_segments', 'metric_head_blocks', 'metric_series_blocks', 'metric_label_pairs'))`,
     );
     return { bytes: Number(size!.bytes), seriesBytes: Number(size!.series) };
   } finally {
@@ -347,8 +348,9 @@ export async function runMetricsBench(): Promise<void> {
 
   // 1b. the direct-COPY ceiling: every series' samples as one chunk row, 2 COPY streams
   const copyDb = createPgExecutor(dbUrl, 2);
-  const [idRow] = await copyDb.query<{ id: string }>('SELECT min(id)::text AS id FROM metric_series');
-  const firstId = Number(idRow!.id);
+  const blocks = await copyDb.query<{ data: Uint8Array }>('SELECT data FROM metric_series_blocks');
+  let firstId = Infinity;
+  for (const row of blocks) for (const e of decodeSeriesBlock(row.data)) firstId = Math.min(firstId, e.id);
   const texts = ['', ''];
   for (let i = 0; i < SERIES; i++) {
     const times = new Float64Array(ROUNDS);

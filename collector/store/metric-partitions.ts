@@ -1,6 +1,9 @@
 // Daily range partitions of metric_chunks (keyed by start_ms, Unix milliseconds): created on demand
 // for the days chunks start in, dropped whole once older than MESHLIGHT_METRICS_RETENTION_DAYS.
 // Series not seen since the cut-off, and their open chunks, are deleted with them.
+import { idArrayText } from '../../lib/db/metrics/series-lookup';
+import { scanSeriesBlock } from '../../lib/domain/metrics/series-block';
+import { allMetricIds, lockMetricBlocks, metricGroups, writeBlocks } from './metric-series-blocks';
 import type { SqlExecutor } from './sql-executor';
 
 const DAY_MS = 86_400_000;
@@ -66,20 +69,38 @@ export class MetricPartitionManager {
     await this.db.query(`DELETE FROM "${DEFAULT_PARTITION}" WHERE start_ms < $1`, [cutoffMs]);
     await this.db.query('DELETE FROM metric_head_segments WHERE end_ms < $1', [cutoffMs]);
     await this.db.query('DELETE FROM metric_head_blocks WHERE end_ms < $1', [cutoffMs]);
-    const gone = await this.db.query<{ n: bigint | number }>(
-      'WITH gone AS (DELETE FROM metric_series WHERE last_seen_ms < $1 RETURNING 1) SELECT count(*) AS n FROM gone',
-      [cutoffMs],
-    );
-    const deletedSeries = Number(gone[0]?.n ?? 0);
+    // Series not seen since the cut-off leave their blocks (the metrics' locks held, as writers do).
+    const stale = await this.db.query<{ metric_id: number }>('SELECT DISTINCT metric_id FROM metric_series_blocks WHERE first_seen_ms < $1', [cutoffMs]);
+    let deletedSeries = 0;
+    for (const group of metricGroups(stale.map((row) => Number(row.metric_id)))) {
+      deletedSeries += await this.db.transaction(async (session) => {
+        let deleted = 0;
+        const blocks = await lockMetricBlocks(session, group);
+        for (const list of blocks.values()) {
+          for (const block of list) {
+            const kept = block.entries.filter((e) => e.lastSeenMs >= cutoffMs);
+            if (kept.length === block.entries.length) continue;
+            deleted += block.entries.length - kept.length;
+            block.entries = kept;
+            block.changed = true;
+          }
+        }
+        await writeBlocks(session, [...blocks.values()].flat());
+        return deleted;
+      });
+    }
     if (deletedSeries > 0) {
       // Label pairs no series holds any more. The SHARE lock waits for collectors registering series
-      // (their pair inserts and series rows are one transaction) and holds new ones off meanwhile.
+      // (their pair inserts and series blocks are one transaction) and holds new ones off meanwhile.
       await this.db.transaction(async (session) => {
         await session.query('LOCK TABLE metric_label_pairs IN SHARE MODE');
+        const held = new Set<number>(await allMetricIds(session));
+        const rows = await session.query<{ data: Uint8Array }>('SELECT data FROM metric_series_blocks');
+        for (const row of rows) scanSeriesBlock(row.data, (entry) => entry.pairs.forEach((id) => held.add(id)));
         await session.query(
           // An anti join (NOT IN over a large set would not be hashed past work_mem).
-          `DELETE FROM metric_label_pairs p
-            WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest(s.pairs || s.metric_id) AS id FROM metric_series s) AS u WHERE u.id = p.id)`,
+          'DELETE FROM metric_label_pairs p WHERE NOT EXISTS (SELECT 1 FROM unnest($1::int4[]) AS u(id) WHERE u.id = p.id)',
+          [idArrayText(held)],
         );
       });
     }

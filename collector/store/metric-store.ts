@@ -15,14 +15,16 @@
 // Durability: a pipeline batch (write()) is acknowledged to the write-ahead log only once the flush
 // holding it has committed, so a crash loses nothing the WAL had; its replay skips the batches whose
 // ids that flush claimed.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash as digest, randomBytes, randomUUID } from 'node:crypto';
 import { labelPairHashSql } from '../../lib/db/metrics/series-lookup';
 import { encodeHeadBlock, headBlockGroup, type HeadBlockEntry } from '../../lib/domain/metrics/head-block';
+import { scanSeriesBlock, type SeriesBlockEntry } from '../../lib/domain/metrics/series-block';
 import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
 import type { StoreReceipt } from '../pipeline/signal';
 import { copyByteaFromHex } from './copy-text';
 import { InMemoryMetricHead, type EncodedChunk, type HeadChanges, type MetricHead } from './metric-head';
 import type { MetricPartitionManager } from './metric-partitions';
+import { appendEntries, lockMetricBlocks, MAX_LOCKED_METRICS, metricGroups, writeBlocks } from './metric-series-blocks';
 import type { SqlExecutor, SqlSession } from './sql-executor';
 
 export interface MetricStoreOptions {
@@ -60,18 +62,20 @@ interface SeriesEntry {
   ref: number;
   /** Database id once registered. */
   id: number | undefined;
+  /** Its metric name's label-pair id (the metric_series_blocks it is in) once registered. */
+  metricId: number | undefined;
   metric: string;
   labels: Labels;
-  /** metric_series.labels_hash: the first 8 bytes of the MD5 of seriesKey(), as a signed int8 (decimal). */
+  /** seriesHash(): finds the series among those stored when this process started (`stored`). */
   hash: string;
-  /** Sample timestamps (not wall-clock): metric_series' first/last_seen_ms bound queries by them. */
+  /** Sample timestamps (not wall-clock): the series' first/last seen bound queries by them. */
   firstSeenMs: number;
   lastSeenMs: number;
-  /** last_seen_ms written to metric_series. */
+  /** The last seen written to the series' block. */
   lastSeenWrittenMs: number;
 }
 
-// metric_series.last_seen_ms is refreshed at most this often per series; readers allow for it.
+// A series' last seen (metric_series_blocks) is refreshed at most this often; readers allow for it.
 export const LAST_SEEN_RESOLUTION_MS = 60 * 60 * 1000;
 const REGISTER_BATCH = 5000;
 
@@ -80,6 +84,14 @@ export function seriesKey(labels: Labels): string {
   const names = Object.keys(labels).sort();
   let key = '';
   for (const name of names) key += `${name}\xfe${labels[name]}\xff`;
+  return key;
+}
+
+/** seriesKey() of a label set given as pairs (sorted here, in place). */
+function pairsKey(pairs: Array<{ name: string; value: string }>): string {
+  pairs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let key = '';
+  for (const pair of pairs) key += `${pair.name}\xfe${pair.value}\xff`;
   return key;
 }
 
@@ -102,8 +114,8 @@ export class MetricStore {
   /** The same entries by arrivalKey() (label order as received); may hold several keys per series. */
   private readonly byArrivalKey = new Map<string, SeriesEntry>();
   private readonly byRef = new Map<number, SeriesEntry>();
-  /** Series ids already in the database (from init()), by labels_hash, not yet seen by this process. */
-  private stored = new Map<string, number>();
+  /** Series already in the database (from init()), by seriesHash(), not yet seen by this process. */
+  private stored = new Map<string, { id: number; metricId: number }>();
   private readonly seriesPerMetric = new Map<string, number>();
   private readonly metadata = new Map<string, MetricMetadata>();
   private readonly dirtyMetadata = new Set<string>();
@@ -139,13 +151,36 @@ export class MetricStore {
 
   /** Learns the series already stored, so they keep their ids and count toward the limit. */
   async init(): Promise<void> {
-    const rows = await this.db.query<{ id: bigint | number | string; hash: bigint | number | string; metric_name: string }>(
-      'SELECT s.id, s.labels_hash AS hash, p.value AS metric_name FROM metric_series s JOIN metric_label_pairs p ON p.id = s.metric_id',
-    );
-    for (const row of rows) {
-      this.stored.set(String(row.hash), Number(row.id));
-      this.seriesPerMetric.set(row.metric_name, (this.seriesPerMetric.get(row.metric_name) ?? 0) + 1);
+    const blocks = await this.db.query<{ metric_id: number; data: Uint8Array }>('SELECT metric_id, data FROM metric_series_blocks');
+    if (blocks.length === 0) return;
+    // Each series' label set rebuilt from the dictionary, to be found by the hash entryFor() computes.
+    const pairs = new Map<number, { name: string; value: string }>();
+    for (const row of await this.db.query<{ id: number; name: string; value: string }>('SELECT id, name, value FROM metric_label_pairs')) {
+      pairs.set(Number(row.id), { name: row.name, value: row.value });
     }
+    // Two label sets of one 64-bit hash: neither is taken from here; registration finds each by its pairs.
+    const ambiguous = new Set<string>();
+    const held: Array<{ name: string; value: string }> = [];
+    for (const row of blocks) {
+      const metricId = Number(row.metric_id);
+      const metricPair = pairs.get(metricId);
+      const metric = metricPair?.value ?? '';
+      let count = 0;
+      scanSeriesBlock(row.data, (entry) => {
+        count++;
+        held.length = 0;
+        if (metric !== '') held.push(metricPair!);
+        for (const id of entry.pairs) {
+          const pair = pairs.get(id);
+          if (pair) held.push(pair);
+        }
+        const hash = seriesHash(pairsKey(held));
+        if (this.stored.has(hash)) ambiguous.add(hash);
+        this.stored.set(hash, { id: entry.id, metricId });
+      });
+      this.seriesPerMetric.set(metric, (this.seriesPerMetric.get(metric) ?? 0) + count);
+    }
+    for (const hash of ambiguous) this.stored.delete(hash);
   }
 
   append(batch: MetricBatch): AppendResult {
@@ -249,7 +284,7 @@ export class MetricStore {
     if (this.refusals.size === 0) lines.push('meshlight_metric_series_refused_total 0');
     for (const [metric, count] of this.refusals) lines.push(`meshlight_metric_series_refused_total{metric="${escapeLabel(metric)}"} ${count}`);
     lines.push(
-      '# HELP meshlight_metric_series_hash_collisions_total New series refused for a 64-bit hash collision (of their label set or of one of their label pairs).',
+      '# HELP meshlight_metric_series_hash_collisions_total New series refused for a 64-bit hash collision of one of their label pairs.',
       '# TYPE meshlight_metric_series_hash_collisions_total counter',
       `meshlight_metric_series_hash_collisions_total ${this.stats.hashCollisions}`,
     );
@@ -272,8 +307,8 @@ export class MetricStore {
     }
     const metric = labels.__name__ ?? '';
     const hash = seriesHash(key);
-    const storedId = this.stored.get(hash);
-    if (storedId === undefined) {
+    const stored = this.stored.get(hash);
+    if (stored === undefined) {
       const count = this.seriesPerMetric.get(metric) ?? 0;
       if (count >= this.options.maxSeriesPerMetric) {
         this.refusals.set(metric, (this.refusals.get(metric) ?? 0) + 1);
@@ -285,8 +320,18 @@ export class MetricStore {
     } else {
       this.stored.delete(hash);
     }
-    const entry: SeriesEntry = { ref: this.nextRef++, id: storedId, metric, labels, hash, firstSeenMs: firstT, lastSeenMs: firstT, lastSeenWrittenMs: storedId === undefined ? 0 : -Infinity };
-    if (storedId === undefined) this.unregistered.add(entry);
+    const entry: SeriesEntry = {
+      ref: this.nextRef++,
+      id: stored?.id,
+      metricId: stored?.metricId,
+      metric,
+      labels,
+      hash,
+      firstSeenMs: firstT,
+      lastSeenMs: firstT,
+      lastSeenWrittenMs: stored === undefined ? 0 : -Infinity,
+    };
+    if (stored === undefined) this.unregistered.add(entry);
     this.byKey.set(key, entry);
     this.byArrivalKey.set(fastKey, entry);
     this.byRef.set(entry.ref, entry);
@@ -441,27 +486,49 @@ export class MetricStore {
   }
 
   /**
-   * New series get their label pairs' ids (metric_label_pairs, added when new) and a metric_series
-   * row. A row that already held the hash (another collector, or a restart) keeps its id; one whose
-   * pairs differ is a 64-bit hash collision: that series is refused and counted, never merged.
+   * New series get their label pairs' ids (metric_label_pairs, added when new) and an entry in their
+   * metric's blocks (metric_series_blocks). A series is its metric and pair ids: one already there
+   * (another collector registered it, or a restart) keeps its id.
    */
   private async registerSeries(): Promise<void> {
-    const fresh = [...this.unregistered];
-    for (let i = 0; i < fresh.length; i += REGISTER_BATCH) {
+    // Parts of at most REGISTER_BATCH series of at most MAX_LOCKED_METRICS metrics (metric-series-blocks.ts).
+    const fresh = [...this.unregistered].sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0));
+    const parts: SeriesEntry[][] = [];
+    let part: SeriesEntry[] = [];
+    let metrics = 0;
+    for (const entry of fresh) {
+      const newMetric = part.length === 0 || part[part.length - 1]!.metric !== entry.metric;
+      if (part.length >= REGISTER_BATCH || (newMetric && metrics >= MAX_LOCKED_METRICS)) {
+        parts.push(part);
+        part = [];
+        metrics = 0;
+      }
+      if (part.length === 0 || newMetric) metrics++;
+      part.push(entry);
+    }
+    if (part.length) parts.push(part);
+    for (const entries of parts) {
       // One transaction, so retention's clean-up of unused pairs (metric-partitions.ts, which locks
       // metric_label_pairs against these inserts) cannot remove a pair between its read and its use.
-      await this.db.transaction((session) => this.registerPart(session, fresh.slice(i, i + REGISTER_BATCH)));
+      const registered = await this.db.transaction((session) => this.registerPart(session, entries));
+      // Taken once committed: a rolled-back part is registered again at the next flush.
+      for (const { metricId, entry, stored } of registered) {
+        this.unregistered.delete(entry);
+        entry.id = stored.id;
+        entry.metricId = metricId;
+        entry.lastSeenWrittenMs = entry.lastSeenMs;
+      }
     }
   }
 
-  private async registerPart(session: SqlSession, fresh: SeriesEntry[]): Promise<void> {
+  /** Registers a part of the new series in `session`'s transaction; returns the series it registered. */
+  private async registerPart(session: SqlSession, fresh: SeriesEntry[]): Promise<Registered[]> {
     let part = fresh;
     const pairIds = await this.labelPairIds(session, part);
-    const rowOf = (entry: SeriesEntry) => {
+    const pairsOf = (entry: SeriesEntry) => {
       const pairs: number[] = [];
       for (const name in entry.labels) if (name !== '__name__') pairs.push(pairIds.get(pairKey(name, entry.labels[name]!))!);
-      pairs.sort((a, b) => a - b);
-      return { metricId: pairIds.get(pairKey('__name__', entry.metric))!, pairs };
+      return pairs.sort((a, b) => a - b);
     };
     // A pair whose hash another pair holds has no id (labelPairIds): its series are refused.
     const complete = (entry: SeriesEntry) =>
@@ -471,30 +538,58 @@ export class MetricStore {
       this.stats.hashCollisions++;
     }
     part = part.filter(complete);
-    if (part.length === 0) return;
-    const wanted = part.map(rowOf);
-    const rows = await session.query<{ id: bigint | number | string; hash: bigint | number | string; metric_id: number; pairs: number[] }>(
-      `INSERT INTO metric_series (labels_hash, first_seen_ms, last_seen_ms, metric_id, pairs)
-       SELECT h, f, l, m, p::int4[] FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::int4[], $5::text[]) AS x(h, f, l, m, p)
-       ON CONFLICT (labels_hash) DO UPDATE SET first_seen_ms = LEAST(metric_series.first_seen_ms, EXCLUDED.first_seen_ms),
-         last_seen_ms = GREATEST(metric_series.last_seen_ms, EXCLUDED.last_seen_ms)
-       RETURNING id, labels_hash AS hash, metric_id, pairs`,
-      [part.map((e) => e.hash), part.map((e) => e.firstSeenMs), part.map((e) => e.lastSeenMs), wanted.map((w) => w.metricId), wanted.map((w) => `{${w.pairs.join(',')}}`)],
-    );
-    const byHash = new Map(part.map((e, k) => [e.hash, { entry: e, want: wanted[k]! }]));
-    for (const row of rows) {
-      const found = byHash.get(String(row.hash));
-      if (!found) continue;
-      const { entry, want } = found;
-      this.unregistered.delete(entry);
-      if (Number(row.metric_id) !== want.metricId || row.pairs.length !== want.pairs.length || row.pairs.some((id, k) => Number(id) !== want.pairs[k])) {
-        // Kept out of flushes (no id); its samples stay in the head, unwritten.
-        this.stats.hashCollisions++;
-        continue;
-      }
-      entry.id = Number(row.id);
-      entry.lastSeenWrittenMs = entry.lastSeenMs;
+    if (part.length === 0) return [];
+    const byMetric = new Map<number, SeriesEntry[]>();
+    for (const entry of part) {
+      const metricId = pairIds.get(pairKey('__name__', entry.metric))!;
+      const list = byMetric.get(metricId);
+      if (list) list.push(entry);
+      else byMetric.set(metricId, [entry]);
     }
+    // The metrics' blocks, locked until commit: the pair sets they hold are the registered series.
+    const blocks = await lockMetricBlocks(session, byMetric.keys());
+    const registered: Registered[] = [];
+    const created = new Map<number, SeriesBlockEntry[]>();
+    for (const [metricId, entries] of byMetric) {
+      const held = new Map<string, { stored: SeriesBlockEntry; block: { changed: boolean } }>();
+      for (const block of blocks.get(metricId)!) for (const stored of block.entries) held.set(stored.pairs.join(','), { stored, block });
+      for (const entry of entries) {
+        const pairs = pairsOf(entry);
+        const key = pairs.join(',');
+        const found = held.get(key);
+        if (!found) {
+          const stored: SeriesBlockEntry = { id: 0, firstSeenMs: entry.firstSeenMs, lastSeenMs: entry.lastSeenMs, pairs };
+          held.set(key, { stored, block: { changed: true } });
+          const list = created.get(metricId);
+          if (list) list.push(stored);
+          else created.set(metricId, [stored]);
+          registered.push({ metricId, entry, stored });
+          continue;
+        }
+        const { stored, block } = found;
+        // The same series twice in this part (entries are one per label set, so never): the second
+        // stays unregistered and finds the first at the next flush.
+        if (stored.id === 0) continue;
+        if (entry.firstSeenMs < stored.firstSeenMs || entry.lastSeenMs > stored.lastSeenMs) {
+          stored.firstSeenMs = Math.min(stored.firstSeenMs, entry.firstSeenMs);
+          stored.lastSeenMs = Math.max(stored.lastSeenMs, entry.lastSeenMs);
+          block.changed = true;
+        }
+        registered.push({ metricId, entry, stored });
+      }
+    }
+    const count = [...created.values()].reduce((n, list) => n + list.length, 0);
+    if (count > 0) {
+      const rows = await session.query<{ id: bigint | number | string }>("SELECT nextval('metric_series_id_seq') AS id FROM generate_series(1, $1::int)", [count]);
+      const ids = rows.map((row) => Number(row.id)).sort((a, b) => a - b);
+      let k = 0;
+      for (const [metricId, list] of created) {
+        for (const stored of list) stored.id = ids[k++]!;
+        appendEntries(metricId, blocks.get(metricId)!, list);
+      }
+    }
+    await writeBlocks(session, [...blocks.values()].flat());
+    return registered;
   }
 
   /**
@@ -538,18 +633,36 @@ export class MetricStore {
   }
 
   private async touchLastSeen(): Promise<void> {
-    const due: { id: number; t: number }[] = [];
+    const due = new Map<number, Map<number, number>>();
+    const touched: Array<[SeriesEntry, number]> = [];
     for (const entry of this.byRef.values()) {
-      if (entry.id !== undefined && entry.lastSeenMs - entry.lastSeenWrittenMs >= LAST_SEEN_RESOLUTION_MS) {
-        due.push({ id: entry.id, t: entry.lastSeenMs });
-        entry.lastSeenWrittenMs = entry.lastSeenMs;
+      if (entry.id !== undefined && entry.metricId !== undefined && entry.lastSeenMs - entry.lastSeenWrittenMs >= LAST_SEEN_RESOLUTION_MS) {
+        let ids = due.get(entry.metricId);
+        if (!ids) due.set(entry.metricId, (ids = new Map()));
+        ids.set(entry.id, entry.lastSeenMs);
+        touched.push([entry, entry.lastSeenMs]);
       }
     }
-    if (due.length === 0) return;
-    await this.db.query(
-      `UPDATE metric_series s SET last_seen_ms = GREATEST(s.last_seen_ms, x.t) FROM unnest($1::int8[], $2::int8[]) AS x(id, t) WHERE s.id = x.id`,
-      [due.map((d) => d.id), due.map((d) => d.t)],
-    );
+    if (due.size === 0) return;
+    for (const group of metricGroups(due.keys())) {
+      await this.db.transaction(async (session) => {
+        const blocks = await lockMetricBlocks(session, group);
+        for (const [metricId, list] of blocks) {
+          const ids = due.get(metricId)!;
+          for (const block of list) {
+            for (const stored of block.entries) {
+              const t = ids.get(stored.id);
+              if (t !== undefined && t > stored.lastSeenMs) {
+                stored.lastSeenMs = t;
+                block.changed = true;
+              }
+            }
+          }
+        }
+        await writeBlocks(session, [...blocks.values()].flat());
+      });
+    }
+    for (const [entry, t] of touched) entry.lastSeenWrittenMs = t;
   }
 
   private async writeMetadata(nowMs: number): Promise<void> {
@@ -582,17 +695,24 @@ export class MetricStore {
   }
 }
 
+/** A series registerPart() registered: its entry in its metric's blocks. */
+interface Registered {
+  metricId: number;
+  entry: SeriesEntry;
+  stored: SeriesBlockEntry;
+}
+
 /** The key of a label pair in the maps of registerPart()/labelPairIds(). */
 function pairKey(name: string, value: string): string {
   return `${name}\u0000${value}`;
 }
 
 /**
- * metric_series.labels_hash of a seriesKey(): the first 8 bytes of its MD5, big-endian, as a signed
- * int8 in decimal (migration 20261129130000 converted the stored 16-byte hashes the same way).
+ * A seriesKey()'s hash, by which a starting collector finds the series stored (init()): its MD5 in
+ * hex. Only in memory (the blocks identify a series by its pair ids), so any fixed hash would do.
  */
 export function seriesHash(key: string): string {
-  return createHash('md5').update(key).digest().readBigInt64BE(0).toString();
+  return digest('md5', key, 'hex');
 }
 
 /** Prometheus treats a label with an empty value as absent: `{a=""}` and `{}` are one series. */

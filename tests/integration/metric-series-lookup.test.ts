@@ -1,8 +1,9 @@
-// Series stored as label-pair ids (metric_label_pairs + metric_series.pairs) on the real PostgreSQL:
+// Series stored as label-pair ids (metric_label_pairs + metric_series_blocks) on the real PostgreSQL:
 // every matcher kind finds exactly the series Prometheus's semantics select (a missing label equals
-// "", regexes fully anchored), through both the in-database filter (small id sets) and the
-// in-process one (a regex over hundreds of values); label names and values with and without
-// selectors; retention removes the pairs no series holds; the migration converts jsonb series.
+// "", regexes fully anchored), small id sets and large ones (a regex over hundreds of values);
+// label names and values with and without selectors; retention removes the pairs no series holds;
+// the migrations convert jsonb series and then series rows into blocks; collectors registering the
+// same series at once store it once.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -14,6 +15,7 @@ import { findSeries, PgSeriesQueryable } from '../../lib/db/metrics/pg-series-qu
 import { labelNames, labelValues, seriesLabels } from '../../lib/db/metrics/prometheus-queries';
 import { applyMigrations, readMigrations } from '../../lib/db/migrator';
 import type { LabelMatcher, Labels, MetricBatch, SeriesSamples } from '../../lib/domain/metrics/types';
+import { decodeSeriesBlock, encodeSeriesBlock, SERIES_BLOCK_SIZE, type SeriesBlockEntry } from '../../lib/domain/metrics/series-block';
 import { migrateDatabase } from '../support/migrate';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 
@@ -107,7 +109,7 @@ describe('series as label-pair ids', () => {
     await store.init();
     store.append(batch([{ labels: SERIES[0]!, samples: [{ t: T0 + 15_000, v: 1 }] }, { labels: { __name__: 'late', job: 'late-job' }, samples: [{ t: T0 + 30 * 86_400_000, v: 1 }] }]));
     await store.flush();
-    const [count] = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM metric_series');
+    const [count] = await db.query<{ n: string }>('SELECT sum(n)::text AS n FROM metric_series_blocks');
     assert.equal(count!.n, String(SERIES.length + 1));
     const partitions = new MetricPartitionManager(db, 7, () => T0 + 31 * 86_400_000);
     const report = await partitions.applyRetention();
@@ -161,8 +163,126 @@ describe('migration 20261129130000 converts jsonb series to label pairs', () => 
     await store.init();
     store.append(batch([...old, { __name__: 'up', job: 'api', instance: 'c:1' }].map((labels) => ({ labels, samples: [{ t: T0 + 1000, v: 1 }] }))));
     await store.flush();
-    const ids = await db.query<{ id: string }>('SELECT id::text FROM metric_series ORDER BY id');
+    const ids = (await findSeries(db, [], T0, T0 + 1000)).map((s) => ({ id: String(s.id) }));
     assert.equal(ids.length, 4);
     assert.deepEqual(ids.slice(0, 3), before.map((row) => ({ id: row.id })));
+  });
+});
+
+describe('migration 20261129170000 packs series rows into blocks', () => {
+  let scratch: ScratchDatabase;
+  let db: SqlExecutor;
+  before(async () => {
+    scratch = await createScratchDatabase('meshlight_series_blocks_migration');
+    db = createPgExecutor(scratch.url, 1);
+  });
+  after(async () => {
+    await db?.close();
+    await scratch?.drop();
+  });
+
+  it('writes the bytes series-block.ts decodes: ids, first/last seen and pairs kept', async () => {
+    const all = await readMigrations();
+    const at = all.findIndex((m) => m.name.startsWith('20261129170000'));
+    await applyMigrations(db, all.slice(0, at));
+    // Pair ids past one and two varint bytes; 150 series of one metric (three blocks), a series without pairs.
+    await db.query(
+      `INSERT INTO metric_label_pairs (id, hash, name, value) VALUES (1, 1, '__name__', 'up'), (2, 2, '__name__', ''), (300, 3, 'job', 'api'), (70000, 4, 'env', 'prod')`,
+    );
+    const expected: Array<{ metricId: number; entry: SeriesBlockEntry }> = [];
+    for (let i = 0; i < 151; i++) {
+      const entry: SeriesBlockEntry = {
+        id: 1000 + 7 * i,
+        firstSeenMs: T0 + (i % 7) * 1000 - (i === 3 ? 2 * T0 : 0),
+        lastSeenMs: T0 + 3_600_000 + i,
+        pairs: i === 150 ? [] : i % 2 ? [300, 70000] : [300],
+      };
+      expected.push({ metricId: i === 150 ? 2 : 1, entry });
+      await db.query('INSERT INTO metric_series (id, labels_hash, first_seen_ms, last_seen_ms, metric_id, pairs) VALUES ($1, $2, $3, $4, $5, $6)', [
+        entry.id,
+        String(BigInt.asIntN(64, BigInt(i + 1) * 0x9e3779b97f4a7c15n)),
+        entry.firstSeenMs,
+        entry.lastSeenMs,
+        i === 150 ? 2 : 1,
+        entry.pairs,
+      ]);
+    }
+    await applyMigrations(db, all);
+    const blocks = await db.query<{ metric_id: number; block: number; n: number; first_seen_ms: string; last_seen_ms: string; data: Uint8Array }>(
+      'SELECT metric_id, block, n, first_seen_ms::text, last_seen_ms::text, data FROM metric_series_blocks ORDER BY metric_id, block',
+    );
+    assert.deepEqual(
+      blocks.map((b) => [b.metric_id, b.block, b.n]),
+      [...Array.from({ length: Math.ceil(150 / SERIES_BLOCK_SIZE) }, (_, k) => [1, k, Math.min(SERIES_BLOCK_SIZE, 150 - k * SERIES_BLOCK_SIZE)]), [2, 0, 1]],
+    );
+    const decoded = blocks.flatMap((b) => decodeSeriesBlock(b.data).map((entry) => ({ metricId: b.metric_id, entry })));
+    assert.deepEqual(decoded, expected);
+    for (const b of blocks) {
+      const entries = decodeSeriesBlock(b.data);
+      assert.equal(b.first_seen_ms, String(Math.min(...entries.map((e) => e.firstSeenMs))));
+      assert.equal(b.last_seen_ms, String(Math.max(...entries.map((e) => e.lastSeenMs))));
+      assert.deepEqual([...b.data], [...encodeSeriesBlock(entries)]);
+    }
+    // The sequence goes on past the converted ids.
+    const [next] = await db.query<{ id: string }>("SELECT nextval('metric_series_id_seq')::text AS id");
+    assert.ok(Number(next!.id) > 0);
+  });
+});
+
+describe('concurrent collectors', () => {
+  let scratch: ScratchDatabase;
+  let db: SqlExecutor;
+  before(async () => {
+    scratch = await createScratchDatabase('meshlight_series_blocks_race');
+    await migrateDatabase(scratch.url);
+    db = createPgExecutor(scratch.url, 6);
+  });
+  after(async () => {
+    await db?.close();
+    await scratch?.drop();
+  });
+
+  it('registering the same series at once gives each one id, stored once', async () => {
+    const labels = Array.from({ length: 500 }, (_, i) => ({ __name__: `m${i % 3}`, instance: `h${i}:1`, job: 'j' }));
+    const stores = [0, 1, 2].map(() => new MetricStore(db, { maxSeriesPerMetric: 10_000, flushIntervalMs: 60_000, now: () => T0 }));
+    for (const store of stores) await store.init();
+    stores.forEach((store, k) => store.append(batch(labels.map((l) => ({ labels: l, samples: [{ t: T0 + k, v: k }] })))));
+    await Promise.all(stores.map((store) => store.flush()));
+    const [count] = await db.query<{ n: string }>('SELECT sum(n)::text AS n FROM metric_series_blocks');
+    assert.equal(count!.n, '500');
+    const found = await findSeries(db, [], T0, T0 + 10);
+    assert.equal(found.length, 500);
+    assert.deepEqual(new Set(found.map((s) => key(s.labels))), new Set(labels.map(key)));
+    // Every store's samples reached the one series of their label set.
+    const series = await new PgSeriesQueryable(db).select([{ name: 'instance', type: '=', value: 'h7:1' }], T0, T0 + 10);
+    assert.deepEqual(series.map((s) => s.samples.map((p) => p.t)), [[T0, T0 + 1, T0 + 2]]);
+  });
+
+  it('last seen is refreshed in the blocks: a later range finds only the series seen then', async () => {
+    const later = T0 + 3 * 3_600_000;
+    const restarted = new MetricStore(db, { maxSeriesPerMetric: 10_000, flushIntervalMs: 60_000, now: () => later });
+    await restarted.init();
+    restarted.append(batch([{ labels: { __name__: 'm1', instance: 'h1:1', job: 'j' }, samples: [{ t: later, v: 1 }] }]));
+    await restarted.flush();
+    const found = await findSeries(db, [], later, later);
+    assert.deepEqual(found.map((s) => s.labels), [{ __name__: 'm1', instance: 'h1:1', job: 'j' }]);
+    const [count] = await db.query<{ n: string }>('SELECT sum(n)::text AS n FROM metric_series_blocks');
+    assert.equal(count!.n, '500');
+  });
+
+  it('series of more metrics than one transaction locks go a group of metrics at a time, as do last seen and retention', async () => {
+    const labels = Array.from({ length: 600 }, (_, i) => ({ __name__: `many_${i % 300}`, instance: `h${i}:1` }));
+    const store = new MetricStore(db, { maxSeriesPerMetric: 10_000, flushIntervalMs: 60_000, now: () => T0 });
+    await store.init();
+    store.append(batch(labels.map((l) => ({ labels: l, samples: [{ t: T0, v: 1 }] }))));
+    await store.flush();
+    const later = T0 + 2 * 3_600_000;
+    store.append(batch(labels.map((l) => ({ labels: l, samples: [{ t: later, v: 2 }] }))));
+    await store.flush();
+    assert.equal((await findSeries(db, [{ name: '__name__', type: '=~', value: 'many_.*' }], later, later)).length, 600);
+    const report = await new MetricPartitionManager(db, 7, () => T0 + 31 * 86_400_000).applyRetention();
+    assert.equal(report.deletedSeries, 1100);
+    const [left] = await db.query<{ blocks: string; pairs: string }>('SELECT (SELECT count(*) FROM metric_series_blocks)::text AS blocks, (SELECT count(*) FROM metric_label_pairs)::text AS pairs');
+    assert.deepEqual(left, { blocks: '0', pairs: '0' });
   });
 });

@@ -17,6 +17,7 @@ import { createPgExecutor } from '../../collector/store/pg-executor';
 import type { SqlExecutor } from '../../collector/store/sql-executor';
 import { forEachChunkSample } from '../../lib/domain/metrics/chunk-codec';
 import { forEachHeadBlockEntry } from '../../lib/domain/metrics/head-block';
+import { decodeSeriesBlock } from '../../lib/domain/metrics/series-block';
 import { readCollectorConfig } from '../../lib/contracts/collector-config';
 import { applyMigrations } from '../../lib/db/migrator';
 import { proxiedScratchDatabase, type CutRule, type ProxiedDatabase } from '../support/cutting-proxy';
@@ -38,14 +39,17 @@ after(async () => {
 
 /** Every stored sample of a metric (closed chunks, head blocks and segments), and how many distinct timestamps. */
 async function stored(metric: string): Promise<{ samples: number; distinct: number }> {
-  const { rows } = await direct.query<{ series_id: string; data: Uint8Array }>(
-    `WITH s AS (SELECT s.id FROM metric_series s JOIN metric_label_pairs m ON m.id = s.metric_id WHERE m.name = '__name__' AND m.value = $1)
-     SELECT c.series_id, c.data FROM metric_chunks c JOIN s ON s.id = c.series_id
-     UNION ALL
-     SELECT h.series_id, h.data FROM metric_head_segments h JOIN s ON s.id = h.series_id`,
+  const series = await direct.query<{ data: Uint8Array }>(
+    `SELECT b.data FROM metric_series_blocks b JOIN metric_label_pairs m ON m.id = b.metric_id WHERE m.name = '__name__' AND m.value = $1`,
     [metric],
   );
-  const ids = new Set((await direct.query<{ id: string }>(`SELECT s.id FROM metric_series s JOIN metric_label_pairs m ON m.id = s.metric_id WHERE m.name = '__name__' AND m.value = $1`, [metric])).rows.map((r) => Number(r.id)));
+  const ids = new Set(series.rows.flatMap((row) => decodeSeriesBlock(row.data).map((e) => e.id)));
+  const { rows } = await direct.query<{ series_id: string; data: Uint8Array }>(
+    `SELECT c.series_id, c.data FROM metric_chunks c WHERE c.series_id = ANY($1::int8[])
+     UNION ALL
+     SELECT h.series_id, h.data FROM metric_head_segments h WHERE h.series_id = ANY($1::int8[])`,
+    [[...ids]],
+  );
   const blocks = await direct.query<{ group_id: string; data: Uint8Array }>('SELECT group_id, data FROM metric_head_blocks');
   for (const block of blocks.rows) {
     forEachHeadBlockEntry(Number(block.group_id), block.data, (id) => ids.has(id), (id, data) => rows.push({ series_id: String(id), data }));

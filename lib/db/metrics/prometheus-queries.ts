@@ -4,7 +4,7 @@
 import { getDb } from '../prisma';
 import type { LabelMatcher, Labels } from '../../domain/metrics/types';
 import { PgSeriesQueryable, poolRowQuery, type RowQuery } from './pg-series-queryable';
-import { findSeries, LAST_SEEN_SLACK_MS } from './series-lookup';
+import { findSeries, forEachSeries, idArrayText } from './series-lookup';
 import { promqlEngine, PromqlError, type PromQueryData } from './promql-port';
 
 /** Prometheus's own cap: a range query may produce at most this many points per series. */
@@ -49,9 +49,16 @@ async function selectedSeries(selectors: LabelMatcher[][], startMs: number, endM
 
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Series seen in the range, as a condition on metric_series s (last_seen_ms lags, see series-lookup.ts). */
-const TIME_SQL = 's.last_seen_ms >= $1 AND s.first_seen_ms <= $2';
-const timeParams = (startMs: number, endMs: number) => [startMs - LAST_SEEN_SLACK_MS, endMs];
+/** The label-pair ids some series seen in the range holds: its metric names' and the others. */
+async function heldPairs(db: RowQuery, startMs: number, endMs: number): Promise<{ metricIds: number[]; pairIds: number[] }> {
+  const metricIds = new Set<number>();
+  const pairIds = new Set<number>();
+  await forEachSeries(db, undefined, startMs, endMs, (series) => {
+    metricIds.add(series.metric_id);
+    for (const id of series.pairs) pairIds.add(id);
+  });
+  return { metricIds: [...metricIds], pairIds: [...pairIds] };
+}
 
 export async function labelNames(selectors: LabelMatcher[][], startMs: number, endMs: number, db: RowQuery = rows()): Promise<string[]> {
   if (selectors.length > 0) {
@@ -59,10 +66,10 @@ export async function labelNames(selectors: LabelMatcher[][], startMs: number, e
     for (const labels of await selectedSeries(selectors, startMs, endMs, db)) for (const name in labels) names.add(name);
     return [...names].sort(byteOrder);
   }
+  const { metricIds, pairIds } = await heldPairs(db, startMs, endMs);
   const found = await db.query<{ name: string }>(
-    `SELECT DISTINCT p.name FROM metric_label_pairs p
-      WHERE p.value <> '' AND p.id IN (SELECT unnest(s.pairs || s.metric_id) FROM metric_series s WHERE ${TIME_SQL})`,
-    timeParams(startMs, endMs),
+    `SELECT DISTINCT p.name FROM metric_label_pairs p JOIN unnest($1::int4[]) AS u(id) ON p.id = u.id WHERE p.value <> ''`,
+    [idArrayText([...metricIds, ...pairIds])],
   );
   return found.map((row) => row.name).sort(byteOrder);
 }
@@ -77,14 +84,11 @@ export async function labelValues(name: string, selectors: LabelMatcher[][], sta
     return [...values].sort(byteOrder);
   }
   // Without selectors the dictionary answers, keeping the values some series of the range holds.
-  const held =
-    name === '__name__'
-      ? `EXISTS (SELECT 1 FROM metric_series s WHERE s.metric_id = p.id AND ${TIME_SQL})`
-      : `p.id IN (SELECT unnest(s.pairs) FROM metric_series s WHERE ${TIME_SQL})`;
-  const found = await db.query<{ value: string }>(`SELECT p.value FROM metric_label_pairs p WHERE p.name = $3 AND p.value <> '' AND ${held}`, [
-    ...timeParams(startMs, endMs),
-    name,
-  ]);
+  const { metricIds, pairIds } = await heldPairs(db, startMs, endMs);
+  const found = await db.query<{ value: string }>(
+    `SELECT p.value FROM metric_label_pairs p JOIN unnest($2::int4[]) AS u(id) ON p.id = u.id WHERE p.name = $1 AND p.value <> ''`,
+    [name, idArrayText(name === '__name__' ? metricIds : pairIds)],
+  );
   return found.map((row) => row.value).sort(byteOrder);
 }
 

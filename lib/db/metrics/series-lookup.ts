@@ -1,18 +1,18 @@
-// Finds series by label matchers in metric_series, whose rows hold label-pair ids
-// (metric_label_pairs): each matcher is first resolved to the pair ids it accepts (or, when it
-// accepts a missing label, those it refuses) in the dictionary, then series are narrowed by
-// metric_id (indexed) and by their pairs (array overlap in PostgreSQL for small id sets, in process
-// for large ones, e.g. a regex over 60,000 instance values), and their labels are rebuilt from the
-// pairs they hold. Regexes run in PostgreSQL (its ARE dialect accepts the RE2 syntax PromQL users
+// Finds series by label matchers in metric_series_blocks (series packed per metric, as label-pair
+// ids into metric_label_pairs; lib/domain/metrics/series-block.ts): each matcher is first resolved
+// to the pair ids it accepts (or, when it accepts a missing label, those it refuses) in the
+// dictionary, then the blocks of the metrics allowed (by metric_id, the primary key's prefix; every
+// block without a __name__ matcher) that overlap the range are read and decoded, series are
+// narrowed by time and by their pairs in process, and their labels are rebuilt from the pairs they
+// hold. Regexes run in PostgreSQL (its ARE dialect accepts the RE2 syntax PromQL users
 // write in practice), fully anchored as Prometheus does.
 import { acceptsEmpty, passesPairFilters, type PairFilter } from '../../domain/metrics/label-pair-filter';
+import { scanSeriesBlock } from '../../domain/metrics/series-block';
 import type { LabelMatcher, Labels } from '../../domain/metrics/types';
 import type { RowQuery } from './pg-series-queryable';
 
-// metric_series.last_seen_ms lags by up to this much (collector/store/metric-store.ts).
+// A series' last seen lags by up to this much (collector/store/metric-store.ts).
 export const LAST_SEEN_SLACK_MS = 60 * 60 * 1000;
-// A pair filter with at most this many ids is applied by PostgreSQL (`&&` compares every pair).
-const SQL_FILTER_MAX_IDS = 256;
 
 export interface SeriesRow {
   id: number;
@@ -82,46 +82,64 @@ async function resolveMatchers(db: RowQuery, matchers: readonly LabelMatcher[]):
   return { metricIds: metricIds && [...metricIds], filters };
 }
 
+interface HeldSeries {
+  id: number;
+  metric_id: number;
+  pairs: number[];
+}
+
+/**
+ * Calls `visit` for every series seen in [startMs, endMs] (with last_seen's slack) of the given
+ * metrics (all when undefined), block by block. The series object and its pairs are reused: copy
+ * what is kept.
+ */
+export async function forEachSeries(db: RowQuery, metricIds: readonly number[] | undefined, startMs: number, endMs: number, visit: (series: HeldSeries) => void): Promise<void> {
+  const from = startMs - LAST_SEEN_SLACK_MS;
+  const params: unknown[] = [from, endMs];
+  if (metricIds) params.push(metricIds);
+  const blocks = await db.query<{ metric_id: number; data: Uint8Array }>(
+    `SELECT metric_id, data FROM metric_series_blocks WHERE last_seen_ms >= $1 AND first_seen_ms <= $2${metricIds ? ' AND metric_id = ANY($3::int4[])' : ''}`,
+    params,
+  );
+  const series: HeldSeries = { id: 0, metric_id: 0, pairs: [] };
+  for (const block of blocks) {
+    series.metric_id = Number(block.metric_id);
+    scanSeriesBlock(block.data, (entry) => {
+      if (entry.lastSeenMs < from || entry.firstSeenMs > endMs) return;
+      series.id = entry.id;
+      series.pairs = entry.pairs;
+      visit(series);
+    });
+  }
+}
+
+/** Ids as an int4[] literal: tens of thousands are cheaper to send as one string than through the driver's array serializer. */
+export function idArrayText(ids: Iterable<number>): string {
+  return `{${[...ids].join(',')}}`;
+}
+
 /** Series matching every matcher that were seen in [startMs, endMs] (with last_seen's slack), by id. */
 export async function findSeries(db: RowQuery, matchers: readonly LabelMatcher[], startMs: number, endMs: number, limit?: number): Promise<SeriesRow[]> {
   const resolved = await resolveMatchers(db, matchers);
   if (!resolved) return [];
-  const params: unknown[] = [startMs - LAST_SEEN_SLACK_MS, endMs];
-  const conditions = ['s.last_seen_ms >= $1', 's.first_seen_ms <= $2'];
-  if (resolved.metricIds) {
-    params.push(resolved.metricIds);
-    conditions.push(`s.metric_id = ANY($${params.length}::int4[])`);
-  }
-  const inProcess: PairFilter[] = [];
-  for (const filter of resolved.filters) {
-    if (filter.ids.size > SQL_FILTER_MAX_IDS) {
-      inProcess.push(filter);
-      continue;
-    }
-    params.push([...filter.ids]);
-    conditions.push(filter.mode === 'has' ? `s.pairs && $${params.length}::int4[]` : `NOT (s.pairs && $${params.length}::int4[])`);
-  }
+  const rows: HeldSeries[] = [];
+  await forEachSeries(db, resolved.metricIds, startMs, endMs, (series) => {
+    if (resolved.filters.length === 0 || passesPairFilters(series.pairs, resolved.filters)) rows.push({ ...series, pairs: series.pairs.slice() });
+  });
+  rows.sort((a, b) => a.id - b.id);
   const cap = limit && limit > 0 ? Math.floor(limit) : undefined;
-  // The pairs as text ('1,5,9'): splitting it is cheaper than the driver's array parser.
-  const found = await db.query<{ id: bigint | number | string; metric_id: number; pairs: string }>(
-    `SELECT s.id, s.metric_id, array_to_string(s.pairs, ',') AS pairs FROM metric_series s WHERE ${conditions.join(' AND ')} ORDER BY s.id${cap && inProcess.length === 0 ? ` LIMIT ${cap}` : ''}`,
-    params,
-  );
-  const rows = found.map((row) => ({ id: row.id, metric_id: row.metric_id, pairs: row.pairs === '' ? [] : row.pairs.split(',').map(Number) }));
-  let kept = inProcess.length ? rows.filter((row) => passesPairFilters(row.pairs, inProcess)) : rows;
-  if (cap && kept.length > cap) kept = kept.slice(0, cap);
-  return withLabels(db, kept);
+  return withLabels(db, cap && rows.length > cap ? rows.slice(0, cap) : rows);
 }
 
 /** Rebuilds each series' labels from its pair ids, names in byte order (as Prometheus sorts them). */
-async function withLabels(db: RowQuery, rows: Array<{ id: bigint | number | string; metric_id: number; pairs: number[] }>): Promise<SeriesRow[]> {
+async function withLabels(db: RowQuery, rows: HeldSeries[]): Promise<SeriesRow[]> {
   if (rows.length === 0) return [];
   const wanted = new Set<number>();
   for (const row of rows) {
     wanted.add(row.metric_id);
     for (const id of row.pairs) wanted.add(id);
   }
-  const pairs = await db.query<{ id: number; name: string; value: string }>('SELECT id, name, value FROM metric_label_pairs WHERE id = ANY($1::int4[])', [[...wanted]]);
+  const pairs = await db.query<{ id: number; name: string; value: string }>('SELECT p.id, p.name, p.value FROM metric_label_pairs p JOIN unnest($1::int4[]) AS u(id) ON p.id = u.id', [idArrayText(wanted)]);
   const byId = new Map<number, { name: string; value: string }>();
   for (const pair of pairs) byId.set(Number(pair.id), pair);
   const out: SeriesRow[] = new Array(rows.length);
@@ -138,7 +156,7 @@ async function withLabels(db: RowQuery, rows: Array<{ id: bigint | number | stri
     held.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const labels: Record<string, string> = {};
     for (const pair of held) labels[pair.name] = pair.value;
-    out[r] = { id: Number(row.id), labels };
+    out[r] = { id: row.id, labels };
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// Label matchers over series stored as label-pair ids (metric_series.pairs, ids into
+// Label matchers over series stored as label-pair ids (metric_series_blocks' pairs, ids into
 // metric_label_pairs): a matcher on label `n` becomes a set of pair ids of `n`, and whether a series
 // must hold one of them or none of them. Prometheus semantics: a missing label equals "", so a
 // matcher that accepts "" (`n=""`, `n!="x"`, `n=~"x|"`, `n!~"x"`) accepts every series that has
