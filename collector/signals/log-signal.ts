@@ -8,7 +8,7 @@ import type { TraceBatch } from '../../lib/domain/model';
 import type { BatchObserver, RowsCodec, SignalDefinition } from '../pipeline/signal';
 import { CommonTerms } from '../store/common-terms';
 import type { CorrelationStore } from '../store/correlation-store';
-import { describeLogRows, encodeLogRows, logRowsBytes, logRowsFromJson, logRowsToJson, mergeLogRows, splitLogRows, type LogRows } from '../store/log-rows';
+import { describeLogRows, encodeLogRows, logRowsBytes, logRowsFromBinary, logRowsFromJson, logRowsToBinary, logRowsToJson, mergeLogRows, splitLogRows, type LogRows } from '../store/log-rows';
 import { LogStore } from '../store/log-store';
 import type { PartitionManager } from '../store/partitions';
 import type { SqlExecutor } from '../store/sql-executor';
@@ -21,6 +21,8 @@ export const logRowsCodec: RowsCodec<LogRows> = {
   describe: describeLogRows,
   toJson: logRowsToJson,
   fromJson: logRowsFromJson,
+  toBinary: logRowsToBinary,
+  fromBinary: logRowsFromBinary,
 };
 
 export interface LogSignalOptions {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emptyLogRecord, type LogBatch } from '../../lib/domain/logs/model';
 import { CommonTermLearner } from '../../lib/domain/logs/log-terms';
-import { LOG_COPY_COLUMNS, describeLogRows, encodeLogRows, logRowsBytes, logRowsFromJson, logRowsToJson, mergeLogRows, splitLogRows } from './log-rows';
+import { LOG_COPY_COLUMNS, describeLogRows, encodeLogRows, logRowsBytes, logRowsFromBinary, logRowsFromJson, logRowsToBinary, logRowsToJson, mergeLogRows, splitLogRows } from './log-rows';
 
 function batch(bodies: string[], service = 'api'): LogBatch {
   const records = bodies.map((body, i) => ({
@@ -56,6 +56,11 @@ test('merge, split and the spool form keep every record and dictionary row', () 
   assert.equal(left.correlations.length + right.correlations.length, merged.correlations.length);
   const back = logRowsFromJson(JSON.parse(JSON.stringify(logRowsToJson(merged))));
   assert.deepStrictEqual(back, merged);
+});
+
+test("the write-ahead log's binary form gives back the same rows, non-ASCII and escapes included", () => {
+  const rows = mergeLogRows([encodeLogRows(batch(['café\tout', 'tab\there', '日本 \\ back', 'line\nbreak'], 'x')), encodeLogRows(batch(['y1'], 'y'))]);
+  assert.deepStrictEqual(logRowsFromBinary(logRowsToBinary(rows)), rows);
 });
 
 test('attributes jsonb cannot hold (NUL, a lone surrogate) are replaced; a body with a literal \\u is written as is', () => {

@@ -194,6 +194,27 @@ export function logRowsFromJson(value: unknown): LogRows {
   };
 }
 
+/**
+ * The write-ahead log's form of a request's rows: u32 LE length of a JSON header (everything but the
+ * COPY text, as logRowsToJson writes it), the header, then the COPY text as UTF-8. The COPY text is
+ * nearly all of a record; as a JSON string every tab and backslash of it would be escaped again.
+ */
+export function logRowsToBinary(rows: LogRows): Buffer {
+  const header = JSON.stringify({ ...logRowsToJson({ ...rows, copyText: '' }), copyText: undefined });
+  const headerBytes = Buffer.byteLength(header);
+  const out = Buffer.allocUnsafe(4 + headerBytes + Buffer.byteLength(rows.copyText));
+  out.writeUInt32LE(headerBytes, 0);
+  out.write(header, 4);
+  out.write(rows.copyText, 4 + headerBytes);
+  return out;
+}
+
+export function logRowsFromBinary(bytes: Buffer): LogRows {
+  const headerBytes = bytes.readUInt32LE(0);
+  const header = JSON.parse(bytes.toString('utf8', 4, 4 + headerBytes)) as Omit<LogRowsJson, 'copyText'>;
+  return logRowsFromJson({ ...header, copyText: bytes.toString('utf8', 4 + headerBytes) });
+}
+
 const BODY_COLUMN = LOG_COPY_COLUMNS.indexOf('body');
 
 /** Lines written before `terms` existed (a spool or write-ahead log from before): every term indexed. */
