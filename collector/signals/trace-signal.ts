@@ -4,6 +4,7 @@
 // receivers/otlp/otlp-signals.ts.
 import type { Attributes, TraceBatch } from '../../lib/domain/model';
 import type { BatchObserver, RowsCodec, SignalDefinition } from '../pipeline/signal';
+import { copyTextFromBinary, copyTextToBinary } from '../store/copy-text';
 import type { PartitionedTable } from '../store/partition-plan';
 import type { PartitionManager } from '../store/partitions';
 import { encodeSpanRows, mergeSpanRows, splitSpanRows, type SpanRows } from '../store/span-rows';
@@ -29,26 +30,38 @@ export const spanRowsCodec: RowsCodec<SpanRows> = {
   merge: mergeSpanRows,
   split: splitSpanRows,
   describe: (rows) => rows.copyText.slice(0, 500),
-  toJson: (rows): SpooledSpanRows => ({
+  toJson: spanRowsToJson,
+  fromJson: spanRowsFromJson,
+  // The write-ahead log's form: the COPY text as raw UTF-8, not a JSON string (copyTextToBinary).
+  toBinary: (rows) => copyTextToBinary({ ...spanRowsToJson({ ...rows, copyText: '' }), copyText: undefined }, rows.copyText),
+  fromBinary: (bytes) => {
+    const { header, copyText } = copyTextFromBinary(bytes);
+    return spanRowsFromJson({ ...(header as Omit<SpooledSpanRows, 'copyText'>), copyText });
+  },
+};
+
+function spanRowsToJson(rows: SpanRows): SpooledSpanRows {
+  return {
     copyText: rows.copyText,
     spanCount: rows.spanCount,
     days: [...rows.days],
     resources: [...rows.resources.values()].map((r) => ({ ...r, id: r.id.toString() })),
     scopes: [...rows.scopes.values()].map((s) => ({ ...s, id: s.id.toString() })),
     operations: [...rows.operations].map(([key, o]) => ({ ...o, key, lastSeenNs: o.lastSeenNs.toString() })),
-  }),
-  fromJson: (value) => {
-    const s = value as SpooledSpanRows;
-    return {
+  };
+}
+
+function spanRowsFromJson(value: unknown): SpanRows {
+  const s = value as SpooledSpanRows;
+  return {
       copyText: s.copyText,
       spanCount: s.spanCount,
       days: new Set(s.days),
       resources: new Map(s.resources.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
       scopes: new Map(s.scopes.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
-      operations: new Map(s.operations.map(({ key, ...o }) => [key, { ...o, lastSeenNs: BigInt(o.lastSeenNs) }])),
-    };
-  },
-};
+    operations: new Map(s.operations.map(({ key, ...o }) => [key, { ...o, lastSeenNs: BigInt(o.lastSeenNs) }])),
+  };
+}
 
 export interface TraceSignalOptions {
   db: SqlExecutor;

@@ -55,3 +55,23 @@ export function sanitizeJson<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * A batch's rows in the write-ahead log's binary form: u32 LE length of a JSON header (the rows but
+ * their COPY text), the header, then the COPY text as UTF-8. The COPY text is nearly all of a
+ * record; as a JSON string every tab and backslash of it would be escaped again.
+ */
+export function copyTextToBinary(header: object, copyText: string): Buffer {
+  const json = JSON.stringify(header);
+  const jsonBytes = Buffer.byteLength(json);
+  const out = Buffer.allocUnsafe(4 + jsonBytes + Buffer.byteLength(copyText));
+  out.writeUInt32LE(jsonBytes, 0);
+  out.write(json, 4);
+  out.write(copyText, 4 + jsonBytes);
+  return out;
+}
+
+export function copyTextFromBinary(bytes: Buffer): { header: unknown; copyText: string } {
+  const jsonBytes = bytes.readUInt32LE(0);
+  return { header: JSON.parse(bytes.toString('utf8', 4, 4 + jsonBytes)), copyText: bytes.toString('utf8', 4 + jsonBytes) };
+}

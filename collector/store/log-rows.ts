@@ -7,7 +7,7 @@
 import { correlationLinksOfLogs, type CorrelationLink } from '../../lib/domain/logs/correlation';
 import { indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
 import { effectiveTimeNs, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
-import { COPY_NULL, copyByteaFromHex, copyNullableText, copyText, fromCopyText, needsSanitizing, sanitizeJson } from './copy-text';
+import { COPY_NULL, copyByteaFromHex, copyNullableText, copyText, copyTextFromBinary, copyTextToBinary, fromCopyText, needsSanitizing, sanitizeJson } from './copy-text';
 import { PARTITIONED_LOGS } from './log-partitions';
 import { dayOf } from './partition-plan';
 import { resourceRow, scopeRow, type ResourceRow, type ScopeRow } from './span-rows';
@@ -194,25 +194,14 @@ export function logRowsFromJson(value: unknown): LogRows {
   };
 }
 
-/**
- * The write-ahead log's form of a request's rows: u32 LE length of a JSON header (everything but the
- * COPY text, as logRowsToJson writes it), the header, then the COPY text as UTF-8. The COPY text is
- * nearly all of a record; as a JSON string every tab and backslash of it would be escaped again.
- */
+/** The write-ahead log's binary form (copyTextToBinary): the COPY text not escaped again as JSON. */
 export function logRowsToBinary(rows: LogRows): Buffer {
-  const header = JSON.stringify({ ...logRowsToJson({ ...rows, copyText: '' }), copyText: undefined });
-  const headerBytes = Buffer.byteLength(header);
-  const out = Buffer.allocUnsafe(4 + headerBytes + Buffer.byteLength(rows.copyText));
-  out.writeUInt32LE(headerBytes, 0);
-  out.write(header, 4);
-  out.write(rows.copyText, 4 + headerBytes);
-  return out;
+  return copyTextToBinary({ ...logRowsToJson({ ...rows, copyText: '' }), copyText: undefined }, rows.copyText);
 }
 
 export function logRowsFromBinary(bytes: Buffer): LogRows {
-  const headerBytes = bytes.readUInt32LE(0);
-  const header = JSON.parse(bytes.toString('utf8', 4, 4 + headerBytes)) as Omit<LogRowsJson, 'copyText'>;
-  return logRowsFromJson({ ...header, copyText: bytes.toString('utf8', 4 + headerBytes) });
+  const { header, copyText } = copyTextFromBinary(bytes);
+  return logRowsFromJson({ ...(header as Omit<LogRowsJson, 'copyText'>), copyText });
 }
 
 const BODY_COLUMN = LOG_COPY_COLUMNS.indexOf('body');
