@@ -85,7 +85,7 @@ export function seriesKey(labels: Labels): string {
 
 /**
  * Like seriesKey() but in the labels' own order: equal for equal label sets sent the same way. The
- * remote_write decoder builds the same key (SeriesSamples.key), so its series skip this.
+ * remote_write decoder builds the same key (MetricBatch.seriesKeys), so its series skip this.
  */
 export function arrivalKey(labels: Labels): string {
   let key = '';
@@ -151,9 +151,11 @@ export class MetricStore {
   append(batch: MetricBatch): AppendResult {
     const result: AppendResult = { appended: 0, outOfOrder: 0, refusedSeries: 0, refusedSamples: 0 };
     for (const meta of batch.metadata) this.noteMetadata(meta);
-    for (const series of batch.series) {
+    const keys = batch.seriesKeys !== undefined && batch.seriesKeys.length === batch.series.length ? batch.seriesKeys : undefined;
+    for (let i = 0; i < batch.series.length; i++) {
+      const series = batch.series[i]!;
       if (series.samples.length === 0) continue;
-      const entry = this.entryFor(series.labels, series.samples[0]!.t, series.key);
+      const entry = this.entryFor(series.labels, series.samples[0]!.t, keys?.[i]);
       if (!entry) {
         result.refusedSeries++;
         result.refusedSamples += series.samples.length;

@@ -20,11 +20,6 @@ export interface SeriesSamples {
   labels: Labels;
   /** Ascending by t. */
   samples: Sample[];
-  /**
-   * arrivalKey(labels) (collector/store/metric-store.ts) when a decoder built it anyway (remote_write
-   * does, to merge repeated series): the store then finds the series without rebuilding it.
-   */
-  key?: string;
 }
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
@@ -45,6 +40,18 @@ export interface MetricBatch {
   /** Samples refused as invalid (reported as OTLP partial_success / remote_write 400 text). */
   rejectedSamples: number;
   rejectionMessage: string;
+  /**
+   * arrivalKey() of each series' labels (collector/store/metric-store.ts), aligned with `series`,
+   * when a decoder built them anyway (remote_write does, to merge repeated series): the store then
+   * finds each series without rebuilding its key. Not enumerable (withSeriesKeys): not part of the
+   * batch's value.
+   */
+  readonly seriesKeys?: readonly string[];
+}
+
+/** The batch with `seriesKeys` attached (one per series, in order). */
+export function withSeriesKeys(batch: MetricBatch, keys: readonly string[]): MetricBatch {
+  return Object.defineProperty(batch, 'seriesKeys', { value: keys, enumerable: false, writable: false, configurable: true });
 }
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
