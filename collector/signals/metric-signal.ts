@@ -17,7 +17,7 @@ import { decodeRemoteWrite } from '../receivers/prometheus/decode-remote-write';
 import type { HttpRoute } from '../receivers/routes';
 import { RetryableError } from '../../lib/otlp/errors';
 import type { DeltaToCumulative } from '../../lib/domain/metrics/delta-to-cumulative';
-import { withSeriesKeys, type InstantSample, type Labels, type MetricBatch, type Sample, type SeriesSamples } from '../../lib/domain/metrics/types';
+import { withSeriesHandles, type InstantSample, type Labels, type MetricBatch, type Sample, type SeriesHandle, type SeriesSamples } from '../../lib/domain/metrics/types';
 import type { BatchObserver, RowsCodec, SignalDefinition } from '../pipeline/signal';
 import type { MetricStore } from '../store/metric-store';
 
@@ -39,8 +39,8 @@ export const metricRowsCodec: RowsCodec<MetricBatch> = {
   merge(parts) {
     // concat, not flatMap: one array of the final length (a writer merges ~10,000 series at a time).
     const merged = batchOf(([] as SeriesSamples[]).concat(...parts.map((p) => p.series)), parts.flatMap((p) => p.metadata));
-    // The decoder's series keys carry over when every part has them (remote_write batches do).
-    return parts.every((p) => p.seriesKeys !== undefined) ? withSeriesKeys(merged, ([] as string[]).concat(...parts.map((p) => p.seriesKeys!))) : merged;
+    // The decoder's series handles carry over when every part has them (remote_write batches do).
+    return parts.every((p) => p.seriesHandles !== undefined) ? withSeriesHandles(merged, ([] as SeriesHandle[]).concat(...parts.map((p) => p.seriesHandles!))) : merged;
   },
   split(rows) {
     if (rows.series.length < 2) {

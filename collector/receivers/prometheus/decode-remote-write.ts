@@ -21,7 +21,7 @@
 // place for them yet. Native histograms (field 4) are out of scope: each is counted in
 // rejectedSamples with a message, the rest of the request is kept.
 import { uncompressSync } from 'snappy';
-import { withSeriesKeys, type Labels, type MetricBatch, type MetricMetadata, type MetricType, type Sample, type SeriesSamples } from '../../../lib/domain/metrics/types';
+import { withSeriesHandles, type Labels, type MetricBatch, type MetricMetadata, type MetricType, type Sample, type SeriesHandle, type SeriesSamples } from '../../../lib/domain/metrics/types';
 import { MalformedPayloadError, asMalformed, rethrowWithin } from '../otlp/malformed';
 import { ProtobufReader } from '../otlp/protobuf-reader';
 
@@ -42,15 +42,15 @@ export function decodeRemoteWrite(body: Uint8Array, options: RemoteWriteOptions 
 /** The protobuf WriteRequest alone (already decompressed). */
 export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
   const r = new ProtobufReader(bytes);
+  const request = labelCache.startRequest();
   const series: SeriesSamples[] = [];
-  /** arrivalKey() of each entry of `series` (MetricBatch.seriesKeys). */
-  const keys: string[] = [];
+  /** The handle of each entry of `series` (MetricBatch.seriesHandles). */
+  const handles: LabelSetHandle[] = [];
   // Prometheus sends one TimeSeries entry per sample, so a request may name one series many
-  // times: entries with the same labels are merged into one SeriesSamples.
-  const byKey = new Map<string, SeriesSamples>();
+  // times: entries with the same labels (the same handle) are merged into one SeriesSamples.
   const merged = new Set<SeriesSamples>();
   const metadata: MetricMetadata[] = [];
-  const state: SeriesState = { key: '', rejected: 0, rejectionMessage: '' };
+  const state: SeriesState = { handle: undefined, rejected: 0, rejectionMessage: '' };
   let sampleCount = 0;
   try {
     while (r.hasMore()) {
@@ -60,12 +60,14 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
           const index = series.length;
           try {
             const decoded = decodeTimeSeries(r, tag, state, bytes);
-            const existing = byKey.get(state.key);
-            if (existing === undefined) {
-              byKey.set(state.key, decoded);
+            const handle = state.handle!;
+            if (handle.request !== request) {
+              handle.request = request;
+              handle.index = series.length;
               series.push(decoded);
-              keys.push(state.key);
+              handles.push(handle);
             } else if (decoded.samples.length > 0) {
+              const existing = series[handle.index]!;
               for (const sample of decoded.samples) existing.samples.push(sample);
               merged.add(existing);
             }
@@ -90,13 +92,13 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
   }
   for (const s of merged) s.samples = ascending(s.samples);
   for (const s of series) sampleCount += s.samples.length;
-  return withSeriesKeys({ series, metadata, sampleCount, rejectedSamples: state.rejected, rejectionMessage: state.rejectionMessage }, keys);
+  return withSeriesHandles({ series, metadata, sampleCount, rejectedSamples: state.rejected, rejectionMessage: state.rejectionMessage }, handles);
 }
 
 /** What decodeTimeSeries() tells its caller besides the series (one object per request, not per series). */
 interface SeriesState {
-  /** The key of the series just decoded: arrivalKey() of its labels (collector/store/metric-store.ts). */
-  key: string;
+  /** The handle of the series just decoded. */
+  handle: LabelSetHandle | undefined;
   /** Native histograms refused so far, and the first refusal's message. */
   rejected: number;
   rejectionMessage: string;
@@ -147,7 +149,21 @@ interface CachedLabels {
   offset: number;
   length: number;
   labels: Labels;
-  key: string;
+  handle: LabelSetHandle;
+}
+
+/**
+ * One per distinct label set (by key: label runs that differ only in empty labels share it), for
+ * as long as the cache keeps it. It also tells a request's entries for one series apart without a
+ * map: the request that last named it, and where that request's series of it is.
+ */
+class LabelSetHandle implements SeriesHandle {
+  request = 0;
+  index = 0;
+  owner?: object;
+  entry?: unknown;
+
+  constructor(readonly key: string) {}
 }
 
 const LABEL_CACHE_MAX = 1 << 20;
@@ -155,9 +171,24 @@ const SLAB_BYTES = 1 << 20;
 
 class LabelCache {
   private readonly byHash = new Map<number, CachedLabels | CachedLabels[]>();
+  private readonly handles = new Map<string, LabelSetHandle>();
   private size = 0;
   private slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
   private slabUsed = 0;
+  private requests = 0;
+
+  /**
+   * A new request's number (for LabelSetHandle.request). The cache is emptied here when full, never
+   * within a request: a handle then stays the only one of its label set for the whole request.
+   */
+  startRequest(): number {
+    if (this.size >= LABEL_CACHE_MAX || this.handles.size >= LABEL_CACHE_MAX) {
+      this.byHash.clear();
+      this.handles.clear();
+      this.size = 0;
+    }
+    return ++this.requests;
+  }
 
   get(bytes: Uint8Array, start: number, end: number, hash: number): CachedLabels | undefined {
     const hit = this.byHash.get(hash);
@@ -167,18 +198,21 @@ class LabelCache {
     return undefined;
   }
 
-  add(bytes: Uint8Array, start: number, end: number, hash: number, labels: Labels, key: string): void {
-    if (this.size >= LABEL_CACHE_MAX) {
-      this.byHash.clear();
-      this.size = 0;
-    }
+  /** The handle of the label set with this key. */
+  handle(key: string): LabelSetHandle {
+    let handle = this.handles.get(key);
+    if (handle === undefined) this.handles.set(key, (handle = new LabelSetHandle(key)));
+    return handle;
+  }
+
+  add(bytes: Uint8Array, start: number, end: number, hash: number, labels: Labels, handle: LabelSetHandle): void {
     const length = end - start;
     if (this.slabUsed + length > this.slab.length) {
       this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, length));
       this.slabUsed = 0;
     }
     this.slab.set(bytes.subarray(start, end), this.slabUsed);
-    const entry: CachedLabels = { slab: this.slab, offset: this.slabUsed, length, labels, key };
+    const entry: CachedLabels = { slab: this.slab, offset: this.slabUsed, length, labels, handle };
     this.slabUsed += length;
     const hit = this.byHash.get(hash);
     if (hit === undefined) this.byHash.set(hash, entry);
@@ -246,7 +280,7 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, state: SeriesState, by
     const histograms = decodeSeriesBody(r);
     if (histograms >= 0) {
       r.leave(outer);
-      return finishSeries(cached.labels, cached.key, histograms, state);
+      return finishSeries(cached.labels, cached.handle, histograms, state);
     }
     // Labels after samples: decode the whole entry the general way.
     r.pos = bodyStart;
@@ -285,8 +319,9 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, state: SeriesState, by
   // Labels may arrive after samples on the wire; validate the set once it is complete.
   if (labels.__name__ === undefined) throw new MalformedPayloadError('series has no __name__ label');
   // Cached only when the labels were the leading run (what the fast path looks up).
-  if (!cached && runEnd > bodyStart && labelsEnd === runEnd) labelCache.add(bytes, bodyStart, runEnd, hash, labels as Labels, key);
-  return finishSeries(labels as Labels, key, histograms, state);
+  const handle = labelCache.handle(key);
+  if (!cached && runEnd > bodyStart && labelsEnd === runEnd) labelCache.add(bytes, bodyStart, runEnd, hash, labels as Labels, handle);
+  return finishSeries(labels as Labels, handle, histograms, state);
 }
 
 /**
@@ -331,12 +366,12 @@ function decodeSeriesField(r: ProtobufReader, t: number): boolean {
   }
 }
 
-function finishSeries(labels: Labels, key: string, histograms: number, state: SeriesState): SeriesSamples {
+function finishSeries(labels: Labels, handle: LabelSetHandle, histograms: number, state: SeriesState): SeriesSamples {
   if (histograms > 0) {
     state.rejected += histograms;
     state.rejectionMessage ||= `native histograms are not supported (series ${labels.__name__} sent ${histograms})`;
   }
-  state.key = key;
+  state.handle = handle;
   return { labels, samples: takeSamples() };
 }
 

@@ -41,17 +41,28 @@ export interface MetricBatch {
   rejectedSamples: number;
   rejectionMessage: string;
   /**
-   * arrivalKey() of each series' labels (collector/store/metric-store.ts), aligned with `series`,
-   * when a decoder built them anyway (remote_write does, to merge repeated series): the store then
-   * finds each series without rebuilding its key. Not enumerable (withSeriesKeys): not part of the
-   * batch's value.
+   * The decoder's handle of each series' label set, aligned with `series`, when it keeps them
+   * (remote_write does): the store then finds each series without rebuilding its key, most often
+   * without a lookup at all. Not enumerable (withSeriesHandles): not part of the batch's value.
    */
-  readonly seriesKeys?: readonly string[];
+  readonly seriesHandles?: readonly SeriesHandle[];
 }
 
-/** The batch with `seriesKeys` attached (one per series, in order). */
-export function withSeriesKeys(batch: MetricBatch, keys: readonly string[]): MetricBatch {
-  return Object.defineProperty(batch, 'seriesKeys', { value: keys, enumerable: false, writable: false, configurable: true });
+/**
+ * A label set as a decoder knows it: one object per distinct label set for as long as the decoder
+ * remembers it (across requests), so a consumer may memoize what it found for those labels here.
+ */
+export interface SeriesHandle {
+  /** arrivalKey() of the labels (collector/store/metric-store.ts). */
+  readonly key: string;
+  /** The store that last looked these labels up, and the series entry it found (its own type). */
+  owner?: object;
+  entry?: unknown;
+}
+
+/** The batch with `seriesHandles` attached (one per series, in order). */
+export function withSeriesHandles(batch: MetricBatch, handles: readonly SeriesHandle[]): MetricBatch {
+  return Object.defineProperty(batch, 'seriesHandles', { value: handles, enumerable: false, writable: false, configurable: true });
 }
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
