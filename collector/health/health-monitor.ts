@@ -7,10 +7,10 @@
 import { SpanKind, StatusCode, type Attributes, type TraceBatch } from '../../lib/domain/model';
 import { BreakerTracker, type BreakerReading, type BreakerSnapshot, type BreakerTransition } from '../../lib/domain/breakers/model';
 import { sampleDue } from '../../lib/domain/breakers/rate-series';
-import { breakerReadingFromSpan, breakerReadingsFromSamples, suspectOpenBreaker } from '../../lib/domain/breakers/sources';
+import { breakerReadingFromSpan, breakerReadingsFromSamples, isBreakerMetricName, suspectOpenBreaker } from '../../lib/domain/breakers/sources';
 import { assessGroup, type LagAssessment, type LagStatus } from '../../lib/domain/lag/burrow';
 import { LagWindows } from '../../lib/domain/lag/lag-windows';
-import { groupKey, lagReadingsFromSamples, natsJszReadings, readingKey, type LagReading } from '../../lib/domain/lag/sources';
+import { groupKey, isLagMetricName, lagReadingsFromSamples, natsJszReadings, readingKey, type LagReading } from '../../lib/domain/lag/sources';
 import type { InstantSample } from '../../lib/domain/metrics/types';
 import type { LiveMessage } from '../../lib/contracts/live-messages';
 import { cleanText } from '../../lib/otlp/clean-text';
@@ -51,6 +51,9 @@ function peerOf(a: Attributes): string | undefined {
   return undefined;
 }
 
+/** Metric names whose readsMetric() decision is remembered (then forgotten all at once). */
+const METRIC_NAMES_REMEMBERED = 10_000;
+
 /** Inference from traces: client calls per (service, peer) in windows of this length. */
 const SUSPECT_WINDOW_MS = 10_000;
 /** A failed client call this short never reached the network: a breaker (or a pool) refused it. */
@@ -69,6 +72,8 @@ export class HealthMonitor {
   /** The last rate sample written per breaker (breaker_samples: the sparklines' series). */
   private readonly lastSample = new Map<string, { t: number; state: string }>();
   private dirtyGroups = new Set<string>();
+  /** readsMetric()'s decisions by metric name. */
+  private readonly metricNames = new Map<string, boolean>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   readonly counters = { readings: 0, flushes: 0, flushFailures: 0 };
@@ -96,9 +101,26 @@ export class HealthMonitor {
 
   /** One scrape's (or metrics batch's) latest samples at time `t` (Unix ms). */
   observeSamples(samples: readonly InstantSample[], t: number): void {
-    for (const r of breakerReadingsFromSamples(samples, t)) this.observeBreaker(r);
-    const lag = lagReadingsFromSamples(samples, t);
+    // The readers ignore every metric but their own: only those samples reach them.
+    const read = samples.filter((s) => this.readsMetric(s.labels.__name__ ?? ''));
+    if (read.length === 0) return;
+    for (const r of breakerReadingsFromSamples(read, t)) this.observeBreaker(r);
+    const lag = lagReadingsFromSamples(read, t);
     if (lag.length) this.observeLag(lag, t);
+  }
+
+  /**
+   * Whether the breaker or lag readers read samples of this metric. Decided once per name (a name
+   * set and a few regexes) and remembered: a metrics batch asks for each of its series.
+   */
+  readsMetric(name: string): boolean {
+    let reads = this.metricNames.get(name);
+    if (reads === undefined) {
+      if (this.metricNames.size >= METRIC_NAMES_REMEMBERED) this.metricNames.clear();
+      reads = isBreakerMetricName(name) || isLagMetricName(name);
+      this.metricNames.set(name, reads);
+    }
+    return reads;
   }
 
   /** A NATS monitoring endpoint's `/jsz?consumers=true` body, scraped at `t`. Throws on a body that is not jsz. */

@@ -71,3 +71,18 @@ test('the write-ahead log binary form: decoded batches as columns (bits exact), 
   const replayed = metricRowsCodec.fromBinary!(binary);
   assert.deepEqual(replayed.series.map((s) => [s.labels, s.samples.map((x) => [x.t, bitsOf(x.v)])]), [[{ __name__: 'up', job: 'j' }, [[10, bitsOf(staleNaN)]]]]);
 });
+
+test('merged remote_write batches keep their series handles; latestSamples builds only the samples an observer reads', async () => {
+  const { decodeRemoteWrite } = await import('../receivers/prometheus/decode-remote-write');
+  const { remoteWriteBody } = await import('../../tests/fixtures/prometheus/write-request-builder');
+  const { latestSamples } = await import('./metric-signal');
+  const a = decodeRemoteWrite(remoteWriteBody([{ labels: [['__name__', 'circuit'], ['name', 'p']], samples: [{ t: 5, v: 1 }] }]));
+  const b = decodeRemoteWrite(remoteWriteBody([{ labels: [['__name__', 'up'], ['job', 'j']], samples: [{ t: 9, v: 2 }] }]));
+  const merged = metricRowsCodec.merge([a, b]);
+  assert.deepEqual(merged.seriesHandles, [...a.seriesHandles!, ...b.seriesHandles!]);
+  assert.ok(!Object.keys(merged).includes('seriesHandles'));
+  const plain: MetricBatch = { series: [{ labels: { __name__: 'x' }, samples: [{ t: 1, v: 1 }] }], metadata: [], sampleCount: 1, rejectedSamples: 0, rejectionMessage: '' };
+  assert.equal(metricRowsCodec.merge([a, plain]).seriesHandles, undefined);
+  assert.deepEqual(latestSamples(merged, (name) => name === 'circuit'), { samples: [{ labels: { __name__: 'circuit', name: 'p' }, value: 1 }], t: 9 });
+  assert.equal(latestSamples(merged).samples.length, 2);
+});

@@ -117,11 +117,11 @@ it('keeps unwrittenSamples up to date through appends, closes, partial and concu
 
 /** unwrittenSamples as it used to be computed: closed chunks whole, open chunks past their written prefix. */
 function recount(head: InMemoryMetricHead): number {
-  const inside = head as unknown as { closed: { n: number }[]; dirty: Set<number>; series: Map<number, { n: number; written: number }> };
+  const inside = head as unknown as { closed: { n: number }[]; dirty: Set<number>; series: Array<{ n: number; written: number } | undefined> };
   let n = 0;
   for (const chunk of inside.closed) n += chunk.n;
   for (const ref of inside.dirty) {
-    const chunk = inside.series.get(ref);
+    const chunk = inside.series[ref];
     if (chunk) n += chunk.n - chunk.written;
   }
   return n;

@@ -19,7 +19,7 @@ import { hash as digest, randomBytes, randomUUID } from 'node:crypto';
 import { labelPairHashSql } from '../../lib/db/metrics/series-lookup';
 import { encodeHeadBlock, headBlockGroup, type HeadBlockEntry } from '../../lib/domain/metrics/head-block';
 import { scanSeriesBlock, type SeriesBlockEntry } from '../../lib/domain/metrics/series-block';
-import type { Labels, MetricBatch, MetricMetadata } from '../../lib/domain/metrics/types';
+import type { Labels, MetricBatch, MetricMetadata, SeriesHandle } from '../../lib/domain/metrics/types';
 import type { StoreReceipt } from '../pipeline/signal';
 import { copyByteaFromHex } from './copy-text';
 import { InMemoryMetricHead, type EncodedChunk, type HeadChanges, type MetricHead } from './metric-head';
@@ -97,7 +97,7 @@ function pairsKey(pairs: Array<{ name: string; value: string }>): string {
 
 /**
  * Like seriesKey() but in the labels' own order: equal for equal label sets sent the same way. The
- * remote_write decoder builds the same key (SeriesSamples.key), so its series skip this.
+ * remote_write decoder builds the same key (MetricBatch.seriesHandles), so its series skip this.
  */
 export function arrivalKey(labels: Labels): string {
   let key = '';
@@ -186,9 +186,11 @@ export class MetricStore {
   append(batch: MetricBatch): AppendResult {
     const result: AppendResult = { appended: 0, outOfOrder: 0, refusedSeries: 0, refusedSamples: 0 };
     for (const meta of batch.metadata) this.noteMetadata(meta);
-    for (const series of batch.series) {
+    const handles = batch.seriesHandles !== undefined && batch.seriesHandles.length === batch.series.length ? batch.seriesHandles : undefined;
+    for (let i = 0; i < batch.series.length; i++) {
+      const series = batch.series[i]!;
       if (series.samples.length === 0) continue;
-      const entry = this.entryFor(series.labels, series.samples[0]!.t, series.key);
+      const entry = this.entryFor(series.labels, series.samples[0]!.t, handles?.[i]);
       if (!entry) {
         result.refusedSeries++;
         result.refusedSamples += series.samples.length;
@@ -291,7 +293,23 @@ export class MetricStore {
     return `${lines.join('\n')}\n`;
   }
 
-  private entryFor(received: Labels, firstT: number, decodedKey: string | undefined): SeriesEntry | undefined {
+  /**
+   * The entry of a series, found through the decoder's handle of its labels when there is one: the
+   * entry this store found for that handle before (entries are never removed, so it stays right),
+   * else by key, remembered on the handle.
+   */
+  private entryFor(received: Labels, firstT: number, handle: SeriesHandle | undefined): SeriesEntry | undefined {
+    if (handle === undefined) return this.lookUpEntry(received, firstT, undefined);
+    if (handle.owner === this) return handle.entry as SeriesEntry;
+    const entry = this.lookUpEntry(received, firstT, handle.key);
+    if (entry) {
+      handle.owner = this;
+      handle.entry = entry;
+    }
+    return entry;
+  }
+
+  private lookUpEntry(received: Labels, firstT: number, decodedKey: string | undefined): SeriesEntry | undefined {
     // Senders repeat a series' labels in the same order, so the key in arrival order finds it
     // without sorting; the sorted key (the series' identity, empty values dropped) is built only on
     // a miss. A label set with empty values has an arrival key of its own that leads to the same entry.

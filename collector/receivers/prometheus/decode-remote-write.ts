@@ -21,7 +21,7 @@
 // place for them yet. Native histograms (field 4) are out of scope: each is counted in
 // rejectedSamples with a message, the rest of the request is kept.
 import { uncompressSync } from 'snappy';
-import type { Labels, MetricBatch, MetricMetadata, MetricType, Sample, SeriesSamples } from '../../../lib/domain/metrics/types';
+import { withSeriesHandles, type Labels, type MetricBatch, type MetricMetadata, type MetricType, type Sample, type SeriesHandle, type SeriesSamples } from '../../../lib/domain/metrics/types';
 import { MalformedPayloadError, asMalformed, rethrowWithin } from '../otlp/malformed';
 import { ProtobufReader } from '../otlp/protobuf-reader';
 
@@ -42,13 +42,15 @@ export function decodeRemoteWrite(body: Uint8Array, options: RemoteWriteOptions 
 /** The protobuf WriteRequest alone (already decompressed). */
 export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
   const r = new ProtobufReader(bytes);
+  const request = labelCache.startRequest();
   const series: SeriesSamples[] = [];
+  /** The handle of each entry of `series` (MetricBatch.seriesHandles). */
+  const handles: LabelSetHandle[] = [];
   // Prometheus sends one TimeSeries entry per sample, so a request may name one series many
-  // times: entries with the same labels are merged into one SeriesSamples.
-  const byKey = new Map<string, SeriesSamples>();
+  // times: entries with the same labels (the same handle) are merged into one SeriesSamples.
   const merged = new Set<SeriesSamples>();
   const metadata: MetricMetadata[] = [];
-  const rejections = { count: 0, message: '' };
+  const state: SeriesState = { handle: undefined, rejected: 0, rejectionMessage: '' };
   let sampleCount = 0;
   try {
     while (r.hasMore()) {
@@ -57,13 +59,16 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
         case 1: {
           const index = series.length;
           try {
-            const decoded = decodeTimeSeries(r, tag, rejections, bytes);
-            const existing = byKey.get(decoded.key);
-            if (existing === undefined) {
-              byKey.set(decoded.key, decoded.series);
-              series.push(decoded.series);
-            } else if (decoded.series.samples.length > 0) {
-              for (const sample of decoded.series.samples) existing.samples.push(sample);
+            const decoded = decodeTimeSeries(r, tag, state, bytes);
+            const handle = state.handle!;
+            if (handle.request !== request) {
+              handle.request = request;
+              handle.index = series.length;
+              series.push(decoded);
+              handles.push(handle);
+            } else if (decoded.samples.length > 0) {
+              const existing = series[handle.index]!;
+              for (const sample of decoded.samples) existing.samples.push(sample);
               merged.add(existing);
             }
           } catch (error) {
@@ -87,7 +92,16 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
   }
   for (const s of merged) s.samples = ascending(s.samples);
   for (const s of series) sampleCount += s.samples.length;
-  return { series, metadata, sampleCount, rejectedSamples: rejections.count, rejectionMessage: rejections.message };
+  return withSeriesHandles({ series, metadata, sampleCount, rejectedSamples: state.rejected, rejectionMessage: state.rejectionMessage }, handles);
+}
+
+/** What decodeTimeSeries() tells its caller besides the series (one object per request, not per series). */
+interface SeriesState {
+  /** The handle of the series just decoded. */
+  handle: LabelSetHandle | undefined;
+  /** Native histograms refused so far, and the first refusal's message. */
+  rejected: number;
+  rejectionMessage: string;
 }
 
 /** Samples of merged entries in time order; for a repeated time the last one sent wins. */
@@ -127,33 +141,79 @@ function uncompressBlock(body: Uint8Array, maxBytes: number): Uint8Array {
  * byte for byte in every request, so a known series costs a hash and a compare of those bytes: no
  * label strings, no label object, no key built (the decoded labels and key are shared, immutable).
  * Only label runs that decoded without error are kept; identical bytes decode identically.
+ * The raw bytes are copied into shared slabs (not a small ArrayBuffer per series, which the
+ * garbage collector would track one by one) and compared natively.
  */
 interface CachedLabels {
-  raw: Uint8Array;
+  slab: Buffer;
+  offset: number;
+  length: number;
   labels: Labels;
-  key: string;
+  handle: LabelSetHandle;
+}
+
+/**
+ * One per distinct label set (by key: label runs that differ only in empty labels share it), for
+ * as long as the cache keeps it. It also tells a request's entries for one series apart without a
+ * map: the request that last named it, and where that request's series of it is.
+ */
+class LabelSetHandle implements SeriesHandle {
+  request = 0;
+  index = 0;
+  owner?: object;
+  entry?: unknown;
+
+  constructor(readonly key: string) {}
 }
 
 const LABEL_CACHE_MAX = 1 << 20;
+const SLAB_BYTES = 1 << 20;
 
 class LabelCache {
   private readonly byHash = new Map<number, CachedLabels | CachedLabels[]>();
+  private readonly handles = new Map<string, LabelSetHandle>();
   private size = 0;
+  private slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  private slabUsed = 0;
+  private requests = 0;
+
+  /**
+   * A new request's number (for LabelSetHandle.request). The cache is emptied here when full, never
+   * within a request: a handle then stays the only one of its label set for the whole request.
+   */
+  startRequest(): number {
+    if (this.size >= LABEL_CACHE_MAX || this.handles.size >= LABEL_CACHE_MAX) {
+      this.byHash.clear();
+      this.handles.clear();
+      this.size = 0;
+    }
+    return ++this.requests;
+  }
 
   get(bytes: Uint8Array, start: number, end: number, hash: number): CachedLabels | undefined {
     const hit = this.byHash.get(hash);
     if (hit === undefined) return undefined;
-    if (!Array.isArray(hit)) return sameBytes(hit.raw, bytes, start, end) ? hit : undefined;
-    for (const entry of hit) if (sameBytes(entry.raw, bytes, start, end)) return entry;
+    if (!Array.isArray(hit)) return sameBytes(hit, bytes, start, end) ? hit : undefined;
+    for (const entry of hit) if (sameBytes(entry, bytes, start, end)) return entry;
     return undefined;
   }
 
-  add(bytes: Uint8Array, start: number, end: number, hash: number, labels: Labels, key: string): void {
-    if (this.size >= LABEL_CACHE_MAX) {
-      this.byHash.clear();
-      this.size = 0;
+  /** The handle of the label set with this key. */
+  handle(key: string): LabelSetHandle {
+    let handle = this.handles.get(key);
+    if (handle === undefined) this.handles.set(key, (handle = new LabelSetHandle(key)));
+    return handle;
+  }
+
+  add(bytes: Uint8Array, start: number, end: number, hash: number, labels: Labels, handle: LabelSetHandle): void {
+    const length = end - start;
+    if (this.slabUsed + length > this.slab.length) {
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, length));
+      this.slabUsed = 0;
     }
-    const entry: CachedLabels = { raw: bytes.slice(start, end), labels, key };
+    this.slab.set(bytes.subarray(start, end), this.slabUsed);
+    const entry: CachedLabels = { slab: this.slab, offset: this.slabUsed, length, labels, handle };
+    this.slabUsed += length;
     const hit = this.byHash.get(hash);
     if (hit === undefined) this.byHash.set(hash, entry);
     else if (Array.isArray(hit)) hit.push(entry);
@@ -164,10 +224,8 @@ class LabelCache {
 
 const labelCache = new LabelCache();
 
-function sameBytes(raw: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
-  if (raw.length !== end - start) return false;
-  for (let i = 0; i < raw.length; i++) if (raw[i] !== bytes[start + i]) return false;
-  return true;
+function sameBytes(entry: CachedLabels, bytes: Uint8Array, start: number, end: number): boolean {
+  return entry.length === end - start && entry.slab.compare(bytes, start, end, entry.offset, entry.offset + entry.length) === 0;
 }
 
 /** FNV-1a over bytes[start, end). */
@@ -197,29 +255,42 @@ function labelRunEnd(bytes: Uint8Array, pos: number, limit: number): number {
   return pos;
 }
 
-function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: number; message: string }, bytes: Uint8Array): { series: SeriesSamples; key: string } {
+/**
+ * The samples of the series being decoded: one array reused for every series, copied out at the
+ * end at its exact length (an array grown by push() holds room for 16 more samples).
+ */
+const pending: { samples: Sample[]; n: number } = { samples: [], n: 0 };
+
+function takeSamples(): Sample[] {
+  const { samples, n } = pending;
+  pending.n = 0;
+  return n === 0 ? [] : n === 1 ? [samples[0]!] : samples.slice(0, n);
+}
+
+function decodeTimeSeries(r: ProtobufReader, tag: number, state: SeriesState, bytes: Uint8Array): SeriesSamples {
   const outer = r.enter(tag);
   const bodyStart = r.pos;
   // Senders write the labels first: a label run seen before skips label decoding.
   const runEnd = labelRunEnd(bytes, bodyStart, r.limit);
   const hash = runEnd > bodyStart ? hashBytes(bytes, bodyStart, runEnd) : 0;
   const cached = runEnd > bodyStart ? labelCache.get(bytes, bodyStart, runEnd, hash) : undefined;
+  pending.n = 0;
   if (cached) {
     r.pos = runEnd;
-    const rest = decodeSeriesBody(r);
-    if (rest !== undefined) {
+    const histograms = decodeSeriesBody(r);
+    if (histograms >= 0) {
       r.leave(outer);
-      return finishSeries(cached.labels, cached.key, rest.samples, rest.histograms, rejections);
+      return finishSeries(cached.labels, cached.handle, histograms, state);
     }
     // Labels after samples: decode the whole entry the general way.
     r.pos = bodyStart;
+    pending.n = 0;
   }
   const labels: Record<string, string> = {};
   // The labels arrive sorted by name, so this is labelsKey(labels) built as they are read.
   let key = '';
   let previousName: string | undefined;
   let labelsEnd = -1;
-  const samples: Sample[] = [];
   let histograms = 0;
   while (r.hasMore()) {
     const t = r.readTag();
@@ -241,39 +312,42 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, rejections: { count: n
         break;
       }
       default:
-        if (decodeSeriesField(r, t, samples)) histograms++;
+        if (decodeSeriesField(r, t)) histograms++;
     }
   }
   r.leave(outer);
   // Labels may arrive after samples on the wire; validate the set once it is complete.
   if (labels.__name__ === undefined) throw new MalformedPayloadError('series has no __name__ label');
   // Cached only when the labels were the leading run (what the fast path looks up).
-  if (!cached && runEnd > bodyStart && labelsEnd === runEnd) labelCache.add(bytes, bodyStart, runEnd, hash, labels as Labels, key);
-  return finishSeries(labels as Labels, key, samples, histograms, rejections);
+  const handle = labelCache.handle(key);
+  if (!cached && runEnd > bodyStart && labelsEnd === runEnd) labelCache.add(bytes, bodyStart, runEnd, hash, labels as Labels, handle);
+  return finishSeries(labels as Labels, handle, histograms, state);
 }
 
-/** The fields after the labels; undefined when a label turns up there (the caller starts over). */
-function decodeSeriesBody(r: ProtobufReader): { samples: Sample[]; histograms: number } | undefined {
-  const samples: Sample[] = [];
+/**
+ * The fields after the labels, their samples into `pending`: the native histograms skipped, or -1
+ * when a label turns up there (the caller starts over).
+ */
+function decodeSeriesBody(r: ProtobufReader): number {
   let histograms = 0;
   while (r.hasMore()) {
     const t = r.readTag();
-    if (t >>> 3 === 1) return undefined;
-    if (decodeSeriesField(r, t, samples)) histograms++;
+    if (t >>> 3 === 1) return -1;
+    if (decodeSeriesField(r, t)) histograms++;
   }
-  return { samples, histograms };
+  return histograms;
 }
 
-/** One non-label field of a TimeSeries; true for a native histogram (skipped, counted). */
-function decodeSeriesField(r: ProtobufReader, t: number, samples: Sample[]): boolean {
+/** One non-label field of a TimeSeries (a sample goes into `pending`); true for a native histogram (skipped, counted). */
+function decodeSeriesField(r: ProtobufReader, t: number): boolean {
   switch (t >>> 3) {
     case 2: {
       const sample = decodeSample(r, t);
-      const last = samples[samples.length - 1];
-      if (last !== undefined && sample.t <= last.t) {
-        throw new MalformedPayloadError(`sample timestamps must ascend (${sample.t} after ${last.t})`);
+      if (pending.n > 0) {
+        const last = pending.samples[pending.n - 1]!;
+        if (sample.t <= last.t) throw new MalformedPayloadError(`sample timestamps must ascend (${sample.t} after ${last.t})`);
       }
-      samples.push(sample);
+      pending.samples[pending.n++] = sample;
       return false;
     }
     case 3:
@@ -292,15 +366,13 @@ function decodeSeriesField(r: ProtobufReader, t: number, samples: Sample[]): boo
   }
 }
 
-function finishSeries(labels: Labels, key: string, samples: Sample[], histograms: number, rejections: { count: number; message: string }): { series: SeriesSamples; key: string } {
+function finishSeries(labels: Labels, handle: LabelSetHandle, histograms: number, state: SeriesState): SeriesSamples {
   if (histograms > 0) {
-    rejections.count += histograms;
-    rejections.message ||= `native histograms are not supported (series ${labels.__name__} sent ${histograms})`;
+    state.rejected += histograms;
+    state.rejectionMessage ||= `native histograms are not supported (series ${labels.__name__} sent ${histograms})`;
   }
-  // The key rides along for the store (SeriesSamples.key), not enumerable: not part of the value.
-  const series: SeriesSamples = { labels, samples };
-  Object.defineProperty(series, 'key', { value: key, enumerable: false, writable: true, configurable: true });
-  return { series, key };
+  state.handle = handle;
+  return { labels, samples: takeSamples() };
 }
 
 // Label { string name = 1; string value = 2; }

@@ -2,12 +2,14 @@
 // real exposition text (tests/fixtures/exposition, sources in its README).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readExposition, samplesFromText } from '../../../tests/support/exposition-samples';
+import { readdirSync } from 'node:fs';
+import { EXPOSITION_FIXTURES, readExposition, samplesFromText } from '../../../tests/support/exposition-samples';
 import { BreakerTracker, stateFromTransitionCounters, type BreakerReading, type BreakerState } from './model';
 import {
   breakerReadingFromSpan,
   breakerReadingsFromSamples,
   envoyReadings,
+  isBreakerMetricName,
   normaliseBreakerState,
   opossumReadings,
   pollyReadings,
@@ -200,4 +202,25 @@ test('inferred: a burst of fast failures that never reach the server is a suspec
   const r = suspectOpenBreaker({ client: 'orders', server: 'payments', t: T0, calls: 50, errorsWithoutServer: 48, fastErrorsWithoutServer: 45 });
   assert.equal(r?.state, 'suspected_open');
   assert.equal(r?.source, 'inferred');
+});
+
+test('the name filter keeps every sample a reader reads: the readings of the filtered samples are the same', () => {
+  const files = readdirSync(EXPOSITION_FIXTURES).filter((f) => f.endsWith('.txt'));
+  const extra = [
+    'resilience_polly_strategy_events_total{job="checkout",event_name="OnCircuitOpened",strategy_name="b"} 1',
+    'resilience_polly_strategy_events{job="checkout",event_name="OnCircuitClosed",strategy_name="b"} 1',
+    'circuit_total{name="p",event="fire"} 3',
+    'circuit_fire_total{name="q"} 2',
+    'circuit_halfOpen{name="q"} 1',
+    'resilience4j_circuitbreaker_calls{name="r",kind="failed"} 4',
+    'http_requests_total{job="x"} 5',
+  ];
+  const samples = samplesFromText([...files.map(readExposition), ...extra].join('\n'));
+  const kept = samples.filter((s) => isBreakerMetricName(s.labels.__name__ ?? ''));
+  assert.ok(kept.length < samples.length);
+  const all = breakerReadingsFromSamples(samples, T0);
+  assert.ok(all.length >= 6);
+  assert.deepEqual(breakerReadingsFromSamples(kept, T0), all);
+  assert.equal(isBreakerMetricName('bench_metric_1'), false);
+  assert.equal(isBreakerMetricName('circuitx'), false);
 });

@@ -180,6 +180,22 @@ export function envoyReadings(samples: readonly InstantSample[], t: number): Bre
   });
 }
 
+/**
+ * Whether any reader above looks at samples of this metric (every other sample is ignored by all of
+ * them): lets observers drop the rest before building anything. Keep it in step with the readers.
+ */
+export function isBreakerMetricName(name: string): boolean {
+  return (
+    name.startsWith('resilience4j_circuitbreaker_') ||
+    name === 'circuit' ||
+    name === 'circuit_total' ||
+    name === 'resilience_polly_strategy_events_total' ||
+    name === 'resilience_polly_strategy_events' ||
+    OPOSSUM_EVENT.test(name) ||
+    ENVOY_OPEN.test(name)
+  );
+}
+
 /** Every breaker reading in one scrape's samples. */
 export function breakerReadingsFromSamples(samples: readonly InstantSample[], t: number): BreakerReading[] {
   return [...resilience4jReadings(samples, t), ...opossumReadings(samples, t), ...pollyReadings(samples, t), ...envoyReadings(samples, t)];

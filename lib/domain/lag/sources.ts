@@ -144,12 +144,15 @@ export function kafkaReadings(samples: readonly InstantSample[], t: number): Lag
   return out;
 }
 
+const RABBITMQ_QUEUE_PREFIXES = ['rabbitmq_queue_', 'rabbitmq_detailed_queue_'] as const;
+const RABBITMQ_QUEUE_METRICS = ['messages_ready', 'messages_unacked', 'consumers', 'messages_published_total', 'messages_delivered_ack_total', 'messages_delivered_total'] as const;
+
 /** RabbitMQ queues from the Prometheus plugin's per-object or detailed endpoint. */
 export function rabbitmqReadings(samples: readonly InstantSample[], t: number): LagReading[] {
   const names = byName(samples);
   const queues = new Map<string, { cluster: string; vhost: string; queue: string; ready?: number; unacked?: number; consumers?: number; published?: number; delivered?: number }>();
-  const take = (metric: string, field: 'ready' | 'unacked' | 'consumers' | 'published' | 'delivered') => {
-    for (const prefix of ['rabbitmq_queue_', 'rabbitmq_detailed_queue_']) {
+  const take = (metric: (typeof RABBITMQ_QUEUE_METRICS)[number], field: 'ready' | 'unacked' | 'consumers' | 'published' | 'delivered') => {
+    for (const prefix of RABBITMQ_QUEUE_PREFIXES) {
       for (const s of names.get(prefix + metric) ?? []) {
         const queue = s.labels.queue;
         if (!queue) continue; // the aggregated endpoint: no per-queue figures
@@ -269,6 +272,31 @@ export function natsJszReadings(body: unknown, t: number, fallbackCluster = 'nat
     }
   }
   return out;
+}
+
+/** Every metric name a reader above looks at (each reads samples by exact name). Keep it in step with them. */
+const LAG_METRIC_NAMES: ReadonlySet<string> = new Set([
+  'kafka_consumergroup_lag',
+  'kafka_consumergroup_current_offset',
+  'kafka_topic_partition_current_offset',
+  'kafka_consumergroup_members',
+  'kminion_kafka_consumer_group_topic_partition_lag',
+  'kminion_kafka_consumer_group_topic_lag',
+  'kminion_kafka_topic_partition_high_water_mark',
+  'kminion_kafka_consumer_group_members',
+  'burrow_kafka_consumer_partition_lag',
+  'burrow_kafka_consumer_current_offset',
+  'burrow_kafka_topic_partition_offset',
+  'burrow_kafka_consumer_status',
+  ...RABBITMQ_QUEUE_PREFIXES.flatMap((prefix) => RABBITMQ_QUEUE_METRICS.map((metric) => prefix + metric)),
+  'jetstream_consumer_num_pending',
+  'jetstream_consumer_num_ack_pending',
+  'jetstream_consumer_ack_floor_stream_seq',
+]);
+
+/** Whether any reader above looks at samples of this metric: observers may drop every other sample first. */
+export function isLagMetricName(name: string): boolean {
+  return LAG_METRIC_NAMES.has(name);
 }
 
 /** Every lag reading a scrape's samples hold, whichever exporters produced them. */

@@ -20,11 +20,6 @@ export interface SeriesSamples {
   labels: Labels;
   /** Ascending by t. */
   samples: Sample[];
-  /**
-   * arrivalKey(labels) (collector/store/metric-store.ts) when a decoder built it anyway (remote_write
-   * does, to merge repeated series): the store then finds the series without rebuilding it.
-   */
-  key?: string;
 }
 
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
@@ -45,6 +40,29 @@ export interface MetricBatch {
   /** Samples refused as invalid (reported as OTLP partial_success / remote_write 400 text). */
   rejectedSamples: number;
   rejectionMessage: string;
+  /**
+   * The decoder's handle of each series' label set, aligned with `series`, when it keeps them
+   * (remote_write does): the store then finds each series without rebuilding its key, most often
+   * without a lookup at all. Not enumerable (withSeriesHandles): not part of the batch's value.
+   */
+  readonly seriesHandles?: readonly SeriesHandle[];
+}
+
+/**
+ * A label set as a decoder knows it: one object per distinct label set for as long as the decoder
+ * remembers it (across requests), so a consumer may memoize what it found for those labels here.
+ */
+export interface SeriesHandle {
+  /** arrivalKey() of the labels (collector/store/metric-store.ts). */
+  readonly key: string;
+  /** The store that last looked these labels up, and the series entry it found (its own type). */
+  owner?: object;
+  entry?: unknown;
+}
+
+/** The batch with `seriesHandles` attached (one per series, in order). */
+export function withSeriesHandles(batch: MetricBatch, handles: readonly SeriesHandle[]): MetricBatch {
+  return Object.defineProperty(batch, 'seriesHandles', { value: handles, enumerable: false, writable: false, configurable: true });
 }
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
