@@ -7,9 +7,9 @@
 import { correlationLinksOfLogs, type CorrelationLink } from '../../lib/domain/logs/correlation';
 import { indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
 import { effectiveTimeNs, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
-import { COPY_NULL, copyByteaFromHex, copyNullableText, copyText, copyTextFromBinary, copyTextToBinary, fromCopyText, needsSanitizing, sanitizeJson } from './copy-text';
+import { COPY_NULL, copyByteaFromHex, copyJson, copyNullableText, copyText, copyTextFromBinary, copyTextToBinary, fromCopyText, needsSanitizing, sanitizeJson } from './copy-text';
 import { PARTITIONED_LOGS } from './log-partitions';
-import { dayOf } from './partition-plan';
+import { NANOS_PER_DAY, dayOf } from './partition-plan';
 import { resourceRow, scopeRow, type ResourceRow, type ScopeRow } from './span-rows';
 
 export const LOG_COPY_COLUMNS = [
@@ -54,6 +54,8 @@ export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRo
   const common = terms?.common ?? NO_COMMON_TERMS;
   const rows: LogRows = { copyText: '', recordCount: 0, days: new Set(), resources: new Map(), scopes: new Map(), correlations: [] };
   const lines: string[] = [];
+  let dayStart = 0n;
+  let dayEnd = 0n;
   for (const rl of batch.resourceLogs) {
     const resource = resourceRow(rl.resource, rl.serviceName, rl.schemaUrl);
     rows.resources.set(resource.id, resource);
@@ -65,13 +67,20 @@ export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRo
       for (const record of sl.records) {
         const tokens = logTokens(record.body);
         terms?.observe(tokens);
-        let line = logLine(record, service, ids, indexedTermsLiteral(tokens, common));
-        if (needsSanitizing(line)) {
+        let line = logLine(record, service, ids, indexedTermsLiteral(tokens, common), true);
+        if (line === undefined) {
           const clean = sanitizeJson(record);
-          line = logLine(clean, service, ids, indexedTermsLiteral(logTokens(clean.body), common));
+          line = logLine(clean, service, ids, indexedTermsLiteral(logTokens(clean.body), common), false)!;
         }
         lines.push(line);
-        rows.days.add(dayOf(effectiveTimeNs(record)));
+        const time = effectiveTimeNs(record);
+        // Records of a batch mostly fall in one day: a bigint division only when the day changes.
+        if (time < dayStart || time >= dayEnd) {
+          const day = dayOf(time);
+          rows.days.add(day);
+          dayStart = BigInt(day) * NANOS_PER_DAY;
+          dayEnd = dayStart + NANOS_PER_DAY;
+        }
       }
     }
   }
@@ -81,7 +90,34 @@ export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRo
   return rows;
 }
 
-function logLine(record: LogRecord, service: string, resourceAndScope: string, terms: string): string {
+/**
+ * A record's COPY line; undefined when `check` finds text PostgreSQL would refuse (see
+ * needsSanitizing). The text columns are checked one by one, before they are joined: a search of
+ * the joined line would first flatten it, a copy of every line. No match can span two columns (the
+ * tab between them is in no pattern), and the number columns and terms (tokens hold no NUL and no
+ * backslash) cannot match, so this finds what a search of the whole line would.
+ */
+function logLine(record: LogRecord, service: string, resourceAndScope: string, terms: string, check: boolean): string | undefined {
+  const severityText = copyNullableText(record.severityText);
+  const body = copyText(record.body);
+  const traceId = record.traceId ? copyByteaFromHex(record.traceId) : COPY_NULL;
+  const spanId = record.spanId ? copyByteaFromHex(record.spanId) : COPY_NULL;
+  const correlationId = copyNullableText(record.correlationId);
+  const eventName = copyNullableText(record.eventName);
+  const attributes = copyJson(JSON.stringify(record.attributes));
+  if (
+    check &&
+    (needsSanitizing(attributes) ||
+      needsSanitizing(body) ||
+      needsSanitizing(service) ||
+      needsSanitizing(severityText) ||
+      needsSanitizing(traceId) ||
+      needsSanitizing(spanId) ||
+      needsSanitizing(correlationId) ||
+      needsSanitizing(eventName))
+  ) {
+    return undefined;
+  }
   return (
     effectiveTimeNs(record) +
     '\t' +
@@ -91,21 +127,21 @@ function logLine(record: LogRecord, service: string, resourceAndScope: string, t
     '\t' +
     record.severityNumber +
     '\t' +
-    copyNullableText(record.severityText) +
+    severityText +
     '\t' +
-    copyText(record.body) +
+    body +
     '\t' +
-    (record.traceId ? copyByteaFromHex(record.traceId) : COPY_NULL) +
+    traceId +
     '\t' +
-    (record.spanId ? copyByteaFromHex(record.spanId) : COPY_NULL) +
+    spanId +
     '\t' +
-    copyNullableText(record.correlationId) +
+    correlationId +
     '\t' +
     record.flags +
     '\t' +
-    copyNullableText(record.eventName) +
+    eventName +
     resourceAndScope +
-    copyText(JSON.stringify(record.attributes)) +
+    attributes +
     '\t' +
     record.droppedAttributesCount +
     '\t' +

@@ -99,7 +99,10 @@ function dottedKeyParts(key: string): readonly string[] | undefined {
 /** Looks a key up in flat attributes, then as a dotted path into nested objects (`trace.id`). */
 export function lookupKey(fields: Attributes, key: string): AttributeValue | undefined {
   if (Object.hasOwn(fields, key)) return fields[key];
-  const parts = dottedKeyParts(key);
+  return lookupParts(fields, dottedKeyParts(key));
+}
+
+function lookupParts(fields: Attributes, parts: readonly string[] | undefined): AttributeValue | undefined {
   // Most records have no nested object under the first part: one probe, no walk.
   if (parts === undefined || !Object.hasOwn(fields, parts[0]!)) return undefined;
   let current: AttributeValue | undefined = fields;
@@ -108,6 +111,29 @@ export function lookupKey(fields: Attributes, key: string): AttributeValue | und
     current = (current as Attributes)[part];
   }
   return current;
+}
+
+/** A key list with each key's dotted parts and id form, prepared once per list (they are constants and configuration). */
+interface PreparedKey {
+  key: string;
+  parts: readonly string[] | undefined;
+  /** Datadog's `dd.*` ids are decimal. */
+  decimal: boolean;
+}
+
+const preparedLists = new WeakMap<readonly string[], readonly PreparedKey[]>();
+
+function prepared(keys: readonly string[]): readonly PreparedKey[] {
+  let list = preparedLists.get(keys);
+  if (list === undefined) {
+    list = keys.map((key) => ({ key, parts: key.includes('.') ? key.split('.') : undefined, decimal: key.startsWith('dd.') }));
+    preparedLists.set(keys, list);
+  }
+  return list;
+}
+
+function lookupPrepared(fields: Attributes, key: PreparedKey): AttributeValue | undefined {
+  return Object.hasOwn(fields, key.key) ? fields[key.key] : lookupParts(fields, key.parts);
 }
 
 export interface CorrelationOptions {
@@ -121,8 +147,8 @@ export interface CorrelationOptions {
  */
 export function extractCorrelation(record: LogRecord, fields: Attributes, options: CorrelationOptions = {}): void {
   if (record.traceId === '') {
-    for (const key of TRACE_ID_KEYS) {
-      const id = normalizeTraceId(lookupKey(fields, key), key.startsWith('dd.'));
+    for (const key of prepared(TRACE_ID_KEYS)) {
+      const id = normalizeTraceId(lookupPrepared(fields, key), key.decimal);
       if (id !== '') {
         record.traceId = id;
         break;
@@ -130,8 +156,8 @@ export function extractCorrelation(record: LogRecord, fields: Attributes, option
     }
   }
   if (record.spanId === '') {
-    for (const key of SPAN_ID_KEYS) {
-      const id = normalizeSpanId(lookupKey(fields, key), key.startsWith('dd.'));
+    for (const key of prepared(SPAN_ID_KEYS)) {
+      const id = normalizeSpanId(lookupPrepared(fields, key), key.decimal);
       if (id !== '') {
         record.spanId = id;
         break;
@@ -148,8 +174,8 @@ export function extractCorrelation(record: LogRecord, fields: Attributes, option
  * nested objects (JSON log lines); span attributes are flat, and the ingest path skips that walk.
  */
 export function correlationIdIn(fields: Attributes, keys: readonly string[], nested = true): string {
-  for (const key of keys) {
-    const id = correlationValue(nested ? lookupKey(fields, key) : Object.hasOwn(fields, key) ? fields[key] : undefined);
+  for (const key of prepared(keys)) {
+    const id = correlationValue(nested ? lookupPrepared(fields, key) : Object.hasOwn(fields, key.key) ? fields[key.key] : undefined);
     if (id !== '') return id;
   }
   return '';

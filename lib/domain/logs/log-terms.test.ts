@@ -86,3 +86,9 @@ test('a failed promotion lets the term be proposed again; counts restart every w
     rare.observe(i % (CommonTermLearner.SAMPLE_EVERY * 200) === 0 ? ['seldom'] : []);
   }
 });
+
+test('a text with many distinct tokens keeps them in first-seen order, each once', () => {
+  const words = Array.from({ length: 80 }, (_, i) => `w${i}`);
+  const text = [...words, ...words.map((w) => w.toUpperCase()), ...words].join(' ');
+  assert.deepEqual(logTokens(text), words);
+});

