@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ColumnSeries } from '../../lib/domain/metrics/column-series';
 import type { MetricBatch } from '../../lib/domain/metrics/types';
 import { floatBits, floatFromBits, metricRowsCodec } from './metric-signal';
 
@@ -85,4 +86,8 @@ test('merged remote_write batches keep their series handles; latestSamples build
   assert.equal(metricRowsCodec.merge([a, plain]).seriesHandles, undefined);
   assert.deepEqual(latestSamples(merged, (name) => name === 'circuit'), { samples: [{ labels: { __name__: 'circuit', name: 'p' }, value: 1 }], t: 9 });
   assert.equal(latestSamples(merged).samples.length, 2);
+  // None of it built a Sample object: the series are still the decoder's columns (the store reads them as such).
+  assert.equal(merged.sampleCount, 2);
+  assert.ok(merged.series.every((s) => s instanceof ColumnSeries && s.columnar));
+  assert.deepEqual(merged.series.map((s) => s.samples), [[{ t: 5, v: 1 }], [{ t: 9, v: 2 }]]);
 });

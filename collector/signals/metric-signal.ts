@@ -16,6 +16,7 @@ import type { ExportFunction, OtlpSignalWire } from '../receivers/otlp/otlp-sign
 import { decodeRemoteWrite } from '../receivers/prometheus/decode-remote-write';
 import type { HttpRoute } from '../receivers/routes';
 import { RetryableError } from '../../lib/otlp/errors';
+import { ColumnSeries, seriesSampleCount } from '../../lib/domain/metrics/column-series';
 import type { DeltaToCumulative } from '../../lib/domain/metrics/delta-to-cumulative';
 import { withSeriesHandles, type InstantSample, type Labels, type MetricBatch, type Sample, type SeriesHandle, type SeriesSamples } from '../../lib/domain/metrics/types';
 import type { BatchObserver, RowsCodec, SignalDefinition } from '../pipeline/signal';
@@ -25,7 +26,7 @@ const BYTES_PER_SAMPLE = 96;
 
 function sampleCount(series: readonly SeriesSamples[]): number {
   let n = 0;
-  for (const s of series) n += s.samples.length;
+  for (const s of series) n += seriesSampleCount(s);
   return n;
 }
 
@@ -145,6 +146,15 @@ export function latestSamples(batch: MetricBatch, reads?: (metric: string) => bo
   const samples: InstantSample[] = [];
   let t = 0;
   for (const s of batch.series) {
+    if (s instanceof ColumnSeries && s.columnar) {
+      // The decoder's columns: read in place (reading `samples` would build every Sample).
+      if (s.count === 0) continue;
+      const at = s.start + s.count - 1;
+      const lastT = s.times[at]!;
+      if (lastT > t) t = lastT;
+      if (reads === undefined || reads(s.labels.__name__ ?? '')) samples.push({ labels: s.labels, value: s.values[at]! });
+      continue;
+    }
     const last = s.samples[s.samples.length - 1];
     if (!last) continue;
     if (last.t > t) t = last.t;

@@ -17,6 +17,7 @@
 // ids that flush claimed.
 import { hash as digest, randomBytes, randomUUID } from 'node:crypto';
 import { labelPairHashSql } from '../../lib/db/metrics/series-lookup';
+import { ColumnSeries } from '../../lib/domain/metrics/column-series';
 import { encodeHeadBlock, headBlockGroup, type HeadBlockEntry } from '../../lib/domain/metrics/head-block';
 import { scanSeriesBlock, type SeriesBlockEntry } from '../../lib/domain/metrics/series-block';
 import type { Labels, MetricBatch, MetricMetadata, SeriesHandle } from '../../lib/domain/metrics/types';
@@ -189,6 +190,11 @@ export class MetricStore {
     const handles = batch.seriesHandles !== undefined && batch.seriesHandles.length === batch.series.length ? batch.seriesHandles : undefined;
     for (let i = 0; i < batch.series.length; i++) {
       const series = batch.series[i]!;
+      // A decoder's columns (ColumnSeries) are read as they are: no Sample objects are built.
+      if (series instanceof ColumnSeries && series.columnar) {
+        this.appendColumns(series, handles?.[i], result);
+        continue;
+      }
       if (series.samples.length === 0) continue;
       const entry = this.entryFor(series.labels, series.samples[0]!.t, handles?.[i]);
       if (!entry) {
@@ -206,6 +212,25 @@ export class MetricStore {
     this.stats.samplesAppended += result.appended;
     this.stats.samplesOutOfOrder += result.outOfOrder;
     return result;
+  }
+
+  /** append()'s loop for one series given as columns. */
+  private appendColumns(series: ColumnSeries, handle: SeriesHandle | undefined, result: AppendResult): void {
+    const { count, start, times, values } = series;
+    if (count === 0) return;
+    const entry = this.entryFor(series.labels, times[start]!, handle);
+    if (!entry) {
+      result.refusedSeries++;
+      result.refusedSamples += count;
+      return;
+    }
+    const end = start + count;
+    for (let k = start; k < end; k++) {
+      if (this.head.append(entry.ref, times[k]!, values[k]!)) result.appended++;
+      else result.outOfOrder++;
+    }
+    const lastT = times[end - 1]!;
+    if (lastT > entry.lastSeenMs) entry.lastSeenMs = lastT;
   }
 
   /**

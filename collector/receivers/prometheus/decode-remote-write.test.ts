@@ -6,6 +6,7 @@ import { PermanentError } from '../../pipeline/errors';
 import { INTERNAL_ERROR_PREFIX } from '../otlp/malformed';
 import { parsePrometheusText } from '../../../lib/domain/metrics/exposition/parse-prometheus-text';
 import { scrapeToBatch } from '../../../lib/domain/metrics/exposition/scrape-semantics';
+import { plainSeries } from '../../../lib/domain/metrics/column-series';
 import { isStaleNaN, type MetricBatch } from '../../../lib/domain/metrics/types';
 import { FIXTURE_EXPOSITION, OPENMETRICS_CONTENT_TYPE } from '../../../tests/fixtures/prometheus/remote-write-fixture';
 import { remoteWriteBody, writeRequestBytes, type WriteSeries } from '../../../tests/fixtures/prometheus/write-request-builder';
@@ -38,7 +39,7 @@ test('golden: a body the real Prometheus 2.42 remote-wrote after scraping FIXTUR
   assert.equal(batch.rejectedSamples, 0);
   const instance = batch.series[0]!.labels.instance!;
   const t = batch.series[0]!.samples[0]!.t;
-  assert.deepEqual(batch.series[2], {
+  assert.deepEqual(plainSeries(batch.series[2]!), {
     labels: { __name__: 'fixture_temperature_celsius', env: 'test', instance, job: 'fixture', room: 'lab "A"' },
     samples: [{ t, v: -4.5 }],
   });
@@ -49,7 +50,7 @@ test('golden: a body the real Prometheus 2.42 remote-wrote after scraping FIXTUR
 
   // Our scrape semantics give the same series Prometheus made from the same exposition.
   const ours = scrapeToBatch(parsePrometheusText(FIXTURE_EXPOSITION, 'text/plain; version=0.0.4', t), { targetLabels: { job: 'fixture', instance, env: 'test' }, honorLabels: false }, t);
-  assert.deepEqual(ours.batch.series, batch.series.slice(0, 8));
+  assert.deepEqual(ours.batch.series, batch.series.slice(0, 8).map(plainSeries));
 });
 
 test('golden: Prometheus 2.42 scraping OpenMetrics (counters with _created and exemplars, info, stateset, gaugehistogram, summary) stores what our parser and scrape semantics produce', () => {
@@ -60,7 +61,7 @@ test('golden: Prometheus 2.42 scraping OpenMetrics (counters with _created and e
   const t = scraped[0]!.samples[0]!.t;
   const text = readFileSync(new URL('../../../tests/fixtures/prometheus/openmetrics-parity.txt', import.meta.url), 'utf8');
   const ours = scrapeToBatch(parsePrometheusText(text, OPENMETRICS_CONTENT_TYPE, t), { targetLabels: { job: 'fixture', instance, env: 'test' }, honorLabels: false }, t);
-  assert.deepStrictEqual(ours.batch.series, scraped);
+  assert.deepStrictEqual(ours.batch.series, scraped.map(plainSeries));
 });
 
 test('golden: a staleness marker Prometheus 2.42 wrote keeps its exact NaN bits', () => {
@@ -105,7 +106,7 @@ test('built requests: several samples per series, special values, metadata types
   assert.equal(Object.getPrototypeOf(batch.series[0]!.labels), Object.prototype);
   assert.deepEqual(batch.series[0]!.samples.map((s) => s.t), [1000, 2000, 3000]);
   assert.ok(Number.isNaN(batch.series[0]!.samples[1]!.v));
-  assert.deepEqual(batch.series[1], { labels: { __name__: 'empty_series' }, samples: [] });
+  assert.deepEqual(plainSeries(batch.series[1]!), { labels: { __name__: 'empty_series' }, samples: [] });
   assert.equal(batch.sampleCount, 3);
   assert.deepEqual(batch.metadata, [
     { metric: 's', type: 'summary', help: 'h', unit: 'seconds' },
@@ -123,7 +124,7 @@ test('entries naming the same series are merged, samples in time order (Promethe
   ]);
   // Twice: the second time every label run comes from the label cache.
   for (const batch of [decodeRemoteWrite(body), decodeRemoteWrite(body)]) {
-    assert.deepEqual(batch.series, [
+    assert.deepEqual(batch.series.map(plainSeries), [
       { labels: { __name__: 'a', job: 'j' }, samples: [{ t: 10, v: 1 }, { t: 20, v: 2 }, { t: 30, v: 4 }] },
       { labels: { __name__: 'b' }, samples: [{ t: 10, v: 1 }] },
     ]);
@@ -227,4 +228,24 @@ test('a label run seen before (the label cache) decodes to the same series, keys
   assert.equal(batch.seriesHandles![0]!.key, arrivalKey(batch.series[0]!.labels));
   // Timestamps are still checked for a cached series.
   refused([{ labels: [['__name__', 'cached_total'], ['job', 'k']], samples: [{ t: 2, v: 1 }, { t: 1, v: 1 }] }], /must ascend/);
+});
+
+test('samples decoded into shared column slabs: a series crossing into a new slab, and one larger than a slab, keep every sample', () => {
+  const run = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ t: from + i, v: (from + i) * 0.5 }));
+  // 60,000 then 10,000 samples: the second series starts in one slab and moves to the next.
+  const first = decodeRemoteWrite(remoteWriteBody([{ labels: [['__name__', 'slab_a']], samples: run(1, 60_000) }]));
+  const second = decodeRemoteWrite(remoteWriteBody([{ labels: [['__name__', 'slab_b']], samples: run(100, 10_000) }, { labels: [['__name__', 'slab_c']], samples: run(7, 3) }]));
+  const huge = decodeRemoteWrite(remoteWriteBody([{ labels: [['__name__', 'slab_d']], samples: run(5, 70_000) }]));
+  assert.deepEqual(first.series[0]!.samples, run(1, 60_000));
+  assert.deepEqual(second.series.map(plainSeries), [
+    { labels: { __name__: 'slab_b' }, samples: run(100, 10_000) },
+    { labels: { __name__: 'slab_c' }, samples: run(7, 3) },
+  ]);
+  assert.equal(second.sampleCount, 10_003);
+  assert.deepEqual(huge.series[0]!.samples, run(5, 70_000));
+  // A refused request leaves the batches decoded before it as they were.
+  const kept = decodeRemoteWrite(remoteWriteBody([{ labels: [['__name__', 'slab_e']], samples: run(1, 2) }]));
+  refused([{ labels: [['__name__', 'slab_f']], samples: [{ t: 9, v: 9 }, { t: 8, v: 8 }] }], /must ascend/);
+  decodeRemoteWrite(remoteWriteBody([{ labels: [['__name__', 'slab_g']], samples: run(50, 4) }]));
+  assert.deepEqual(kept.series[0]!.samples, run(1, 2));
 });

@@ -21,6 +21,7 @@
 // place for them yet. Native histograms (field 4) are out of scope: each is counted in
 // rejectedSamples with a message, the rest of the request is kept.
 import { uncompressSync } from 'snappy';
+import { ColumnSeries, seriesSampleCount } from '../../../lib/domain/metrics/column-series';
 import { withSeriesHandles, type Labels, type MetricBatch, type MetricMetadata, type MetricType, type Sample, type SeriesHandle, type SeriesSamples } from '../../../lib/domain/metrics/types';
 import { MalformedPayloadError, asMalformed, rethrowWithin } from '../otlp/malformed';
 import { ProtobufReader } from '../otlp/protobuf-reader';
@@ -51,6 +52,8 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
   const merged = new Set<SeriesSamples>();
   const metadata: MetricMetadata[] = [];
   const state: SeriesState = { handle: undefined, rejected: 0, rejectionMessage: '' };
+  const requestStart = columns.n;
+  const requestSlab = columns.times;
   let sampleCount = 0;
   try {
     while (r.hasMore()) {
@@ -67,6 +70,7 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
               series.push(decoded);
               handles.push(handle);
             } else if (decoded.samples.length > 0) {
+              // Rare: both entries' samples become Sample objects (the series leaves its columns).
               const existing = series[handle.index]!;
               for (const sample of decoded.samples) existing.samples.push(sample);
               merged.add(existing);
@@ -88,10 +92,12 @@ export function decodeWriteRequest(bytes: Uint8Array): MetricBatch {
       }
     }
   } catch (error) {
+    // Nothing of a refused request is kept: its room in the slab is used again.
+    if (columns.times === requestSlab) columns.n = requestStart;
     throw asMalformed(error);
   }
   for (const s of merged) s.samples = ascending(s.samples);
-  for (const s of series) sampleCount += s.samples.length;
+  for (const s of series) sampleCount += seriesSampleCount(s);
   return withSeriesHandles({ series, metadata, sampleCount, rejectedSamples: state.rejected, rejectionMessage: state.rejectionMessage }, handles);
 }
 
@@ -228,11 +234,11 @@ function sameBytes(entry: CachedLabels, bytes: Uint8Array, start: number, end: n
   return entry.length === end - start && entry.slab.compare(bytes, start, end, entry.offset, entry.offset + entry.length) === 0;
 }
 
-/** FNV-1a over bytes[start, end). */
+/** FNV-1a over bytes[start, end), as a signed 32-bit integer (a small-integer Map key: no boxed number per lookup). */
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return h >>> 0;
+  return h | 0;
 }
 
 /**
@@ -256,17 +262,38 @@ function labelRunEnd(bytes: Uint8Array, pos: number, limit: number): number {
 }
 
 /**
- * The samples of the series being decoded: one array reused for every series, copied out at the
- * end at its exact length (an array grown by push() holds room for 16 more samples).
+ * Samples are decoded straight into two float64 columns (times, values) that many requests share, a
+ * slab of SLAB_SAMPLES at a time: each series is a ColumnSeries over its range of them, so there is
+ * no object per sample and no buffer per request. A slab lives as long as any series in it.
+ * `entryStart` is where the samples of the entry being decoded begin.
  */
-const pending: { samples: Sample[]; n: number } = { samples: [], n: 0 };
+const SLAB_SAMPLES = 1 << 16;
+const columns = { times: new Float64Array(SLAB_SAMPLES), values: new Float64Array(SLAB_SAMPLES), n: 0, entryStart: 0 };
 
-function takeSamples(): Sample[] {
-  const { samples, n } = pending;
-  pending.n = 0;
-  return n === 0 ? [] : n === 1 ? [samples[0]!] : samples.slice(0, n);
+function pushSample(t: number, v: number): void {
+  if (columns.n > columns.entryStart) {
+    const last = columns.times[columns.n - 1]!;
+    if (t <= last) throw new MalformedPayloadError(`sample timestamps must ascend (${t} after ${last})`);
+  }
+  if (columns.n === columns.times.length) {
+    // A new slab; the entry being decoded moves to its start (earlier series keep the old slab).
+    const entry = columns.n - columns.entryStart;
+    const size = Math.max(SLAB_SAMPLES, entry * 2);
+    const times = new Float64Array(size);
+    const values = new Float64Array(size);
+    times.set(columns.times.subarray(columns.entryStart, columns.n));
+    values.set(columns.values.subarray(columns.entryStart, columns.n));
+    columns.times = times;
+    columns.values = values;
+    columns.entryStart = 0;
+    columns.n = entry;
+  }
+  columns.times[columns.n] = t;
+  columns.values[columns.n] = v;
+  columns.n++;
 }
 
+/** One TimeSeries entry, its samples decoded into `columns`. */
 function decodeTimeSeries(r: ProtobufReader, tag: number, state: SeriesState, bytes: Uint8Array): SeriesSamples {
   const outer = r.enter(tag);
   const bodyStart = r.pos;
@@ -274,7 +301,7 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, state: SeriesState, by
   const runEnd = labelRunEnd(bytes, bodyStart, r.limit);
   const hash = runEnd > bodyStart ? hashBytes(bytes, bodyStart, runEnd) : 0;
   const cached = runEnd > bodyStart ? labelCache.get(bytes, bodyStart, runEnd, hash) : undefined;
-  pending.n = 0;
+  columns.entryStart = columns.n;
   if (cached) {
     r.pos = runEnd;
     const histograms = decodeSeriesBody(r);
@@ -284,7 +311,7 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, state: SeriesState, by
     }
     // Labels after samples: decode the whole entry the general way.
     r.pos = bodyStart;
-    pending.n = 0;
+    columns.n = columns.entryStart;
   }
   const labels: Record<string, string> = {};
   // The labels arrive sorted by name, so this is labelsKey(labels) built as they are read.
@@ -325,7 +352,7 @@ function decodeTimeSeries(r: ProtobufReader, tag: number, state: SeriesState, by
 }
 
 /**
- * The fields after the labels, their samples into `pending`: the native histograms skipped, or -1
+ * The fields after the labels, their samples into `columns`: the native histograms skipped, or -1
  * when a label turns up there (the caller starts over).
  */
 function decodeSeriesBody(r: ProtobufReader): number {
@@ -338,18 +365,12 @@ function decodeSeriesBody(r: ProtobufReader): number {
   return histograms;
 }
 
-/** One non-label field of a TimeSeries (a sample goes into `pending`); true for a native histogram (skipped, counted). */
+/** One non-label field of a TimeSeries (a sample goes into `columns`); true for a native histogram (skipped, counted). */
 function decodeSeriesField(r: ProtobufReader, t: number): boolean {
   switch (t >>> 3) {
-    case 2: {
-      const sample = decodeSample(r, t);
-      if (pending.n > 0) {
-        const last = pending.samples[pending.n - 1]!;
-        if (sample.t <= last.t) throw new MalformedPayloadError(`sample timestamps must ascend (${sample.t} after ${last.t})`);
-      }
-      pending.samples[pending.n++] = sample;
+    case 2:
+      decodeSample(r, t);
       return false;
-    }
     case 3:
       try {
         skipExemplar(r, t);
@@ -372,7 +393,7 @@ function finishSeries(labels: Labels, handle: LabelSetHandle, histograms: number
     state.rejectionMessage ||= `native histograms are not supported (series ${labels.__name__} sent ${histograms})`;
   }
   state.handle = handle;
-  return { labels, samples: takeSamples() };
+  return new ColumnSeries(labels, columns.times, columns.values, columns.entryStart, columns.n - columns.entryStart);
 }
 
 // Label { string name = 1; string value = 2; }
@@ -397,8 +418,8 @@ function decodeLabel(r: ProtobufReader, tag: number): { name: string; value: str
   return { name, value };
 }
 
-// Sample { double value = 1; int64 timestamp = 2; }
-function decodeSample(r: ProtobufReader, tag: number): Sample {
+// Sample { double value = 1; int64 timestamp = 2; } (appended to `columns`)
+function decodeSample(r: ProtobufReader, tag: number): void {
   const outer = r.enter(tag);
   let v = 0;
   let t = 0;
@@ -419,7 +440,7 @@ function decodeSample(r: ProtobufReader, tag: number): Sample {
     }
   }
   r.leave(outer);
-  return { t, v };
+  pushSample(t, v);
 }
 
 // Exemplar { repeated Label labels = 1; double value = 2; int64 timestamp = 3; }

@@ -16,6 +16,7 @@ import {
 } from '../../../tests/fixtures/prometheus/remote-write-fixture';
 import { SCRAPE_ACCEPT_HEADER, parsePrometheusText } from '../../../lib/domain/metrics/exposition/parse-prometheus-text';
 import { scrapeToBatch, staleMarkers } from '../../../lib/domain/metrics/exposition/scrape-semantics';
+import { plainSeries } from '../../../lib/domain/metrics/column-series';
 import { isStaleNaN } from '../../../lib/domain/metrics/types';
 import { decodeRemoteWrite } from './decode-remote-write';
 
@@ -45,7 +46,7 @@ test('live: Prometheus 2.42 asks for OpenMetrics with our Accept header and stor
   const theirs = decodeRemoteWrite(body).series.filter((s) => !s.labels.__name__!.startsWith('scrape_') && s.labels.__name__ !== 'up');
   const t = theirs[0]!.samples[0]!.t;
   const ours = scrapeToBatch(parsePrometheusText(text, OPENMETRICS_CONTENT_TYPE, t), { targetLabels: { job: 'fixture', instance: theirs[0]!.labels.instance!, env: 'test' }, honorLabels: false }, t);
-  assert.deepStrictEqual(ours.batch.series, theirs);
+  assert.deepStrictEqual(ours.batch.series, theirs.map(plainSeries));
 });
 
 test('live: when a series disappears, Prometheus 2.42 writes the stale marker staleMarkers() predicts, bit-exact', { skip: !prometheusInstalled() && 'prometheus is not installed' }, async () => {
