@@ -1,5 +1,6 @@
 // PostgreSQL's text COPY format (https://www.postgresql.org/docs/current/sql-copy.html, "Text
 // Format"): tab-separated columns, \N for NULL, backslash escapes for \, newline, CR and tab.
+import { cleanText } from '../../lib/domain/logs/text';
 
 export const COPY_NULL = '\\N';
 
@@ -49,17 +50,13 @@ export function needsSanitizing(line: string): boolean {
 
 const BAD_JSON_ESCAPE = /\\u0000|\\ud[89a-f][0-9a-f]{2}/i;
 
-export function sanitizeString(value: string): string {
-  return value.replace(/\u0000/g, '\uFFFD').toWellFormed();
-}
-
 /** Deep copy of a JSON value with every string (keys included) sanitized. */
 export function sanitizeJson<T>(value: T): T {
-  if (typeof value === 'string') return sanitizeString(value) as T;
+  if (typeof value === 'string') return cleanText(value) as T;
   if (Array.isArray(value)) return value.map(sanitizeJson) as T;
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[sanitizeString(key)] = sanitizeJson(inner);
+    for (const [key, inner] of Object.entries(value)) out[cleanText(key)] = sanitizeJson(inner);
     return out as T;
   }
   return value;

@@ -7,16 +7,18 @@
 // text cleaned: they read `textRepairs.count` before and after decoding one, and report the
 // difference in partial_success.
 
+import { cleanText as storableText } from '../domain/logs/text';
+
 export const textRepairs = { count: 0 };
 
 const NUL = '\u0000';
 const REPLACEMENT = '\uFFFD';
 
-/** Text from a JSON document: may hold NUL and unpaired surrogates. */
+/** Text from a JSON document: may hold NUL and unpaired surrogates (cleaned as lib/domain/logs/text.ts does, and counted). */
 export function cleanText(text: string): string {
-  if (text.indexOf(NUL) === -1 && text.isWellFormed()) return text;
-  textRepairs.count++;
-  return text.replaceAll(NUL, REPLACEMENT).toWellFormed();
+  const clean = storableText(text);
+  if (clean !== text) textRepairs.count++;
+  return clean;
 }
 
 /** Text decoded from UTF-8 (TextDecoder already replaced invalid sequences): only NUL to check. */
