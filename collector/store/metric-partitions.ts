@@ -3,7 +3,7 @@
 // Series not seen since the cut-off, and their open chunks, are deleted with them.
 import { idArrayText } from '../../lib/db/metrics/series-lookup';
 import { scanSeriesBlock } from '../../lib/domain/metrics/series-block';
-import { allMetricIds, lockMetricBlocks, metricGroups, writeBlocks } from './metric-series-blocks';
+import { lockMetricBlocks, metricGroups, writeBlocks } from './metric-series-blocks';
 import type { SqlExecutor } from './sql-executor';
 
 const DAY_MS = 86_400_000;
@@ -94,9 +94,11 @@ export class MetricPartitionManager {
       // (their pair inserts and series blocks are one transaction) and holds new ones off meanwhile.
       await this.db.transaction(async (session) => {
         await session.query('LOCK TABLE metric_label_pairs IN SHARE MODE');
-        const held = new Set<number>(await allMetricIds(session));
-        const rows = await session.query<{ data: Uint8Array }>('SELECT data FROM metric_series_blocks');
-        for (const row of rows) scanSeriesBlock(row.data, (entry) => entry.pairs.forEach((id) => held.add(id)));
+        const held = new Set<number>();
+        for (const row of await session.query<{ metric_id: number; data: Uint8Array }>('SELECT metric_id, data FROM metric_series_blocks')) {
+          held.add(Number(row.metric_id));
+          scanSeriesBlock(row.data, (entry) => entry.pairs.forEach((id) => held.add(id)));
+        }
         await session.query(
           // An anti join (NOT IN over a large set would not be hashed past work_mem).
           'DELETE FROM metric_label_pairs p WHERE NOT EXISTS (SELECT 1 FROM unnest($1::int4[]) AS u(id) WHERE u.id = p.id)',

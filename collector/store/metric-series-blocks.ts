@@ -48,12 +48,6 @@ export async function lockMetricBlocks(session: SqlSession, metricIds: Iterable<
   return out;
 }
 
-/** The metric ids that have blocks (retention locks them all). */
-export async function allMetricIds(session: SqlSession): Promise<number[]> {
-  const rows = await session.query<{ metric_id: number }>('SELECT DISTINCT metric_id FROM metric_series_blocks');
-  return rows.map((row) => Number(row.metric_id));
-}
-
 /**
  * Adds entries to a metric's blocks (the last one while it has room, then new ones), marking what
  * changed. `blocks` is the metric's list from lockMetricBlocks().

@@ -88,14 +88,6 @@ export function seriesKey(labels: Labels): string {
   return key;
 }
 
-/** seriesKey() of a label set given as pairs (sorted here, in place). */
-function pairsKey(pairs: Array<{ name: string; value: string }>): string {
-  pairs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  let key = '';
-  for (const pair of pairs) key += `${pair.name}\xfe${pair.value}\xff`;
-  return key;
-}
-
 /**
  * Like seriesKey() but in the labels' own order: equal for equal label sets sent the same way. The
  * remote_write decoder builds the same key (MetricBatch.seriesHandles), so its series skip this.
@@ -161,21 +153,18 @@ export class MetricStore {
     }
     // Two label sets of one 64-bit hash: neither is taken from here; registration finds each by its pairs.
     const ambiguous = new Set<string>();
-    const held: Array<{ name: string; value: string }> = [];
     for (const row of blocks) {
       const metricId = Number(row.metric_id);
-      const metricPair = pairs.get(metricId);
-      const metric = metricPair?.value ?? '';
+      const metric = pairs.get(metricId)?.value ?? '';
       let count = 0;
       scanSeriesBlock(row.data, (entry) => {
         count++;
-        held.length = 0;
-        if (metric !== '') held.push(metricPair!);
+        const labels: Record<string, string> = metric === '' ? {} : { __name__: metric };
         for (const id of entry.pairs) {
           const pair = pairs.get(id);
-          if (pair) held.push(pair);
+          if (pair) labels[pair.name] = pair.value;
         }
-        const hash = seriesHash(pairsKey(held));
+        const hash = seriesHash(seriesKey(labels));
         if (this.stored.has(hash)) ambiguous.add(hash);
         this.stored.set(hash, { id: entry.id, metricId });
       });
