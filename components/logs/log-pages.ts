@@ -1,7 +1,7 @@
 // The pages of /api/logs as the table shows them: their records in order, and how far back a search
 // has read when its last page ended short of full with a cursor (a free-text search the index cannot
 // answer reads a bounded number of rows per page and goes on from where it stopped).
-import type { LogEntry, LogsPage } from '@/lib/contracts/logs-api';
+import { decodeLogCursor, type LogEntry, type LogsPage } from '@/lib/contracts/logs-api';
 
 export interface LogPagesView {
   entries: LogEntry[];
@@ -13,6 +13,5 @@ export function logPagesView(pages: readonly LogsPage[], pageSize: number): LogP
   const entries = pages.flatMap((page) => page.data);
   const last = pages[pages.length - 1];
   if (!last?.nextCursor || last.data.length >= pageSize) return { entries };
-  const timeNs = last.nextCursor.split('.')[0]!;
-  return { entries, searchedBackToMs: Number(BigInt(timeNs) / 1_000_000n) };
+  return { entries, searchedBackToMs: Number(decodeLogCursor(last.nextCursor).timeNs / 1_000_000n) };
 }

@@ -125,11 +125,6 @@ export function parseLogQuery(params: URLSearchParams): LogQuery {
   const startNs = p.start === undefined ? undefined : parseTimeParam('start', p.start);
   const endNs = p.end === undefined ? undefined : parseTimeParam('end', p.end);
   if (startNs !== undefined && endNs !== undefined && startNs > endNs) throw badRequest('start must not be after end');
-  let cursor: LogQuery['cursor'];
-  if (p.cursor) {
-    const [timeNs, id] = p.cursor.split('.') as [string, string];
-    cursor = { timeNs: BigInt(timeNs), id: BigInt(id) };
-  }
   return {
     service: p.service,
     severities,
@@ -143,12 +138,18 @@ export function parseLogQuery(params: URLSearchParams): LogQuery {
     startNs,
     endNs,
     limit: p.limit,
-    cursor,
+    cursor: p.cursor ? decodeLogCursor(p.cursor) : undefined,
   };
 }
 
 export function encodeLogCursor(timeNs: string, id: string): string {
   return `${timeNs}.${id}`;
+}
+
+/** A cursor encodeLogCursor() made (the query schema checked its shape): the last row read. */
+export function decodeLogCursor(cursor: string): { timeNs: bigint; id: bigint } {
+  const [timeNs, id] = cursor.split('.') as [string, string];
+  return { timeNs: BigInt(timeNs), id: BigInt(id) };
 }
 
 /** A path segment as the id it names, whether or not the router already percent-decoded it. */
