@@ -20,6 +20,11 @@ export interface BatchObserver<Batch> {
   observe(batch: Batch): void;
 }
 
+/** toBinary's result as one buffer, as the write-ahead log gives it back to fromBinary. */
+export function joinedBinary(binary: Buffer | readonly Buffer[]): Buffer {
+  return Array.isArray(binary) ? Buffer.concat(binary as readonly Buffer[]) : (binary as Buffer);
+}
+
 /** The encoded rows of a signal, as the pipeline handles them without looking inside. */
 export interface RowsCodec<Rows> {
   /** Items (spans, samples, log records) the rows hold. */
@@ -41,9 +46,10 @@ export interface RowsCodec<Rows> {
   /**
    * Optional compact binary form for the write-ahead log (every accepted request is encoded, so it
    * is on the ingest path); without it the log stores toJson(). fromBinary(toBinary(rows)) must
-   * give rows that write the same data.
+   * give rows that write the same data. Pieces are written one after another (no copy to join
+   * them first); fromBinary gets them as one buffer it may keep (it is not reused).
    */
-  toBinary?(rows: Rows): Buffer;
+  toBinary?(rows: Rows): Buffer | readonly Buffer[];
   fromBinary?(bytes: Buffer): Rows;
 }
 

@@ -46,14 +46,18 @@ export function crc32Js(bytes: Uint8Array, seed = 0): number {
   return ~crc >>> 0;
 }
 
-export function encodeRecord(type: number, payload: Buffer | string): Buffer {
-  // A string payload (JSON) is encoded straight into the record: no intermediate Buffer copy.
-  const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+export function encodeRecord(type: number, payload: Buffer | string | readonly Buffer[]): Buffer {
+  // A string payload (JSON) is encoded straight into the record, and pieces are copied into it one
+  // by one: no intermediate Buffer.
+  const length = typeof payload === 'string' ? Buffer.byteLength(payload) : Array.isArray(payload) ? payload.reduce((n: number, piece: Buffer) => n + piece.length, 0) : (payload as Buffer).length;
   const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + length);
   out.writeUInt32LE(length, 0);
   out.writeUInt8(type, 8);
   if (typeof payload === 'string') out.write(payload, RECORD_HEADER_BYTES);
-  else payload.copy(out, RECORD_HEADER_BYTES);
+  else if (Array.isArray(payload)) {
+    let at = RECORD_HEADER_BYTES;
+    for (const piece of payload as readonly Buffer[]) at += piece.copy(out, at);
+  } else (payload as Buffer).copy(out, RECORD_HEADER_BYTES);
   out.writeUInt32LE(crc32(out.subarray(8)), 4);
   return out;
 }

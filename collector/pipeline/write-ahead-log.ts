@@ -307,11 +307,10 @@ export class WriteAheadLog<Rows> implements BatchJournal<Rows> {
   }
 }
 
-function binaryPayload(id: number, rows: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(6 + rows.length);
-  out.writeUIntLE(id, 0, 6);
-  rows.copy(out, 6);
-  return out;
+function binaryPayload(id: number, rows: Buffer | readonly Buffer[]): Buffer[] {
+  const head = Buffer.allocUnsafe(6);
+  head.writeUIntLE(id, 0, 6);
+  return Array.isArray(rows) ? [head, ...(rows as readonly Buffer[])] : [head, rows as Buffer];
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { joinedBinary } from '../pipeline/signal';
 import { ColumnSeries } from '../../lib/domain/metrics/column-series';
 import type { MetricBatch } from '../../lib/domain/metrics/types';
 import { floatBits, floatFromBits, metricRowsCodec } from './metric-signal';
@@ -51,7 +52,7 @@ test('the write-ahead log binary form: decoded batches as columns (bits exact), 
     rejectedSamples: 0,
     rejectionMessage: '',
   };
-  const back = metricRowsCodec.fromBinary!(metricRowsCodec.toBinary!(batch));
+  const back = metricRowsCodec.fromBinary!(joinedBinary(metricRowsCodec.toBinary!(batch)));
   assert.deepEqual(back.series.map((s) => s.labels), batch.series.map((s) => s.labels));
   assert.deepEqual(back.series.map((s) => s.samples.map((x) => [x.t, bitsOf(x.v)])), batch.series.map((s) => s.samples.map((x) => [x.t, bitsOf(x.v)])));
   assert.deepEqual(back.metadata, batch.metadata);
@@ -67,7 +68,7 @@ test('the write-ahead log binary form: decoded batches as columns (bits exact), 
     return { rejected: 0, errorMessage: '' };
   });
   await route!.handle!({ body } as never);
-  const binary = metricRowsCodec.toBinary!(exported!);
+  const binary = joinedBinary(metricRowsCodec.toBinary!(exported!));
   assert.equal(binary.length, body.length + 1);
   const replayed = metricRowsCodec.fromBinary!(binary);
   assert.deepEqual(replayed.series.map((s) => [s.labels, s.samples.map((x) => [x.t, bitsOf(x.v)])]), [[{ __name__: 'up', job: 'j' }, [[10, bitsOf(staleNaN)]]]]);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { joinedBinary } from '../pipeline/signal';
 import { emptySpan, type TraceBatch } from '../../lib/domain/model';
 import { encodeSpanRows, mergeSpanRows } from '../store/span-rows';
 import { spanRowsCodec } from './trace-signal';
@@ -25,6 +26,6 @@ function batch(service: string, names: readonly string[]): TraceBatch {
 
 test("the write-ahead log's binary form and the spool's JSON form give back the same span rows", () => {
   const rows = mergeSpanRows([encodeSpanRows(batch('café', ['GET 日本', 'tab\tname'])), encodeSpanRows(batch('orders', ['POST /x']))]);
-  assert.deepStrictEqual(spanRowsCodec.fromBinary!(spanRowsCodec.toBinary!(rows)), rows);
+  assert.deepStrictEqual(spanRowsCodec.fromBinary!(joinedBinary(spanRowsCodec.toBinary!(rows))), rows);
   assert.deepStrictEqual(spanRowsCodec.fromJson(JSON.parse(JSON.stringify(spanRowsCodec.toJson(rows)))), rows);
 });

@@ -4,7 +4,7 @@
 // receivers/otlp/otlp-signals.ts.
 import type { Attributes, TraceBatch } from '../../lib/domain/model';
 import type { BatchObserver, RowsCodec, SignalDefinition } from '../pipeline/signal';
-import { copyTextFromBinary, copyTextToBinary } from '../store/copy-text';
+import { copyBytesFromBinary, copyBytesToBinary } from '../store/copy-text';
 import type { PartitionedTable } from '../store/partition-plan';
 import type { PartitionManager } from '../store/partitions';
 import { encodeSpanRows, mergeSpanRows, splitSpanRows, type SpanRows } from '../store/span-rows';
@@ -33,10 +33,10 @@ export const spanRowsCodec: RowsCodec<SpanRows> = {
   toJson: spanRowsToJson,
   fromJson: spanRowsFromJson,
   // The write-ahead log's form: the COPY text as raw UTF-8, not a JSON string (copyTextToBinary).
-  toBinary: (rows) => copyTextToBinary({ ...spanRowsToJson({ ...rows, copyText: '' }), copyText: undefined }, rows.copyText),
+  toBinary: (rows) => copyBytesToBinary({ ...spanRowsToJson({ ...rows, copyText: '' }), copyText: undefined }, Buffer.from(rows.copyText)),
   fromBinary: (bytes) => {
-    const { header, copyText } = copyTextFromBinary(bytes);
-    return spanRowsFromJson({ ...(header as Omit<SpooledSpanRows, 'copyText'>), copyText });
+    const { header, copyBytes } = copyBytesFromBinary(bytes);
+    return spanRowsFromJson({ ...(header as Omit<SpooledSpanRows, 'copyText'>), copyText: copyBytes.toString() });
   },
 };
 

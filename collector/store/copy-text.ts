@@ -65,19 +65,36 @@ export function sanitizeJson<T>(value: T): T {
 /**
  * A batch's rows in the write-ahead log's binary form: u32 LE length of a JSON header (the rows but
  * their COPY text), the header, then the COPY text as UTF-8. The COPY text is nearly all of a
- * record; as a JSON string every tab and backslash of it would be escaped again.
+ * record; as a JSON string every tab and backslash of it would be escaped again. Returned as two
+ * pieces, so the text's bytes are copied once, into the log's record.
  */
-export function copyTextToBinary(header: object, copyText: string): Buffer {
+export function copyBytesToBinary(header: object, copyBytes: Buffer): Buffer[] {
   const json = JSON.stringify(header);
-  const jsonBytes = Buffer.byteLength(json);
-  const out = Buffer.allocUnsafe(4 + jsonBytes + Buffer.byteLength(copyText));
-  out.writeUInt32LE(jsonBytes, 0);
-  out.write(json, 4);
-  out.write(copyText, 4 + jsonBytes);
-  return out;
+  const head = Buffer.allocUnsafe(4 + Buffer.byteLength(json));
+  head.writeUInt32LE(head.length - 4, 0);
+  head.write(json, 4);
+  return [head, copyBytes];
 }
 
-export function copyTextFromBinary(bytes: Buffer): { header: unknown; copyText: string } {
+/** The header and the COPY text's bytes (a view into `bytes`, which the caller must not reuse). */
+export function copyBytesFromBinary(bytes: Buffer): { header: unknown; copyBytes: Buffer } {
   const jsonBytes = bytes.readUInt32LE(0);
-  return { header: JSON.parse(bytes.toString('utf8', 4, 4 + jsonBytes)), copyText: bytes.toString('utf8', 4 + jsonBytes) };
+  return { header: JSON.parse(bytes.toString('utf8', 4, 4 + jsonBytes)), copyBytes: bytes.subarray(4 + jsonBytes) };
+}
+
+/** Newline-terminated COPY lines as UTF-8: the first `lines` of them and the rest (bisection). */
+export function splitCopyBytes(bytes: Buffer, lines: number): [Buffer, Buffer] {
+  let at = 0;
+  for (let i = 0; i < lines && at < bytes.length; i++) {
+    const newline = bytes.indexOf(0x0a, at);
+    at = newline < 0 ? bytes.length : newline + 1;
+  }
+  return [bytes.subarray(0, at), bytes.subarray(at)];
+}
+
+/** How many newline-terminated lines the COPY bytes hold. */
+export function copyLineCount(bytes: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) n++;
+  return n;
 }

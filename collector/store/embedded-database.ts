@@ -48,8 +48,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
         await tx.exec(sql);
       });
     },
-    async copyFrom(target: string, text: string) {
-      await db.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+    async copyFrom(target: string, text: string | Buffer) {
+      await db.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([text as BlobPart]) });
     },
     async transaction(work) {
       return db.transaction((tx) =>
@@ -57,8 +57,8 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
           async query<Row>(sql: string, params?: unknown[]) {
             return (await tx.query<Row>(sql, params)).rows;
           },
-          async copyFrom(target: string, text: string) {
-            await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+          async copyFrom(target: string, text: string | Buffer) {
+            await tx.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([text as BlobPart]) });
           },
         }),
       );

@@ -27,10 +27,15 @@ function batch(bodies: string[], service = 'api'): LogBatch {
   };
 }
 
+/** The rows' COPY text. */
+function textOf(rows: LogRows): string {
+  return rows.copyBytes.toString();
+}
+
 test('one COPY line per record, escaped, with the learned correlation link', () => {
   const rows = encodeLogRows(batch(['line one', 'tab\there\nnewline \\ back', 'nul\u0000']));
   assert.equal(rows.recordCount, 3);
-  const lines = rows.copyText.split('\n').slice(0, -1);
+  const lines = textOf(rows).split('\n').slice(0, -1);
   assert.equal(lines.length, 3);
   for (const line of lines) assert.equal(line.split('\t').length, LOG_COPY_COLUMNS.length);
   const first = lines[0]!.split('\t');
@@ -40,10 +45,10 @@ test('one COPY line per record, escaped, with the learned correlation link', () 
   assert.equal(first[7], '\\N', 'no span id');
   assert.equal(first[8], 'c-1');
   assert.equal(lines[1]!.split('\t')[5], 'tab\\there\\nnewline \\\\ back');
-  assert.ok(!rows.copyText.includes('\u0000'), 'NUL replaced');
+  assert.ok(!textOf(rows).includes('\u0000'), 'NUL replaced');
   assert.deepEqual(rows.days, new Set([20413]));
   assert.deepEqual(rows.correlations.map((c) => [c.correlationId, c.traceId, c.serviceName]), [['c-1', 'aa'.repeat(16), 'api']]);
-  assert.ok(logRowsBytes(rows) > rows.copyText.length);
+  assert.ok(logRowsBytes(rows) > rows.copyBytes.length);
   assert.match(describeLogRows(rows), /^1763700000000000000\t/);
 });
 
@@ -55,7 +60,8 @@ test('merge, split and the spool form keep every record and dictionary row', () 
   assert.equal(merged.resources.size, 2);
   const [left, right] = splitLogRows(merged);
   assert.equal(left.recordCount + right.recordCount, 5);
-  assert.equal(left.copyText + right.copyText, merged.copyText);
+  assert.equal(textOf(left) + textOf(right), textOf(merged));
+  assert.deepEqual(splitLogRows(left).map((half) => half.recordCount), [2, 1]);
   assert.equal(left.correlations.length + right.correlations.length, merged.correlations.length);
   const back = logRowsFromJson(JSON.parse(JSON.stringify(logRowsToJson(merged))));
   assert.deepStrictEqual(back, merged);
@@ -63,7 +69,7 @@ test('merge, split and the spool form keep every record and dictionary row', () 
 
 test("the write-ahead log's binary form gives back the same rows, non-ASCII and escapes included", () => {
   const rows = mergeLogRows([encodeLogRows(batch(['café\tout', 'tab\there', '日本 \\ back', 'line\nbreak'], 'x')), encodeLogRows(batch(['y1'], 'y'))]);
-  assert.deepStrictEqual(logRowsFromBinary(logRowsToBinary(rows)), rows);
+  assert.deepStrictEqual(logRowsFromBinary(Buffer.concat(logRowsToBinary(rows))), rows);
 });
 
 test('attributes jsonb cannot hold (NUL, a lone surrogate) are replaced; a body with a literal \\u is written as is', () => {
@@ -71,7 +77,7 @@ test('attributes jsonb cannot hold (NUL, a lone surrogate) are replaced; a body 
   const records = input.resourceLogs[0]!.scopeLogs[0]!.records;
   records[1]!.attributes = { k: 'nul\u0000' };
   records[2]!.attributes = { k: 'lone \ud83d surrogate', [`key\ud800`]: 1 };
-  const lines = encodeLogRows(input).copyText.split('\n').slice(0, -1);
+  const lines = textOf(encodeLogRows(input)).split('\n').slice(0, -1);
   assert.equal(lines[0]!.split('\t')[5], 'C:\\\\users\\\\ud800 is a path', 'not JSON: kept');
   assert.deepEqual(JSON.parse(lines[1]!.split('\t')[13]!.replaceAll('\\\\', '\\')), { k: 'nul\uFFFD' });
   assert.deepEqual(JSON.parse(lines[2]!.split('\t')[13]!.replaceAll('\\\\', '\\')), { k: 'lone \uFFFD surrogate', 'key\uFFFD': 1 });
@@ -80,18 +86,18 @@ test('attributes jsonb cannot hold (NUL, a lone surrogate) are replaced; a body 
 test('each row carries its terms; the terms the learner adopted are left out', () => {
   const learner = new CommonTermLearner(() => {});
   learner.adopt(['order']);
-  const lines = encodeLogRows(batch(['Order 42 shipped', 'order']), learner).copyText.split('\n').slice(0, -1);
+  const lines = textOf(encodeLogRows(batch(['Order 42 shipped', 'order']), learner)).split('\n').slice(0, -1);
   assert.deepEqual(
     lines.map((line) => line.split('\t').at(-1)),
     ["'42' 'shipped'", ''],
   );
-  assert.equal(encodeLogRows(batch(['Order 42'])).copyText.split('\n')[0]!.split('\t').at(-1), "'order' '42'", 'no learner: every term');
+  assert.equal(textOf(encodeLogRows(batch(['Order 42']))).split('\n')[0]!.split('\t').at(-1), "'order' '42'", 'no learner: every term');
 });
 
 test('a spool from before the terms column gets it, computed from the body', () => {
   const rows = encodeLogRows(batch(['Tab\there id=7', 'back\\slash']));
-  const old = { ...logRowsToJson(rows), columns: undefined, copyText: rows.copyText.replace(/\t[^\t\n]*\n/g, '\n') };
-  assert.equal(logRowsFromJson(JSON.parse(JSON.stringify(old))).copyText, rows.copyText);
+  const old = { ...logRowsToJson(rows), columns: undefined, copyText: textOf(rows).replace(/\t[^\t\n]*\n/g, '\n') };
+  assert.equal(textOf(logRowsFromJson(JSON.parse(JSON.stringify(old)))), textOf(rows));
 });
 
 /** A deterministic batch with the cases the encoder treats apart (escapes, NUL, surrogates, case, long and many tokens, correlation keys). */
@@ -146,7 +152,7 @@ function goldenBatch(): LogBatch {
 function digestOf(rows: LogRows): string {
   const bigints = (_: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
   return createHash('sha256')
-    .update(rows.copyText)
+    .update(rows.copyBytes)
     .update(JSON.stringify([rows.recordCount, [...rows.days], [...rows.resources.values()], [...rows.scopes.values()], rows.correlations], bigints))
     .digest('hex');
 }

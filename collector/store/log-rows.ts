@@ -5,9 +5,10 @@
 // generic pipeline's RowsCodec needs. Each row carries its full-text terms (`terms`, a tsvector
 // literal): the body's tokens less the common ones (lib/domain/logs/log-terms.ts).
 import { correlationLinksOfLogs, type CorrelationLink } from '../../lib/domain/logs/correlation';
-import { indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
+import { indexedTerms, indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
 import { effectiveTimeNs, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
-import { COPY_NULL, copyByteaFromHex, copyJson, copyNullableText, copyText, copyTextFromBinary, copyTextToBinary, fromCopyText, needsSanitizing, sanitizeJson } from './copy-text';
+import { COPY_NULL, copyBytesFromBinary, copyBytesToBinary, copyByteaFromHex, copyJson, copyLineCount, copyNullableText, copyText, fromCopyText, needsSanitizing, sanitizeJson, splitCopyBytes } from './copy-text';
+import { cleanText } from '../../lib/domain/logs/text';
 import { PARTITIONED_LOGS } from './log-partitions';
 import { NANOS_PER_DAY, dayOf } from './partition-plan';
 import { resourceRow, scopeRow, type ResourceRow, type ScopeRow } from './span-rows';
@@ -35,7 +36,11 @@ export const LOG_COPY_TARGET = `${PARTITIONED_LOGS.name} (${LOG_COPY_COLUMNS.joi
 
 /** A batch of log records ready to write. */
 export interface LogRows {
-  copyText: string;
+  /**
+   * The records as COPY text, in UTF-8: encoded once, when the request is accepted, then written
+   * as they are to the write-ahead log and to the COPY (merged batches are concatenated bytes).
+   */
+  copyBytes: Buffer;
   recordCount: number;
   /** UTC days the records fall in, so their partitions can be ensured. */
   days: Set<number>;
@@ -45,6 +50,7 @@ export interface LogRows {
 }
 
 const NO_COMMON_TERMS: ReadonlySet<string> = new Set();
+const EMPTY = Buffer.alloc(0);
 
 /**
  * `terms` learns the common terms from the records and says which to leave out of the index;
@@ -52,7 +58,7 @@ const NO_COMMON_TERMS: ReadonlySet<string> = new Set();
  */
 export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRows {
   const common = terms?.common ?? NO_COMMON_TERMS;
-  const rows: LogRows = { copyText: '', recordCount: 0, days: new Set(), resources: new Map(), scopes: new Map(), correlations: [] };
+  const rows: LogRows = { copyBytes: EMPTY, recordCount: 0, days: new Set(), resources: new Map(), scopes: new Map(), correlations: [] };
   const lines: string[] = [];
   let dayStart = 0n;
   let dayEnd = 0n;
@@ -65,14 +71,15 @@ export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRo
       rows.scopes.set(scope.id, scope);
       const ids = `\t${resource.id}\t${scope.id}\t`;
       for (const record of sl.records) {
-        const tokens = logTokens(record.body);
-        terms?.observe(tokens);
-        let line = logLine(record, service, ids, indexedTermsLiteral(tokens, common), true);
-        if (line === undefined) {
-          const clean = sanitizeJson(record);
-          line = logLine(clean, service, ids, indexedTermsLiteral(logTokens(clean.body), common), false)!;
+        let literal: string;
+        if (terms?.sampleNext()) {
+          const tokens = logTokens(record.body);
+          terms.observeSampled(tokens);
+          literal = indexedTermsLiteral(tokens, common);
+        } else {
+          literal = indexedTerms(record.body, terms?.table);
         }
-        lines.push(line);
+        lines.push(logLine(record, service, ids, literal));
         const time = effectiveTimeNs(record);
         // Records of a batch mostly fall in one day: a bigint division only when the day changes.
         if (time < dayStart || time >= dayEnd) {
@@ -85,19 +92,42 @@ export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRo
     }
   }
   rows.recordCount = lines.length;
-  rows.copyText = lines.join('');
+  let text = lines.join('');
+  // Text PostgreSQL would refuse is rare: one search of the whole batch's text, and only when it
+  // finds some, a search of each line and a clean copy of the records whose lines have it.
+  if (needsSanitizing(text)) text = cleanLines(batch, lines, common).join('');
+  rows.copyBytes = Buffer.from(text);
   rows.correlations = correlationLinksOfLogs(batch.resourceLogs).map((link) => sanitizeJson(link));
   return rows;
 }
 
 /**
- * A record's COPY line; undefined when `check` finds text PostgreSQL would refuse (see
- * needsSanitizing). The text columns are checked one by one, before they are joined: a search of
- * the joined line would first flatten it, a copy of every line. No match can span two columns (the
- * tab between them is in no pattern), and the number columns and terms (tokens hold no NUL and no
- * backslash) cannot match, so this finds what a search of the whole line would.
+ * The lines of the records whose text PostgreSQL would refuse (see needsSanitizing) made again from
+ * a clean copy of the record; the others as they are. No match of that search can span two columns
+ * (the tab between them is in no pattern), and the number columns and terms (tokens hold no NUL and
+ * no backslash) cannot match, so a line that has one has a text column that needs cleaning.
  */
-function logLine(record: LogRecord, service: string, resourceAndScope: string, terms: string, check: boolean): string | undefined {
+function cleanLines(batch: LogBatch, lines: string[], common: ReadonlySet<string>): string[] {
+  let index = 0;
+  for (const rl of batch.resourceLogs) {
+    const resource = resourceRow(rl.resource, rl.serviceName, rl.schemaUrl);
+    const service = cleanText(copyText(resource.serviceName));
+    for (const sl of rl.scopeLogs) {
+      const ids = `\t${resource.id}\t${scopeRow(sl.scope).id}\t`;
+      for (const record of sl.records) {
+        if (needsSanitizing(lines[index]!)) {
+          const clean = sanitizeJson(record);
+          lines[index] = logLine(clean, service, ids, indexedTermsLiteral(logTokens(clean.body), common));
+        }
+        index++;
+      }
+    }
+  }
+  return lines;
+}
+
+/** A record's COPY line. */
+function logLine(record: LogRecord, service: string, resourceAndScope: string, terms: string): string {
   const severityText = copyNullableText(record.severityText);
   const body = copyText(record.body);
   const traceId = record.traceId ? copyByteaFromHex(record.traceId) : COPY_NULL;
@@ -105,19 +135,6 @@ function logLine(record: LogRecord, service: string, resourceAndScope: string, t
   const correlationId = copyNullableText(record.correlationId);
   const eventName = copyNullableText(record.eventName);
   const attributes = copyJson(JSON.stringify(record.attributes));
-  if (
-    check &&
-    (needsSanitizing(attributes) ||
-      needsSanitizing(body) ||
-      needsSanitizing(service) ||
-      needsSanitizing(severityText) ||
-      needsSanitizing(traceId) ||
-      needsSanitizing(spanId) ||
-      needsSanitizing(correlationId) ||
-      needsSanitizing(eventName))
-  ) {
-    return undefined;
-  }
   return (
     effectiveTimeNs(record) +
     '\t' +
@@ -154,7 +171,7 @@ function logLine(record: LogRecord, service: string, resourceAndScope: string, t
 export function mergeLogRows(parts: readonly LogRows[]): LogRows {
   if (parts.length === 1) return parts[0]!;
   const merged: LogRows = {
-    copyText: parts.map((p) => p.copyText).join(''),
+    copyBytes: Buffer.concat(parts.map((p) => p.copyBytes)),
     recordCount: 0,
     days: new Set(),
     resources: new Map(),
@@ -173,24 +190,23 @@ export function mergeLogRows(parts: readonly LogRows[]): LogRows {
 
 /** Two halves by line, to isolate a row the database refuses; correlations go with the first. */
 export function splitLogRows(rows: LogRows): [LogRows, LogRows] {
-  const lines = rows.copyText.split('\n').slice(0, -1);
-  const half = Math.ceil(lines.length / 2);
-  const make = (part: string[], correlations: CorrelationLink[]): LogRows => ({
-    ...rows,
-    copyText: part.length ? part.join('\n') + '\n' : '',
-    recordCount: part.length,
-    correlations,
-  });
-  return [make(lines.slice(0, half), rows.correlations), make(lines.slice(half), [])];
+  const lines = copyLineCount(rows.copyBytes);
+  const half = Math.ceil(lines / 2);
+  const [first, second] = splitCopyBytes(rows.copyBytes, half);
+  return [
+    { ...rows, copyBytes: first, recordCount: half, correlations: rows.correlations },
+    { ...rows, copyBytes: second, recordCount: lines - half, correlations: [] },
+  ];
 }
 
-/** Approximate memory held (COPY text is UTF-16 in memory; dictionary rows are small). */
+/** Approximate memory held (the COPY bytes; dictionary rows are small). */
 export function logRowsBytes(rows: LogRows): number {
-  return rows.copyText.length * 2 + (rows.resources.size + rows.scopes.size) * 256 + rows.correlations.length * 128;
+  return rows.copyBytes.length + (rows.resources.size + rows.scopes.size) * 256 + rows.correlations.length * 128;
 }
 
 export function describeLogRows(rows: LogRows): string {
-  const first = rows.copyText.slice(0, rows.copyText.indexOf('\n') >>> 0);
+  const newline = rows.copyBytes.indexOf(0x0a);
+  const first = rows.copyBytes.toString('utf8', 0, Math.min(newline < 0 ? rows.copyBytes.length : newline, 1200));
   return first.length > 300 ? `${first.slice(0, 300)}…` : first;
 }
 
@@ -209,7 +225,7 @@ interface LogRowsJson {
 export function logRowsToJson(rows: LogRows): LogRowsJson {
   return {
     columns: LOG_COPY_COLUMNS.length,
-    copyText: rows.copyText,
+    copyText: rows.copyBytes.toString(),
     recordCount: rows.recordCount,
     days: [...rows.days],
     resources: [...rows.resources.values()].map((r) => ({ ...r, id: r.id.toString() })),
@@ -221,7 +237,7 @@ export function logRowsToJson(rows: LogRows): LogRowsJson {
 export function logRowsFromJson(value: unknown): LogRows {
   const json = value as LogRowsJson;
   return {
-    copyText: json.columns === LOG_COPY_COLUMNS.length ? json.copyText : withTermsColumn(json.copyText),
+    copyBytes: Buffer.from(json.columns === LOG_COPY_COLUMNS.length ? json.copyText : withTermsColumn(json.copyText)),
     recordCount: json.recordCount,
     days: new Set(json.days),
     resources: new Map(json.resources.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
@@ -230,14 +246,14 @@ export function logRowsFromJson(value: unknown): LogRows {
   };
 }
 
-/** The write-ahead log's binary form (copyTextToBinary): the COPY text not escaped again as JSON. */
-export function logRowsToBinary(rows: LogRows): Buffer {
-  return copyTextToBinary({ ...logRowsToJson({ ...rows, copyText: '' }), copyText: undefined }, rows.copyText);
+/** The write-ahead log's binary form (copyBytesToBinary): the COPY bytes as they are. */
+export function logRowsToBinary(rows: LogRows): Buffer[] {
+  return copyBytesToBinary({ ...logRowsToJson({ ...rows, copyBytes: EMPTY }), copyText: undefined }, rows.copyBytes);
 }
 
 export function logRowsFromBinary(bytes: Buffer): LogRows {
-  const { header, copyText } = copyTextFromBinary(bytes);
-  return logRowsFromJson({ ...(header as Omit<LogRowsJson, 'copyText'>), copyText });
+  const { header, copyBytes } = copyBytesFromBinary(bytes);
+  return { ...logRowsFromJson({ ...(header as Omit<LogRowsJson, 'copyText'>), copyText: '' }), copyBytes };
 }
 
 const BODY_COLUMN = LOG_COPY_COLUMNS.indexOf('body');

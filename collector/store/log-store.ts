@@ -34,7 +34,7 @@ export class LogStore implements SignalStore<LogRows> {
     await this.db.transaction(async (tx) => {
       if (!(await claimBatch(tx, 'logs', id))) return; // committed before: nothing to do
       await this.dictionary.write(tx, dictionary);
-      await tx.copyFrom(LOG_COPY_TARGET, rows.copyText);
+      await tx.copyFrom(LOG_COPY_TARGET, rows.copyBytes);
       await this.correlations.write(tx, links);
     });
     this.dictionary.committed(dictionary);

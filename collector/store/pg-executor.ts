@@ -53,7 +53,7 @@ export function createPgExecutor(connectionString: string, maxConnections: numbe
     }
   };
 
-  const copyOn = async (client: pg.PoolClient, target: string, text: string) => {
+  const copyOn = async (client: pg.PoolClient, target: string, text: string | Buffer) => {
     const stream = client.query(copyFromStdin(`COPY ${target} FROM STDIN`));
     stream.on('error', ignore); // the pipeline below reports it; a late second error must not crash
     await pipeline(Readable.from([text]), stream);

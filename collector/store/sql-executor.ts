@@ -6,13 +6,13 @@ import type { MigrationExecutor } from '../../lib/db/migrator';
 /** Statements on one connection: a transaction's view of the database. */
 export interface SqlSession {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
-  /** `COPY <target> FROM STDIN` with `text` in PostgreSQL's text COPY format. */
-  copyFrom(target: string, text: string): Promise<void>;
+  /** `COPY <target> FROM STDIN` with `text` in PostgreSQL's text COPY format (a string, or its UTF-8 bytes). */
+  copyFrom(target: string, text: string | Buffer): Promise<void>;
 }
 
 export interface SqlExecutor extends MigrationExecutor {
-  /** `COPY <target> FROM STDIN` with `text` in PostgreSQL's text COPY format. */
-  copyFrom(target: string, text: string): Promise<void>;
+  /** `COPY <target> FROM STDIN` with `text` in PostgreSQL's text COPY format (a string, or its UTF-8 bytes). */
+  copyFrom(target: string, text: string | Buffer): Promise<void>;
   /**
    * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when
    * it throws. A connection lost mid-way rolls back too (PostgreSQL's doing), so the work is all or
