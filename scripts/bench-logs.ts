@@ -28,7 +28,7 @@ import { startCollector } from '../collector/collector';
 import { createLogger } from '../collector/logger';
 import { readCollectorConfig } from '../lib/contracts/collector-config';
 import { printLogsQuery, runLogsQueryBench } from './bench-logs-query';
-import { closeSenders, databaseUrl, fmt, resetDatabase, sendRequests, type IngestRoute } from './bench-support';
+import { closeSenders, databaseUrl, fmt, postgresCpuSeconds, resetDatabase, sendRequests, type IngestRoute } from './bench-support';
 
 const RECORDS = 512;
 /** Requests per direct COPY: 16 × 512 = the collector's 8,192-item batches. */
@@ -81,6 +81,8 @@ export interface LogsIngestFigures {
   decodeEncodePerSecond: number;
   directCopyPerSecond: number;
   endToEndPerSecond: number;
+  /** CPU per record: PostgreSQL's in the direct COPY and end to end, and this process's (collector and senders) end to end. */
+  cpuUs: { copyPostgres: number; endToEndPostgres: number; endToEndCollector: number };
   retries: number;
   bytesPerRecord: number;
   heapBytesPerRecord: number;
@@ -141,36 +143,39 @@ export async function runLogsIngestBench(requestCount = Number(process.env.BENCH
   for (let i = 0; i < rows.length; i += PER_COPY) batches.push(mergeLogRows(rows.slice(i, i + PER_COPY)));
   let db = await freshDatabase(batches[0]!.days);
   let directCopyPerSecond: number;
+  let copyPostgresUs: number;
   try {
     const dictionary = new DictionaryWriter();
     for (const batch of batches) await dictionary.write(db, dictionary.due(batch.resources.values(), batch.scopes.values()));
     let next = 0;
+    const pg0 = postgresCpuSeconds(INGEST_DB);
     t = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: STREAMS }, async () => {
-        while (next < batches.length) await db.copyFrom(LOG_COPY_TARGET, batches[next++]!.copyText);
+        while (next < batches.length) await db.copyFrom(LOG_COPY_TARGET, batches[next++]!.copyBytes);
       }),
     );
     directCopyPerSecond = total / (Number(process.hrtime.bigint() - t) / 1e9);
+    copyPostgresUs = ((postgresCpuSeconds(INGEST_DB) - pg0) * 1e6) / total;
   } finally {
     await db.close();
   }
 
   // 3. end to end through the collector, into a fresh database
   await resetDatabase(INGEST_DB);
-  const { rate: endToEndPerSecond, retries } = await endToEnd(requests, total);
+  const { rate: endToEndPerSecond, retries, postgresUs, collectorUs } = await endToEnd(requests, total);
 
   // 4. what the end-to-end run left on disk
   db = createPgExecutor(databaseUrl(INGEST_DB), 1);
   try {
     const stored = await storedBytes(db);
-    return { records: total, wireBytesPerRecord: wireBytes / total, commonTerms: learner.common.size, decodeEncodePerSecond, directCopyPerSecond, endToEndPerSecond, retries, ...stored };
+    return { records: total, wireBytesPerRecord: wireBytes / total, commonTerms: learner.common.size, decodeEncodePerSecond, directCopyPerSecond, endToEndPerSecond, retries, cpuUs: { copyPostgres: copyPostgresUs, endToEndPostgres: postgresUs, endToEndCollector: collectorUs }, ...stored };
   } finally {
     await db.close();
   }
 }
 
-async function endToEnd(requests: Uint8Array[], total: number): Promise<{ rate: number; retries: number }> {
+async function endToEnd(requests: Uint8Array[], total: number): Promise<{ rate: number; retries: number; postgresUs: number; collectorUs: number }> {
   const collector = await startCollector(
     { ...readCollectorConfig({}), databaseUrl: databaseUrl(INGEST_DB), dataDir: mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-')), httpPort: 0, grpcPort: 0, selfTraceRatio: 0 },
     createLogger('bench', true),
@@ -178,10 +183,14 @@ async function endToEnd(requests: Uint8Array[], total: number): Promise<{ rate: 
   try {
     // Node's http client with a keep-alive agent (bench-support): fetch cost the collector a share
     // of the same process's CPU that a real exporter in another process would not.
+    const pg0 = postgresCpuSeconds(INGEST_DB);
+    const cpu0 = process.cpuUsage();
     const start = process.hrtime.bigint();
     const { retries } = await sendRequests(collector.httpPort, requests, 4, OTLP_LOGS);
     if (!(await collector.flushed(600_000))) throw new Error('not flushed');
-    return { rate: total / (Number(process.hrtime.bigint() - start) / 1e9), retries };
+    const rate = total / (Number(process.hrtime.bigint() - start) / 1e9);
+    const cpu = process.cpuUsage(cpu0);
+    return { rate, retries, postgresUs: ((postgresCpuSeconds(INGEST_DB) - pg0) * 1e6) / total, collectorUs: (cpu.user + cpu.system) / total };
   } finally {
     closeSenders();
     await collector.stop();
@@ -195,6 +204,10 @@ export function printLogsIngest(f: LogsIngestFigures): void {
   console.log(
     `    end to end            ${fmt(f.endToEndPerSecond).padStart(8)} records/s (HTTP → pipeline → COPY, ${f.retries} 503 retries); ` +
       `ratio to COPY ${fmt(f.endToEndPerSecond / f.directCopyPerSecond, 2)} (target ≥ 0.5); ${fmt(f.endToEndPerSecond / 50_000, 2)} of the 50,000/s target`,
+  );
+  console.log(
+    `    CPU per record        PostgreSQL ${fmt(f.cpuUs.copyPostgres, 1)} µs in the direct COPY, ${fmt(f.cpuUs.endToEndPostgres, 1)} µs end to end; ` +
+      `collector (with the senders, one process) ${fmt(f.cpuUs.endToEndCollector, 1)} µs end to end`,
   );
   console.log(`    on disk               ${fmt(f.bytesPerRecord).padStart(8)} bytes/record (${fmt(f.heapBytesPerRecord)} heap + TOAST, the rest indexes:)`);
   for (const index of f.indexBytesPerRecord) console.log(`      ${index.name.padEnd(40)} ${fmt(index.bytes).padStart(5)} bytes/record`);

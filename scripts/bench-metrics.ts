@@ -17,7 +17,7 @@
 // The machine is shared: the load average is printed with the figures.
 //   npx tsx scripts/bench-metrics.ts
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -33,7 +33,7 @@ import { applyMigrations } from '../lib/db/migrator';
 import { evaluateRange, parsePromQL } from '../lib/domain/promql/index';
 import { buildBenchStore } from './bench-promql';
 import { copyByteaFromHex } from '../collector/store/copy-text';
-import { closeSenders, fmt, resetDatabase, sendRequests, startChild, type IngestRoute } from './bench-support';
+import { closeSenders, cpuSeconds, fmt, resetDatabase, sendRequests, startChild, type IngestRoute } from './bench-support';
 import { ROOT } from './prepare';
 
 const SERIES = Number(process.env.BENCH_METRIC_SERIES ?? 100_000);
@@ -99,20 +99,6 @@ async function waitCommitted(port: number, appended: number): Promise<void> {
     const [a, unwritten] = await Promise.all([collectorGauge(port, 'meshlight_metric_samples_appended_total'), collectorGauge(port, 'meshlight_metric_head_unwritten_samples')]);
     if (a >= appended && unwritten === 0) return;
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/**
- * CPU seconds (user + system) a process has used, from /proc (Linux; NaN elsewhere). Per sample it
- * moves far less with the machine's load than the rates do.
- */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
-  } catch {
-    return NaN;
   }
 }
 

@@ -14,7 +14,6 @@
 // BENCH_SKIP_UI=1 times the graph query in-process and skips the browser; BENCH_GRAPH_PARTS picks
 // parts (cost,ingest,query); BENCH_GRAPH_RUNS sets the ingest runs (5: single runs vary by several %).
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { context, trace, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -32,7 +31,7 @@ import { loadGraphTotals, rollupWindow } from '../lib/db/service-graph-queries';
 import { EdgeDeriver } from '../lib/domain/service-graph/edge-deriver';
 import { assembleGraph } from '../lib/domain/service-graph/graph';
 import { ServiceGraphRollups } from '../lib/domain/service-graph/rollup';
-import { closeSenders, fmt, resetDatabase, sendOtlp, spansWritten, startChild, startUiChild } from './bench-support';
+import { closeSenders, cpuSeconds, fmt, resetDatabase, sendOtlp, spansWritten, startChild, startUiChild } from './bench-support';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 import { freePort } from '../tests/support/ui-server';
 
@@ -190,8 +189,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 
 /** utime + stime of a process, in milliseconds (Linux /proc). */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  return cpuSeconds(pid) * 1000;
 }
 
 export async function ingestRun(graph: boolean, requests: Uint8Array[], spans: number): Promise<{ rate: number; cpuUsPerSpan: number }> {

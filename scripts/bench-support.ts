@@ -1,6 +1,7 @@
 // What the benchmarks share: scratch databases, child processes that announce readiness on
 // stdout, and OTLP/HTTP senders that honour 503 + Retry-After.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -37,6 +38,52 @@ export async function resetDatabase(name: string): Promise<string> {
     await admin.end();
   }
   return databaseUrl(name);
+}
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux; NaN elsewhere). Per sample it
+ * moves far less with the machine's load than the rates do.
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL processes working for `database` (its backends and
+ * autovacuum workers, named in their process titles) and by the server's shared writers (WAL
+ * writer, checkpointer, background writer), from /proc (Linux; NaN elsewhere). A backend that
+ * exits between two readings takes its share with it: read while the work's connections are open.
+ */
+export function postgresCpuSeconds(database: string): number {
+  let total = 0;
+  let found = false;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return NaN;
+  }
+  for (const pid of pids) {
+    let title: string;
+    try {
+      title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!title.startsWith('postgres: ')) continue;
+    if (!title.includes(` ${database} `) && !/^postgres: (\S+: )?(walwriter|checkpointer|background writer)/.test(title)) continue;
+    const seconds = cpuSeconds(Number(pid));
+    if (Number.isNaN(seconds)) continue;
+    total += seconds;
+    found = true;
+  }
+  return found ? total : NaN;
 }
 
 /** Starts the UI server (`next start`, built) on `port` the way `npm start` does. */
