@@ -167,7 +167,9 @@ export async function startCollector(config: CollectorConfig, log: Logger): Prom
       const cutoffMs = Number(retentionCutoffNs(Date.now(), policy) / 1_000_000n);
       // The graph's rollups live exactly as long as the spans they summarize.
       const rollupRows = await serviceGraph?.applyRetention(cutoffMs);
-      await logs.store.correlations.applyRetention(retentionCutoffNs(Date.now(), logsPolicy));
+      const logsCutoffNs = retentionCutoffNs(Date.now(), logsPolicy);
+      await logs.store.correlations.applyRetention(logsCutoffNs);
+      await logs.store.applyVolumeRetention(Number(logsCutoffNs / 1_000_000n));
       await health.applyRetention(cutoffMs);
       const batchIds = await forgetBatchesBefore(db, cutoffMs);
       const dropped = reports.filter((r) => r.dropped.length || r.deletedFromDefault);

@@ -15,10 +15,11 @@
 import { createHash } from 'node:crypto';
 import { parseLogQuery } from '../lib/contracts/logs-api';
 import { CommonTermLearner, logTokens } from '../lib/domain/logs/log-terms';
-import { searchLogs } from '../lib/db/log-queries';
+import { logVolume, searchLogs } from '../lib/db/log-queries';
 import { disconnectDb } from '../lib/db/prisma';
 import { queryRange } from '../lib/http/loki-api';
 import { createPgExecutor } from '../collector/store/pg-executor';
+import { COUNT_STORED_LOG_VOLUME_SQL } from '../collector/store/log-store';
 import { createLogPartitions } from '../collector/store/log-partitions';
 import { applyMigrations } from '../lib/db/migrator';
 import type { SqlExecutor } from '../collector/store/sql-executor';
@@ -106,6 +107,15 @@ export async function runLogsQueryBench(
     await measure('full text, last hour, rare token (q=id=<n>)', 500, () =>
       searchLogs(parseLogQuery(new URLSearchParams({ q: `id=${Math.floor(N / (hours * 4))}`, start: hourAgo, end: String(nowMs) }))),
     );
+    // What GET /api/logs/volume runs.
+    const histogram = (params: Record<string, string>) => () => {
+      const query = parseLogQuery(new URLSearchParams(params));
+      return logVolume({ ...query, startNs: query.startNs!, endNs: query.endNs! });
+    };
+    // The logs page's histogram (no target in the issue; the page waits for it beside the table).
+    await measure('histogram, last hour (GET /api/logs/volume\'s query)', 0, histogram({ start: hourAgo, end: String(nowMs) }));
+    await measure(`histogram, last ${fmt(Math.min(hours, 24))} h`, 0, histogram({ start: String(nowMs - Math.round(Math.min(hours, 24) * 3_600_000)), end: String(nowMs) }));
+    await measure('histogram, last hour, q=timeout (counts the matching records)', 0, histogram({ q: 'timeout', start: hourAgo, end: String(nowMs) }));
     await measure('LogQL sum by (service_name) (count_over_time(… |= "error" [1m])), 1 h', 1000, async () => {
       const response = await queryRange(
         new URLSearchParams({ query: 'sum by (service_name) (count_over_time({service_name=~".+"} |= "error" [1m]))', start: `${nowMs - 3_600_000}000000`, end: `${nowMs}000000`, step: '60' }),
@@ -151,6 +161,8 @@ async function load(db: SqlExecutor, N: number, hours: number, nowMs: number): P
       [nowNs.toString(), (BigInt(Math.round(hours * 3_600_000)) * 1_000_000n / BigInt(N)).toString(), from, Math.min(N, from + chunk) - 1],
     );
   }
+  // What the collector would have counted at ingest, for the histogram.
+  await db.query(COUNT_STORED_LOG_VOLUME_SQL);
   await db.query('ANALYZE logs');
   const loadSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   const size = await db.query<{ bytes: string }>(`SELECT sum(pg_total_relation_size(inhrelid))::text AS bytes FROM pg_inherits WHERE inhparent = 'logs'::regclass`);
@@ -192,7 +204,8 @@ export function printLogsQuery(f: LogsQueryFigures): void {
     console.log(`    (not 10 M records: last-hour queries read the 10 M density; id lookups are B-tree probes one level shallower than at 10 M)`);
   }
   for (const t of f.timings) {
-    console.log(`    ${t.label.padEnd(66)} ${fmt(t.ms, 1).padStart(8)} ms  (target ≤ ${fmt(t.targetMs)} ms; ratio ${fmt(t.ms / t.targetMs, 2)})`);
+    const target = t.targetMs > 0 ? `(target ≤ ${fmt(t.targetMs)} ms; ratio ${fmt(t.ms / t.targetMs, 2)})` : '(no target)';
+    console.log(`    ${t.label.padEnd(66)} ${fmt(t.ms, 1).padStart(8)} ms  ${target}`);
   }
 }
 

@@ -166,3 +166,24 @@ test('the encoded rows of a fixture of edge cases are byte-identical to the refe
   assert.equal(digestOf(encodeLogRows(goldenBatch())), '6fba2343d74016fcf4d697959e874f1b351bae58381135a9f1ad3658b746521e');
   assert.equal(digestOf(encodeLogRows(goldenBatch(), learner)), '6a8ef71c2da15bef4f07aade6893f3ea2cbb090b2557988a994a687e1352e2d7');
 });
+
+test('each batch carries its volume by minute, service and severity range; merge, split and the log forms keep it', () => {
+  const first = encodeLogRows(batch(['a', 'b', 'c'], 'api'));
+  const minuteMs = Math.floor(1_763_700_000_000 / 60_000) * 60_000;
+  assert.deepEqual(first.volume, [[minuteMs, 'api', 9, 3]]);
+  const second = encodeLogRows(batch(['d', 'e'], 'web'));
+  const merged = mergeLogRows([first, second, encodeLogRows(batch(['f'], 'api'))]);
+  assert.deepEqual(merged.volume, [
+    [minuteMs, 'api', 9, 4],
+    [minuteMs, 'web', 9, 2],
+  ]);
+  const [left, right] = splitLogRows(merged);
+  assert.deepEqual(left.volume, [[minuteMs, 'api', 9, 3]]);
+  assert.deepEqual(right.volume, [
+    [minuteMs, 'api', 9, 1],
+    [minuteMs, 'web', 9, 2],
+  ]);
+  assert.deepEqual(logRowsFromBinary(Buffer.concat(logRowsToBinary(merged))).volume, merged.volume);
+  const before = { ...logRowsToJson(merged), volume: undefined };
+  assert.deepEqual(logRowsFromJson(JSON.parse(JSON.stringify(before))).volume, merged.volume, 'rows from before the rollup: counted from the COPY text');
+});

@@ -7,6 +7,7 @@
 import { correlationLinksOfLogs, type CorrelationLink } from '../../lib/domain/logs/correlation';
 import { indexedTerms, indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
 import { effectiveTimeNs, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
+import { VolumeCounter, VolumeTally, type VolumeCount } from '../../lib/domain/logs/volume';
 import { COPY_NULL, copyBytesFromBinary, copyBytesToBinary, copyByteaFromHex, copyJson, copyLineCount, copyNullableText, copyText, fromCopyText, needsSanitizing, sanitizeJson, splitCopyBytes } from './copy-text';
 import { cleanText } from '../../lib/domain/logs/text';
 import { PARTITIONED_LOGS } from './log-partitions';
@@ -47,6 +48,8 @@ export interface LogRows {
   resources: Map<bigint, ResourceRow>;
   scopes: Map<bigint, ScopeRow>;
   correlations: CorrelationLink[];
+  /** How many of the records fall in each minute, service and severity range (log_volume_minutes). */
+  volume: VolumeCount[];
 }
 
 const NO_COMMON_TERMS: ReadonlySet<string> = new Set();
@@ -58,7 +61,8 @@ const EMPTY = Buffer.alloc(0);
  */
 export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRows {
   const common = terms?.common ?? NO_COMMON_TERMS;
-  const rows: LogRows = { copyBytes: EMPTY, recordCount: 0, days: new Set(), resources: new Map(), scopes: new Map(), correlations: [] };
+  const rows: LogRows = { copyBytes: EMPTY, recordCount: 0, days: new Set(), resources: new Map(), scopes: new Map(), correlations: [], volume: [] };
+  const volume = new VolumeTally();
   const lines: string[] = [];
   let dayStart = 0n;
   let dayEnd = 0n;
@@ -81,6 +85,7 @@ export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRo
         }
         lines.push(logLine(record, service, ids, literal));
         const time = effectiveTimeNs(record);
+        volume.count(time, resource.serviceName, record.severityNumber);
         // Records of a batch mostly fall in one day: a bigint division only when the day changes.
         if (time < dayStart || time >= dayEnd) {
           const day = dayOf(time);
@@ -97,6 +102,7 @@ export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRo
   // finds some, a search of each line and a clean copy of the records whose lines have it.
   if (needsSanitizing(text)) text = cleanLines(batch, lines, common).join('');
   rows.copyBytes = Buffer.from(text);
+  rows.volume = volume.rows();
   rows.correlations = correlationLinksOfLogs(batch.resourceLogs).map((link) => sanitizeJson(link));
   return rows;
 }
@@ -177,14 +183,18 @@ export function mergeLogRows(parts: readonly LogRows[]): LogRows {
     resources: new Map(),
     scopes: new Map(),
     correlations: [],
+    volume: [],
   };
+  const volume = new VolumeCounter();
   for (const part of parts) {
+    volume.addAll(part.volume);
     merged.recordCount += part.recordCount;
     for (const day of part.days) merged.days.add(day);
     for (const [id, row] of part.resources) merged.resources.set(id, row);
     for (const [id, row] of part.scopes) merged.scopes.set(id, row);
     merged.correlations.push(...part.correlations);
   }
+  merged.volume = volume.rows();
   return merged;
 }
 
@@ -194,8 +204,8 @@ export function splitLogRows(rows: LogRows): [LogRows, LogRows] {
   const half = Math.ceil(lines / 2);
   const [first, second] = splitCopyBytes(rows.copyBytes, half);
   return [
-    { ...rows, copyBytes: first, recordCount: half, correlations: rows.correlations },
-    { ...rows, copyBytes: second, recordCount: lines - half, correlations: [] },
+    { ...rows, copyBytes: first, recordCount: half, correlations: rows.correlations, volume: volumeOfCopyText(first.toString()) },
+    { ...rows, copyBytes: second, recordCount: lines - half, correlations: [], volume: volumeOfCopyText(second.toString()) },
   ];
 }
 
@@ -219,6 +229,8 @@ interface LogRowsJson {
   resources: Array<Omit<ResourceRow, 'id'> & { id: string }>;
   scopes: Array<Omit<ScopeRow, 'id'> & { id: string }>;
   correlations: Array<Omit<CorrelationLink, 'firstSeenNs'> & { firstSeenNs: string }>;
+  /** Absent in spools and write-ahead logs from before the volume rollup: counted from the COPY text. */
+  volume?: VolumeCount[];
 }
 
 /** For the shutdown spool: bigints as decimal strings. */
@@ -231,13 +243,16 @@ export function logRowsToJson(rows: LogRows): LogRowsJson {
     resources: [...rows.resources.values()].map((r) => ({ ...r, id: r.id.toString() })),
     scopes: [...rows.scopes.values()].map((s) => ({ ...s, id: s.id.toString() })),
     correlations: rows.correlations.map((c) => ({ ...c, firstSeenNs: c.firstSeenNs.toString() })),
+    volume: rows.volume,
   };
 }
 
 export function logRowsFromJson(value: unknown): LogRows {
   const json = value as LogRowsJson;
+  const copyText = json.columns === LOG_COPY_COLUMNS.length ? json.copyText : withTermsColumn(json.copyText);
   return {
-    copyBytes: Buffer.from(json.columns === LOG_COPY_COLUMNS.length ? json.copyText : withTermsColumn(json.copyText)),
+    copyBytes: Buffer.from(copyText),
+    volume: json.volume ?? volumeOfCopyText(copyText),
     recordCount: json.recordCount,
     days: new Set(json.days),
     resources: new Map(json.resources.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
@@ -253,7 +268,25 @@ export function logRowsToBinary(rows: LogRows): Buffer[] {
 
 export function logRowsFromBinary(bytes: Buffer): LogRows {
   const { header, copyBytes } = copyBytesFromBinary(bytes);
-  return { ...logRowsFromJson({ ...(header as Omit<LogRowsJson, 'copyText'>), copyText: '' }), copyBytes };
+  const json = header as Omit<LogRowsJson, 'copyText'>;
+  const rows = { ...logRowsFromJson({ ...json, copyText: '' }), copyBytes };
+  if (!json.volume) rows.volume = volumeOfCopyText(copyBytes.toString());
+  return rows;
+}
+
+const TIME_COLUMN = LOG_COPY_COLUMNS.indexOf('time_ns');
+const SERVICE_COLUMN = LOG_COPY_COLUMNS.indexOf('service_name');
+const SEVERITY_COLUMN = LOG_COPY_COLUMNS.indexOf('severity_number');
+
+/** The volume counts of COPY lines read back (a bisected half, rows from before the rollup). */
+function volumeOfCopyText(copyText: string): VolumeCount[] {
+  const tally = new VolumeTally();
+  for (const line of copyText.split('\n')) {
+    if (line === '') continue;
+    const columns = line.split('\t');
+    tally.count(BigInt(columns[TIME_COLUMN]!), fromCopyText(columns[SERVICE_COLUMN]!), Number(columns[SEVERITY_COLUMN]));
+  }
+  return tally.rows();
 }
 
 const BODY_COLUMN = LOG_COPY_COLUMNS.indexOf('body');

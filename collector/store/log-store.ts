@@ -8,7 +8,29 @@ import { DictionaryWriter } from './dictionary-writer';
 import { claimBatch } from './ingest-batches';
 import { LOG_COPY_TARGET, type LogRows } from './log-rows';
 import type { PartitionManager } from './partitions';
-import type { SqlExecutor } from './sql-executor';
+import type { SqlExecutor, SqlSession } from './sql-executor';
+import type { VolumeCount } from '../../lib/domain/logs/volume';
+
+/**
+ * log_volume_minutes counted from the records stored (what migration 20261129190000 runs once; tools
+ * that load records by SQL run it after). Adds to the counts there: run it on records not yet counted.
+ */
+export const COUNT_STORED_LOG_VOLUME_SQL = `INSERT INTO log_volume_minutes (minute_ms, service_name, severity_group, records)
+SELECT floor(time_ns / 60000000000.0)::bigint * 60000, service_name,
+       CASE WHEN severity_number BETWEEN 1 AND 24 THEN ((severity_number - 1) / 4) * 4 + 1 ELSE 0 END, count(*)
+  FROM logs GROUP BY 1, 2, 3
+ON CONFLICT (minute_ms, service_name, severity_group) DO UPDATE SET records = log_volume_minutes.records + EXCLUDED.records`;
+
+/** Adds a batch's counts to log_volume_minutes (the histogram's rollup). */
+async function addVolume(tx: SqlSession, volume: readonly VolumeCount[]): Promise<void> {
+  if (volume.length === 0) return;
+  await tx.query(
+    `INSERT INTO log_volume_minutes (minute_ms, service_name, severity_group, records)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::smallint[], $4::bigint[])
+     ON CONFLICT (minute_ms, service_name, severity_group) DO UPDATE SET records = log_volume_minutes.records + EXCLUDED.records`,
+    [volume.map((v) => v[0]), volume.map((v) => v[1]), volume.map((v) => v[2]), volume.map((v) => v[3])],
+  );
+}
 
 export class LogStore implements SignalStore<LogRows> {
   private readonly dictionary: DictionaryWriter;
@@ -36,8 +58,20 @@ export class LogStore implements SignalStore<LogRows> {
       await this.dictionary.write(tx, dictionary);
       await tx.copyFrom(LOG_COPY_TARGET, rows.copyBytes);
       await this.correlations.write(tx, links);
+      // Last, so the rows it adds to (the current minute's, shared with every writer) stay locked
+      // only until this commit; rows.volume is in one order for everyone (VolumeCounter.rows).
+      await addVolume(tx, rows.volume);
     });
     this.dictionary.committed(dictionary);
     this.correlations.committed(links);
+  }
+
+  /** Forgets the volume of minutes before `cutoffMs` (with the logs' retention). */
+  async applyVolumeRetention(cutoffMs: number): Promise<number> {
+    const rows = await this.db.query<{ n: bigint | number }>(
+      `WITH gone AS (DELETE FROM log_volume_minutes WHERE minute_ms < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
+      [cutoffMs],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 }

@@ -5,6 +5,7 @@
 import type { Attributes } from '../domain/model';
 import { indexAnswers, prefixTsQuery, queryWords, wordStartRegex } from '../domain/logs/log-terms';
 import { severityName, severityRange } from '../domain/logs/severity';
+import { NANOS_PER_MINUTE } from '../domain/logs/volume';
 import {
   encodeLogCursor,
   type CorrelatedTrace,
@@ -242,34 +243,80 @@ async function walkText(query: LogQuery & { text?: TextPlan }, db: Db): Promise<
   return { data: hits.map(logEntryOfRow), nextCursor: stop ? encodeLogCursor(stop.time_ns, stop.id) : null };
 }
 
-/** Record counts per time bucket and severity range, for the histogram above the table. */
-export async function logVolume(
-  query: Omit<LogQuery, 'limit' | 'cursor'> & { startNs: bigint; endNs: bigint },
-  buckets = 60,
-  db: Db = getDb(),
-): Promise<{ stepMs: number; buckets: VolumeBucket[] }> {
+type VolumeQuery = Omit<LogQuery, 'limit' | 'cursor'> & { startNs: bigint; endNs: bigint };
+type VolumeRow = { bucket: string; severity_number: number; n: string };
+
+/**
+ * Record counts per time bucket and severity range, for the histogram above the table. Buckets of
+ * a minute or more, with no filter but service and severity, are summed from log_volume_minutes
+ * (the collector's per-minute counts) for the whole minutes of the range, and counted from the
+ * records only for the part-minutes at its two ends: the cost is set by the range's minutes, not by
+ * its records (a day of 10 M records is 1,440 minutes). A minute is placed in the bucket its start
+ * falls in. Any other filter (text, trace, correlation, attributes) counts the matching records.
+ */
+export async function logVolume(query: VolumeQuery, buckets = 60, db: Db = getDb()): Promise<{ stepMs: number; buckets: VolumeBucket[] }> {
   const spanNs = query.endNs - query.startNs;
   const stepNs = spanNs / BigInt(buckets) > 1_000_000n ? spanNs / BigInt(buckets) : 1_000_000n;
+  const out: VolumeBucket[] = [];
+  for (let i = 0; i < buckets; i++) out.push({ t: Number((query.startNs + BigInt(i) * stepNs) / 1_000_000n), counts: {} });
+  const add = (bucket: number, severityNumber: number, n: number) => {
+    // The range's end is inclusive: a record at endNs is in the last bucket, not one past it.
+    const target = out[Math.min(bucket, buckets - 1)];
+    if (!target) return;
+    const name = severityName(severityNumber);
+    target.counts[name] = (target.counts[name] ?? 0) + n;
+  };
+  const rollup = !query.q && !query.traceId && !query.correlationId && query.attributes.length === 0 && stepNs >= NANOS_PER_MINUTE;
+  // Whole minutes inside [startNs, endNs] (both ends inclusive, as the records' filter is).
+  const innerStart = ceilDiv(query.startNs, NANOS_PER_MINUTE) * NANOS_PER_MINUTE;
+  const innerEnd = floorDiv(query.endNs + 1n, NANOS_PER_MINUTE) * NANOS_PER_MINUTE;
+  if (!rollup || innerEnd <= innerStart) {
+    for (const row of await countRecords(query, query, stepNs, db)) add(Number(row.bucket), row.severity_number, Number(row.n));
+  } else {
+    const values: unknown[] = [(innerStart / 1_000_000n).toString(), (innerEnd / 1_000_000n).toString()];
+    const where = ['minute_ms >= $1', 'minute_ms < $2'];
+    if (query.service) where.push(`service_name = $${values.push(query.service)}`);
+    if (query.severities.length > 0) where.push(`severity_group = ANY($${values.push(query.severities.map((name) => severityRange(name).min))}::smallint[])`);
+    const minutes = await db.pool.query<{ minute_ms: string; severity_group: number; n: string }>(
+      `SELECT minute_ms::text, severity_group, sum(records)::text AS n FROM log_volume_minutes WHERE ${where.join(' AND ')} GROUP BY 1, 2`,
+      values,
+    );
+    for (const row of minutes.rows) add(Number((BigInt(row.minute_ms) * 1_000_000n - query.startNs) / stepNs), row.severity_group, Number(row.n));
+    const edges: Array<[bigint, bigint]> = [
+      [query.startNs, innerStart - 1n],
+      [innerEnd, query.endNs],
+    ];
+    for (const [startNs, endNs] of edges) {
+      if (endNs < startNs) continue;
+      for (const row of await countRecords({ ...query, startNs, endNs }, query, stepNs, db)) add(Number(row.bucket), row.severity_number, Number(row.n));
+    }
+  }
+  return { stepMs: Number(stepNs / 1_000_000n), buckets: out };
+}
+
+/** Counts the records `query` matches, by bucket of `stepNs` from `origin.startNs` and severity range. */
+async function countRecords(query: VolumeQuery, origin: { startNs: bigint }, stepNs: bigint, db: Db): Promise<VolumeRow[]> {
   const result = await withTextPlan(query, db, (resolved) => {
     const values: unknown[] = [];
     const where = logFilterSql(resolved, values);
-    const start = `$${values.push(query.startNs.toString())}::bigint`;
+    const start = `$${values.push(origin.startNs.toString())}::bigint`;
     const step = `$${values.push(stepNs.toString())}::bigint`;
-    return db.pool.query<{ bucket: string; severity_number: number; n: string }>(
+    return db.pool.query<VolumeRow>(
       `SELECT ((l.time_ns - ${start}) / ${step})::text AS bucket, (((l.severity_number + 3) / 4) * 4 - 3) AS severity_number, count(*)::text AS n
          FROM logs l WHERE ${where} GROUP BY 1, 2`,
       values,
     );
   });
-  const out: VolumeBucket[] = [];
-  for (let i = 0; i < buckets; i++) out.push({ t: Number((query.startNs + BigInt(i) * stepNs) / 1_000_000n), counts: {} });
-  for (const row of result.rows) {
-    const bucket = out[Number(row.bucket)];
-    if (!bucket) continue;
-    const name = severityName(row.severity_number);
-    bucket.counts[name] = (bucket.counts[name] ?? 0) + Number(row.n);
-  }
-  return { stepMs: Number(stepNs / 1_000_000n), buckets: out };
+  return result.rows;
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n ? q - 1n : q;
+}
+
+function ceilDiv(a: bigint, b: bigint): bigint {
+  return -floorDiv(-a, b);
 }
 
 const MAX_CORRELATION_LOGS = 2000;
