@@ -3,6 +3,7 @@
 // chart selects a sub-range and zooms to it (the page puts start/end in the URL).
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatValue } from '../metrics/chart-data';
 import { SEVERITY_COLORS } from './severity-style';
 import { VOLUME_SEVERITIES, type VolumePoint } from './use-logs';
 
@@ -33,7 +34,8 @@ export function LogVolumeChart({ points, onZoom }: { points: VolumePoint[]; onZo
         >
           <CartesianGrid stroke="#2a303c" vertical={false} />
           <XAxis dataKey="t" tickFormatter={(t: number) => clock(t, span)} {...AXIS} minTickGap={50} />
-          <YAxis {...AXIS} width={44} allowDecimals={false} />
+          {/* Counts in short form (180k, 1.2M): a day of busy services is hundreds of thousands a bucket. */}
+          <YAxis {...AXIS} width={44} allowDecimals={false} tickFormatter={(n: number) => formatValue(n)} />
           <Tooltip
             contentStyle={{ background: '#161920', border: '1px solid #2a303c', borderRadius: 6, fontSize: 12 }}
             labelFormatter={(t) => new Date(Number(t)).toISOString().replace('T', ' ').slice(0, 19)}
