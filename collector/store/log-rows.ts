@@ -5,7 +5,7 @@
 // generic pipeline's RowsCodec needs. Each row carries its full-text terms (`terms`, a tsvector
 // literal): the body's tokens less the common ones (lib/domain/logs/log-terms.ts).
 import { correlationLinksOfLogs, type CorrelationLink } from '../../lib/domain/logs/correlation';
-import { indexedTerms, indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
+import { indexedTermsLiteral, logTokens, type CommonTermLearner } from '../../lib/domain/logs/log-terms';
 import { effectiveTimeNs, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
 import { VolumeCounter, VolumeTally, type VolumeCount } from '../../lib/domain/logs/volume';
 import { COPY_NULL, copyBytesFromBinary, copyBytesToBinary, copyByteaFromHex, copyJson, copyLineCount, copyNullableText, copyText, fromCopyText, needsSanitizing, sanitizeJson, splitCopyBytes } from './copy-text';
@@ -75,15 +75,9 @@ export function encodeLogRows(batch: LogBatch, terms?: CommonTermLearner): LogRo
       rows.scopes.set(scope.id, scope);
       const ids = `\t${resource.id}\t${scope.id}\t`;
       for (const record of sl.records) {
-        let literal: string;
-        if (terms?.sampleNext()) {
-          const tokens = logTokens(record.body);
-          terms.observeSampled(tokens);
-          literal = indexedTermsLiteral(tokens, common);
-        } else {
-          literal = indexedTerms(record.body, terms?.table);
-        }
-        lines.push(logLine(record, service, ids, literal));
+        const tokens = logTokens(record.body);
+        terms?.observe(tokens);
+        lines.push(logLine(record, service, ids, indexedTermsLiteral(tokens, common)));
         const time = effectiveTimeNs(record);
         volume.count(time, resource.serviceName, record.severityNumber);
         // Records of a batch mostly fall in one day: a bigint division only when the day changes.

@@ -85,132 +85,6 @@ export function indexedTermsLiteral(tokens: readonly string[], common: ReadonlyS
   return out;
 }
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
-
-/** FNV-1a of a lowercase ASCII term's character codes: the hash indexedTerms computes while it scans. */
-function asciiTermHash(term: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), FNV_PRIME);
-  return h;
-}
-
-/**
- * The common terms, looked up by a token's place in the text instead of by a string of it: an
- * open-addressed table of the ASCII terms keyed by asciiTermHash, so the encoder can leave out a
- * common token (most of a log line's tokens are its template's words) without cutting a substring
- * for it and hashing that again. Follows its set, which only grows (rebuilt when the size changes).
- */
-export class CommonTermTable {
-  private size = -1;
-  private mask = 0;
-  private hashes = new Int32Array(0);
-  /** Index + 1 into `terms` per slot; 0 is empty. */
-  private slots = new Int32Array(0);
-  private terms: string[] = [];
-
-  constructor(readonly source: ReadonlySet<string>) {}
-
-  /** Is text[start, end), ASCII only, hashing to `hash`, a common term? `lower`: it has no uppercase letter. */
-  hasAscii(text: string, start: number, end: number, hash: number, lower: boolean): boolean {
-    if (this.size !== this.source.size) this.rebuild();
-    if (this.terms.length === 0) return false;
-    const length = end - start;
-    for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const at = this.slots[slot]!;
-      if (at === 0) return false;
-      if (this.hashes[slot] !== hash) continue;
-      const term = this.terms[at - 1]!;
-      if (term.length === length && (lower ? text.startsWith(term, start) : equalsLowercased(text, start, term))) return true;
-    }
-  }
-
-  private rebuild(): void {
-    this.size = this.source.size;
-    this.terms = [...this.source].filter((term) => /^[\x00-\x7f]*$/.test(term));
-    let capacity = 16;
-    while (capacity < this.terms.length * 2) capacity *= 2;
-    this.mask = capacity - 1;
-    this.hashes = new Int32Array(capacity);
-    this.slots = new Int32Array(capacity);
-    this.terms.forEach((term, index) => {
-      const hash = asciiTermHash(term);
-      let slot = hash & this.mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.hashes[slot] = hash;
-      this.slots[slot] = index + 1;
-    });
-  }
-}
-
-/** text[start, start + term.length) with ASCII uppercase lowered equals `term` (lowercase ASCII). */
-function equalsLowercased(text: string, start: number, term: string): boolean {
-  for (let i = 0; i < term.length; i++) {
-    let c = text.charCodeAt(start + i);
-    if (c >= 65 && c <= 90) c |= 0x20;
-    if (c !== term.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-const NO_TERMS = new CommonTermTable(new Set());
-
-/**
- * indexedTermsLiteral(logTokens(text), table.source), in one pass and without a string per common
- * token: while a token is scanned its lowercase hash is computed, and a common ASCII token is found
- * in the table and skipped where it stands. Only the tokens indexed (the few a line does not share
- * with its template) are cut out of the text. Same output, byte for byte (a test holds it to that).
- */
-export function indexedTerms(text: string, table: CommonTermTable = NO_TERMS): string {
-  let out = '';
-  const kept: string[] = [];
-  let seen: Set<string> | undefined;
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    let c = text.charCodeAt(i);
-    if (c < 128 && CHAR_CLASS[c] === 1) {
-      i++;
-      continue;
-    }
-    const start = i;
-    let lower = true;
-    let ascii = true;
-    let hash = FNV_OFFSET;
-    do {
-      if (c >= 128) ascii = false;
-      else {
-        if (CHAR_CLASS[c] === 2) {
-          lower = false;
-          c |= 0x20;
-        }
-        hash = Math.imul(hash ^ c, FNV_PRIME);
-      }
-      if (++i === n) break;
-      c = text.charCodeAt(i);
-    } while (c >= 128 || CHAR_CLASS[c] !== 1);
-    let token: string;
-    if (ascii && i - start <= MAX_TERM_LENGTH) {
-      if (table.hasAscii(text, start, i, hash, lower)) continue;
-      token = lower ? text.slice(start, i) : text.slice(start, i).toLowerCase();
-    } else {
-      const slice = text.slice(start, i);
-      token = cut(lower && ascii ? slice : slice.toLowerCase());
-      if (table.source.has(token)) continue;
-    }
-    if (seen !== undefined) {
-      if (seen.has(token)) continue;
-      seen.add(token);
-    } else {
-      if (kept.includes(token)) continue;
-      kept.push(token);
-      if (kept.length >= LINEAR_DISTINCT) seen = new Set(kept);
-    }
-    out += out === '' ? `'${token}'` : ` '${token}'`;
-  }
-  return out;
-}
-
 /** The words of a free-text query: its tokens, at most MAX_QUERY_WORDS. */
 export function queryWords(q: string): string[] {
   return logTokens(q).slice(0, MAX_QUERY_WORDS);
@@ -288,24 +162,9 @@ export class CommonTermLearner {
     for (const term of terms) this.requested.delete(term);
   }
 
-  /** The adopted terms as indexedTerms looks them up. */
-  readonly table = new CommonTermTable(this.adopted);
-
-  /**
-   * Counts one record; true when it is one of the sample, whose tokens observeSampled must then
-   * see (the encoder tokenizes only those records in full).
-   */
-  sampleNext(): boolean {
-    return this.records++ % CommonTermLearner.SAMPLE_EVERY === 0;
-  }
-
   /** Sees one record's tokens. */
   observe(tokens: readonly string[]): void {
-    if (this.sampleNext()) this.observeSampled(tokens);
-  }
-
-  /** Sees the tokens of a record sampleNext chose. */
-  observeSampled(tokens: readonly string[]): void {
+    if (this.records++ % CommonTermLearner.SAMPLE_EVERY !== 0) return;
     if (this.adopted.size + this.requested.size >= CommonTermLearner.MAX_COMMON_TERMS) return;
     const threshold = Math.ceil(CommonTermLearner.WINDOW_SAMPLES * CommonTermLearner.COMMON_SHARE);
     let fresh: string[] | undefined;
