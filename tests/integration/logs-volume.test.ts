@@ -13,9 +13,10 @@ import { createPgExecutor } from '../../collector/store/pg-executor';
 import type { SqlExecutor } from '../../collector/store/sql-executor';
 import { applyMigrations, readMigrations } from '../../lib/db/migrator';
 import { disconnectDb } from '../../lib/db/prisma';
-import { emptyLogRecord, type LogBatch, type LogRecord } from '../../lib/domain/logs/model';
+import { emptyLogRecord, type LogRecord } from '../../lib/domain/logs/model';
 import { severityName } from '../../lib/domain/logs/severity';
 import { migrateDatabase } from '../support/migrate';
+import { serviceLogBatch } from '../support/shop-log-batch';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 
 // 2026-11-20 00:00:00 UTC, a minute's start; records over the next 90 minutes.
@@ -39,15 +40,6 @@ function recordsFor(service: string, count: number, seed: number, sink: typeof w
   return records;
 }
 
-function batchOf(service: string, records: LogRecord[]): LogBatch {
-  return {
-    resourceLogs: [{ resource: { attributes: { 'service.name': service }, droppedAttributesCount: 0 }, serviceName: service, schemaUrl: '', scopeLogs: [{ scope: { name: 's', version: '', attributes: {} }, schemaUrl: '', records }] }],
-    recordCount: records.length,
-    rejectedRecords: 0,
-    rejectionMessage: '',
-  };
-}
-
 before(async () => {
   database = await createScratchDatabase('meshlight_logs_volume');
   await migrateDatabase(database.url);
@@ -56,7 +48,7 @@ before(async () => {
   await partitions.load();
   const store = new LogStore(db, partitions);
   for (const [n, service] of SERVICES.entries()) {
-    const rows = encodeLogRows(batchOf(service, recordsFor(service, 400 + 100 * n, n)));
+    const rows = encodeLogRows(serviceLogBatch(service, recordsFor(service, 400 + 100 * n, n)));
     await store.write(rows, `batch-${service}`);
     await store.write(rows, `batch-${service}`); // written again under its id (a retry): counted once
   }
@@ -148,7 +140,7 @@ test('the migration counts the records stored before it', async () => {
     const partitions = createLogPartitions(executor, { retentionDays: 7, futureDays: 1 }, () => T0_MS + 3_600_000);
     await partitions.load();
     await partitions.ensureDays([Math.floor(T0_MS / 86_400_000)]);
-    const rows = encodeLogRows(batchOf('api', recordsFor('api', 50, 9, []).concat({ ...emptyLogRecord(), timeUnixNano: BigInt(T0_MS) * 1_000_000n - 1n, severityNumber: 17, body: 'before the minute' })));
+    const rows = encodeLogRows(serviceLogBatch('api', recordsFor('api', 50, 9, []).concat({ ...emptyLogRecord(), timeUnixNano: BigInt(T0_MS) * 1_000_000n - 1n, severityNumber: 17, body: 'before the minute' })));
     await executor.copyFrom(LOG_COPY_TARGET, rows.copyBytes);
     await applyMigrations(executor, all);
     const counted = await executor.query<{ minute_ms: string; service_name: string; severity_group: number; records: string }>(
