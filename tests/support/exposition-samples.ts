@@ -1,7 +1,7 @@
 // Reads the sample lines of a recorded exposition file into instant samples, for deriver tests.
 // Lenient on purpose (recorded files include docs excerpts that a strict parser refuses); the real
 // parsers live in lib/domain/metrics/exposition and have their own conformance tests.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { InstantSample } from '../../lib/domain/metrics/types';
 
@@ -9,6 +9,12 @@ export const EXPOSITION_FIXTURES = path.resolve(import.meta.dirname, '../fixture
 
 export function readExposition(file: string): string {
   return readFileSync(path.join(EXPOSITION_FIXTURES, file), 'utf8');
+}
+
+/** The samples of every recorded exposition file, and of `extraLines` (names no recording has). */
+export function everyExpositionSample(extraLines: readonly string[] = []): InstantSample[] {
+  const files = readdirSync(EXPOSITION_FIXTURES).filter((f) => f.endsWith('.txt'));
+  return samplesFromText([...files.map(readExposition), ...extraLines].join('\n'));
 }
 
 const LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/;

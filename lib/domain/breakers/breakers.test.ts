@@ -2,8 +2,7 @@
 // real exposition text (tests/fixtures/exposition, sources in its README).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { EXPOSITION_FIXTURES, readExposition, samplesFromText } from '../../../tests/support/exposition-samples';
+import { everyExpositionSample, readExposition, samplesFromText } from '../../../tests/support/exposition-samples';
 import { BreakerTracker, stateFromTransitionCounters, type BreakerReading, type BreakerState } from './model';
 import {
   breakerReadingFromSpan,
@@ -205,7 +204,6 @@ test('inferred: a burst of fast failures that never reach the server is a suspec
 });
 
 test('the name filter keeps every sample a reader reads: the readings of the filtered samples are the same', () => {
-  const files = readdirSync(EXPOSITION_FIXTURES).filter((f) => f.endsWith('.txt'));
   const extra = [
     'resilience_polly_strategy_events_total{job="checkout",event_name="OnCircuitOpened",strategy_name="b"} 1',
     'resilience_polly_strategy_events{job="checkout",event_name="OnCircuitClosed",strategy_name="b"} 1',
@@ -215,7 +213,7 @@ test('the name filter keeps every sample a reader reads: the readings of the fil
     'resilience4j_circuitbreaker_calls{name="r",kind="failed"} 4',
     'http_requests_total{job="x"} 5',
   ];
-  const samples = samplesFromText([...files.map(readExposition), ...extra].join('\n'));
+  const samples = everyExpositionSample(extra);
   const kept = samples.filter((s) => isBreakerMetricName(s.labels.__name__ ?? ''));
   assert.ok(kept.length < samples.length);
   const all = breakerReadingsFromSamples(samples, T0);

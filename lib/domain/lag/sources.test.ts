@@ -1,8 +1,7 @@
 // Lag readings from real exporters' text (tests/fixtures/exposition, see its README for sources).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { EXPOSITION_FIXTURES, readExposition, samplesFromText } from '../../../tests/support/exposition-samples';
+import { everyExpositionSample, readExposition, samplesFromText } from '../../../tests/support/exposition-samples';
 import { isLagMetricName, kafkaReadings, lagReadingsFromSamples, natsExporterReadings, natsJszReadings, rabbitmqReadings, readingKey } from './sources';
 
 const T = 1_700_000_000_000;
@@ -105,14 +104,13 @@ test('a scrape with several exporters yields each reading once, with distinct ke
 });
 
 test('the name filter keeps every sample a reader reads: the readings of the filtered samples are the same', () => {
-  const files = readdirSync(EXPOSITION_FIXTURES).filter((f) => f.endsWith('.txt'));
   const extra = [
     'jetstream_consumer_num_pending{stream_name="S",consumer_name="c"} 5',
     'jetstream_consumer_num_ack_pending{stream_name="S",consumer_name="c"} 1',
     'jetstream_consumer_ack_floor_stream_seq{stream_name="S",consumer_name="c"} 9',
     'http_requests_total{job="x"} 5',
   ];
-  const samples = samplesFromText([...files.map(readExposition), ...extra].join('\n'));
+  const samples = everyExpositionSample(extra);
   const kept = samples.filter((s) => isLagMetricName(s.labels.__name__ ?? ''));
   assert.ok(kept.length < samples.length);
   const all = lagReadingsFromSamples(samples, T);
