@@ -243,16 +243,7 @@ export function logRowsToJson(rows: LogRows): LogRowsJson {
 
 export function logRowsFromJson(value: unknown): LogRows {
   const json = value as LogRowsJson;
-  const copyText = json.columns === LOG_COPY_COLUMNS.length ? json.copyText : withTermsColumn(json.copyText);
-  return {
-    copyBytes: Buffer.from(copyText),
-    volume: json.volume ?? volumeOfCopyText(copyText),
-    recordCount: json.recordCount,
-    days: new Set(json.days),
-    resources: new Map(json.resources.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
-    scopes: new Map(json.scopes.map((s) => [BigInt(s.id), { ...s, id: BigInt(s.id) }])),
-    correlations: json.correlations.map((c) => ({ ...c, firstSeenNs: BigInt(c.firstSeenNs) })),
-  };
+  return rowsOf(json, Buffer.from(json.columns === LOG_COPY_COLUMNS.length ? json.copyText : withTermsColumn(json.copyText)));
 }
 
 /** The write-ahead log's binary form (copyBytesToBinary): the COPY bytes as they are. */
@@ -262,10 +253,20 @@ export function logRowsToBinary(rows: LogRows): Buffer[] {
 
 export function logRowsFromBinary(bytes: Buffer): LogRows {
   const { header, copyBytes } = copyBytesFromBinary(bytes);
-  const json = header as Omit<LogRowsJson, 'copyText'>;
-  const rows = { ...logRowsFromJson({ ...json, copyText: '' }), copyBytes };
-  if (!json.volume) rows.volume = volumeOfCopyText(copyBytes.toString());
-  return rows;
+  return rowsOf(header as Omit<LogRowsJson, 'copyText'>, copyBytes);
+}
+
+/** The rows of a spooled or logged header and their COPY bytes; a header from before the volume rollup gets it counted from the bytes. */
+function rowsOf(json: Omit<LogRowsJson, 'copyText'>, copyBytes: Buffer): LogRows {
+  return {
+    copyBytes,
+    volume: json.volume ?? volumeOfCopyText(copyBytes.toString()),
+    recordCount: json.recordCount,
+    days: new Set(json.days),
+    resources: new Map(json.resources.map((r) => [BigInt(r.id), { ...r, id: BigInt(r.id) }])),
+    scopes: new Map(json.scopes.map((s) => [BigInt(s.id), { ...s, id: BigInt(s.id) }])),
+    correlations: json.correlations.map((c) => ({ ...c, firstSeenNs: BigInt(c.firstSeenNs) })),
+  };
 }
 
 const TIME_COLUMN = LOG_COPY_COLUMNS.indexOf('time_ns');
