@@ -2,6 +2,7 @@
 // start_ns; other signals' tables the same way): which day a row falls in, what a day's partition
 // is called and bounded by, which days may get a partition of their own and which partitions
 // retention drops. The clock is passed in.
+import { floorDiv } from '../../lib/domain/integer-division';
 import type { Nanos } from '../../lib/domain/model';
 
 export const NANOS_PER_DAY = 86_400_000_000_000n;
@@ -20,9 +21,7 @@ export function defaultPartition(table: string): string {
 
 /** Days since the Unix epoch (UTC) of a nanosecond timestamp; negative before 1970. */
 export function dayOf(ns: Nanos): number {
-  const day = ns / NANOS_PER_DAY;
-  // BigInt division truncates toward zero; partitions need floor for pre-1970 timestamps.
-  return Number(ns < 0n && ns % NANOS_PER_DAY !== 0n ? day - 1n : day);
+  return Number(floorDiv(ns, NANOS_PER_DAY));
 }
 
 export function dayBounds(day: number): { from: Nanos; to: Nanos } {

@@ -5,6 +5,7 @@
 import type { Attributes } from '../domain/model';
 import { indexAnswers, prefixTsQuery, queryWords, wordStartRegex } from '../domain/logs/log-terms';
 import { severityName, severityRange } from '../domain/logs/severity';
+import { ceilDiv, floorDiv } from '../domain/integer-division';
 import { NANOS_PER_MINUTE } from '../domain/logs/volume';
 import {
   encodeLogCursor,
@@ -308,15 +309,6 @@ async function countRecords(query: VolumeQuery, origin: { startNs: bigint }, ste
     );
   });
   return result.rows;
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n ? q - 1n : q;
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return -floorDiv(-a, b);
 }
 
 const MAX_CORRELATION_LOGS = 2000;

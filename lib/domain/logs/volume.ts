@@ -1,6 +1,8 @@
 // Log volume per minute, service and severity range: what the collector adds to
 // `log_volume_minutes` in the same transaction as the records it counts (so a batch written once is
 // counted once), and what the logs page's histogram reads for a range too long to count row by row.
+import { floorDiv } from '../integer-division';
+
 export const NANOS_PER_MINUTE = 60_000_000_000n;
 
 /**
@@ -55,7 +57,7 @@ export class VolumeTally {
   count(timeNs: bigint, service: string, severityNumber: number): void {
     if (timeNs < this.minuteStart || timeNs >= this.minuteEnd || service !== this.service) {
       this.flush();
-      const minute = timeNs / NANOS_PER_MINUTE - (timeNs < 0n && timeNs % NANOS_PER_MINUTE !== 0n ? 1n : 0n);
+      const minute = floorDiv(timeNs, NANOS_PER_MINUTE);
       this.minuteStart = minute * NANOS_PER_MINUTE;
       this.minuteEnd = this.minuteStart + NANOS_PER_MINUTE;
       this.minuteMs = Number(minute) * 60_000;
