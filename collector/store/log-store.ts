@@ -9,7 +9,7 @@ import { claimBatch } from './ingest-batches';
 import { LOG_COPY_TARGET, type LogRows } from './log-rows';
 import type { PartitionManager } from './partitions';
 import type { SqlExecutor, SqlSession } from './sql-executor';
-import type { VolumeCount } from '../../lib/domain/logs/volume';
+import { severityGroupSql, type VolumeCount } from '../../lib/domain/logs/volume';
 
 /**
  * log_volume_minutes counted from the records stored (what migration 20261129190000 runs once; tools
@@ -17,7 +17,7 @@ import type { VolumeCount } from '../../lib/domain/logs/volume';
  */
 export const COUNT_STORED_LOG_VOLUME_SQL = `INSERT INTO log_volume_minutes (minute_ms, service_name, severity_group, records)
 SELECT floor(time_ns / 60000000000.0)::bigint * 60000, service_name,
-       CASE WHEN severity_number BETWEEN 1 AND 24 THEN ((severity_number - 1) / 4) * 4 + 1 ELSE 0 END, count(*)
+       ${severityGroupSql('severity_number')}, count(*)
   FROM logs GROUP BY 1, 2, 3
 ON CONFLICT (minute_ms, service_name, severity_group) DO UPDATE SET records = log_volume_minutes.records + EXCLUDED.records`;
 

@@ -6,7 +6,7 @@ import type { Attributes } from '../domain/model';
 import { indexAnswers, prefixTsQuery, queryWords, wordStartRegex } from '../domain/logs/log-terms';
 import { severityName, severityRange } from '../domain/logs/severity';
 import { ceilDiv, floorDiv } from '../domain/integer-division';
-import { NANOS_PER_MINUTE } from '../domain/logs/volume';
+import { NANOS_PER_MINUTE, severityGroupSql } from '../domain/logs/volume';
 import {
   encodeLogCursor,
   type CorrelatedTrace,
@@ -303,7 +303,7 @@ async function countRecords(query: VolumeQuery, origin: { startNs: bigint }, ste
     const start = `$${values.push(origin.startNs.toString())}::bigint`;
     const step = `$${values.push(stepNs.toString())}::bigint`;
     return db.pool.query<VolumeRow>(
-      `SELECT ((l.time_ns - ${start}) / ${step})::text AS bucket, (((l.severity_number + 3) / 4) * 4 - 3) AS severity_number, count(*)::text AS n
+      `SELECT ((l.time_ns - ${start}) / ${step})::text AS bucket, ${severityGroupSql('l.severity_number')} AS severity_number, count(*)::text AS n
          FROM logs l WHERE ${where} GROUP BY 1, 2`,
       values,
     );

@@ -13,6 +13,11 @@ export function severityGroup(severityNumber: number): number {
   return severityNumber >= 1 && severityNumber <= 24 ? ((severityNumber - 1) >> 2) * 4 + 1 : 0;
 }
 
+/** severityGroup in SQL, of the SeverityNumber column `column`. */
+export function severityGroupSql(column: string): string {
+  return `CASE WHEN ${column} BETWEEN 1 AND 24 THEN ((${column} - 1) / 4) * 4 + 1 ELSE 0 END`;
+}
+
 /** Records of one service and severity range in one minute (Unix ms of the minute's start). */
 export type VolumeCount = [minuteMs: number, service: string, severityGroup: number, records: number];
 
