@@ -11,11 +11,11 @@ import { LOG_COPY_TARGET, encodeLogRows } from '../../collector/store/log-rows';
 import { LogStore } from '../../collector/store/log-store';
 import { createPgExecutor } from '../../collector/store/pg-executor';
 import type { SqlExecutor } from '../../collector/store/sql-executor';
-import { applyMigrations, readMigrations } from '../../lib/db/migrator';
+import { applyMigrations } from '../../lib/db/migrator';
 import { disconnectDb } from '../../lib/db/prisma';
 import { emptyLogRecord, type LogRecord } from '../../lib/domain/logs/model';
 import { severityName } from '../../lib/domain/logs/severity';
-import { migrateDatabase } from '../support/migrate';
+import { migrateDatabase, migrateUntil } from '../support/migrate';
 import { serviceLogBatch } from '../support/shop-log-batch';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 
@@ -135,14 +135,13 @@ test('the migration counts the records stored before it', async () => {
   const scratch = await createScratchDatabase('meshlight_logs_volume_migration');
   const executor = createPgExecutor(scratch.url, 1);
   try {
-    const all = await readMigrations();
-    await applyMigrations(executor, all.slice(0, all.findIndex((m) => m.name.startsWith('20261129190000'))));
+    await migrateUntil(executor, '20261129190000');
     const partitions = createLogPartitions(executor, { retentionDays: 7, futureDays: 1 }, () => T0_MS + 3_600_000);
     await partitions.load();
     await partitions.ensureDays([Math.floor(T0_MS / 86_400_000)]);
     const rows = encodeLogRows(serviceLogBatch('api', recordsFor('api', 50, 9, []).concat({ ...emptyLogRecord(), timeUnixNano: BigInt(T0_MS) * 1_000_000n - 1n, severityNumber: 17, body: 'before the minute' })));
     await executor.copyFrom(LOG_COPY_TARGET, rows.copyBytes);
-    await applyMigrations(executor, all);
+    await applyMigrations(executor);
     const counted = await executor.query<{ minute_ms: string; service_name: string; severity_group: number; records: string }>(
       'SELECT minute_ms::text, service_name, severity_group, records::text FROM log_volume_minutes ORDER BY 1, 2, 3',
     );

@@ -13,10 +13,10 @@ import { createPgExecutor } from '../../collector/store/pg-executor';
 import type { SqlExecutor } from '../../collector/store/sql-executor';
 import { findSeries, PgSeriesQueryable } from '../../lib/db/metrics/pg-series-queryable';
 import { labelNames, labelValues, seriesLabels } from '../../lib/db/metrics/prometheus-queries';
-import { applyMigrations, readMigrations } from '../../lib/db/migrator';
+import { applyMigrations } from '../../lib/db/migrator';
 import type { LabelMatcher, Labels, MetricBatch, SeriesSamples } from '../../lib/domain/metrics/types';
 import { decodeSeriesBlock, encodeSeriesBlock, SERIES_BLOCK_SIZE, type SeriesBlockEntry } from '../../lib/domain/metrics/series-block';
-import { migrateDatabase } from '../support/migrate';
+import { migrateDatabase, migrateUntil } from '../support/migrate';
 import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 
 const T0 = Date.UTC(2026, 10, 29, 10);
@@ -135,9 +135,7 @@ describe('migration 20261129130000 converts jsonb series to label pairs', () => 
   });
 
   it('keeps ids, labels and hashes: the collector finds the converted series', async () => {
-    const all = await readMigrations();
-    const at = all.findIndex((m) => m.name.startsWith('20261129130000'));
-    await applyMigrations(db, all.slice(0, at));
+    await migrateUntil(db, '20261129130000');
     const old: Labels[] = [
       { __name__: 'up', job: 'api', instance: 'a:1' },
       { __name__: 'up', job: 'api', instance: 'b:1' },
@@ -153,7 +151,7 @@ describe('migration 20261129130000 converts jsonb series to label pairs', () => 
       ]);
     }
     const before = await db.query<{ id: string; labels: Labels }>('SELECT id::text, labels FROM metric_series ORDER BY id');
-    await applyMigrations(db, all);
+    await applyMigrations(db);
     const found = await findSeries(db, [], T0, T0);
     assert.deepEqual(
       found.map((s) => ({ id: String(s.id), labels: key(s.labels) })),
@@ -182,9 +180,7 @@ describe('migration 20261129170000 packs series rows into blocks', () => {
   });
 
   it('writes the bytes series-block.ts decodes: ids, first/last seen and pairs kept', async () => {
-    const all = await readMigrations();
-    const at = all.findIndex((m) => m.name.startsWith('20261129170000'));
-    await applyMigrations(db, all.slice(0, at));
+    await migrateUntil(db, '20261129170000');
     // Pair ids past one and two varint bytes; 150 series of one metric (three blocks), a series without pairs.
     await db.query(
       `INSERT INTO metric_label_pairs (id, hash, name, value) VALUES (1, 1, '__name__', 'up'), (2, 2, '__name__', ''), (300, 3, 'job', 'api'), (70000, 4, 'env', 'prod')`,
@@ -207,7 +203,7 @@ describe('migration 20261129170000 packs series rows into blocks', () => {
         entry.pairs,
       ]);
     }
-    await applyMigrations(db, all);
+    await applyMigrations(db);
     const blocks = await db.query<{ metric_id: number; block: number; n: number; first_seen_ms: string; last_seen_ms: string; data: Uint8Array }>(
       'SELECT metric_id, block, n, first_seen_ms::text, last_seen_ms::text, data FROM metric_series_blocks ORDER BY metric_id, block',
     );
