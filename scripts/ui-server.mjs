@@ -5,7 +5,11 @@
 //    connection cap that refuses past it), as the receivers' ports have; `next start` exposes only
 //    the keep-alive timeout and leaves Node's defaults (5 min per request, no cap);
 //  - HTTPS when MESHLIGHT_TLS_CERT_FILE / MESHLIGHT_TLS_KEY_FILE are configured (`next start` has no
-//    TLS; its self-signed option is `next dev` only).
+//    TLS; its self-signed option is `next dev` only);
+//  - paint first (scripts/paint-first.mjs): each HTML page's head scripts load once its first frame
+//    is on screen. The HTML is rewritten before it is compressed, so compression is done here
+//    (the `compression` middleware Next itself uses; next.config.js `compress: false`): pages and
+//    static assets gzipped, API responses (`Cache-Control: no-transform`) not.
 // Plain JavaScript, so no loader sits between Node and Next's modules.
 //   node scripts/ui-server.mjs <port> <host> <limits JSON> [--tls]
 // The limits are validated by lib/contracts/ui-server-env.ts and turned into the server's settings
@@ -14,7 +18,9 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
+import compression from 'compression';
 import next from 'next';
+import { paintFirst } from './paint-first.mjs';
 
 process.env.NODE_ENV = 'production';
 process.env.NEXT_PRIVATE_START_TIME ??= String(Date.now());
@@ -56,10 +62,14 @@ let handle = async () => {
 let ready;
 const handlersReady = new Promise((resolve) => (ready = resolve));
 
+const compress = compression();
+
 /** @type {import('node:http').RequestListener} */
 async function listener(req, res) {
   try {
     await handlersReady;
+    await new Promise((resolve) => compress(req, res, resolve));
+    paintFirst(req, res);
     await handle(req, res);
   } catch (error) {
     console.error(`Failed to handle request for ${req.url}`, error);

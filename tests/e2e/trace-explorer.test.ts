@@ -172,6 +172,10 @@ test('the first screen comes with the page: a small trace whole, a large one as 
   // In the shell, not in a Suspense boundary streamed after it: React reveals those no sooner than 300 ms after the shell's first frame.
   assert.doesNotMatch(small, /<template id="B:/, 'no streamed boundary');
   assert.doesNotMatch(small, /<link rel="preload"[^>]*\/api\/ui\/traces\//, 'and nothing is left to fetch');
+  // Paint first (scripts/paint-first.mjs): the head's chunk scripts are loaded by one inline loader after the first paint.
+  const head = small.slice(0, small.indexOf('</head>'));
+  assert.doesNotMatch(head, /<script\b[^>]*\bsrc="[^"]*"[^>]*\basync\b|<script\b[^>]*\basync\b[^>]*\bsrc=/, 'no chunk script competes with the first frame');
+  assert.match(head, /<script nonce="[^"]+">\(\(\)=>\{const s=\["\/_next\/static\/chunks\//);
 
   // A trace too large to come whole with the page (> 1,000 spans), sent last: the searches above count the others.
   const spans = makeShapedTrace('random', 1500);
