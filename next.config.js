@@ -5,7 +5,7 @@ const nextConfig = {
   serverExternalPackages: ['pg', '@prisma/adapter-pg', '@prisma/client'],
   poweredByHeader: false,
   // Pages and static JS/CSS are gzipped by the UI server (scripts/ui-server.mjs), after it has
-  // rewritten the pages' heads (scripts/paint-first.mjs), with the same middleware Next would use.
+  // rewritten the trace explorer's head (scripts/paint-first.mjs), with the same middleware Next would use.
   // API responses are not: gzip of a 10k-span trace (~18 MB of JSON) costs more CPU than the query
   // itself, so every API route marks its response `Cache-Control: no-transform`, which the
   // compression honours (lib/http/route-errors.ts).

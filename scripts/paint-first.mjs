@@ -1,15 +1,23 @@
 // @ts-check
-// Paint first, then load the scripts (issue 15). Next.js puts every chunk a page needs in its
-// <head> as `<script src async>`; on a loaded machine (2 cores, one browser, the UI server) their
-// download, off-thread compile and evaluation compete with the first frame's layout and raster, so
-// the server-rendered page — a small trace's whole waterfall — was painted ~130 ms later than the
-// same HTML without scripts. The UI server (scripts/ui-server.mjs) therefore rewrites the head of
-// each HTML page: those script tags become one inline loader (with the response's CSP nonce) that
-// appends the same scripts, in the same order, once the first contentful paint has been presented
-// (immediately in a hidden tab, which never paints; at the latest after LOAD_AFTER_MS). Hydration
-// is not later for it: the scripts would have been compiled on the same two cores anyway
-// (measured: interactive 809 ms median against 826 ms, first row painted 252 ms against 388 ms).
+// Paint first, then load the scripts (issue 15), on the pages whose first screen comes whole with
+// the HTML: the trace explorer (`/traces/{id}`), which renders a small trace's waterfall, or a large
+// one's first screen, on the server. Next.js puts every chunk a page needs in its <head> as
+// `<script src async>`; on a loaded machine (2 cores, one browser, the UI server) their download,
+// off-thread compile and evaluation compete with the first frame's layout and raster, so the
+// server-rendered waterfall was painted ~130 ms later than the same HTML without scripts. The UI
+// server (scripts/ui-server.mjs) therefore rewrites the head of those pages: the script tags become
+// one inline loader (with the response's CSP nonce) that appends the same scripts, in the same
+// order, once the first contentful paint has been presented (immediately in a hidden tab, which
+// never paints; at the latest after LOAD_AFTER_MS). Hydration is not later for it: the scripts
+// would have been compiled on the same two cores anyway (measured on an 11-span trace: first row
+// painted 252 ms against 388 ms, interactive 809 ms against 826 ms, medians of 9).
+// Not on pages that fetch their data from the browser (services, search, logs, map): there the
+// scripts start the data, and deferring them deferred it (/services' first API request 717 ms
+// instead of 506 ms) more than the earlier paint of their empty frame is worth.
 // Anything else in the page (the body's scripts, the RSC payload, preloads) is left as it is.
+
+/** The pages rewritten: a trace's explorer (not /traces/compare nor /traces/upload). */
+const PAINT_FIRST_PAGES = [/^\/traces\/[0-9a-f]{1,32}$/i];
 
 /** The latest the scripts wait for the first paint. */
 const LOAD_AFTER_MS = 1000;
@@ -70,7 +78,7 @@ export function deferHeadScripts(head) {
 }
 
 /**
- * Rewrites the head of the HTML `res` sends (see the top of this file). Call before the request
+ * Rewrites the head of the HTML `res` sends on a paint-first page (see the top of this file). Call before the request
  * handler, after any compression middleware (this sees the text, compression what it becomes).
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
@@ -78,6 +86,8 @@ export function deferHeadScripts(head) {
 export function paintFirst(req, res) {
   // Not a HEAD (no body) nor a client navigation's RSC payload (`RSC: 1`, text/x-component).
   if (req.method !== 'GET' || req.headers.rsc) return;
+  const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  if (!PAINT_FIRST_PAGES.some((page) => page.test(pathname))) return;
   const write = res.write;
   const end = res.end;
   const writeHead = res.writeHead;

@@ -1,8 +1,8 @@
-// Paint first (scripts/paint-first.mjs, issue 15): the UI server rewrites each HTML page's head so
-// its chunk scripts load after the first paint, then compresses. Here through a real Node server
+// Paint first (scripts/paint-first.mjs, issue 15): the UI server rewrites the trace explorer's HTML
+// head so its chunk scripts load after the first paint, then compresses. Here through a real Node server
 // with the same middleware order as scripts/ui-server.mjs, answering as Next does: streamed pages
 // in chunks (the head split across writes), a static page with a Content-Length, and what must
-// pass untouched (other types, RSC payloads, API bodies marked no-transform).
+// pass untouched (other pages, RSC payloads, API bodies marked no-transform).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -30,7 +30,7 @@ before(async () => {
     await new Promise((resolve) => compress(req as never, res as never, resolve as never));
     paintFirst(req, res);
     const url = req.url ?? '/';
-    if (url === '/streamed') {
+    if (url.startsWith('/traces/0af7651916cd43dd8448eb211c80319c') || url === '/services') {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       // The head's end split across two writes, then the body in pieces.
       res.write(HEAD.slice(0, HEAD.length - 4));
@@ -38,11 +38,11 @@ before(async () => {
       res.write(Buffer.from(HEAD.slice(HEAD.length - 4)));
       res.write(BODY.slice(0, 20));
       res.end(BODY.slice(20));
-    } else if (url === '/static') {
+    } else if (url === '/traces/4bf92f3577b34da6a3ce929d0e0e4736') {
       const body = HEAD + BODY;
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) });
       res.end(body);
-    } else if (url === '/rsc') {
+    } else if (url === '/traces/4bf92f3577b34da6') {
       res.setHeader('content-type', 'text/x-component');
       res.end(HEAD);
     } else if (url === '/api') {
@@ -93,8 +93,8 @@ test("the head's async chunk scripts become one loader in their place; the rest 
 });
 
 test('a streamed page: the head rewritten across split writes, compressed, the body passed on as written', async () => {
-  for (const encoding of ['br', 'gzip', 'identity']) {
-    const res = await get('/streamed', { 'accept-encoding': encoding });
+  for (const encoding of ['gzip', 'br', 'identity']) {
+    const res = await get('/traces/0af7651916cd43dd8448eb211c80319c?uiFind=x', { 'accept-encoding': encoding });
     assert.equal(res.status, 200);
     assert.equal(res.headers['content-encoding'], encoding === 'identity' ? undefined : encoding);
     assert.deepEqual(loaded(res.body), ['/_next/static/chunks/a.js', '/_next/static/chunks/b.js?v=1&x=2']);
@@ -104,14 +104,17 @@ test('a streamed page: the head rewritten across split writes, compressed, the b
 });
 
 test("a page sent with a Content-Length: the length is dropped (the body's changed), the page whole", async () => {
-  const res = await get('/static', { 'accept-encoding': 'identity' });
+  const res = await get('/traces/4bf92f3577b34da6a3ce929d0e0e4736', { 'accept-encoding': 'identity' });
   assert.equal(res.headers['content-length'], undefined);
   assert.equal(res.headers['transfer-encoding'], 'chunked');
   assert.equal(res.body, deferHeadScripts(HEAD) + BODY);
 });
 
-test('RSC payloads and API bodies pass untouched; API bodies marked no-transform stay uncompressed', async () => {
-  const rsc = await get('/rsc', { 'accept-encoding': 'identity', rsc: '1' });
+test('other pages, RSC payloads and API bodies pass untouched; API bodies marked no-transform stay uncompressed', async () => {
+  const services = await get('/services', { 'accept-encoding': 'gzip' });
+  assert.equal(services.headers['content-encoding'], 'gzip');
+  assert.equal(services.body, HEAD + BODY, 'a page whose data the browser fetches keeps its scripts as they were');
+  const rsc = await get('/traces/4bf92f3577b34da6', { 'accept-encoding': 'identity', rsc: '1' });
   assert.equal(rsc.body, HEAD);
   const api = await get('/api', { 'accept-encoding': 'br, gzip' });
   assert.equal(api.headers['content-encoding'], undefined);
