@@ -66,8 +66,9 @@ const handlersReady = new Promise((resolve) => (ready = resolve));
 const gzip = compression();
 /**
  * gzip, as Next's own compression: the middleware would prefer brotli, and with the scripts
- * brotli-compressed Chromium here made its first API request 100–250 ms later on /services, /logs,
- * /traces and /service-map (interleaved A/B against gzip from the same server, 6 loads each).
+ * brotli-compressed Chromium here made its first API request 100–250 ms later on /logs, /traces,
+ * /service-map and the not-found page (interleaved A/B against gzip from the same server, 6 loads
+ * each).
  * @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void}
  */
 function compress(req, res, next) {
