@@ -33,8 +33,7 @@ import { applyMigrations } from '../lib/db/migrator';
 import { evaluateRange, parsePromQL } from '../lib/domain/promql/index';
 import { buildBenchStore } from './bench-promql';
 import { copyByteaFromHex } from '../collector/store/copy-text';
-import { closeSenders, cpuSeconds, fmt, resetDatabase, sendRequests, startChild, type IngestRoute } from './bench-support';
-import { ROOT } from './prepare';
+import { closeSenders, cpuSeconds, fmt, resetDatabase, sendRequests, startCollectorChild, stopChild, type IngestRoute } from './bench-support';
 
 const SERIES = Number(process.env.BENCH_METRIC_SERIES ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_METRIC_ROUNDS ?? 10);
@@ -239,29 +238,13 @@ function median(values: number[]): number {
 }
 
 /** A collector child process on `dbUrl` as the bench runs it; its OTLP/HTTP port. */
-async function startBenchCollector(dbUrl: string, maxSeriesPerMetric: number): Promise<{ child: ChildProcess; port: number }> {
-  const { child, line } = await startChild(
+function startBenchCollector(dbUrl: string, maxSeriesPerMetric: number): Promise<{ child: ChildProcess; port: number }> {
+  return startCollectorChild(
+    dbUrl,
+    { MESHLIGHT_SERVICE_GRAPH: 'off', MESHLIGHT_METRICS_FLUSH_MS: String(FLUSH_MS), MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC: String(maxSeriesPerMetric) },
     // BENCH_METRIC_CPU_PROF=<dir>: the collector writes a V8 CPU profile there when it exits.
-    [...(process.env.BENCH_METRIC_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_METRIC_CPU_PROF}`] : []), '--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
-    {
-      DATABASE_URL: dbUrl,
-      MESHLIGHT_OTLP_HTTP_PORT: '0',
-      MESHLIGHT_OTLP_GRPC_PORT: '0',
-      MESHLIGHT_ZIPKIN_PORT: '0',
-      MESHLIGHT_SELF_TRACE_RATIO: '0',
-      MESHLIGHT_SERVICE_GRAPH: 'off',
-      MESHLIGHT_METRICS_FLUSH_MS: String(FLUSH_MS),
-      MESHLIGHT_METRICS_MAX_SERIES_PER_METRIC: String(maxSeriesPerMetric),
-      MESHLIGHT_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-metrics-')),
-    },
-    /meshlight-collector-ready/,
+    process.env.BENCH_METRIC_CPU_PROF,
   );
-  return { child, port: (JSON.parse(line) as { otlpHttpPort: number }).otlpHttpPort };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
 }
 
 /** The metric tables' bytes on disk (tables + indexes, after VACUUM), and the series tables' share. */

@@ -1,8 +1,10 @@
 // What the benchmarks share: scratch databases, child processes that announce readiness on
 // stdout, and OTLP/HTTP senders that honour 503 + Retry-After.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { ROOT } from './prepare';
@@ -103,6 +105,45 @@ export function startChild(args: string[], env: Record<string, string>, readyLin
     });
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`)));
   });
+}
+
+/**
+ * A collector as deployed (`collector/main.ts` in its own process, so the senders here neither
+ * share its event loop nor count in its CPU) on `databaseUrl`, every port chosen by the system,
+ * no self-tracing, a fresh data directory; `env` adds or overrides settings. Resolves with its
+ * OTLP/HTTP port once it has announced itself ready. `cpuProfileDir`: it writes a V8 CPU profile
+ * there when it exits.
+ */
+export async function startCollectorChild(databaseUrl: string, env: Record<string, string> = {}, cpuProfileDir?: string): Promise<{ child: ChildProcess; port: number }> {
+  const { child, line } = await startChild(
+    [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), '--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
+    {
+      DATABASE_URL: databaseUrl,
+      MESHLIGHT_OTLP_HTTP_PORT: '0',
+      MESHLIGHT_OTLP_GRPC_PORT: '0',
+      MESHLIGHT_ZIPKIN_PORT: '0',
+      MESHLIGHT_SELF_TRACE_RATIO: '0',
+      MESHLIGHT_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-')),
+      ...env,
+    },
+    /meshlight-collector-ready/,
+  );
+  return { child, port: (JSON.parse(line) as { otlpHttpPort: number }).otlpHttpPort };
+}
+
+/** Stops a child process (SIGTERM) and waits for it to exit. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
+
+/** How many items of `signal` ('traces', 'logs', 'metrics') a collector has committed (its /health). */
+export async function signalWritten(port: number, signal: string): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/health`);
+  if (!response.ok) throw new Error(`collector health answered ${response.status}`);
+  const health = (await response.json()) as { signals: Record<string, { written: number }> };
+  return health.signals[signal]!.written;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
