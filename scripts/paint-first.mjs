@@ -24,7 +24,8 @@ const PAINT_FIRST_PAGES = [/^\/traces\/[0-9a-f]{1,32}$/i];
 const LOAD_AFTER_MS = 1000;
 
 const HEAD_END = '</head>';
-const ASYNC_SCRIPT = /<script\b([^>]*)><\/script>/g;
+/** A script element with no inline code: an external script, async or not (deferHeadScripts checks). */
+const EXTERNAL_SCRIPT = /<script\b([^>]*)><\/script>/g;
 
 /**
  * @param {string} attributes
@@ -63,12 +64,10 @@ export function deferHeadScripts(head) {
   const sources = [];
   /** @type {string | undefined} */
   let nonce;
-  let at = -1;
-  const rest = head.replace(ASYNC_SCRIPT, (tag, attributes, offset) => {
+  const rest = head.replace(EXTERNAL_SCRIPT, (tag, attributes) => {
     const src = attribute(attributes, 'src');
     const type = attribute(attributes, 'type');
     if (!src || attribute(attributes, 'async') === undefined || attribute(attributes, 'nomodule') !== undefined || (type && type !== 'text/javascript')) return tag;
-    if (at < 0) at = offset;
     nonce ??= attribute(attributes, 'nonce');
     sources.push(src.replace(/&amp;/g, '&'));
     return '\0';
@@ -119,10 +118,9 @@ export function paintFirst(req, res) {
     res.writeHead = writeHead;
     pending = null;
   }
-  /** Writes what is pending, its head rewritten. */
-  function flush() {
-    if (!pending) return true;
-    const text = Buffer.concat(pending).toString('utf8');
+  /** Writes what is pending (joined: `pending` as one buffer), its head rewritten. */
+  function flush(/** @type {Buffer} */ joined) {
+    const text = joined.toString('utf8');
     pending = null;
     const headEnd = text.indexOf(HEAD_END);
     const out = headEnd < 0 ? text : deferHeadScripts(text.slice(0, headEnd + HEAD_END.length)) + text.slice(headEnd + HEAD_END.length);
@@ -141,8 +139,9 @@ export function paintFirst(req, res) {
       pendingBytes += buffer.length;
       const cb = typeof encoding === 'function' ? encoding : callback;
       // The head is complete (or is not coming within 512 KB): rewrite it and pass everything on.
-      if (pendingBytes > 512 * 1024 || Buffer.concat(pending).includes(HEAD_END)) {
-        const ok = flush();
+      const joined = pending.length === 1 ? buffer : Buffer.concat(pending, pendingBytes);
+      if (pendingBytes > 512 * 1024 || joined.includes(HEAD_END)) {
+        const ok = flush(joined);
         if (cb) process.nextTick(cb);
         return ok;
       }
@@ -157,7 +156,7 @@ export function paintFirst(req, res) {
       if (!res.headersSent) res.writeHead(res.statusCode);
       if (html && pending) {
         if (chunk != null) pending.push(toBuffer(chunk, encoding));
-        flush();
+        flush(Buffer.concat(pending));
         return end.call(res, callback);
       }
       return end.call(res, chunk, encoding, callback);
