@@ -14,7 +14,6 @@
 // BENCH_SKIP_UI=1 times the graph query in-process and skips the browser; BENCH_GRAPH_PARTS picks
 // parts (cost,ingest,query); BENCH_GRAPH_RUNS sets the ingest runs (5: single runs vary by several %).
 import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { context, trace, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -31,8 +30,8 @@ import { loadGraphTotals, rollupWindow } from '../lib/db/service-graph-queries';
 import { EdgeDeriver } from '../lib/domain/service-graph/edge-deriver';
 import { assembleGraph } from '../lib/domain/service-graph/graph';
 import { ServiceGraphRollups } from '../lib/domain/service-graph/rollup';
-import { closeSenders, cpuSeconds, fmt, resetDatabase, sendOtlp, spansWritten, startChild, startUiChild } from './bench-support';
-import { buildUi, generatePrismaClient, ROOT } from './prepare';
+import { closeSenders, cpuSeconds, fmt, resetDatabase, sendOtlp, spansWritten, startCollectorChild, startUiChild, stopChild } from './bench-support';
+import { buildUi, generatePrismaClient } from './prepare';
 import { freePort } from '../tests/support/ui-server';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
@@ -181,12 +180,6 @@ export function pairingCost(requests: Uint8Array[]): { acceptUsPerSpan: number; 
 // ---------------------------------------------------------------------------------------------
 // 2. Ingest end to end, graph on and off
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
-}
-
 /** utime + stime of a process, in milliseconds (Linux /proc). */
 function cpuMs(pid: number): number {
   return cpuSeconds(pid) * 1000;
@@ -194,20 +187,8 @@ function cpuMs(pid: number): number {
 
 export async function ingestRun(graph: boolean, requests: Uint8Array[], spans: number): Promise<{ rate: number; cpuUsPerSpan: number }> {
   const url = await resetDatabase('meshlight_bench_graph_ingest');
-  const { child, line } = await startChild(
-    ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
-    {
-      DATABASE_URL: url,
-      MESHLIGHT_OTLP_HTTP_PORT: '0',
-      MESHLIGHT_OTLP_GRPC_PORT: '0',
-      MESHLIGHT_ZIPKIN_PORT: '0',
-      MESHLIGHT_SELF_TRACE_RATIO: '0',
-      MESHLIGHT_SERVICE_GRAPH: graph ? 'on' : 'off',
-    },
-    /meshlight-collector-ready/,
-  );
+  const { child, port: otlpHttpPort } = await startCollectorChild(url, { MESHLIGHT_SERVICE_GRAPH: graph ? 'on' : 'off' });
   try {
-    const { otlpHttpPort } = JSON.parse(line) as { otlpHttpPort: number };
     const warm = 20;
     await sendOtlp(otlpHttpPort, requests.slice(0, warm), SENDERS, 50);
     while ((await spansWritten(otlpHttpPort)) < warm * PER_REQUEST) await sleep(25);
@@ -489,14 +470,9 @@ async function queryAndLive(): Promise<void> {
       `${fmt(generated.serviceRows)} service rows, ${fmt(generated.operationRows)} operation rows (generated in ${fmt((performance.now() - g0) / 1000, 1)} s)`,
   );
 
-  const { child: collector, line } = await startChild(
-    ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
-    { DATABASE_URL: url, MESHLIGHT_OTLP_HTTP_PORT: '0', MESHLIGHT_OTLP_GRPC_PORT: '0', MESHLIGHT_ZIPKIN_PORT: '0', MESHLIGHT_SELF_TRACE_RATIO: '0' },
-    /meshlight-collector-ready/,
-  );
+  const { child: collector, port: otlpHttpPort } = await startCollectorChild(url);
   let ui: ChildProcess | undefined;
   try {
-    const { otlpHttpPort } = JSON.parse(line) as { otlpHttpPort: number };
     if (SKIP_UI) {
       const times = await timeGraphQueryInProcess(url);
       console.log(`  GET /api/service-graph, 1 h window (in-process: query + assembly): p50 ${fmt(percentile(times, 50), 1)} ms, p95 ${fmt(percentile(times, 95), 1)} ms (target ≤ 100 ms)`);

@@ -111,10 +111,15 @@ export function startChild(args: string[], env: Record<string, string>, readyLin
  * A collector as deployed (`collector/main.ts` in its own process, so the senders here neither
  * share its event loop nor count in its CPU) on `databaseUrl`, every port chosen by the system,
  * no self-tracing, a fresh data directory; `env` adds or overrides settings. Resolves with its
- * OTLP/HTTP port once it has announced itself ready. `cpuProfileDir`: it writes a V8 CPU profile
- * there when it exits.
+ * OTLP/HTTP port (and its data directory) once it has announced itself ready. `cpuProfileDir`: it
+ * writes a V8 CPU profile there when it exits.
  */
-export async function startCollectorChild(databaseUrl: string, env: Record<string, string> = {}, cpuProfileDir?: string): Promise<{ child: ChildProcess; port: number }> {
+export async function startCollectorChild(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  cpuProfileDir?: string,
+): Promise<{ child: ChildProcess; port: number; dataDir: string }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-'));
   const { child, line } = await startChild(
     [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), '--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
     {
@@ -123,12 +128,12 @@ export async function startCollectorChild(databaseUrl: string, env: Record<strin
       MESHLIGHT_OTLP_GRPC_PORT: '0',
       MESHLIGHT_ZIPKIN_PORT: '0',
       MESHLIGHT_SELF_TRACE_RATIO: '0',
-      MESHLIGHT_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'meshlight-bench-')),
+      MESHLIGHT_DATA_DIR: dataDir,
       ...env,
     },
     /meshlight-collector-ready/,
   );
-  return { child, port: (JSON.parse(line) as { otlpHttpPort: number }).otlpHttpPort };
+  return { child, port: (JSON.parse(line) as { otlpHttpPort: number }).otlpHttpPort, dataDir };
 }
 
 /** Stops a child process (SIGTERM) and waits for it to exit. */

@@ -21,7 +21,7 @@ import { runLogsBench } from './bench-logs';
 import { runPromqlBench } from './bench-promql';
 import { runSearchBench } from './bench-search';
 import { runServiceGraphBench } from './bench-service-graph';
-import { closeSenders, databaseUrl, fmt, resetDatabase, sendOtlp, spansWritten, startChild, startUiChild } from './bench-support';
+import { closeSenders, databaseUrl, fmt, resetDatabase, sendOtlp, spansWritten, startCollectorChild, startUiChild } from './bench-support';
 import { buildUi, generatePrismaClient, ROOT } from './prepare';
 
 const TOTAL = Number(process.env.BENCH_SPANS ?? 200_000);
@@ -82,19 +82,7 @@ async function main(): Promise<void> {
   console.log(`  payload: ${requests.length} requests, ${fmt(payloadBytes / TOTAL)} bytes/span on the wire`);
 
   // 1. end to end
-  const { child: collector, line } = await startChild(
-    ['--import', 'tsx', path.join(ROOT, 'collector/main.ts')],
-    {
-      DATABASE_URL: DB_URL,
-      MESHLIGHT_OTLP_HTTP_PORT: '0',
-      MESHLIGHT_OTLP_GRPC_PORT: '0',
-      MESHLIGHT_ZIPKIN_PORT: '0',
-      MESHLIGHT_SELF_TRACE_RATIO: '0',
-      MESHLIGHT_SERVICE_GRAPH: process.env.BENCH_GRAPH === 'off' ? 'off' : 'on',
-    },
-    /meshlight-collector-ready/,
-  );
-  const { otlpHttpPort } = JSON.parse(line) as { otlpHttpPort: number };
+  const { child: collector, port: otlpHttpPort } = await startCollectorChild(DB_URL, { MESHLIGHT_SERVICE_GRAPH: process.env.BENCH_GRAPH === 'off' ? 'off' : 'on' });
   await sendOtlp(otlpHttpPort, requests.slice(0, 20), SENDERS); // warm-up: JIT, partitions, dictionaries
   const warm = 20 * PER_REQUEST;
   await waitWritten(otlpHttpPort, Math.min(warm, TOTAL));

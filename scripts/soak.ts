@@ -7,12 +7,10 @@
 //   SOAK_RATE=5000 SOAK_MINUTES=10 npm run soak
 //
 // Memory that keeps growing minute after minute at a steady rate is a leak; a plateau is a cache.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { makeSpans, toRequests } from './bench-data';
-import { closeSenders, fmt, resetDatabase, sendOtlp, spansWritten, startChild } from './bench-support';
+import { closeSenders, fmt, resetDatabase, sendOtlp, spansWritten, startCollectorChild } from './bench-support';
 
 const RATE = Number(process.env.SOAK_RATE ?? 5_000);
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -25,20 +23,7 @@ function rssMb(pid: number): number {
 
 async function main(): Promise<void> {
   const url = await resetDatabase('meshlight_soak');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'meshlight-soak-'));
-  const { child, line } = await startChild(
-    ['--import', 'tsx', 'collector/main.ts'],
-    {
-      DATABASE_URL: url,
-      MESHLIGHT_DATA_DIR: dataDir,
-      MESHLIGHT_OTLP_HTTP_PORT: '0',
-      MESHLIGHT_OTLP_GRPC_PORT: '0',
-      MESHLIGHT_ZIPKIN_PORT: '0',
-      MESHLIGHT_SELF_TRACE_RATIO: '0',
-    },
-    /meshlight-collector-ready/,
-  );
-  const port = (JSON.parse(line) as { otlpHttpPort: number }).otlpHttpPort;
+  const { child, port, dataDir } = await startCollectorChild(url);
   const pid = child.pid!;
   // One pool of distinct requests, sent round and round: made once, so the sender stays light.
   const requests = toRequests(makeSpans(RATE * 10), PER_REQUEST);
